@@ -1,0 +1,239 @@
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN, ROUTE_TABLE_ID_PATTERN, SUBNET_ID_PATTERN, VPC_ID_PATTERN, partitionOf } from "../shared/aws";
+import { RESERVED_TAG_KEYS } from "../shared/tags";
+import { addressesNeededPerAz, azBlockPrefix, isPrivateRange, parseIpv4Cidr } from "./cidr";
+import { Problems } from "./errors";
+import { architectureOf, instanceTypeInfo, INSTANCE_TYPE_PATTERN } from "./instanceTypes";
+
+/**
+ * Checks that relate several fields. They read the raw (merged) input defensively, skipping any
+ * field whose type is wrong (the schema reports that), so they can run alongside the schema and
+ * every problem surfaces in one report.
+ */
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const obj = (v: unknown): Obj => (isObj(v) ? v : {});
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+const strings = (v: unknown): string[] | undefined =>
+    Array.isArray(v) && v.every((x) => typeof x === "string") ? (v as string[]) : undefined;
+
+export function checkEnvironment(raw: unknown, problems: Problems): void {
+    const root = obj(raw);
+    const region = str(root.region);
+    if (region !== undefined && !REGION_PATTERN.test(region)) {
+        problems.bad("region", region, "allowed: an AWS region name like eu-west-1 (config key aws:region)");
+    }
+    const accountId = str(root.accountId);
+    if (accountId !== undefined && !ACCOUNT_ID_PATTERN.test(accountId)) {
+        problems.bad("accountId", accountId, "allowed: the 12-digit AWS account id, as a string");
+    }
+    checkTags(obj(root.tags), problems);
+    const network = obj(root.network);
+    const azs = checkAvailabilityZones(network.availabilityZones, region, problems);
+    checkNetwork(network, azs, problems);
+    checkCluster(obj(root.cluster), obj(root.versions), String(root.tier), region, problems);
+}
+
+function checkTags(tags: Obj, problems: Problems): void {
+    for (const [key, value] of Object.entries(tags)) {
+        const path = `tags.${key}`;
+        if ((RESERVED_TAG_KEYS as readonly string[]).includes(key)) {
+            problems.bad(path, value, `"${key}" is set by envstack from the environment; reserved: ${RESERVED_TAG_KEYS.join(", ")}`);
+        } else if (key.length > 128 || key.toLowerCase().startsWith("aws:")) {
+            problems.bad(path, key, "allowed: a tag key of at most 128 characters, not starting with aws:");
+        } else if (typeof value === "string" && value.length > 256) {
+            problems.bad(path, value, "allowed: a tag value of at most 256 characters");
+        }
+    }
+}
+
+function checkAvailabilityZones(value: unknown, region: string | undefined, problems: Problems): number {
+    const azs = strings(value);
+    if (azs === undefined) return 0; // the schema reports the type
+    if (azs.length < 2) {
+        problems.bad("network.availabilityZones", azs, "allowed: at least 2 AZs (EKS needs subnets in two AZs)");
+    }
+    const seen = new Set<string>();
+    azs.forEach((az, i) => {
+        const path = `network.availabilityZones[${i}]`;
+        if (seen.has(az)) problems.bad(path, az, "allowed: each AZ once; this one is a duplicate");
+        seen.add(az);
+        if (region !== undefined && REGION_PATTERN.test(region) && !new RegExp(`^${region}[a-z]$`).test(az)) {
+            problems.bad(path, az, `allowed: an AZ of region ${region}, i.e. ${region}a, ${region}b, ...`);
+        }
+    });
+    return azs.length;
+}
+
+function checkNetwork(network: Obj, azCount: number, problems: Problems): void {
+    const cidrText = str(network.cidr);
+    if (cidrText === undefined) return;
+    const cidr = parseIpv4Cidr(cidrText);
+    if (cidr === undefined) {
+        problems.bad("network.cidr", cidrText, "allowed: an IPv4 CIDR like 10.40.0.0/16");
+        return;
+    }
+    if (cidr.prefix < 16 || cidr.prefix > 24) {
+        problems.bad("network.cidr", cidrText, "allowed: a prefix from /16 (largest VPC AWS allows) to /24");
+    } else if (cidr.hostBitsSet) {
+        problems.bad("network.cidr", cidrText, "allowed: a network address with no host bits set");
+    } else if (!isPrivateRange(cidr)) {
+        problems.bad("network.cidr", cidrText, "allowed: private address space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10)");
+    }
+    const existing = network.existingVpc;
+    if (isObj(existing)) {
+        checkExistingVpc(existing, azCount, problems);
+        return;
+    }
+    const masks = obj(network.subnetMasks);
+    const wanted: [string, number | undefined][] = [
+        ["private", num(masks.private)],
+        ["public", num(masks.public)],
+    ];
+    if (network.isolatedSubnets === true) wanted.push(["isolated", num(masks.isolated)]);
+    if (azCount < 1 || wanted.some(([, m]) => m === undefined) || cidr.prefix < 16 || cidr.prefix > 24) return;
+    const azPrefix = azBlockPrefix(cidr.prefix, azCount);
+    const azSize = 2 ** (32 - azPrefix);
+    const needed = addressesNeededPerAz(wanted.map(([, m]) => m as number));
+    const tooWide = wanted.filter(([, m]) => (m as number) < azPrefix);
+    if (tooWide.length > 0 || needed > azSize) {
+        const layout = wanted.map(([kind, m]) => `${kind} /${m}`).join(", ");
+        problems.bad(
+            "network.cidr",
+            cidrText,
+            `too small for ${azCount} AZs of ${layout}: each AZ gets a /${azPrefix} (${azSize} addresses) but needs ${needed}; ` +
+                `allowed: a larger VPC CIDR or smaller network.subnetMasks`,
+        );
+    }
+}
+
+function checkExistingVpc(existing: Obj, azCount: number, problems: Problems): void {
+    const vpcId = str(existing.vpcId);
+    if (vpcId !== undefined && !VPC_ID_PATTERN.test(vpcId)) {
+        problems.bad("network.existingVpc.vpcId", vpcId, "allowed: a VPC id like vpc-0a1b2c3d4e5f67890");
+    }
+    const lists: [string, RegExp, string][] = [
+        ["privateSubnetIds", SUBNET_ID_PATTERN, "subnet-..."],
+        ["publicSubnetIds", SUBNET_ID_PATTERN, "subnet-..."],
+        ["isolatedSubnetIds", SUBNET_ID_PATTERN, "subnet-..."],
+        ["routeTableIds", ROUTE_TABLE_ID_PATTERN, "rtb-..."],
+    ];
+    for (const [field, pattern, shape] of lists) {
+        (strings(existing[field]) ?? []).forEach((id, i) => {
+            if (!pattern.test(id)) problems.bad(`network.existingVpc.${field}[${i}]`, id, `allowed: an id like ${shape}`);
+        });
+    }
+    const privateIds = strings(existing.privateSubnetIds);
+    if (privateIds !== undefined && privateIds.length !== azCount) {
+        problems.bad(
+            "network.existingVpc.privateSubnetIds",
+            privateIds,
+            `allowed: one private subnet per AZ in network.availabilityZones (${azCount})`,
+        );
+    }
+}
+
+function checkCluster(cluster: Obj, versions: Obj, tier: string, region: string | undefined, problems: Problems): void {
+    const version = str(cluster.kubernetesVersion);
+    const supported = Object.keys(obj(versions.kubernetes));
+    if (version !== undefined && !supported.includes(version)) {
+        problems.bad(
+            "cluster.kubernetesVersion",
+            version,
+            `allowed: ${supported.join(", ")} (versions pinned in the version map; add one under envstack:versions to use it)`,
+        );
+    }
+    checkEndpoint(obj(cluster.endpoint), tier, problems);
+    checkAdminRoles(cluster.adminRoleArns, region, problems);
+    checkNodeGroupSizes("cluster.systemNodeGroup", obj(cluster.systemNodeGroup), "ON_DEMAND", problems);
+    const names = new Set<string>(["system"]);
+    (Array.isArray(cluster.nodeGroups) ? cluster.nodeGroups : []).forEach((group, i) => {
+        const path = `cluster.nodeGroups[${i}]`;
+        const g = obj(group);
+        const name = str(g.name);
+        if (name !== undefined) {
+            if (names.has(name)) problems.bad(`${path}.name`, name, `allowed: a unique name other than "system"`);
+            names.add(name);
+        }
+        checkNodeGroupSizes(path, g, str(g.capacityType), problems);
+    });
+}
+
+function checkEndpoint(endpoint: Obj, tier: string, problems: Problems): void {
+    const cidrs = strings(endpoint.publicAccessCidrs) ?? [];
+    cidrs.forEach((text, i) => {
+        const path = `cluster.endpoint.publicAccessCidrs[${i}]`;
+        const cidr = parseIpv4Cidr(text);
+        if (cidr === undefined || cidr.hostBitsSet) {
+            problems.bad(path, text, "allowed: an IPv4 CIDR with no host bits set, like 203.0.113.0/24");
+        } else if (cidr.prefix === 0 && tier === "prod") {
+            problems.bad(path, text, "a public endpoint open to the whole internet is not allowed in prod; allowed: your VPN or office CIDRs, or publicAccess: false");
+        }
+    });
+    if (endpoint.publicAccess === true && cidrs.length === 0) {
+        problems.bad("cluster.endpoint.publicAccessCidrs", cidrs, "allowed: at least one CIDR when publicAccess is true (the public endpoint is never left open by default)");
+    }
+    if (endpoint.publicAccess === false && cidrs.length > 0) {
+        problems.bad("cluster.endpoint.publicAccessCidrs", cidrs, "allowed: none while publicAccess is false; set publicAccess: true to use them");
+    }
+}
+
+function checkAdminRoles(value: unknown, region: string | undefined, problems: Problems): void {
+    const arns = strings(value);
+    if (arns === undefined) return;
+    if (arns.length === 0) {
+        problems.bad("cluster.adminRoleArns", arns, "allowed: at least one IAM role ARN to administer the cluster");
+    }
+    arns.forEach((arn, i) => {
+        const path = `cluster.adminRoleArns[${i}]`;
+        const match = ROLE_ARN_PATTERN.exec(arn);
+        if (!match) {
+            problems.bad(path, arn, "allowed: an IAM role ARN like arn:aws:iam::123456789012:role/platform-admin");
+        } else if (region !== undefined && REGION_PATTERN.test(region) && match[1] !== partitionOf(region)) {
+            problems.bad(path, arn, `allowed: a role in partition ${partitionOf(region)} (the region's partition)`);
+        }
+    });
+}
+
+function checkNodeGroupSizes(path: string, group: Obj, capacityType: string | undefined, problems: Problems): void {
+    const min = num(group.minSize);
+    const max = num(group.maxSize);
+    const desired = num(group.desiredSize);
+    if (min !== undefined && max !== undefined && min > max) {
+        problems.bad(`${path}.minSize`, min, `allowed: at most maxSize (${max})`);
+    } else if (min !== undefined && max !== undefined && desired !== undefined && (desired < min || desired > max)) {
+        problems.bad(`${path}.desiredSize`, desired, `allowed: within [minSize ${min}, maxSize ${max}]`);
+    }
+    const types = strings(group.instanceTypes);
+    if (types === undefined || types.length === 0) return;
+    let malformed = false;
+    types.forEach((type, i) => {
+        if (!INSTANCE_TYPE_PATTERN.test(type)) {
+            malformed = true;
+            problems.bad(`${path}.instanceTypes[${i}]`, type, "allowed: an EC2 instance type like m7i.large");
+        }
+    });
+    if (malformed) return;
+    const arches = new Set(types.map(architectureOf));
+    if (arches.size > 1) {
+        problems.bad(`${path}.instanceTypes`, types, "allowed: types of one architecture (all x86_64 or all arm64); one AMI serves a group");
+    }
+    if (capacityType === "SPOT") checkSpotTypes(path, types, problems);
+}
+
+function checkSpotTypes(path: string, types: string[], problems: Problems): void {
+    if (types.length < 2) {
+        problems.bad(`${path}.instanceTypes`, types, "allowed: at least 2 instance types for a SPOT group, so Spot can draw on several pools");
+        return;
+    }
+    const unknown = types.filter((t) => instanceTypeInfo(t) === undefined);
+    if (unknown.length > 0) {
+        problems.bad(`${path}.instanceTypes`, unknown, "not in envstack's instance-type table, so the same-size rule for SPOT groups cannot be checked; allowed: types listed in components/config/instanceTypes.ts");
+        return;
+    }
+    const shapes = new Set(types.map((t) => `${instanceTypeInfo(t)!.vcpu} vCPU / ${instanceTypeInfo(t)!.memoryGiB} GiB`));
+    if (shapes.size > 1) {
+        problems.bad(`${path}.instanceTypes`, types, `allowed: types of the same size for a SPOT group; these span ${[...shapes].join(", ")}`);
+    }
+}

@@ -1,0 +1,63 @@
+/** One thing wrong with a config: where, and what (including the bad value and what is allowed). */
+export interface ConfigProblem {
+    /** Dotted path of the field, e.g. `cluster.nodeGroups[1].minSize`. */
+    path: string;
+    /** What is wrong, naming the bad value and what is allowed. */
+    message: string;
+}
+
+/** Thrown before any resource is registered when a config has problems; carries all of them. */
+export class ConfigError extends Error {
+    constructor(
+        readonly problems: readonly ConfigProblem[],
+        subject = "environment config",
+    ) {
+        super(formatProblems(problems, subject));
+        this.name = "ConfigError";
+    }
+}
+
+export function formatProblems(problems: readonly ConfigProblem[], subject: string): string {
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    const lines = problems.map((p) => `  - ${p.path || "(root)"}: ${p.message}`);
+    return [`Invalid ${subject} (${count}):`, ...lines].join("\n");
+}
+
+/** Renders a value for a message: strings quoted, everything else as JSON. */
+export function show(value: unknown): string {
+    if (value === undefined) return "nothing";
+    const text = JSON.stringify(value);
+    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** Joins a field path from its parts: `a.b[2].c`. */
+export function joinPath(parts: readonly PropertyKey[]): string {
+    let out = "";
+    for (const part of parts) {
+        if (typeof part === "number") out += `[${part}]`;
+        else out += out ? `.${String(part)}` : String(part);
+    }
+    return out;
+}
+
+/** Collects problems so that all of them are reported at once. */
+export class Problems {
+    private readonly list: ConfigProblem[] = [];
+
+    add(path: string, message: string): void {
+        this.list.push({ path, message });
+    }
+
+    /** Records `got <value>; <allowed>` (or `is required; <allowed>`) at `path`. */
+    bad(path: string, value: unknown, allowed: string): void {
+        this.add(path, value === undefined ? `is required; ${allowed}` : `got ${show(value)}; ${allowed}`);
+    }
+
+    get all(): readonly ConfigProblem[] {
+        return this.list;
+    }
+
+    throwIfAny(subject?: string): void {
+        if (this.list.length > 0) throw new ConfigError(this.list, subject);
+    }
+}

@@ -1,0 +1,6 @@
+export * from "./types";
+export * from "./versions";
+export { TIER_PROFILES } from "./tiers";
+export { ConfigError, ConfigProblem, Problems, formatProblems } from "./errors";
+export { resolveEnvironmentConfig, deepMerge } from "./resolve";
+export { INSTANCE_TYPES, InstanceTypeInfo, Architecture, instanceTypeInfo, architectureOf } from "./instanceTypes";

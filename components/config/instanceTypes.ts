@@ -1,0 +1,121 @@
+/**
+ * A small, reviewed table of EC2 instance types: vCPUs, memory and architecture.
+ * Config validation uses it to check that a Spot group's types are the same size and one
+ * architecture; the guardrails use it to sum vCPU ceilings. A type that is not here is
+ * reported, never guessed.
+ */
+
+export type Architecture = "x86_64" | "arm64";
+
+export interface InstanceTypeInfo {
+    vcpu: number;
+    memoryGiB: number;
+    arch: Architecture;
+}
+
+interface Family {
+    arch: Architecture;
+    /** GiB of memory per vCPU. */
+    memPerVcpu: number;
+    sizes: readonly string[];
+}
+
+const VCPU_BY_SIZE: Record<string, number> = {
+    medium: 1,
+    large: 2,
+    xlarge: 4,
+    "2xlarge": 8,
+    "4xlarge": 16,
+    "8xlarge": 32,
+    "12xlarge": 48,
+    "16xlarge": 64,
+    "24xlarge": 96,
+    "32xlarge": 128,
+    "48xlarge": 192,
+};
+
+const UP_TO_24 = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"];
+const UP_TO_32 = [...UP_TO_24, "32xlarge"];
+const UP_TO_48 = [...UP_TO_32, "48xlarge"];
+const GRAVITON = ["medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"];
+const GRAVITON4 = [...GRAVITON, "24xlarge", "48xlarge"];
+
+const FAMILIES: Record<string, Family> = {
+    m5: { arch: "x86_64", memPerVcpu: 4, sizes: UP_TO_24 },
+    m5a: { arch: "x86_64", memPerVcpu: 4, sizes: UP_TO_24 },
+    m6i: { arch: "x86_64", memPerVcpu: 4, sizes: UP_TO_32 },
+    m6a: { arch: "x86_64", memPerVcpu: 4, sizes: UP_TO_48 },
+    m7i: { arch: "x86_64", memPerVcpu: 4, sizes: UP_TO_48 },
+    "m7i-flex": { arch: "x86_64", memPerVcpu: 4, sizes: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge"] },
+    m7a: { arch: "x86_64", memPerVcpu: 4, sizes: ["medium", ...UP_TO_48] },
+    m6g: { arch: "arm64", memPerVcpu: 4, sizes: GRAVITON },
+    m7g: { arch: "arm64", memPerVcpu: 4, sizes: GRAVITON },
+    m8g: { arch: "arm64", memPerVcpu: 4, sizes: GRAVITON4 },
+    c5: { arch: "x86_64", memPerVcpu: 2, sizes: ["large", "xlarge", "2xlarge", "4xlarge", "12xlarge", "24xlarge"] },
+    c5a: { arch: "x86_64", memPerVcpu: 2, sizes: UP_TO_24 },
+    c6i: { arch: "x86_64", memPerVcpu: 2, sizes: UP_TO_32 },
+    c6a: { arch: "x86_64", memPerVcpu: 2, sizes: UP_TO_48 },
+    c7i: { arch: "x86_64", memPerVcpu: 2, sizes: UP_TO_48 },
+    c7a: { arch: "x86_64", memPerVcpu: 2, sizes: ["medium", ...UP_TO_48] },
+    c6g: { arch: "arm64", memPerVcpu: 2, sizes: GRAVITON },
+    c7g: { arch: "arm64", memPerVcpu: 2, sizes: GRAVITON },
+    c8g: { arch: "arm64", memPerVcpu: 2, sizes: GRAVITON4 },
+    r5: { arch: "x86_64", memPerVcpu: 8, sizes: UP_TO_24 },
+    r5a: { arch: "x86_64", memPerVcpu: 8, sizes: UP_TO_24 },
+    r6i: { arch: "x86_64", memPerVcpu: 8, sizes: UP_TO_32 },
+    r6a: { arch: "x86_64", memPerVcpu: 8, sizes: UP_TO_48 },
+    r7i: { arch: "x86_64", memPerVcpu: 8, sizes: UP_TO_48 },
+    r7a: { arch: "x86_64", memPerVcpu: 8, sizes: ["medium", ...UP_TO_48] },
+    r6g: { arch: "arm64", memPerVcpu: 8, sizes: GRAVITON },
+    r7g: { arch: "arm64", memPerVcpu: 8, sizes: GRAVITON },
+    r8g: { arch: "arm64", memPerVcpu: 8, sizes: GRAVITON4 },
+};
+
+/** Burstable types do not follow the per-vCPU memory ratio, so they are listed one by one. */
+const BURSTABLE: Record<string, InstanceTypeInfo> = {
+    "t3.medium": { vcpu: 2, memoryGiB: 4, arch: "x86_64" },
+    "t3.large": { vcpu: 2, memoryGiB: 8, arch: "x86_64" },
+    "t3.xlarge": { vcpu: 4, memoryGiB: 16, arch: "x86_64" },
+    "t3.2xlarge": { vcpu: 8, memoryGiB: 32, arch: "x86_64" },
+    "t3a.medium": { vcpu: 2, memoryGiB: 4, arch: "x86_64" },
+    "t3a.large": { vcpu: 2, memoryGiB: 8, arch: "x86_64" },
+    "t3a.xlarge": { vcpu: 4, memoryGiB: 16, arch: "x86_64" },
+    "t3a.2xlarge": { vcpu: 8, memoryGiB: 32, arch: "x86_64" },
+    "t4g.medium": { vcpu: 2, memoryGiB: 4, arch: "arm64" },
+    "t4g.large": { vcpu: 2, memoryGiB: 8, arch: "arm64" },
+    "t4g.xlarge": { vcpu: 4, memoryGiB: 16, arch: "arm64" },
+    "t4g.2xlarge": { vcpu: 8, memoryGiB: 32, arch: "arm64" },
+};
+
+function buildTable(): Readonly<Record<string, InstanceTypeInfo>> {
+    const table: Record<string, InstanceTypeInfo> = { ...BURSTABLE };
+    for (const [family, spec] of Object.entries(FAMILIES)) {
+        for (const size of spec.sizes) {
+            const vcpu = VCPU_BY_SIZE[size];
+            table[`${family}.${size}`] = { vcpu, memoryGiB: vcpu * spec.memPerVcpu, arch: spec.arch };
+        }
+    }
+    return Object.freeze(table);
+}
+
+/** Every known instance type, built once. */
+export const INSTANCE_TYPES = buildTable();
+
+/** Looks an instance type up; `undefined` when it is not in the table. */
+export function instanceTypeInfo(type: string): InstanceTypeInfo | undefined {
+    return INSTANCE_TYPES[type];
+}
+
+/** `family.size`, e.g. `m7i.large`, `m7i-flex.xlarge`, `c7gn.16xlarge`. */
+export const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)?\.[a-z0-9]+$/;
+
+/**
+ * The CPU architecture of an instance type: from the table, else from the family name
+ * (Graviton families carry a `g` after the generation digit: m7g, c7gn, r8gd, t4g).
+ */
+export function architectureOf(type: string): Architecture {
+    const known = INSTANCE_TYPES[type];
+    if (known) return known.arch;
+    const family = type.split(".")[0].split("-")[0];
+    return /^[a-z]+\d+[a-z]*g[a-z]*$/.test(family) ? "arm64" : "x86_64";
+}

@@ -1,0 +1,106 @@
+import type { z } from "zod";
+import { checkEnvironment } from "./checks";
+import { joinPath, Problems } from "./errors";
+import { environmentSchema } from "./schema";
+import { TIER_PROFILES } from "./tiers";
+import type { EnvironmentConfig, EnvironmentInput, Tier } from "./types";
+import { TIERS } from "./types";
+import { DEFAULT_VERSIONS } from "./versions";
+
+/**
+ * Turns what a stack wrote into a validated `EnvironmentConfig`: the tier profile first, the
+ * pinned version map, then the stack's own values on top. Every problem is collected and thrown
+ * together as a `ConfigError`; nothing here touches Pulumi, so it runs before any resource exists.
+ */
+export function resolveEnvironmentConfig(input: EnvironmentInput): EnvironmentConfig {
+    const problems = new Problems();
+    const tier = input?.tier;
+    // An unknown tier is reported; the other fields are still checked, against dev's defaults.
+    const knownTier = (TIERS as readonly unknown[]).includes(tier);
+    const profile = TIER_PROFILES[knownTier ? (tier as Tier) : "dev"];
+    const merged = deepMerge(deepMerge(profile, { versions: DEFAULT_VERSIONS }), input ?? {});
+
+    const parsed = environmentSchema.safeParse(merged, { reportInput: true });
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues) addIssue(problems, issue);
+    }
+    checkEnvironment(merged, problems);
+    problems.throwIfAny();
+    return parsed.data as EnvironmentConfig;
+}
+
+type Plain = Record<string, unknown>;
+const isPlain = (v: unknown): v is Plain => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Objects merge key by key; arrays and scalars from `over` replace; `undefined` never overrides. */
+export function deepMerge<T>(base: T, over: unknown): T {
+    if (!isPlain(base) || !isPlain(over)) return (over === undefined ? base : over) as T;
+    const out: Plain = { ...base };
+    for (const [key, value] of Object.entries(over)) {
+        if (value === undefined) continue;
+        out[key] = deepMerge(out[key], value);
+    }
+    return out as T;
+}
+
+function addIssue(problems: Problems, issue: z.core.$ZodIssue): void {
+    const path = joinPath(issue.path);
+    const got = issue.input;
+    switch (issue.code) {
+        case "invalid_type":
+            // Fields with a hint in the schema say what they want; others name the type.
+            problems.bad(path, got, `allowed: ${issue.message.startsWith("Invalid input") ? issue.expected : issue.message}`);
+            return;
+        case "invalid_value":
+            problems.bad(path, got, `allowed: ${issue.values.map((v) => String(v)).join(", ")}`);
+            return;
+        case "too_small":
+        case "too_big":
+            problems.bad(path, got, `allowed: ${describeBound(issue)}`);
+            return;
+        case "unrecognized_keys": {
+            const allowed = fieldsAt(environmentSchema, issue.path);
+            for (const key of issue.keys) {
+                problems.add(joinPath([...issue.path, key]), `unknown field; allowed here: ${allowed.join(", ")}`);
+            }
+            return;
+        }
+        case "invalid_key":
+            problems.bad(path, got, `the key is not allowed: ${issue.issues.map((i) => i.message).join("; ")}`);
+            return;
+        default:
+            problems.bad(path, got, issue.message.startsWith("allowed") ? issue.message : `allowed: ${issue.message}`);
+    }
+}
+
+function describeBound(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
+    const small = issue.code === "too_small";
+    const bound = small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum;
+    const op = small ? (issue.inclusive ? ">=" : ">") : issue.inclusive ? "<=" : "<";
+    switch (issue.origin) {
+        case "array":
+            return `${small ? "at least" : "at most"} ${bound} item(s)`;
+        case "string":
+            return `${small ? "at least" : "at most"} ${bound} character(s)`;
+        default:
+            return `a number ${op} ${bound}`;
+    }
+}
+
+/** The field names an object schema accepts at a path, for "unknown field" messages. */
+function fieldsAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+    let node: any = schema;
+    for (const part of path) {
+        node = unwrap(node);
+        if (typeof part === "number") node = node?.element;
+        else node = node?.shape?.[part] ?? node?._zod?.def?.valueType;
+    }
+    node = unwrap(node);
+    return node?.shape ? Object.keys(node.shape) : [];
+}
+
+function unwrap(node: any): any {
+    while (node && typeof node.unwrap === "function" && !node.shape) node = node.unwrap();
+    return node;
+}
+

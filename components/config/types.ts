@@ -1,0 +1,190 @@
+import type { VersionMap } from "./versions";
+
+/** The environment tiers. Each has a profile of defaults (see `tiers.ts`). */
+export const TIERS = ["dev", "staging", "prod"] as const;
+export type Tier = (typeof TIERS)[number];
+
+/**
+ * How private subnets reach the internet: one shared NAT gateway (cheap, one AZ's failure cuts
+ * egress) or one per AZ. "None" is not offered: nodes could not pull images or join the cluster.
+ */
+export const NAT_STRATEGIES = ["Single", "OnePerAz"] as const;
+export type NatGatewayStrategy = (typeof NAT_STRATEGIES)[number];
+
+export const CAPACITY_TYPES = ["ON_DEMAND", "SPOT"] as const;
+export type CapacityType = (typeof CAPACITY_TYPES)[number];
+
+export const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
+export type TaintEffect = (typeof TAINT_EFFECTS)[number];
+
+export const FLOW_LOG_TRAFFIC = ["ALL", "ACCEPT", "REJECT"] as const;
+export type FlowLogTraffic = (typeof FLOW_LOG_TRAFFIC)[number];
+
+/** A Kubernetes taint on every node of a group. */
+export interface NodeTaint {
+    /** Taint key, e.g. `CriticalAddonsOnly`. */
+    key: string;
+    /** Taint value; empty when the key alone matters. */
+    value?: string;
+    /** What the taint does to pods that do not tolerate it. */
+    effect: TaintEffect;
+}
+
+/** One EKS managed node group. */
+export interface NodeGroupConfig {
+    /** Short DNS-style name; the node group is named `<cluster>-<name>`. */
+    name: string;
+    /** ON_DEMAND or SPOT. SPOT groups need several instance types of the same size. */
+    capacityType: CapacityType;
+    /** Instance types, all of one architecture (x86_64 or arm64). */
+    instanceTypes: string[];
+    /** Fewest nodes the group scales to. */
+    minSize: number;
+    /** Most nodes the group scales to. */
+    maxSize: number;
+    /** Nodes at creation; must lie within [minSize, maxSize]. */
+    desiredSize: number;
+    /** Root volume size in GiB (encrypted gp3 with the environment key). */
+    diskSizeGiB: number;
+    /** Kubernetes labels on every node. */
+    labels: Record<string, string>;
+    /** Kubernetes taints on every node. */
+    taints: NodeTaint[];
+}
+
+/** Sizes of the system node group, which runs the cluster's critical add-ons on On-Demand capacity. */
+export interface SystemNodeGroupConfig {
+    /** Instance types, all of one architecture. */
+    instanceTypes: string[];
+    /** Fewest nodes. */
+    minSize: number;
+    /** Most nodes. */
+    maxSize: number;
+    /** Nodes at creation; must lie within [minSize, maxSize]. */
+    desiredSize: number;
+    /** Root volume size in GiB. */
+    diskSizeGiB: number;
+}
+
+/** Subnet prefix lengths, per AZ. */
+export interface SubnetMasks {
+    /** Public subnets (load balancers, NAT gateways). */
+    public: number;
+    /** Private subnets (nodes and pods; pods take VPC addresses, so make these large). */
+    private: number;
+    /** Isolated subnets (no route to the internet), when enabled. */
+    isolated: number;
+}
+
+/** VPC flow logs to an encrypted CloudWatch log group. */
+export interface FlowLogsConfig {
+    /** Whether flow logs are created. */
+    enabled: boolean;
+    /** Days CloudWatch keeps the flow logs; one of the values CloudWatch accepts. */
+    retentionInDays: number;
+    /** Which traffic is logged. */
+    trafficType: FlowLogTraffic;
+}
+
+/** An existing VPC to adopt instead of creating one. */
+export interface ExistingVpcConfig {
+    /** The VPC id, `vpc-...`. */
+    vpcId: string;
+    /** Public subnet ids, one per AZ. */
+    publicSubnetIds: string[];
+    /** Private subnet ids, one per AZ; nodes run here. */
+    privateSubnetIds: string[];
+    /** Isolated subnet ids, if any. */
+    isolatedSubnetIds: string[];
+    /** Route table ids that the S3 gateway endpoint is added to; none skips the endpoint. */
+    routeTableIds: string[];
+}
+
+/** The environment's network. */
+export interface NetworkConfig {
+    /** The VPC's IPv4 CIDR, private address space, /16 to /24. */
+    cidr: string;
+    /** AZ names in the region, at least 2, e.g. `eu-west-1a`. No lookup: they come from config. */
+    availabilityZones: string[];
+    /** NAT gateway strategy. */
+    natGateways: NatGatewayStrategy;
+    /** Subnet sizes per AZ. */
+    subnetMasks: SubnetMasks;
+    /** Whether isolated subnets are created. */
+    isolatedSubnets: boolean;
+    /** VPC flow logs. */
+    flowLogs: FlowLogsConfig;
+    /** Adopt this VPC instead of creating one. */
+    existingVpc?: ExistingVpcConfig;
+}
+
+/** Who can reach the Kubernetes API. The private endpoint is always on. */
+export interface EndpointConfig {
+    /** Whether the public endpoint is on as well. */
+    publicAccess: boolean;
+    /** CIDRs allowed to reach the public endpoint; required when it is on. */
+    publicAccessCidrs: string[];
+}
+
+/** The EKS cluster. */
+export interface ClusterConfig {
+    /** Kubernetes minor version, one of the versions in the version map. */
+    kubernetesVersion: string;
+    /** API endpoint access. */
+    endpoint: EndpointConfig;
+    /** IAM role ARNs given cluster-admin through EKS access entries. */
+    adminRoleArns: string[];
+    /** Days CloudWatch keeps control-plane logs. */
+    logRetentionInDays: number;
+    /** The On-Demand system node group for critical add-ons. */
+    systemNodeGroup: SystemNodeGroupConfig;
+    /** Further managed node groups, On-Demand or Spot. */
+    nodeGroups: NodeGroupConfig[];
+    /** EKS deletion protection on the cluster. */
+    deletionProtection: boolean;
+}
+
+/** The environment's customer-managed KMS key. */
+export interface KmsConfig {
+    /** Days a scheduled key deletion waits, 7 to 30. */
+    deletionWindowInDays: number;
+}
+
+/** A validated, fully resolved environment: what `Environment` builds from. */
+export interface EnvironmentConfig {
+    /** Environment name; also the EKS cluster name. DNS-1123 label, at most 40 characters. */
+    name: string;
+    /** Tier whose profile supplied the defaults. */
+    tier: Tier;
+    /** AWS region, e.g. `eu-west-1`. */
+    region: string;
+    /** The 12-digit AWS account the environment lives in. */
+    accountId: string;
+    /** Team or person accountable for the environment (the `owner` tag). */
+    owner: string;
+    /** Extra tags on every taggable resource. */
+    tags: Record<string, string>;
+    /** Whether stateful resources are protected from deletion. */
+    protect: boolean;
+    /** The environment key. */
+    kms: KmsConfig;
+    /** The network. */
+    network: NetworkConfig;
+    /** The cluster. */
+    cluster: ClusterConfig;
+    /** Pinned versions, after stack overrides. */
+    versions: VersionMap;
+}
+
+/** Makes every field optional, recursively; arrays are replaced, not merged. */
+export type DeepPartial<T> = T extends (infer U)[]
+    ? DeepPartial<U>[]
+    : T extends object
+      ? { [K in keyof T]?: DeepPartial<T[K]> }
+      : T;
+
+/**
+ * What a stack (or a team's program) writes: the tier, identity fields, and any overrides of
+ * the tier profile. `resolveEnvironmentConfig` turns it into an `EnvironmentConfig`.
+ */
+export type EnvironmentInput = DeepPartial<EnvironmentConfig>;

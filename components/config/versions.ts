@@ -1,0 +1,67 @@
+/**
+ * The one reviewed map of pinned versions. Nothing is ever looked up at preview time and nothing
+ * says "latest": upgrading is a reviewed change to this file, or a stack override
+ * (`envstack:versions` in `Pulumi.<stack>.yaml`), which is deep-merged over it.
+ *
+ * Add-on versions were checked against the EKS user guide's version tables (2026-11); confirm
+ * with `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>` before
+ * changing them.
+ */
+
+/** EKS managed add-ons that envstack installs, by their EKS add-on name. */
+export const EKS_ADDONS = ["vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent"] as const;
+export type EksAddonName = (typeof EKS_ADDONS)[number];
+
+/** Everything pinned for one Kubernetes minor version. */
+export interface KubernetesRelease {
+    /** EKS add-on versions, `vX.Y.Z-eksbuild.N`. */
+    addons: Record<EksAddonName, string>;
+}
+
+/** CPU architectures envstack runs nodes on, and the EKS AMI type for each. */
+export interface NodeAmiTypes {
+    /** AMI type for x86_64 managed node groups. */
+    x86_64: string;
+    /** AMI type for arm64 (Graviton) managed node groups. */
+    arm64: string;
+}
+
+/** The pinned-version map. */
+export interface VersionMap {
+    /** Supported Kubernetes minor versions; a cluster version must be a key here. */
+    kubernetes: Record<string, KubernetesRelease>;
+    /** AMI types for managed node groups. AL2023 only: AL2 AMIs ended on 2025-11-26. */
+    nodeAmiTypes: NodeAmiTypes;
+}
+
+export const DEFAULT_VERSIONS: VersionMap = {
+    kubernetes: {
+        // Standard support until 2026-12-02: upgrade soon.
+        "1.34": {
+            addons: {
+                "vpc-cni": "v1.22.3-eksbuild.1",
+                "kube-proxy": "v1.34.6-eksbuild.2",
+                coredns: "v1.13.2-eksbuild.4",
+                "eks-pod-identity-agent": "v1.3.9-eksbuild.1",
+            },
+        },
+        // Standard support until 2027-03-27.
+        "1.35": {
+            addons: {
+                "vpc-cni": "v1.22.3-eksbuild.1",
+                "kube-proxy": "v1.35.3-eksbuild.2",
+                coredns: "v1.13.2-eksbuild.4",
+                "eks-pod-identity-agent": "v1.3.9-eksbuild.1",
+            },
+        },
+    },
+    nodeAmiTypes: {
+        x86_64: "AL2023_x86_64_STANDARD",
+        arm64: "AL2023_ARM_64_STANDARD",
+    },
+};
+
+/** The shape of an EKS add-on version. */
+export const ADDON_VERSION_PATTERN = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+/** The shape of a Kubernetes minor version key. */
+export const KUBERNETES_VERSION_PATTERN = /^1\.\d{2}$/;
