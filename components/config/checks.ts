@@ -188,7 +188,9 @@ function checkAdminRoles(value: unknown, region: string | undefined, problems: P
     arns.forEach((arn, i) => {
         const path = `cluster.adminRoleArns[${i}]`;
         const match = ROLE_ARN_PATTERN.exec(arn);
-        if (!match) {
+        if (arns.indexOf(arn) !== i) {
+            problems.bad(path, arn, "allowed: each role once; this one is a duplicate");
+        } else if (!match) {
             problems.bad(path, arn, "allowed: an IAM role ARN like arn:aws:iam::123456789012:role/platform-admin");
         } else if (region !== undefined && REGION_PATTERN.test(region) && match[1] !== partitionOf(region)) {
             problems.bad(path, arn, `allowed: a role in partition ${partitionOf(region)} (the region's partition)`);

@@ -35,7 +35,7 @@ const sizes = {
     minSize: count,
     maxSize: z.number().int().positive(),
     desiredSize: count,
-    diskSizeGiB: z.number().int().min(20).max(16384),
+    diskSizeGiB: z.number().int().min(20).max(16384).default(50),
 };
 
 const nodeGroup = z.strictObject({

@@ -1,0 +1,119 @@
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as pulumi from "@pulumi/pulumi";
+import { architectureOf } from "../config/instanceTypes";
+import type { NodeGroupConfig } from "../config/types";
+import type { VersionMap } from "../config/versions";
+import { managedPolicyArn } from "../shared/aws";
+import { serviceTrust } from "../shared/iam";
+import type { Tags } from "../shared/tags";
+
+/** The least-privilege managed policies every EKS node needs, and nothing else. */
+export const NODE_ROLE_POLICIES = [
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEKS_CNI_Policy",
+    "AmazonEC2ContainerRegistryPullOnly",
+    "AmazonSSMManagedInstanceCore",
+] as const;
+
+/** The taint that keeps ordinary workloads off the system node group. */
+export const SYSTEM_TAINT = { key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" } as const;
+
+/** Label keys envstack puts on every managed node. */
+export const NODE_GROUP_LABEL = "envstack.io/node-group";
+export const CAPACITY_LABEL = "envstack.io/capacity-type";
+
+/** The IAM role nodes run as, with the worker, CNI, ECR pull-only and SSM core policies. */
+export function createNodeRole(name: string, region: string, tags: Tags, parent: pulumi.Resource): aws.iam.Role {
+    const role = new aws.iam.Role(
+        `${name}-node`,
+        {
+            description: "EKS managed nodes",
+            assumeRolePolicy: JSON.stringify(serviceTrust("ec2.amazonaws.com")),
+            tags,
+        },
+        { parent },
+    );
+    for (const policy of NODE_ROLE_POLICIES) {
+        new aws.iam.RolePolicyAttachment(
+            `${name}-node-${policy}`,
+            { role: role.name, policyArn: managedPolicyArn(region, policy) },
+            { parent: role },
+        );
+    }
+    return role;
+}
+
+export interface NodeGroupContext {
+    /** The EKS cluster component. */
+    cluster: eks.Cluster;
+    clusterName: string;
+    kubernetesVersion: string;
+    nodeRoleArn: pulumi.Input<string>;
+    subnetIds: pulumi.Input<string[]>;
+    kmsKeyArn: pulumi.Input<string>;
+    versions: VersionMap;
+    tags: Tags;
+    /** What must exist before nodes start: the CNI, kube-proxy and the pod identity agent. */
+    dependsOn: pulumi.Resource[];
+}
+
+/**
+ * A managed node group with its own launch template: IMDSv2 required (hop limit 1, so pods
+ * cannot reach node credentials), and an encrypted gp3 root volume under the environment key.
+ * The template version is pinned, so plans do not drift.
+ */
+export function createManagedNodeGroup(name: string, spec: NodeGroupConfig, ctx: NodeGroupContext, parent: pulumi.Resource): eks.ManagedNodeGroup {
+    const groupName = `${ctx.clusterName}-${spec.name}`;
+    const template = new aws.ec2.LaunchTemplate(
+        name,
+        {
+            name: groupName,
+            description: `Nodes of ${groupName}`,
+            updateDefaultVersion: true,
+            metadataOptions: {
+                httpEndpoint: "enabled",
+                httpTokens: "required",
+                httpPutResponseHopLimit: 1,
+                instanceMetadataTags: "disabled",
+            },
+            blockDeviceMappings: [
+                {
+                    deviceName: "/dev/xvda",
+                    ebs: {
+                        volumeSize: spec.diskSizeGiB,
+                        volumeType: "gp3",
+                        encrypted: "true",
+                        kmsKeyId: ctx.kmsKeyArn,
+                        deleteOnTermination: "true",
+                    },
+                },
+            ],
+            tagSpecifications: [
+                { resourceType: "instance", tags: { ...ctx.tags, Name: groupName } },
+                { resourceType: "volume", tags: ctx.tags },
+            ],
+            tags: ctx.tags,
+        },
+        { parent },
+    );
+    return new eks.ManagedNodeGroup(
+        name,
+        {
+            cluster: ctx.cluster,
+            nodeGroupName: groupName,
+            nodeRoleArn: ctx.nodeRoleArn,
+            subnetIds: ctx.subnetIds,
+            version: ctx.kubernetesVersion,
+            amiType: ctx.versions.nodeAmiTypes[architectureOf(spec.instanceTypes[0])],
+            capacityType: spec.capacityType,
+            instanceTypes: spec.instanceTypes,
+            scalingConfig: { minSize: spec.minSize, maxSize: spec.maxSize, desiredSize: spec.desiredSize },
+            labels: { ...spec.labels, [NODE_GROUP_LABEL]: spec.name, [CAPACITY_LABEL]: spec.capacityType.toLowerCase().replace("_", "-") },
+            taints: spec.taints.map((t) => ({ key: t.key, value: t.value ?? "", effect: t.effect })),
+            launchTemplate: { id: template.id, version: template.latestVersion.apply((v) => String(v)) },
+            tags: ctx.tags,
+        },
+        { parent, dependsOn: ctx.dependsOn },
+    );
+}

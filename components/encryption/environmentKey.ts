@@ -1,0 +1,121 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { dnsSuffixOf, partitionOf } from "../shared/aws";
+import { PolicyDocument, policyDocument } from "../shared/iam";
+import { logGroupArnPattern, logGroupPrefixes } from "../shared/naming";
+import type { Tags } from "../shared/tags";
+
+export interface EnvironmentKeyArgs {
+    /** The environment (and cluster) name; the alias is `alias/envstack/<name>`. */
+    environmentName: string;
+    /** AWS region of the key. */
+    region: string;
+    /** Account that owns the key; its root may administer it through IAM. */
+    accountId: string;
+    /** Days a scheduled deletion waits (7 to 30); 30 in prod. */
+    deletionWindowInDays: number;
+    /** Protect the key from deletion by Pulumi (prod). */
+    protect: boolean;
+    /**
+     * Grant the EC2 Auto Scaling service-linked role use of the key, so node groups can launch
+     * with encrypted root volumes. The role must already exist in the account. Default true.
+     */
+    allowAutoScaling?: boolean;
+    /** Tags on the key. */
+    tags: Tags;
+}
+
+/**
+ * The environment's customer-managed KMS key: rotation on, one key for everything that stores
+ * data (secrets, log groups, volumes, file systems, queues and topics), with a key policy that
+ * lets CloudWatch Logs use it only for this environment's log groups.
+ */
+export class EnvironmentKey extends pulumi.ComponentResource {
+    /** The key. */
+    readonly key: aws.kms.Key;
+    /** The key's ARN. */
+    readonly keyArn: pulumi.Output<string>;
+    /** The key's alias name. */
+    readonly aliasName: pulumi.Output<string>;
+    /** The key policy, as a document. */
+    readonly policy: PolicyDocument;
+
+    constructor(name: string, args: EnvironmentKeyArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("envstack:index:EnvironmentKey", name, {}, opts);
+
+        this.policy = environmentKeyPolicy(args);
+        this.key = new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: `envstack ${args.environmentName}: secrets, logs, volumes and file systems`,
+                enableKeyRotation: true,
+                rotationPeriodInDays: 365,
+                deletionWindowInDays: args.deletionWindowInDays,
+                keyUsage: "ENCRYPT_DECRYPT",
+                customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+                policy: JSON.stringify(this.policy),
+                tags: args.tags,
+            },
+            { parent: this, protect: args.protect },
+        );
+        const alias = new aws.kms.Alias(
+            `${name}-key`,
+            { name: `alias/envstack/${args.environmentName}`, targetKeyId: this.key.keyId },
+            { parent: this },
+        );
+        this.keyArn = this.key.arn;
+        this.aliasName = alias.name;
+        this.registerOutputs({ keyArn: this.keyArn, aliasName: this.aliasName });
+    }
+}
+
+/** The key policy: account administration through IAM, CloudWatch Logs for our groups, Auto Scaling for node volumes. */
+export function environmentKeyPolicy(args: EnvironmentKeyArgs): PolicyDocument {
+    const partition = partitionOf(args.region);
+    const account = args.accountId;
+    const useKey = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+    const statements: PolicyDocument["Statement"] = [
+        {
+            Sid: "AccountAdministersKeyThroughIam",
+            Effect: "Allow",
+            Principal: { AWS: `arn:${partition}:iam::${account}:root` },
+            Action: "kms:*",
+            Resource: "*",
+        },
+        {
+            Sid: "CloudWatchLogsForEnvironmentLogGroups",
+            Effect: "Allow",
+            Principal: { Service: `logs.${args.region}.${dnsSuffixOf(args.region)}` },
+            Action: useKey,
+            Resource: "*",
+            Condition: {
+                ArnLike: {
+                    "kms:EncryptionContext:aws:logs:arn": logGroupPrefixes(args.environmentName).map((prefix) =>
+                        logGroupArnPattern(args.region, account, prefix),
+                    ),
+                },
+            },
+        },
+    ];
+    if (args.allowAutoScaling ?? true) {
+        const autoScaling = `arn:${partition}:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+        statements.push(
+            {
+                Sid: "AutoScalingUsesKeyForNodeVolumes",
+                Effect: "Allow",
+                Principal: { AWS: autoScaling },
+                Action: useKey,
+                Resource: "*",
+            },
+            {
+                Sid: "AutoScalingGrantsForNodeVolumes",
+                Effect: "Allow",
+                Principal: { AWS: autoScaling },
+                Action: "kms:CreateGrant",
+                Resource: "*",
+                Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+            },
+        );
+    }
+    return policyDocument(...statements);
+}

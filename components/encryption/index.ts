@@ -1,0 +1,1 @@
+export { EnvironmentKey, EnvironmentKeyArgs, environmentKeyPolicy } from "./environmentKey";

@@ -1,0 +1,90 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Cluster } from "./cluster";
+import { resolveEnvironmentConfig } from "./config/resolve";
+import type { EnvironmentConfig, EnvironmentInput } from "./config/types";
+import { EnvironmentKey } from "./encryption";
+import { Network } from "./network";
+import { environmentTags, Tags } from "./shared/tags";
+
+/** What an environment is built from: the tier and any overrides of its profile. */
+export type EnvironmentArgs = EnvironmentInput;
+
+/**
+ * A complete environment from one typed description. The input is resolved against the tier
+ * profile and validated before anything is registered; a bad input throws a `ConfigError`
+ * listing every problem. Then: the environment key, the network, and the cluster.
+ */
+export class Environment extends pulumi.ComponentResource {
+    /** The validated configuration this environment was built from. */
+    readonly config: EnvironmentConfig;
+    /** Tags on every taggable resource. */
+    readonly tags: Tags;
+    /** The customer-managed key for everything that stores data. */
+    readonly key: EnvironmentKey;
+    /** VPC and subnets. */
+    readonly network: Network;
+    /** EKS control plane, add-ons and managed node groups. */
+    readonly cluster: Cluster;
+    /** The cluster's name. */
+    readonly clusterName: pulumi.Output<string>;
+    /** The Kubernetes API endpoint. */
+    readonly endpoint: pulumi.Output<string>;
+    /** Kubeconfig JSON (secret). */
+    readonly kubeconfig: pulumi.Output<string>;
+    /** A provider for the cluster, for in-cluster resources. */
+    readonly k8sProvider: k8s.Provider;
+
+    constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+        const config = resolveEnvironmentConfig(args);
+        super("envstack:index:Environment", name, {}, opts);
+        this.config = config;
+        this.tags = environmentTags(config.name, config.owner, config.tags);
+
+        this.key = new EnvironmentKey(
+            name,
+            {
+                environmentName: config.name,
+                region: config.region,
+                accountId: config.accountId,
+                deletionWindowInDays: config.kms.deletionWindowInDays,
+                protect: config.protect,
+                tags: this.tags,
+            },
+            { parent: this },
+        );
+        this.network = new Network(
+            name,
+            {
+                ...config.network,
+                clusterName: config.name,
+                region: config.region,
+                accountId: config.accountId,
+                kmsKeyArn: this.key.keyArn,
+                tags: this.tags,
+            },
+            { parent: this },
+        );
+        this.cluster = new Cluster(
+            name,
+            {
+                ...config.cluster,
+                clusterName: config.name,
+                region: config.region,
+                vpcId: this.network.vpcId,
+                privateSubnetIds: this.network.privateSubnetIds,
+                publicSubnetIds: this.network.publicSubnetIds,
+                kmsKeyArn: this.key.keyArn,
+                versions: config.versions,
+                tags: this.tags,
+            },
+            { parent: this },
+        );
+
+        this.clusterName = this.cluster.clusterName;
+        this.endpoint = this.cluster.endpoint;
+        this.kubeconfig = this.cluster.kubeconfig;
+        this.k8sProvider = this.cluster.provider;
+        this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint, vpcId: this.network.vpcId });
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * envstack: production-grade AWS environments on EKS as Pulumi components.
+ *
+ * Build a whole environment with `Environment`, or compose the pieces (`EnvironmentKey`,
+ * `Network`, `Cluster`) on infrastructure you already have.
+ */
+export { Environment, EnvironmentArgs } from "./environment";
+export * from "./config";
+export * from "./encryption";
+export * from "./network";
+export * from "./cluster";
+export * as shared from "./shared";

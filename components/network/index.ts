@@ -1,0 +1,1 @@
+export { Network, NetworkArgs, subnetRoleTags } from "./network";

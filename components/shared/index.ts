@@ -1,0 +1,4 @@
+export * from "./aws";
+export * from "./iam";
+export * from "./naming";
+export * from "./tags";

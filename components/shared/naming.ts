@@ -1,0 +1,24 @@
+import { partitionOf } from "./aws";
+
+/**
+ * Names that several components must agree on. The key policy lets CloudWatch Logs use the
+ * environment key only for log groups under these prefixes, so every log group envstack creates
+ * takes its name from here.
+ */
+export const logGroupName = {
+    /** EKS writes control-plane logs here; the name is fixed by EKS. */
+    controlPlane: (cluster: string) => `/aws/eks/${cluster}/cluster`,
+    flowLogs: (cluster: string) => `/aws/vpc/${cluster}/flow-logs`,
+    /** Container Insights and Fluent Bit write here; the names are fixed by the add-on. */
+    containerInsights: (cluster: string, kind: string) => `/aws/containerinsights/${cluster}/${kind}`,
+};
+
+/** The log group name prefixes of one environment. */
+export function logGroupPrefixes(cluster: string): string[] {
+    return [`/aws/eks/${cluster}/`, `/aws/vpc/${cluster}/`, `/aws/containerinsights/${cluster}/`];
+}
+
+/** `arn:<partition>:logs:<region>:<account>:log-group:<prefix>*`, for ArnLike conditions. */
+export function logGroupArnPattern(region: string, accountId: string, prefix: string): string {
+    return `arn:${partitionOf(region)}:logs:${region}:${accountId}:log-group:${prefix}*`;
+}

@@ -1,0 +1,177 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CloudContext, customResourceOutputs, invokeResult, remoteComponentOutputs, State, SyntheticRef } from "./outputs";
+
+/**
+ * The mock engine behind the offline plan and the tests. It answers the Pulumi runtime the way
+ * a real engine would (ids, ARNs, names, the outputs remote components return) and records every
+ * registration as the engine would see it: type, name, parent, inputs, provider, protect and the
+ * dependency edges. Recording at the monitor, not in transformations, means resources created
+ * outside any component are seen too.
+ */
+
+/** One registered resource, as the engine saw it. */
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** The parent's URN; undefined only for the root stack. */
+    parent?: string;
+    /** Custom (a cloud resource) or a component. */
+    custom: boolean;
+    /** A multi-language component (its children exist only under a real engine). */
+    remote: boolean;
+    /** The provider reference (`urn::id`), when one was given. */
+    provider?: string;
+    /** Inputs as plain JSON: secrets unwrapped, resource references as their URNs. */
+    inputs: Record<string, unknown>;
+    /** Dotted paths of inputs that were secrets. */
+    secretInputs: string[];
+    protect: boolean;
+    retainOnDelete: boolean;
+    /** Explicit `dependsOn` edges (URNs). */
+    dependsOn: string[];
+    /** Every dependency edge the engine orders create and delete by: dependsOn plus inputs. */
+    dependencies: string[];
+    /** Set for resources read with `.get()` rather than created. */
+    read?: boolean;
+}
+
+const SIG = pulumi.runtime.specialSigKey;
+const SECRET = pulumi.runtime.specialSecretSig;
+const RESOURCE = pulumi.runtime.specialResourceSig;
+const ASSET = pulumi.runtime.specialAssetSig;
+const ARCHIVE = pulumi.runtime.specialArchiveSig;
+
+/** Converts a serialized property value to plain JSON, noting where secrets were. */
+export function toPlain(value: unknown, path: string, secrets: string[]): unknown {
+    if (value === pulumi.runtime.unknownValue) return "<computed>";
+    if (Array.isArray(value)) return value.map((v, i) => toPlain(v, `${path}[${i}]`, secrets));
+    if (value === null || typeof value !== "object") return value;
+    const obj = value as Record<string, unknown>;
+    switch (obj[SIG]) {
+        case SECRET:
+            secrets.push(path);
+            return toPlain(obj.value, path, secrets);
+        case RESOURCE:
+            return obj.urn;
+        case ASSET:
+        case ARCHIVE:
+            return "<asset>";
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(obj)) out[k] = toPlain(v, path ? `${path}.${k}` : k, secrets);
+    return out;
+}
+
+export class MockEngine implements pulumi.runtime.Mocks {
+    readonly resources: RecordedResource[] = [];
+    /** Stack outputs as registered on the root stack, secrets shown as `[secret]`. */
+    stackOutputs: Record<string, unknown> = {};
+    private readonly synthetic = new Map<string, { urn: string; id: string; state: State }>();
+
+    constructor(
+        readonly context: CloudContext,
+        private readonly project: string,
+        private readonly stack: string,
+    ) {}
+
+    /** Installs this engine as the runtime's monitor. */
+    async install(): Promise<void> {
+        await pulumi.runtime.setMocks(this, this.project, this.stack, false);
+        const monitor = pulumi.runtime.getMonitor() as any;
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req: any, callback: any) => {
+            const record = this.record(req);
+            register(req, (err: unknown, resp: any) => {
+                if (!err && resp) record.urn = resp.getUrn();
+                if (!err) this.resources.push(record);
+                callback(err, resp);
+            });
+        };
+        const read = monitor.readResource.bind(monitor);
+        monitor.readResource = (req: any, callback: any) => {
+            const record = { ...this.record(req), read: true };
+            read(req, (err: unknown, resp: any) => {
+                if (!err && resp) this.resources.push({ ...record, urn: resp.getUrn() });
+                callback(err, resp);
+            });
+        };
+        const invoke = monitor.invoke.bind(monitor);
+        monitor.invoke = (req: any, callback: any) => this.answerSynthetic(req, callback) || invoke(req, callback);
+        const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+        monitor.registerResourceOutputs = (req: any, callback: any) => {
+            if (req.getUrn().split("::")[2] === "pulumi:pulumi:Stack") {
+                this.stackOutputs = redactSecrets(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+            }
+            registerOutputs(req, callback);
+        };
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+        if (!args.custom) {
+            const remote = remoteComponentOutputs(args.type, args.name, args.inputs, this.context);
+            if (!remote) return { id: undefined, state: {} };
+            const refs = Object.fromEntries(Object.entries(remote.refs).map(([key, ref]) => [key, Array.isArray(ref) ? ref.map((r) => this.reference(args, r)) : this.reference(args, ref)]));
+            return { id: undefined, state: { ...args.inputs, ...remote.state, ...refs } };
+        }
+        const { id, state } = customResourceOutputs(args.type, args.name, args.inputs, this.context);
+        return { id: args.id || id, state: { ...args.inputs, ...state } };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+        return invokeResult(args.token, args.inputs, this.context);
+    }
+
+    /** A resource reference to a synthetic child, which `pulumi:pulumi:getResource` can later resolve. */
+    private reference(parent: pulumi.runtime.MockResourceArgs, ref: SyntheticRef): Record<string, unknown> {
+        const urn = `urn:pulumi:${this.stack}::${this.project}::${parent.type}$${ref.type}::${ref.name}`;
+        this.synthetic.set(urn, { urn, id: ref.id, state: { ...ref.state, id: ref.id } });
+        return { [SIG]: RESOURCE, urn, id: ref.id };
+    }
+
+    private answerSynthetic(req: any, callback: any): boolean {
+        if (req.getTok() !== "pulumi:pulumi:getResource") return false;
+        const urn = req.getArgs()?.toJavaScript()?.urn;
+        const found = typeof urn === "string" ? this.synthetic.get(urn) : undefined;
+        if (!found) return false;
+        const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+        const { ResourceInvokeResponse } = require("@pulumi/pulumi/proto/resource_pb");
+        const resp = new ResourceInvokeResponse();
+        resp.setReturn(Struct.fromJavaScript({ urn: found.urn, id: found.id, state: found.state }));
+        callback(null, resp);
+        return true;
+    }
+
+    private record(req: any): RecordedResource {
+        const secrets: string[] = [];
+        const inputs = toPlain(req.getObject()?.toJavaScript() ?? {}, "", secrets) as Record<string, unknown>;
+        const dependencies: string[] = req.getDependenciesList?.() ?? [];
+        const viaInputs = new Set<string>();
+        req.getPropertydependenciesMap?.()?.forEach((deps: any) => deps.getUrnsList().forEach((u: string) => viaInputs.add(u)));
+        return {
+            urn: "",
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent() || undefined,
+            custom: req.getCustom(),
+            remote: req.getRemote?.() ?? false,
+            provider: req.getProvider() || undefined,
+            inputs,
+            secretInputs: secrets,
+            protect: req.getProtect?.() === true,
+            retainOnDelete: req.getRetainondelete?.() === true,
+            dependsOn: dependencies.filter((u) => !viaInputs.has(u)),
+            dependencies,
+        };
+    }
+}
+
+/** Stack outputs for display: secrets become `[secret]`. */
+function redactSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(redactSecrets);
+    if (value === null || typeof value !== "object") return value;
+    const obj = value as Record<string, unknown>;
+    if (obj[SIG] === SECRET) return "[secret]";
+    if (obj[SIG] === RESOURCE) return obj.urn;
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redactSecrets(v)]));
+}

@@ -1,0 +1,103 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+
+/**
+ * Reads a Pulumi project (`Pulumi.yaml`) and a stack's config (`Pulumi.<stack>.yaml`, or any
+ * file in the same format) into what the runtime expects: `namespace:key` -> string, where
+ * structured values are JSON, as the Pulumi CLI passes them to a program.
+ */
+
+export interface PulumiProject {
+    dir: string;
+    name: string;
+    /** The program entry, absolute. */
+    main: string;
+}
+
+export interface StackConfig {
+    values: Record<string, string>;
+    /** Keys whose values were `secure:` (encrypted); the plan cannot decrypt them. */
+    secretKeys: string[];
+}
+
+export class ProjectError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ProjectError";
+    }
+}
+
+/** Placeholder for `secure:` values: the offline plan has no secrets provider. */
+export const SECRET_PLACEHOLDER = "offline-plan-secret";
+
+export function readProject(dir: string): PulumiProject {
+    const file = path.join(dir, "Pulumi.yaml");
+    const doc = readYaml(file) as Record<string, unknown> | undefined;
+    if (!doc || typeof doc.name !== "string") throw new ProjectError(`${file}: no project name`);
+    const main = typeof doc.main === "string" ? doc.main : ".";
+    return { dir, name: doc.name, main: path.resolve(dir, main) };
+}
+
+export function readStackConfig(file: string, project: string): StackConfig {
+    const doc = (readYaml(file) ?? {}) as Record<string, unknown>;
+    const config = (doc.config ?? {}) as Record<string, unknown>;
+    const values: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [rawKey, value] of Object.entries(config)) {
+        const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+        if (isSecure(value)) {
+            values[key] = SECRET_PLACEHOLDER;
+            secretKeys.push(key);
+        } else {
+            values[key] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return { values, secretKeys };
+}
+
+function isSecure(value: unknown): boolean {
+    return typeof value === "object" && value !== null && Object.keys(value).length === 1 && "secure" in value;
+}
+
+function readYaml(file: string): unknown {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        throw new ProjectError(`cannot read ${file}`);
+    }
+    try {
+        return parse(text);
+    } catch (err) {
+        throw new ProjectError(`${file}: not valid YAML: ${(err as Error).message}`);
+    }
+}
+
+/**
+ * The file to load for a program entry. A TypeScript entry runs as its compiled twin under the
+ * project's `outDir` (the plan runs the same JavaScript the build produced, without type-checking
+ * on the fly). A directory means its index.
+ */
+export function resolveEntry(entry: string, projectDir: string): string {
+    let file = entry;
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+        file = ["index.ts", "index.js"].map((f) => path.join(file, f)).find((f) => fs.existsSync(f)) ?? path.join(file, "index.js");
+    }
+    if (file.endsWith(".ts")) {
+        const twin = path.join(projectDir, outDirOf(projectDir), path.relative(projectDir, file)).replace(/\.ts$/, ".js");
+        if (fs.existsSync(twin)) return twin;
+        throw new ProjectError(`${path.relative(projectDir, file)} has no compiled twin at ${path.relative(projectDir, twin)}: run \`npm run build\` first`);
+    }
+    if (!fs.existsSync(file)) throw new ProjectError(`program not found: ${file}`);
+    return file;
+}
+
+function outDirOf(projectDir: string): string {
+    try {
+        const tsconfig = JSON.parse(fs.readFileSync(path.join(projectDir, "tsconfig.json"), "utf8"));
+        return tsconfig?.compilerOptions?.outDir ?? "dist";
+    } catch {
+        return "dist";
+    }
+}

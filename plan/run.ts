@@ -1,0 +1,91 @@
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockEngine, RecordedResource } from "./engine";
+import { readProject, readStackConfig, resolveEntry } from "./project";
+
+/**
+ * Runs a Pulumi program in-process under the mock engine, inside a root stack as the Pulumi
+ * language host does, and returns everything it registered. No CLI, no credentials, no network.
+ */
+
+export interface PlanOptions {
+    /** Project directory (with Pulumi.yaml). */
+    projectDir: string;
+    /** Stack name; its config is `Pulumi.<stack>.yaml` unless `configFile` is given. */
+    stack: string;
+    /** A config file in the `Pulumi.<stack>.yaml` format to use instead. */
+    configFile?: string;
+    /** The program entry; defaults to Pulumi.yaml's `main`. */
+    program?: string;
+}
+
+/** What went wrong, when the program did not complete. */
+export interface PlanFailure {
+    kind: "config" | "program";
+    message: string;
+    /** For config errors: every problem, by config key. */
+    problems?: { path: string; message: string }[];
+}
+
+export interface PlanResult {
+    project: string;
+    stack: string;
+    program: string;
+    resources: RecordedResource[];
+    outputs: Record<string, unknown>;
+    failure?: PlanFailure;
+    /** Milliseconds spent running the program under the mock engine. */
+    programMs: number;
+}
+
+const DEFAULT_CONTEXT = { region: "us-east-1", accountId: "123456789012" };
+
+export async function runPlan(options: PlanOptions): Promise<PlanResult> {
+    const project = readProject(options.projectDir);
+    const configFile = options.configFile ?? path.join(options.projectDir, `Pulumi.${options.stack}.yaml`);
+    const config = readStackConfig(configFile, project.name);
+    const entry = resolveEntry(options.program ? path.resolve(options.projectDir, options.program) : project.main, options.projectDir);
+
+    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+    const engine = new MockEngine(
+        {
+            region: config.values["aws:region"] ?? DEFAULT_CONTEXT.region,
+            accountId: config.values[`${project.name}:accountId`] ?? DEFAULT_CONTEXT.accountId,
+        },
+        project.name,
+        options.stack,
+    );
+    await engine.install();
+
+    const started = performance.now();
+    let failure: PlanFailure | undefined;
+    try {
+        // Each plan runs the program afresh, as a new process would.
+        delete require.cache[entry];
+        await pulumi.runtime.runInPulumiStack(async () => {
+            const mod = require(entry);
+            return typeof mod?.default === "function" ? await mod.default() : mod;
+        });
+        // Registrations that no output waits on may still be in flight.
+        await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    } catch (err) {
+        failure = describeFailure(err);
+    }
+    return {
+        project: project.name,
+        stack: options.stack,
+        program: path.relative(options.projectDir, entry),
+        resources: engine.resources,
+        outputs: engine.stackOutputs,
+        failure,
+        programMs: performance.now() - started,
+    };
+}
+
+function describeFailure(err: unknown): PlanFailure {
+    const e = err as { name?: string; message?: string; problems?: PlanFailure["problems"] };
+    if (e?.name === "ConfigError" && Array.isArray(e.problems)) {
+        return { kind: "config", message: e.message ?? "invalid config", problems: [...e.problems] };
+    }
+    return { kind: "program", message: (err as Error)?.stack ?? String(err) };
+}

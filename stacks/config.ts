@@ -1,0 +1,62 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, ConfigProblem, EnvironmentInput, resolveEnvironmentConfig } from "../components";
+
+/** The config namespace of envstack's keys in `Pulumi.<stack>.yaml`. */
+export const NAMESPACE = "envstack";
+
+/** Keys whose values are plain strings, booleans, or structured (YAML maps and lists). */
+const STRING_KEYS = ["name", "tier", "accountId", "owner"];
+const BOOLEAN_KEYS = ["protect"];
+const OBJECT_KEYS = ["tags", "kms", "network", "cluster", "versions"];
+
+/**
+ * Reads this stack's config into an `EnvironmentInput`. The region is `aws:region`, the one
+ * value both the AWS provider and the environment use. The name defaults to the stack name.
+ * Every `envstack:` key is read, so a misspelt key is reported rather than ignored.
+ */
+export function readStackInput(all: Record<string, string> = pulumi.runtime.allConfig()): EnvironmentInput {
+    const problems: ConfigProblem[] = [];
+    const input: Record<string, unknown> = { name: pulumi.getStack(), region: all["aws:region"] };
+    for (const [fullKey, text] of Object.entries(all)) {
+        const [namespace, key] = fullKey.split(":", 2);
+        if (namespace !== NAMESPACE) continue;
+        if (STRING_KEYS.includes(key)) {
+            input[key] = text;
+        } else if (BOOLEAN_KEYS.includes(key)) {
+            input[key] = text === "true" ? true : text === "false" ? false : text;
+        } else if (OBJECT_KEYS.includes(key)) {
+            input[key] = parseStructured(fullKey, text, problems);
+        } else {
+            const known = [...STRING_KEYS, ...BOOLEAN_KEYS, ...OBJECT_KEYS].map((k) => `${NAMESPACE}:${k}`);
+            problems.push({ path: fullKey, message: `unknown config key; allowed: ${known.join(", ")} (the region is aws:region)` });
+        }
+    }
+    return checkStackInput(input as EnvironmentInput, problems);
+}
+
+function parseStructured(key: string, text: string, problems: ConfigProblem[]): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        problems.push({ path: key, message: `got ${JSON.stringify(text)}; allowed: a YAML map or list` });
+        return undefined;
+    }
+}
+
+/** Validates now, so every problem (with its config key) is reported before anything is registered. */
+function checkStackInput(input: EnvironmentInput, problems: ConfigProblem[]): EnvironmentInput {
+    try {
+        resolveEnvironmentConfig(input);
+    } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        problems.push(...err.problems.map((p) => ({ path: configKeyOf(p.path), message: p.message })));
+    }
+    if (problems.length > 0) throw new ConfigError(problems, "stack config");
+    return input;
+}
+
+/** `cluster.nodeGroups[0].minSize` -> `envstack:cluster.nodeGroups[0].minSize`; `region` -> `aws:region`. */
+export function configKeyOf(path: string): string {
+    if (path === "region") return "aws:region";
+    return path ? `${NAMESPACE}:${path}` : NAMESPACE;
+}

@@ -1,0 +1,89 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
+import { EnvironmentInput } from "../components";
+import { MockEngine, RecordedResource } from "../plan/engine";
+import { runPlan } from "../plan/run";
+
+/** The repository root (tests run from dist/tests). */
+export const REPO = path.resolve(__dirname, "..", "..");
+
+/**
+ * Runs `build` under a fresh mock engine (the one the offline plan uses) and returns what was
+ * registered. There is no root stack here, so `registerStackTransformation` is not available;
+ * the engine records parents, protect and dependencies at the monitor instead.
+ */
+export async function register(build: () => void, context = { region: "eu-west-1", accountId: "111122223333" }): Promise<Registered> {
+    pulumi.runtime.setAllConfig({});
+    const engine = new MockEngine(context, "envstack", "test");
+    await engine.install();
+    build();
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    return new Registered(engine.resources);
+}
+
+/** Plans one of the repository's real stacks, exactly as `npm run plan` does. */
+export async function planStack(stack: string) {
+    const result = await runPlan({ projectDir: REPO, stack });
+    return { ...result, registered: new Registered(result.resources) };
+}
+
+/** Lookups over recorded resources. */
+export class Registered {
+    constructor(readonly all: RecordedResource[]) {}
+
+    ofType(type: string): RecordedResource[] {
+        return this.all.filter((r) => r.type === type);
+    }
+
+    /** The one resource of `type` (named `name`, when given); fails if there is not exactly one. */
+    one(type: string, name?: string): RecordedResource {
+        const found = this.ofType(type).filter((r) => name === undefined || r.name === name);
+        if (found.length !== 1) {
+            throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+        }
+        return found[0];
+    }
+
+    byUrn(urn: string): RecordedResource | undefined {
+        return this.all.find((r) => r.urn === urn);
+    }
+
+    /** Names of the resources `r` depends on (explicitly or through inputs). */
+    dependencyNames(r: RecordedResource): string[] {
+        return r.dependencies.map((u) => u.split("::").pop() as string);
+    }
+}
+
+/** A complete, valid input for a tier; tests change one thing at a time. */
+export function validInput(tier: "dev" | "staging" | "prod" = "dev"): EnvironmentInput {
+    return {
+        name: `acme-${tier}`,
+        tier,
+        region: "eu-west-1",
+        accountId: "111122223333",
+        owner: "platform-team",
+        network: { cidr: "10.40.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] },
+        cluster: {
+            kubernetesVersion: "1.35",
+            adminRoleArns: ["arn:aws:iam::111122223333:role/platform-admin"],
+            ...(tier === "prod" ? {} : { endpoint: { publicAccessCidrs: ["203.0.113.0/24"] } }),
+            nodeGroups: [
+                {
+                    name: "spot",
+                    capacityType: "SPOT",
+                    instanceTypes: ["m7i.large", "m6i.large", "m6a.large"],
+                    minSize: 0,
+                    maxSize: 6,
+                    desiredSize: 1,
+                    diskSizeGiB: 50,
+                },
+            ],
+        },
+    };
+}
+
+/** Parses a JSON-string input (policies are registered as JSON strings). */
+export function json<T = any>(value: unknown): T {
+    if (typeof value !== "string") throw new Error(`expected a JSON string, got ${typeof value}`);
+    return JSON.parse(value) as T;
+}
