@@ -12,6 +12,8 @@ import { CloudContext, customResourceOutputs, invokeResult, remoteComponentOutpu
 /** One registered resource, as the engine saw it. */
 export interface RecordedResource {
     urn: string;
+    /** The id the engine returned (custom resources). */
+    id?: string;
     type: string;
     name: string;
     /** The parent's URN; undefined only for the root stack. */
@@ -83,7 +85,10 @@ export class MockEngine implements pulumi.runtime.Mocks {
         monitor.registerResource = (req: any, callback: any) => {
             const record = this.record(req);
             register(req, (err: unknown, resp: any) => {
-                if (!err && resp) record.urn = resp.getUrn();
+                if (!err && resp) {
+                    record.urn = resp.getUrn();
+                    record.id = resp.getId() || undefined;
+                }
                 if (!err) this.resources.push(record);
                 callback(err, resp);
             });

@@ -66,11 +66,11 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
             const mod = require(entry);
             return typeof mod?.default === "function" ? await mod.default() : mod;
         });
-        // Registrations that no output waits on may still be in flight.
-        await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     } catch (err) {
         failure = describeFailure(err);
     }
+    // Registrations that no output waits on may still be in flight.
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs().catch(() => undefined);
     return {
         project: project.name,
         stack: options.stack,

@@ -1,0 +1,149 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { main } from "../plan/cli";
+import { runPlan } from "../plan/run";
+import { json, planStack, REPO } from "./harness";
+
+const STACKS = {
+    dev: { account: "111122223333", cluster: "acme-dev", nodeGroups: 2, nat: "Single", publicEndpoint: true },
+    staging: { account: "444455556666", cluster: "acme-staging", nodeGroups: 3, nat: "OnePerAz", publicEndpoint: true },
+    prod: { account: "777788889999", cluster: "acme-prod", nodeGroups: 3, nat: "OnePerAz", publicEndpoint: false },
+} as const;
+
+/** Types that take tags, each of which must carry the environment's tags. */
+const TAGGED = [
+    "aws:kms/key:Key",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:iam/role:Role",
+    "aws:ec2/launchTemplate:LaunchTemplate",
+    "aws:ec2/vpcEndpoint:VpcEndpoint",
+    "aws:ec2/flowLog:FlowLog",
+    "aws:eks/addon:Addon",
+    "aws:eks/accessEntry:AccessEntry",
+    "awsx:ec2:Vpc",
+    "eks:index:Cluster",
+    "eks:index:ManagedNodeGroup",
+];
+
+async function captureStdout<T>(fn: () => Promise<T>): Promise<{ value: T; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+        return { value: await fn(), out: out.join(""), err: err.join("") };
+    } finally {
+        process.stdout.write = write.out;
+        process.stderr.write = write.err;
+    }
+}
+
+describe("the stack program, for each real Pulumi.<stack>.yaml", () => {
+    for (const [stack, expected] of Object.entries(STACKS)) {
+        describe(stack, () => {
+            let plan: Awaited<ReturnType<typeof planStack>>;
+            before(async () => {
+                plan = await planStack(stack);
+            });
+
+            it("plans without errors and exports what a user needs", () => {
+                expect(plan.failure).to.equal(undefined);
+                expect(plan.outputs.clusterName).to.equal(expected.cluster);
+                expect(plan.outputs.endpoint).to.match(/^https:\/\/.+\.eks\.amazonaws\.com$/);
+                expect(plan.outputs.kubeconfig).to.equal("[secret]");
+                expect(plan.outputs.vpcId).to.match(/^vpc-/);
+                expect(plan.outputs.privateSubnetIds).to.have.length(3);
+                expect(plan.outputs.publicSubnetIds).to.have.length(3);
+                expect(plan.outputs.kmsKeyArn).to.match(new RegExp(`^arn:aws:kms:eu-west-1:${expected.account}:key/`));
+            });
+
+            it("pins every AWS resource to a provider that refuses any other account", () => {
+                const provider = plan.registered.one("pulumi:providers:aws");
+                // Providers receive structured config as JSON, as the engine passes it.
+                expect(json(provider.inputs.allowedAccountIds)).to.deep.equal([expected.account]);
+                expect(provider.inputs.region).to.equal("eu-west-1");
+                const aws = plan.resources.filter((r) => r.custom && r.type.startsWith("aws:"));
+                expect(aws.length).to.be.greaterThan(10);
+                for (const r of aws) expect(r.provider?.startsWith(`${provider.urn}::`), r.urn).to.equal(true);
+            });
+
+            it("builds the tier's network and cluster from the stack file", () => {
+                const r = plan.registered;
+                expect(r.one("awsx:ec2:Vpc").inputs.natGateways).to.deep.equal({ strategy: expected.nat });
+                expect(r.one("eks:index:Cluster").inputs.endpointPublicAccess).to.equal(expected.publicEndpoint);
+                expect(r.ofType("eks:index:ManagedNodeGroup")).to.have.length(expected.nodeGroups);
+                expect(r.ofType("aws:eks/addon:Addon")).to.have.length(4);
+                expect(r.one("aws:kms/key:Key").protect).to.equal(stack === "prod");
+            });
+
+            it("tags every taggable resource with environment, owner and managed-by", () => {
+                for (const type of TAGGED) {
+                    const found = plan.registered.ofType(type);
+                    expect(found.length, type).to.be.greaterThan(0);
+                    for (const r of found) {
+                        expect(r.inputs.tags, r.urn).to.include({ environment: expected.cluster, owner: "platform-team", "managed-by": "envstack" });
+                    }
+                }
+            });
+        });
+    }
+});
+
+describe("the offline plan command", () => {
+    let tmp: string;
+    before(() => {
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "envstack-plan-"));
+    });
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    it("reports every config error by key, exits 2, and registers nothing but the root stack", async () => {
+        const bad = path.join(tmp, "Pulumi.bad.yaml");
+        const text = fs.readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8")
+            .replace('kubernetesVersion: "1.35"', 'kubernetesVersion: "1.21"')
+            .replace("cidr: 10.40.0.0/16", "cidr: 10.40.0.0/12");
+        fs.writeFileSync(bad, text);
+        const result = await runPlan({ projectDir: REPO, stack: "bad", configFile: bad });
+        expect(result.failure?.kind).to.equal("config");
+        expect(result.failure?.problems?.map((p) => p.path)).to.have.members(["envstack:cluster.kubernetesVersion", "envstack:network.cidr"]);
+        expect(result.resources.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
+
+        const { value: code, out } = await captureStdout(() => main(["--stack", "bad", "--config", bad, "--cwd", REPO]));
+        expect(code).to.equal(2);
+        expect(out).to.include("Configuration errors:");
+        expect(out).to.include('envstack:cluster.kubernetesVersion: got "1.21"; allowed: 1.34, 1.35');
+    });
+
+    it("writes every registered resource as JSON with urn, type, name, parent, inputs and options", async () => {
+        const file = path.join(tmp, "plan.json");
+        const { value: code, out } = await captureStdout(() => main(["--stack", "dev", "--cwd", REPO, "--json", file]));
+        expect(code).to.equal(0);
+        expect(out).to.include("Resources by type:");
+        const doc = JSON.parse(fs.readFileSync(file, "utf8"));
+        expect(doc.format).to.equal("envstack-plan/v1");
+        expect(doc.summary.resources).to.equal(doc.resources.length);
+        const key = doc.resources.find((r: { type: string }) => r.type === "aws:kms/key:Key");
+        expect(Object.keys(key)).to.include.members(["urn", "type", "name", "parent", "inputs", "protect", "dependsOn", "dependencies"]);
+        const provider = doc.resources.find((r: { type: string }) => r.type === "pulumi:providers:kubernetes");
+        expect(provider.inputs.kubeconfig).to.equal("[secret]");
+        expect(doc.outputs.kubeconfig).to.equal("[secret]");
+    });
+
+    it("prints the resource tree on request, and usage on bad flags", async () => {
+        const tree = await captureStdout(() => main(["--stack", "dev", "--cwd", REPO, "--tree"]));
+        expect(tree.value).to.equal(0);
+        expect(tree.out).to.match(/\n {4}envstack:index:Environment {2}acme-dev/);
+        expect(tree.out).to.match(/\n {6}envstack:index:EnvironmentKey {2}acme-dev/);
+        const unknown = await captureStdout(() => main(["--stack", "dev", "--bogus"]));
+        expect(unknown.value).to.equal(64);
+        expect(unknown.err).to.include("Usage:");
+        const missing = await captureStdout(() => main([]));
+        expect(missing.value).to.equal(64);
+        expect(missing.err).to.include("--stack is required");
+        const absent = await captureStdout(() => main(["--stack", "nope", "--cwd", REPO]));
+        expect(absent.value).to.equal(2);
+        expect(absent.err).to.include("cannot read");
+    });
+});
