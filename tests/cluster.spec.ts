@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { CONTROL_PLANE_LOG_TYPES, DEFAULT_VERSIONS, Environment, EnvironmentInput, NODE_ROLE_POLICIES } from "../components";
+import { Cluster, ConfigError, CONTROL_PLANE_LOG_TYPES, DEFAULT_VERSIONS, Environment, EnvironmentInput, NODE_ROLE_POLICIES, resolveEnvironmentConfig } from "../components";
 import { json, register, Registered, validInput } from "./harness";
 
 const CLUSTER = "eks:index:Cluster";
@@ -153,6 +153,32 @@ describe("Cluster", () => {
         const registered = await environment(input);
         const proxy = registered.ofType(ADDON).find((a) => a.inputs.addonName === "kube-proxy")!;
         expect(proxy.inputs.addonVersion).to.equal("v1.35.9-eksbuild.1");
+    });
+
+    it("used on its own, rejects a version missing from the version map before registering anything", async () => {
+        const config = resolveEnvironmentConfig(validInput("dev"));
+        let thrown: unknown;
+        const registered = await register(() => {
+            try {
+                new Cluster("solo", {
+                    ...config.cluster,
+                    kubernetesVersion: "1.99",
+                    clusterName: "solo",
+                    region: "eu-west-1",
+                    vpcId: "vpc-0a1b2c3d4e5f67890",
+                    privateSubnetIds: ["subnet-1", "subnet-2"],
+                    publicSubnetIds: [],
+                    kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/abc",
+                    versions: config.versions,
+                    tags: {},
+                });
+            } catch (err) {
+                thrown = err;
+            }
+        });
+        expect(thrown).to.be.instanceOf(ConfigError);
+        expect((thrown as ConfigError).message).to.include('cluster.kubernetesVersion: got "1.99"; allowed: 1.34, 1.35');
+        expect(registered.all).to.deep.equal([]);
     });
 
     it("exposes the kubeconfig only as a secret, and a Kubernetes provider built from it", async () => {

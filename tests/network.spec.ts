@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Environment, EnvironmentInput, Network } from "../components";
+import { ConfigError, Environment, EnvironmentInput, Network, NetworkArgs } from "../components";
 import { json, register, validInput } from "./harness";
 
 const VPC = "awsx:ec2:Vpc";
@@ -101,6 +101,33 @@ describe("Network", () => {
         expect(registered.one("aws:ec2/vpcEndpoint:VpcEndpoint").inputs.routeTableIds).to.deep.equal(["rtb-0000000000000000a"]);
         expect(registered.one("eks:index:Cluster").inputs.vpcId).to.equal("vpc-0a1b2c3d4e5f67890");
         expect(registered.one("aws:ec2/flowLog:FlowLog").inputs.vpcId).to.equal("vpc-0a1b2c3d4e5f67890");
+    });
+
+    it("used on its own, checks its arguments before registering anything", async () => {
+        const args: NetworkArgs = {
+            clusterName: "solo",
+            region: "us-west-2",
+            accountId: "111122223333",
+            cidr: "10.1.0.0/22",
+            availabilityZones: ["us-west-2a", "eu-west-1b"],
+            natGateways: "Single",
+            subnetMasks: { public: 24, private: 20, isolated: 24 },
+            isolatedSubnets: false,
+            flowLogs: { enabled: false, retentionInDays: 7, trafficType: "ALL" },
+            kmsKeyArn: "arn:aws:kms:us-west-2:111122223333:key/abc",
+            tags: {},
+        };
+        let thrown: unknown;
+        const registered = await register(() => {
+            try {
+                new Network("solo", args);
+            } catch (err) {
+                thrown = err;
+            }
+        });
+        expect(thrown).to.be.instanceOf(ConfigError);
+        expect((thrown as ConfigError).problems.map((p) => p.path)).to.deep.equal(["network.availabilityZones[1]", "network.cidr"]);
+        expect(registered.all).to.deep.equal([]);
     });
 
     it("can be used on its own, with flow logs off", async () => {

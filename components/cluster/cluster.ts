@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { checkClusterArgs } from "../config/checks";
+import { Problems } from "../config/errors";
 import type { ClusterConfig, NodeGroupConfig } from "../config/types";
 import type { VersionMap } from "../config/versions";
 import { managedPolicyArn, partitionOf } from "../shared/aws";
@@ -64,11 +66,11 @@ export class Cluster extends pulumi.ComponentResource {
     readonly addons: Record<string, aws.eks.Addon>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = new Problems();
+        checkClusterArgs(args, args.versions, "", args.region, problems);
+        problems.throwIfAny("Cluster arguments");
         super("envstack:index:Cluster", name, {}, opts);
         const release = args.versions.kubernetes[args.kubernetesVersion];
-        if (!release) {
-            throw new Error(`cluster.kubernetesVersion: got "${args.kubernetesVersion}"; allowed: ${Object.keys(args.versions.kubernetes).join(", ")}`);
-        }
 
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-control-plane`,

@@ -35,6 +35,17 @@ export function checkEnvironment(raw: unknown, problems: Problems): void {
     checkCluster(obj(root.cluster), obj(root.versions), String(root.tier), region, problems);
 }
 
+/** The network checks alone, for a `Network` used outside `Environment`. */
+export function checkNetworkArgs(network: object, region: string, problems: Problems): void {
+    const azs = checkAvailabilityZones((network as Obj).availabilityZones, region, problems);
+    checkNetwork(network as Obj, azs, problems);
+}
+
+/** The cluster checks alone, for a `Cluster` used outside `Environment`. */
+export function checkClusterArgs(cluster: object, versions: object, tier: string, region: string, problems: Problems): void {
+    checkCluster(cluster as Obj, versions as Obj, tier, region, problems);
+}
+
 function checkTags(tags: Obj, problems: Problems): void {
     for (const [key, value] of Object.entries(tags)) {
         const path = `tags.${key}`;

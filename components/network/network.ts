@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import { checkNetworkArgs } from "../config/checks";
+import { Problems } from "../config/errors";
 import type { ExistingVpcConfig, NetworkConfig } from "../config/types";
 import { partitionOf } from "../shared/aws";
 import { policyDocument, serviceTrust } from "../shared/iam";
@@ -48,6 +50,9 @@ export class Network extends pulumi.ComponentResource {
     readonly flowLogGroup?: aws.cloudwatch.LogGroup;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = new Problems();
+        checkNetworkArgs(args, args.region, problems);
+        problems.throwIfAny("Network arguments");
         super("envstack:index:Network", name, {}, opts);
 
         let routeTableIds: pulumi.Input<string[]>;
