@@ -28,6 +28,8 @@ export interface RecordedResource {
     inputs: Record<string, unknown>;
     /** Dotted paths of inputs that were secrets. */
     secretInputs: string[];
+    /** Outputs as the engine returned them (plain JSON), for stack policies. */
+    outputs: Record<string, unknown>;
     protect: boolean;
     retainOnDelete: boolean;
     /** Explicit `dependsOn` edges (URNs). */
@@ -88,6 +90,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
                 if (!err && resp) {
                     record.urn = resp.getUrn();
                     record.id = resp.getId() || undefined;
+                    record.outputs = toPlain(resp.getObject()?.toJavaScript() ?? {}, "", []) as Record<string, unknown>;
                 }
                 if (!err) this.resources.push(record);
                 callback(err, resp);
@@ -97,7 +100,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
         monitor.readResource = (req: any, callback: any) => {
             const record = { ...this.record(req), read: true };
             read(req, (err: unknown, resp: any) => {
-                if (!err && resp) this.resources.push({ ...record, urn: resp.getUrn() });
+                if (!err && resp) this.resources.push({ ...record, urn: resp.getUrn(), outputs: toPlain(resp.getProperties()?.toJavaScript() ?? {}, "", []) as Record<string, unknown> });
                 callback(err, resp);
             });
         };
@@ -163,6 +166,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
             provider: req.getProvider() || undefined,
             inputs,
             secretInputs: secrets,
+            outputs: {},
             protect: req.getProtect?.() === true,
             retainOnDelete: req.getRetainondelete?.() === true,
             dependsOn: dependencies.filter((u) => !viaInputs.has(u)),

@@ -1,4 +1,5 @@
 import type { RecordedResource } from "./engine";
+import type { PolicyReport, Violation } from "./policy";
 import type { PlanResult } from "./run";
 
 /** Text and JSON renderings of a plan. */
@@ -52,8 +53,28 @@ export function renderText(result: PlanResult, options: { tree?: boolean } = {})
     return lines.join("\n");
 }
 
+/** Violations grouped by policy, mandatory first, each naming its resource. */
+export function renderPolicyReport(report: PolicyReport, configSource?: string): string {
+    const lines = [`Guardrails: ${report.pack}${configSource ? ` (config ${configSource})` : " (default config)"}`];
+    const active = report.policies.filter((p) => p.level !== "disabled").length;
+    const groups = new Map<string, Violation[]>();
+    for (const v of report.violations) groups.set(v.policy, [...(groups.get(v.policy) ?? []), v]);
+    const ordered = [...groups.entries()].sort(([, a], [, b]) => (a[0].level === b[0].level ? 0 : a[0].level === "mandatory" ? -1 : 1));
+    for (const [policy, violations] of ordered) {
+        const first = violations[0];
+        lines.push("", `  ${first.level === "mandatory" ? "x" : "!"} ${policy} [${first.level}${first.severity ? `, ${first.severity}` : ""}]`);
+        for (const v of violations) lines.push(`      - ${v.urn ? `${v.type} ${v.name}: ` : ""}${v.message}`);
+        if (first.remediationSteps) lines.push(`      fix: ${first.remediationSteps}`);
+    }
+    for (const r of report.remediations) lines.push(`  ~ ${r.policy} remediated ${r.urn}`);
+    const mandatory = report.violations.filter((v) => v.level === "mandatory").length;
+    const advisory = report.violations.length - mandatory;
+    lines.push("", `${active} of ${report.policies.length} policies evaluated: ${mandatory} mandatory violation(s), ${advisory} advisory.`);
+    return lines.join("\n");
+}
+
 /** The plan as a JSON document for CI and reviewers. */
-export function toJson(result: PlanResult): Record<string, unknown> {
+export function toJson(result: PlanResult, policy?: PolicyReport): Record<string, unknown> {
     return {
         format: "envstack-plan/v1",
         project: result.project,
@@ -79,6 +100,7 @@ export function toJson(result: PlanResult): Record<string, unknown> {
             inputs: redactPaths(r.inputs, r.secretInputs),
         })),
         outputs: result.outputs,
+        policy: policy ?? null,
     };
 }
 

@@ -1,0 +1,193 @@
+import type {
+    EnforcementLevel,
+    Policy,
+    PolicyResource,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import type { RecordedResource } from "./engine";
+import type { ResolvedPolicyConfig } from "./policyConfig";
+
+/**
+ * Evaluates a policy pack against recorded resources the way the Pulumi CLI's analyzer does:
+ * remediations first, then resource policies on each resource's inputs, then stack policies on
+ * the outputs. Levels: config (per policy, then `all`), else the policy's, else the pack's;
+ * `disabled` skips; a violation left after `remediate` counts as mandatory; stack policies
+ * cannot remediate, so `remediate` is mandatory for them.
+ */
+
+export interface PackDefinition {
+    name: string;
+    enforcementLevel: EnforcementLevel;
+    policies: readonly Policy[];
+}
+
+export interface Violation {
+    policy: string;
+    level: "advisory" | "mandatory";
+    severity?: Severity;
+    message: string;
+    /** The resource, when the violation concerns one. */
+    urn?: string;
+    type?: string;
+    name?: string;
+    remediationSteps?: string;
+}
+
+export interface PolicyReport {
+    pack: string;
+    policies: { name: string; level: EnforcementLevel }[];
+    violations: Violation[];
+    remediations: { policy: string; urn: string }[];
+    notApplicable: { policy: string; urn?: string; reason: string }[];
+}
+
+class NotApplicable extends Error {
+    constructor(readonly reason: string) {
+        super(reason);
+    }
+}
+
+const isResourcePolicy = (p: Policy): p is ResourceValidationPolicy => "validateResource" in p || "remediateResource" in p;
+const isStackPolicy = (p: Policy): p is StackValidationPolicy => "validateStack" in p;
+
+export async function evaluatePack(pack: PackDefinition, resources: RecordedResource[], config: Map<string, ResolvedPolicyConfig>): Promise<PolicyReport> {
+    const report: PolicyReport = { pack: pack.name, policies: [], violations: [], remediations: [], notApplicable: [] };
+    const levelOf = (p: Policy): EnforcementLevel => config.get(p.name)?.enforcementLevel ?? p.enforcementLevel ?? pack.enforcementLevel;
+    const configOf = (p: Policy) => () => ({ ...(config.get(p.name)?.properties ?? {}) }) as any;
+    const active = pack.policies.filter((p) => levelOf(p) !== "disabled");
+    report.policies = pack.policies.map((p) => ({ name: p.name, level: levelOf(p) }));
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+
+    const resourcePolicies = active.filter(isResourcePolicy);
+    for (const resource of resources) {
+        // Remediations run first, so validations see the remediated inputs.
+        for (const policy of resourcePolicies) {
+            if (levelOf(policy) !== "remediate" || !policy.remediateResource) continue;
+            const args = resourceArgs(resource, byUrn, configOf(policy));
+            const result = await guard(() => policy.remediateResource!(args), policy.name, resource.urn, report);
+            if (result && typeof result === "object") {
+                resource.inputs = result as Record<string, unknown>;
+                report.remediations.push({ policy: policy.name, urn: resource.urn });
+            }
+        }
+        for (const policy of resourcePolicies) {
+            const level = levelOf(policy) === "advisory" ? "advisory" : "mandatory";
+            const args = resourceArgs(resource, byUrn, configOf(policy));
+            for (const validate of [policy.validateResource ?? []].flat()) {
+                await guard(
+                    () => validate(args, (message) => report.violations.push(violation(policy, level, message, resource))),
+                    policy.name,
+                    resource.urn,
+                    report,
+                );
+            }
+        }
+    }
+
+    const stackPolicies = active.filter(isStackPolicy);
+    if (stackPolicies.length > 0) {
+        const stackResources = policyResources(resources);
+        const byPolicyUrn = new Map(stackResources.map((r) => [r.urn, r]));
+        for (const policy of stackPolicies) {
+            const level = levelOf(policy) === "advisory" ? "advisory" : "mandatory";
+            const args = {
+                resources: stackResources,
+                stackTags: new Map<string, string>(),
+                getConfig: configOf(policy),
+                notApplicable: (reason?: string): never => {
+                    throw new NotApplicable(reason ?? "");
+                },
+            };
+            await guard(
+                () => policy.validateStack(args, (message, urn) => report.violations.push(violation(policy, level, message, urn ? byPolicyUrn.get(urn) : undefined))),
+                policy.name,
+                undefined,
+                report,
+            );
+        }
+    }
+    return report;
+}
+
+function violation(policy: Policy, level: Violation["level"], message: string, resource?: { urn: string; type: string; name: string }): Violation {
+    return {
+        policy: policy.name,
+        level,
+        severity: policy.severity,
+        message,
+        ...(resource ? { urn: resource.urn, type: resource.type, name: resource.name } : {}),
+        remediationSteps: policy.remediationSteps,
+    };
+}
+
+/** Runs policy code; `notApplicable` is recorded, anything else thrown is a failure of the pack. */
+async function guard<T>(run: () => T | Promise<T>, policy: string, urn: string | undefined, report: PolicyReport): Promise<T | undefined> {
+    try {
+        return await run();
+    } catch (err) {
+        if (err instanceof NotApplicable) {
+            report.notApplicable.push({ policy, urn, reason: err.reason });
+            return undefined;
+        }
+        throw new Error(`policy ${policy} failed${urn ? ` on ${urn}` : ""}: ${(err as Error)?.message ?? err}`);
+    }
+}
+
+function resourceArgs(r: RecordedResource, byUrn: Map<string, RecordedResource>, getConfig: () => any): ResourceValidationArgs {
+    const providerUrn = r.provider?.split("::").slice(0, -1).join("::");
+    const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
+    return {
+        type: r.type,
+        props: r.inputs,
+        urn: r.urn,
+        name: r.name,
+        opts: options(r),
+        provider: provider ? { type: provider.type, props: provider.inputs, urn: provider.urn, name: provider.name } : undefined,
+        stackTags: new Map(),
+        isType: (cls: any) => cls?.__pulumiType === r.type,
+        asType: (cls: any) => (cls?.__pulumiType === r.type ? (r.inputs as any) : undefined),
+        getConfig,
+        notApplicable: (reason?: string): never => {
+            throw new NotApplicable(reason ?? "");
+        },
+    };
+}
+
+function options(r: RecordedResource) {
+    return {
+        protect: r.protect,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+        parent: r.parent,
+    };
+}
+
+/** Resources as stack policies see them: outputs as props, with parents and dependencies linked. */
+function policyResources(resources: RecordedResource[]): PolicyResource[] {
+    const out = resources.map(
+        (r) =>
+            ({
+                type: r.type,
+                props: r.outputs,
+                urn: r.urn,
+                name: r.name,
+                opts: options(r),
+                dependencies: [],
+                propertyDependencies: {},
+                isType: (cls: any) => cls?.__pulumiType === r.type,
+                asType: (cls: any) => (cls?.__pulumiType === r.type ? (r.outputs as any) : undefined),
+            }) as unknown as PolicyResource,
+    );
+    const byUrn = new Map(out.map((r) => [r.urn, r]));
+    resources.forEach((r, i) => {
+        const target = out[i] as { parent?: PolicyResource; dependencies: PolicyResource[] };
+        target.parent = r.parent ? byUrn.get(r.parent) : undefined;
+        target.dependencies = r.dependencies.map((u) => byUrn.get(u)).filter((x): x is PolicyResource => x !== undefined);
+    });
+    return out;
+}

@@ -1,0 +1,24 @@
+import type { EnforcementLevel } from "@pulumi/policy";
+import { computePolicies } from "./compute";
+import { encryptionPolicies } from "./encryption";
+import { quotaPolicies } from "./quotas";
+import type { Guardrail } from "./support";
+
+/**
+ * envstack's guardrails, as plain policy objects. `policy/index.ts` builds the CrossGuard pack
+ * from them for `pulumi preview --policy-pack policy`; the offline plan evaluates the same
+ * objects; a team can compose its own pack from any of them (`envstack/policy`).
+ */
+export const PACK = {
+    name: "envstack-guardrails",
+    /** Level of a policy that states none; every guardrail states its own. */
+    enforcementLevel: "mandatory" as EnforcementLevel,
+    description: "envstack guardrails: nothing unencrypted and nothing unbounded reaches an account.",
+};
+
+export const guardrails: Guardrail[] = [...encryptionPolicies, ...computePolicies, ...quotaPolicies];
+
+export * from "./compute";
+export * from "./encryption";
+export * from "./quotas";
+export { Guardrail, GuardrailResourcePolicy, GuardrailStackPolicy, T as TYPES } from "./support";
