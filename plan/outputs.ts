@@ -89,6 +89,11 @@ function awsOutputs(type: string, name: string, inputs: State, ctx: CloudContext
             return { id: `arn:${p}:sns:${ctx.region}:${ctx.accountId}:${resourceName}`, state: { name: resourceName, arn: `arn:${p}:sns:${ctx.region}:${ctx.accountId}:${resourceName}` } };
         case "aws:cloudwatch/eventRule:EventRule":
             return { id: resourceName, state: { name: resourceName, arn: `arn:${p}:events:${ctx.region}:${ctx.accountId}:rule/${resourceName}` } };
+        case "aws:s3/bucket:Bucket":
+        case "aws:s3/bucketV2:BucketV2": {
+            const bucket = typeof inputs.bucket === "string" ? inputs.bucket : `${name}-${stableHex(seed, 7)}`;
+            return { id: bucket, state: { bucket, arn: `arn:${p}:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com` } };
+        }
         case "aws:eks/cluster:Cluster":
             return { id: resourceName, state: eksClusterState(resourceName, ctx) };
         case "aws:efs/fileSystem:FileSystem":

@@ -120,7 +120,7 @@ export const environmentVcpuCeiling: GuardrailStackPolicy = {
             total += share.vcpu;
             parts.push(share.detail);
         }
-        if (total > maxVcpu) report(`the environment can grow to ${total} vCPUs (${parts.join("; ")}); the ceiling is ${maxVcpu}`);
+        if (total > maxVcpu) report(`the environment can grow to ${total} vCPUs (${parts.sort().join("; ")}); the ceiling is ${maxVcpu}`);
     },
 };
 

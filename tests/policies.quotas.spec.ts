@@ -1,0 +1,130 @@
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import { expect } from "chai";
+import { evaluate, expectViolations, violations } from "./guardrails";
+
+const lt = { id: "lt-0123456789abcdef0", version: "1" };
+
+function nodePool(name: string, limits?: Record<string, string>) {
+    return new k8s.apiextensions.CustomResource(name, {
+        apiVersion: "karpenter.sh/v1",
+        kind: "NodePool",
+        metadata: { name },
+        spec: {
+            template: { spec: { requirements: [{ key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["m"] }], nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "default" } } },
+            ...(limits ? { limits } : {}),
+        },
+    });
+}
+
+function group(name: string, maxSize: number, instanceTypes: string[]) {
+    return new eks.ManagedNodeGroup(name, { cluster: {} as never, instanceTypes, launchTemplate: lt, scalingConfig: { minSize: 0, maxSize, desiredSize: 0 } });
+}
+
+describe("quota guardrails", () => {
+    it("namespace-quota-and-limits: every non-system namespace has a ResourceQuota and a LimitRange", async () => {
+        const build = () => {
+            new k8s.core.v1.Namespace("team-a", { metadata: { name: "team-a" } });
+            new k8s.core.v1.ResourceQuota("team-a", { metadata: { name: "quota", namespace: "team-a" }, spec: { hard: { "requests.cpu": "4" } } });
+            new k8s.core.v1.LimitRange("team-a", { metadata: { name: "limits", namespace: "team-a" }, spec: { limits: [{ type: "Container", default: { cpu: "500m" } }] } });
+            new k8s.core.v1.Namespace("team-b", { metadata: { name: "team-b" } });
+            new k8s.core.v1.ResourceQuota("team-b", { metadata: { name: "quota", namespace: "team-b" }, spec: { hard: { pods: "10" } } });
+            new k8s.core.v1.Namespace("tools", { metadata: { name: "tools" } });
+            new k8s.core.v1.Namespace("kube-system", { metadata: { name: "kube-system" } });
+        };
+        expectViolations(await evaluate(build, { only: "namespace-quota-and-limits" }), "namespace-quota-and-limits", [
+            "team-b: namespace team-b has no LimitRange",
+            "tools: namespace tools has no ResourceQuota and no LimitRange",
+        ]);
+        const exempt = await evaluate(build, { only: "namespace-quota-and-limits", config: { "namespace-quota-and-limits": { exemptNamespaces: ["kube-system", "tools"] } } });
+        expectViolations(exempt, "namespace-quota-and-limits", ["team-b: namespace team-b has no LimitRange"]);
+    });
+
+    it("node-group-max-size: a configured ceiling on maxSize", async () => {
+        const build = () => {
+            group("small", 5, ["m7i.large"]);
+            group("huge", 30, ["m7i.large"]);
+            new aws.eks.NodeGroup("plain", { clusterName: "c", nodeRoleArn: "arn:aws:iam::111122223333:role/n", subnetIds: ["subnet-1"], scalingConfig: { minSize: 1, maxSize: 25, desiredSize: 1 } });
+        };
+        expectViolations(await evaluate(build, { only: "node-group-max-size" }), "node-group-max-size", [
+            "huge: maxSize is 30; at most 20 is allowed here",
+            "plain: maxSize is 25; at most 20 is allowed here",
+        ]);
+        expectViolations(await evaluate(build, { only: "node-group-max-size", config: { "node-group-max-size": { maxNodes: 40 } } }), "node-group-max-size", []);
+    });
+
+    it("nodepool-limits: cpu and memory limits are set and within the ceilings", async () => {
+        const build = () => {
+            nodePool("bounded", { cpu: "100", memory: "400Gi" });
+            nodePool("unbounded");
+            nodePool("greedy", { cpu: "2000", memory: "100Gi" });
+            nodePool("typo", { cpu: "10", memory: "64Gb" });
+        };
+        expectViolations(await evaluate(build, { only: "nodepool-limits" }), "nodepool-limits", [
+            "unbounded: spec.limits.cpu is not set: the NodePool could grow without bound",
+            "unbounded: spec.limits.memory is not set: the NodePool could grow without bound",
+            "greedy: spec.limits.cpu is 2000; the ceiling here is 1000",
+            'typo: spec.limits.memory is "64Gb", not a Kubernetes quantity',
+        ]);
+        const dev = await evaluate(build, { only: "nodepool-limits", config: { "nodepool-limits": { maxCpu: "64", maxMemory: "256Gi" } } });
+        expect(violations(dev, "nodepool-limits")).to.include("bounded: spec.limits.cpu is 100; the ceiling here is 64");
+        expect(violations(dev, "nodepool-limits")).to.include("bounded: spec.limits.memory is 400Gi; the ceiling here is 256Gi");
+    });
+
+    it("environment-vcpu-ceiling: sums node groups (maxSize x vCPUs) and NodePool cpu limits; unknown types are reported", async () => {
+        const build = () => {
+            group("general", 10, ["m7i.large", "m7i.xlarge"]); // 10 x 4
+            group("spot", 6, ["c7g.2xlarge", "m7g.2xlarge"]); // 6 x 8
+            nodePool("burst", { cpu: "64", memory: "256Gi" });
+        };
+        expectViolations(await evaluate(build, { only: "environment-vcpu-ceiling" }), "environment-vcpu-ceiling", []);
+        const tight = await evaluate(build, { only: "environment-vcpu-ceiling", config: { "environment-vcpu-ceiling": { maxVcpu: 150 } } });
+        expectViolations(tight, "environment-vcpu-ceiling", [
+            "(stack): the environment can grow to 152 vCPUs (burst: limits.cpu 64; general: 10 x 4 vCPU; spot: 6 x 8 vCPU); the ceiling is 150",
+        ]);
+        const unknown = await evaluate(() => group("exotic", 2, ["z9q.metal"]), { only: "environment-vcpu-ceiling" });
+        expectViolations(unknown, "environment-vcpu-ceiling", [
+            "exotic: instance type(s) z9q.metal are not in envstack's instance-type table, so their vCPUs cannot be counted",
+        ]);
+    });
+
+    it("ebs-volume-size: bounds volumes, node disks and EBS PersistentVolumes where a size is stated", async () => {
+        const report = await evaluate(() => {
+            new aws.ebs.Volume("ok", { availabilityZone: "eu-west-1a", size: 100 });
+            new aws.ebs.Volume("big", { availabilityZone: "eu-west-1a", size: 5000 });
+            new k8s.apiextensions.CustomResource("class", { apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", metadata: { name: "c" }, spec: { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: "3000Gi" } }] } });
+            new k8s.core.v1.PersistentVolume("pv", { spec: { capacity: { storage: "4Ti" }, accessModes: ["ReadWriteOnce"], csi: { driver: "ebs.csi.aws.com", volumeHandle: "vol-0123456789abcdef0" } } });
+        }, { only: "ebs-volume-size" });
+        expectViolations(report, "ebs-volume-size", [
+            "big: size is 5000 GiB; at most 2048 GiB is allowed",
+            "class: spec.blockDeviceMappings[0].ebs.volumeSize is 3000Gi; at most 2048 GiB is allowed",
+            "pv: spec.capacity.storage is 4Ti; at most 2048 GiB is allowed",
+        ]);
+    });
+
+    it("pvc-size: claims and StatefulSet claim templates request at most the configured size", async () => {
+        const build = () => {
+            new k8s.core.v1.PersistentVolumeClaim("small", { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } } });
+            new k8s.core.v1.PersistentVolumeClaim("large", { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "2Ti" } } } });
+            new k8s.core.v1.PersistentVolumeClaim("typo", { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gb" } } } });
+            new k8s.apps.v1.StatefulSet("db", {
+                spec: {
+                    selector: { matchLabels: { app: "db" } },
+                    serviceName: "db",
+                    template: { metadata: { labels: { app: "db" } }, spec: { containers: [{ name: "db", image: "postgres:17" }] } },
+                    volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "200Gi" } } } }],
+                },
+            });
+        };
+        expectViolations(await evaluate(build, { only: "pvc-size" }), "pvc-size", [
+            "large: spec.resources.requests.storage is 2Ti; at most 1Ti (1Ti) is allowed",
+            'typo: spec.resources.requests.storage is "10Gb", not a Kubernetes quantity (e.g. 10Gi)',
+        ]);
+        expectViolations(await evaluate(build, { only: "pvc-size", config: { "pvc-size": { maxStorage: "100Gi" } } }), "pvc-size", [
+            "large: spec.resources.requests.storage is 2Ti; at most 100Gi (100Gi) is allowed",
+            'typo: spec.resources.requests.storage is "10Gb", not a Kubernetes quantity (e.g. 10Gi)',
+            "db: spec.volumeClaimTemplates[0] (data) storage is 200Gi; at most 100Gi (100Gi) is allowed",
+        ]);
+    });
+});
