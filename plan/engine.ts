@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { createRequire } from "node:module";
 import { CloudContext, customResourceOutputs, invokeResult, remoteComponentOutputs, State, SyntheticRef } from "./outputs";
 
 /**
@@ -39,6 +40,9 @@ export interface RecordedResource {
     /** Set for resources read with `.get()` rather than created. */
     read?: boolean;
 }
+
+/** Loads a module as @pulumi/pulumi sees it, so protobuf classes match the runtime's own. */
+export const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi"));
 
 const SIG = pulumi.runtime.specialSigKey;
 const SECRET = pulumi.runtime.specialSecretSig;
@@ -142,8 +146,8 @@ export class MockEngine implements pulumi.runtime.Mocks {
         const urn = req.getArgs()?.toJavaScript()?.urn;
         const found = typeof urn === "string" ? this.synthetic.get(urn) : undefined;
         if (!found) return false;
-        const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
-        const { ResourceInvokeResponse } = require("@pulumi/pulumi/proto/resource_pb");
+        const { Struct } = pulumiRequire("google-protobuf/google/protobuf/struct_pb");
+        const { ResourceInvokeResponse } = pulumiRequire("./proto/resource_pb");
         const resp = new ResourceInvokeResponse();
         resp.setReturn(Struct.fromJavaScript({ urn: found.urn, id: found.id, state: found.state }));
         callback(null, resp);

@@ -76,21 +76,20 @@ function readYaml(file: string): unknown {
 
 /**
  * The file to load for a program entry. A TypeScript entry runs as its compiled twin under the
- * project's `outDir` (the plan runs the same JavaScript the build produced, without type-checking
- * on the fly). A directory means its index.
+ * project's `outDir` when that is up to date (the plan then runs exactly the JavaScript the build
+ * produced); otherwise, as in a team's project that has not been built, it is transpiled on load
+ * with tsx (no type-checking). A directory means its index.
  */
-export function resolveEntry(entry: string, projectDir: string): string {
+export function resolveEntry(entry: string, projectDir: string): { file: string; transpile: boolean } {
     let file = entry;
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
         file = ["index.ts", "index.js"].map((f) => path.join(file, f)).find((f) => fs.existsSync(f)) ?? path.join(file, "index.js");
     }
-    if (file.endsWith(".ts")) {
-        const twin = path.join(projectDir, outDirOf(projectDir), path.relative(projectDir, file)).replace(/\.ts$/, ".js");
-        if (fs.existsSync(twin)) return twin;
-        throw new ProjectError(`${path.relative(projectDir, file)} has no compiled twin at ${path.relative(projectDir, twin)}: run \`npm run build\` first`);
-    }
     if (!fs.existsSync(file)) throw new ProjectError(`program not found: ${file}`);
-    return file;
+    if (!file.endsWith(".ts")) return { file, transpile: false };
+    const twin = path.join(projectDir, outDirOf(projectDir), path.relative(projectDir, file)).replace(/\.ts$/, ".js");
+    const fresh = fs.existsSync(twin) && fs.statSync(twin).mtimeMs >= fs.statSync(file).mtimeMs;
+    return fresh ? { file: twin, transpile: false } : { file, transpile: true };
 }
 
 function outDirOf(projectDir: string): string {

@@ -44,7 +44,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const project = readProject(options.projectDir);
     const configFile = options.configFile ?? path.join(options.projectDir, `Pulumi.${options.stack}.yaml`);
     const config = readStackConfig(configFile, project.name);
-    const entry = resolveEntry(options.program ? path.resolve(options.projectDir, options.program) : project.main, options.projectDir);
+    const { file: entry, transpile } = resolveEntry(options.program ? path.resolve(options.projectDir, options.program) : project.main, options.projectDir);
+    if (transpile) registerTypeScript();
 
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     const engine = new MockEngine(
@@ -80,6 +81,15 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         failure,
         programMs: performance.now() - started,
     };
+}
+
+let typescriptRegistered = false;
+
+/** Lets `require` load TypeScript programs that have not been built (transpiled by tsx, not type-checked). */
+function registerTypeScript(): void {
+    if (typescriptRegistered) return;
+    require("tsx/cjs/api").register();
+    typescriptRegistered = true;
 }
 
 function describeFailure(err: unknown): PlanFailure {
