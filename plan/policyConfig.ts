@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import Ajv, { ValidateFunction } from "ajv";
+import type { ValidateFunction } from "ajv";
 import type { EnforcementLevel, Policy } from "@pulumi/policy";
 
 /**
@@ -28,13 +28,17 @@ export class PolicyConfigError extends Error {
     }
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+let ajv: import("ajv").default | undefined;
 const validators = new WeakMap<object, ValidateFunction>();
 
-/** One compiled validator per schema object, reused across runs. */
+/** One compiled validator per schema object, reused across runs; ajv loads only when needed. */
 function validatorFor(schema: NonNullable<Policy["configSchema"]>): ValidateFunction {
     let validate = validators.get(schema);
     if (!validate) {
+        if (!ajv) {
+            const Ajv = require("ajv").default as typeof import("ajv").default;
+            ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+        }
         validate = ajv.compile({ type: "object", properties: schema.properties, required: schema.required ?? [], additionalProperties: false });
         validators.set(schema, validate);
     }
