@@ -71,12 +71,18 @@ describe("the guardrails pack", () => {
         const write = process.stdout.write.bind(process.stdout);
         process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
         let code: number;
+        const json = path.join(os.tmpdir(), `envstack-bad-${process.pid}.json`);
         try {
-            code = await main(["--stack", "fixture", "--cwd", REPO, "--config", FIXTURE, "--program", "tests/fixtures/badProgram.ts"]);
+            code = await main(["--stack", "fixture", "--cwd", REPO, "--config", FIXTURE, "--program", "tests/fixtures/badProgram.ts", "--json", json]);
         } finally {
             process.stdout.write = write;
         }
         expect(code).to.equal(1);
+        const doc = JSON.parse(fs.readFileSync(json, "utf8"));
+        fs.rmSync(json);
+        expect(doc.policy.pack).to.equal("envstack-guardrails");
+        expect(doc.policy.violations).to.have.length(7);
+        expect(doc.policy.violations.find((v: { policy: string }) => v.policy === "sqs-encryption")).to.include({ level: "mandatory", name: "jobs", type: "aws:sqs/queue:Queue" });
         const text = out.join("");
         expect(text).to.include("x sqs-encryption [mandatory, medium]");
         expect(text).to.include("- aws:sqs/queue:Queue jobs: the queue is not encrypted");
