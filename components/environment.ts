@@ -4,6 +4,7 @@ import { Cluster } from "./cluster";
 import { resolveEnvironmentConfig } from "./config/resolve";
 import type { EnvironmentConfig, EnvironmentInput } from "./config/types";
 import { EnvironmentKey } from "./encryption";
+import { Karpenter } from "./karpenter";
 import { Network } from "./network";
 import { environmentTags, Tags } from "./shared/tags";
 
@@ -26,6 +27,8 @@ export class Environment extends pulumi.ComponentResource {
     readonly network: Network;
     /** EKS control plane, add-ons and managed node groups. */
     readonly cluster: Cluster;
+    /** Karpenter and the Spot mix; undefined when disabled. */
+    readonly karpenter?: Karpenter;
     /** The cluster's name. */
     readonly clusterName: pulumi.Output<string>;
     /** The Kubernetes API endpoint. */
@@ -80,6 +83,27 @@ export class Environment extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+
+        if (config.karpenter.enabled) {
+            this.karpenter = new Karpenter(
+                name,
+                {
+                    ...config.karpenter,
+                    clusterName: config.name,
+                    region: config.region,
+                    accountId: config.accountId,
+                    kubernetesVersion: config.cluster.kubernetesVersion,
+                    cluster: this.cluster.eks,
+                    systemNodeGroup: this.cluster.systemNodeGroup,
+                    clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
+                    kmsKeyArn: this.key.keyArn,
+                    k8sProvider: this.cluster.provider,
+                    versions: config.versions,
+                    tags: this.tags,
+                },
+                { parent: this },
+            );
+        }
 
         this.clusterName = this.cluster.clusterName;
         this.endpoint = this.cluster.endpoint;

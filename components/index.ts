@@ -9,4 +9,5 @@ export * from "./config";
 export * from "./encryption";
 export * from "./network";
 export * from "./cluster";
+export * from "./karpenter";
 export * as shared from "./shared";

@@ -70,8 +70,15 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     } catch (err) {
         failure = describeFailure(err);
     }
-    // Registrations that no output waits on may still be in flight.
-    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs().catch(() => undefined);
+    // Registrations that no output waits on may still be in flight; a failure among them fails the plan.
+    try {
+        await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    } catch (err) {
+        failure ??= describeFailure(err);
+    }
+    if (!failure && (pulumi.log as unknown as { hasErrors(): boolean }).hasErrors()) {
+        failure = { kind: "program", message: "the program logged errors (see above)" };
+    }
     return {
         project: project.name,
         stack: options.stack,

@@ -64,9 +64,9 @@ describe("Cluster", () => {
         expect(cluster.upgradePolicy).to.deep.equal({ supportType: "STANDARD" });
         expect(cluster.deletionProtection).to.equal(true);
         expect(dev.one(CLUSTER).inputs.deletionProtection).to.equal(false);
-        const entry = prod.one("aws:eks/accessEntry:AccessEntry");
+        const entry = prod.one("aws:eks/accessEntry:AccessEntry", "acme-prod-admin-platform-admin");
         expect(entry.inputs).to.include({ clusterName: "acme-prod", principalArn: "arn:aws:iam::111122223333:role/platform-admin", type: "STANDARD" });
-        const association = prod.one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+        const association = prod.one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "acme-prod-admin-platform-admin");
         expect(association.inputs.policyArn).to.equal("arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
         expect(association.inputs.accessScope).to.deep.equal({ type: "cluster" });
         expect(association.parent).to.equal(entry.urn);

@@ -94,7 +94,7 @@ describe("Network", () => {
         const registered = await environment(input);
         expect(registered.ofType(VPC)).to.have.length(0);
         const tags = registered.ofType("aws:ec2/tag:Tag");
-        const discovery = tags.filter((t) => t.inputs.key === "karpenter.sh/discovery");
+        const discovery = tags.filter((t) => t.inputs.key === "karpenter.sh/discovery" && String(t.inputs.resourceId).startsWith("subnet-"));
         expect(discovery.map((t) => t.inputs.resourceId)).to.deep.equal(input.network.existingVpc!.privateSubnetIds);
         expect(discovery.every((t) => t.inputs.value === "acme-dev")).to.equal(true);
         expect(tags.filter((t) => t.inputs.key === "kubernetes.io/role/elb")).to.have.length(3);

@@ -134,7 +134,7 @@ export class Cluster extends pulumi.ComponentResource {
             ]),
         );
 
-        this.nodeRole = createNodeRole(name, args.region, args.tags, this);
+        this.nodeRole = createNodeRole(name, args.region, args.tags, { parent: this });
         const context: NodeGroupContext = {
             cluster: this.eks,
             clusterName: args.clusterName,

@@ -24,15 +24,15 @@ export const NODE_GROUP_LABEL = "envstack.io/node-group";
 export const CAPACITY_LABEL = "envstack.io/capacity-type";
 
 /** The IAM role nodes run as, with the worker, CNI, ECR pull-only and SSM core policies. */
-export function createNodeRole(name: string, region: string, tags: Tags, parent: pulumi.Resource): aws.iam.Role {
+export function createNodeRole(name: string, region: string, tags: Tags, opts: pulumi.CustomResourceOptions, description = "EKS managed nodes"): aws.iam.Role {
     const role = new aws.iam.Role(
         `${name}-node`,
         {
-            description: "EKS managed nodes",
+            description,
             assumeRolePolicy: JSON.stringify(serviceTrust("ec2.amazonaws.com")),
             tags,
         },
-        { parent },
+        opts,
     );
     for (const policy of NODE_ROLE_POLICIES) {
         new aws.iam.RolePolicyAttachment(

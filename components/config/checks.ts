@@ -33,6 +33,40 @@ export function checkEnvironment(raw: unknown, problems: Problems): void {
     const azs = checkAvailabilityZones(network.availabilityZones, region, problems);
     checkNetwork(network, azs, problems);
     checkCluster(obj(root.cluster), obj(root.versions), String(root.tier), region, problems);
+    checkKarpenter(obj(root.karpenter), obj(root.versions), str(obj(root.cluster).kubernetesVersion), problems);
+}
+
+/** Karpenter checks that relate fields: the base within the ceiling, budget windows, version support. */
+export function checkKarpenter(karpenter: Obj, versions: Obj, kubernetesVersion: string | undefined, problems: Problems): void {
+    const base = num(karpenter.onDemandBaseCpu);
+    const max = num(karpenter.maxCpu);
+    if (base !== undefined && max !== undefined && base > max) {
+        problems.bad("karpenter.onDemandBaseCpu", base, `allowed: at most karpenter.maxCpu (${max}); the base is part of the ceiling`);
+    }
+    (Array.isArray(karpenter.budgets) ? karpenter.budgets : []).forEach((budget, i) => {
+        const b = obj(budget);
+        if ((b.schedule === undefined) !== (b.duration === undefined)) {
+            problems.bad(`karpenter.budgets[${i}]`, b, "allowed: schedule and duration together, or neither");
+        }
+    });
+    if (karpenter.enabled !== true || kubernetesVersion === undefined) return;
+    const release = obj(obj(versions.kubernetes)[kubernetesVersion]);
+    const pinned = str(obj(obj(versions.charts).karpenter).version);
+    const minimum = str(release.minKarpenterVersion);
+    if (pinned && minimum && compareVersions(pinned, minimum) < 0) {
+        problems.bad("versions.charts.karpenter.version", pinned, `allowed: ${minimum} or newer, the oldest Karpenter that supports Kubernetes ${kubernetesVersion}`);
+    }
+    const crd = str(obj(obj(versions.charts).karpenterCrd).version);
+    if (pinned && crd && crd !== pinned) {
+        problems.bad("versions.charts.karpenterCrd.version", crd, `allowed: the controller chart's version (${pinned}); the CRDs must match the controller`);
+    }
+}
+
+function compareVersions(a: string, b: string): number {
+    const pa = a.split(".").map(Number);
+    const pb = b.split(".").map(Number);
+    for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+    return 0;
 }
 
 /** The network checks alone, for a `Network` used outside `Environment`. */

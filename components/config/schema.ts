@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { CLOUDWATCH_RETENTION_DAYS } from "../shared/aws";
 import type { EnvironmentConfig } from "./types";
-import { CAPACITY_TYPES, FLOW_LOG_TRAFFIC, NAT_STRATEGIES, TAINT_EFFECTS, TIERS } from "./types";
-import { ADDON_VERSION_PATTERN, EKS_ADDONS, KUBERNETES_VERSION_PATTERN } from "./versions";
+import { CAPACITY_TYPES, CONSOLIDATION_POLICIES, DISRUPTION_REASONS, FLOW_LOG_TRAFFIC, INSTANCE_CATEGORIES, NAT_STRATEGIES, NODE_ARCHITECTURES, TAINT_EFFECTS, TIERS } from "./types";
+import { ADDON_VERSION_PATTERN, AMI_ALIAS_PATTERN, EKS_ADDONS, KUBERNETES_VERSION_PATTERN, SEMVER_PATTERN } from "./versions";
 
 /**
  * The shape of a resolved config: types, enums, ranges and formats of single fields.
@@ -48,15 +48,51 @@ const nodeGroup = z.strictObject({
 
 const addonVersion = z.string().regex(ADDON_VERSION_PATTERN, "allowed: an exact EKS add-on version like v1.20.1-eksbuild.3");
 
+const semver = z.string().regex(SEMVER_PATTERN, "allowed: an exact version like 1.14.1 (never a range or latest)");
+const chart = z.strictObject({ chart: z.string().min(1), version: semver, repository: z.string().optional() });
+
 const versions = z.strictObject({
     kubernetes: z.record(
         z.string().regex(KUBERNETES_VERSION_PATTERN, "allowed: a Kubernetes minor version like 1.35"),
-        z.strictObject({ addons: z.strictObject(Object.fromEntries(EKS_ADDONS.map((a) => [a, addonVersion])) as Record<(typeof EKS_ADDONS)[number], typeof addonVersion>) }),
+        z.strictObject({
+            addons: z.strictObject(Object.fromEntries(EKS_ADDONS.map((a) => [a, addonVersion])) as Record<(typeof EKS_ADDONS)[number], typeof addonVersion>),
+            karpenterAmiAlias: z.string().regex(AMI_ALIAS_PATTERN, "allowed: a pinned AL2023 release like al2023@v20260903 (@latest drifts every node on each release)"),
+            minKarpenterVersion: semver,
+        }),
     ),
     nodeAmiTypes: z.strictObject({
         x86_64: z.string().regex(/^AL2023_x86_64_/, "allowed: an AL2023 x86_64 AMI type"),
         arm64: z.string().regex(/^AL2023_ARM_64_/, "allowed: an AL2023 arm64 AMI type"),
     }),
+    charts: z.strictObject({ karpenter: chart, karpenterCrd: chart }),
+});
+
+const DURATION = "allowed: a duration like 30s, 5m or 720h";
+const duration = z.string().regex(/^([0-9]+(s|m|h))+$/, DURATION);
+const durationOrNever = z.string().regex(/^(([0-9]+(s|m|h))+|Never)$/, `${DURATION}, or Never`);
+
+const karpenter = z.strictObject({
+    enabled: z.boolean(),
+    onDemandBaseCpu: count,
+    maxCpu: z.number().int().positive(),
+    maxMemoryGiB: z.number().int().positive(),
+    spotPercentage: z.number().min(0).max(100),
+    instanceCategories: z.array(z.enum(INSTANCE_CATEGORIES)).min(1),
+    minInstanceGeneration: z.number().int().min(1).max(10),
+    architectures: z.array(z.enum(NODE_ARCHITECTURES)).min(1),
+    expireAfter: durationOrNever,
+    consolidationPolicy: z.enum(CONSOLIDATION_POLICIES),
+    consolidateAfter: durationOrNever,
+    budgets: z.array(
+        z.strictObject({
+            nodes: z.string().regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, "allowed: a node count like 2, or a percentage like 10%"),
+            schedule: z.string().regex(/^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|(\S+\s\S+\s\S+\s\S+\s\S+)$/, "allowed: a cron schedule like 0 8 * * mon-fri").optional(),
+            duration: duration.optional(),
+            reasons: z.array(z.enum(DISRUPTION_REASONS)).optional(),
+        }),
+    ),
+    diskSizeGiB: z.number().int().min(20).max(16384),
+    replicas: z.number().int().min(1).max(5),
 });
 
 export const environmentSchema = z.strictObject({
@@ -101,6 +137,7 @@ export const environmentSchema = z.strictObject({
         nodeGroups: z.array(nodeGroup),
         deletionProtection: z.boolean(),
     }),
+    karpenter,
     versions,
 });
 

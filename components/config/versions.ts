@@ -16,6 +16,20 @@ export type EksAddonName = (typeof EKS_ADDONS)[number];
 export interface KubernetesRelease {
     /** EKS add-on versions, `vX.Y.Z-eksbuild.N`. */
     addons: Record<EksAddonName, string>;
+    /** The AL2023 AMI release Karpenter nodes use, `al2023@vYYYYMMDD` (never `@latest`: every release would drift every node). */
+    karpenterAmiAlias: string;
+    /** The oldest Karpenter that supports this Kubernetes version (upstream compatibility matrix). */
+    minKarpenterVersion: string;
+}
+
+/** A Helm chart at a pinned version. */
+export interface ChartVersion {
+    /** The chart reference: an `oci://` URL, or a chart name in `repository`. */
+    chart: string;
+    /** Exact chart version. */
+    version: string;
+    /** The chart repository, for charts not in an OCI registry. */
+    repository?: string;
 }
 
 /** CPU architectures envstack runs nodes on, and the EKS AMI type for each. */
@@ -32,6 +46,11 @@ export interface VersionMap {
     kubernetes: Record<string, KubernetesRelease>;
     /** AMI types for managed node groups. AL2023 only: AL2 AMIs ended on 2025-11-26. */
     nodeAmiTypes: NodeAmiTypes;
+    /** Helm charts. Karpenter's CRD chart is installed separately at the same version (Helm never upgrades crds/). */
+    charts: {
+        karpenter: ChartVersion;
+        karpenterCrd: ChartVersion;
+    };
 }
 
 export const DEFAULT_VERSIONS: VersionMap = {
@@ -44,6 +63,8 @@ export const DEFAULT_VERSIONS: VersionMap = {
                 coredns: "v1.13.2-eksbuild.4",
                 "eks-pod-identity-agent": "v1.3.9-eksbuild.1",
             },
+            karpenterAmiAlias: "al2023@v20260903",
+            minKarpenterVersion: "1.6.0",
         },
         // Standard support until 2027-03-27.
         "1.35": {
@@ -53,15 +74,25 @@ export const DEFAULT_VERSIONS: VersionMap = {
                 coredns: "v1.13.2-eksbuild.4",
                 "eks-pod-identity-agent": "v1.3.9-eksbuild.1",
             },
+            karpenterAmiAlias: "al2023@v20260903",
+            minKarpenterVersion: "1.9.0",
         },
     },
     nodeAmiTypes: {
         x86_64: "AL2023_x86_64_STANDARD",
         arm64: "AL2023_ARM_64_STANDARD",
     },
+    charts: {
+        karpenter: { chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.14.1" },
+        karpenterCrd: { chart: "oci://public.ecr.aws/karpenter/karpenter-crd", version: "1.14.1" },
+    },
 };
 
 /** The shape of an EKS add-on version. */
 export const ADDON_VERSION_PATTERN = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+/** A pinned EKS-optimized AL2023 AMI release for Karpenter. */
+export const AMI_ALIAS_PATTERN = /^al2023@v\d{8}$/;
+/** An exact semantic version, `1.14.1`. */
+export const SEMVER_PATTERN = /^\d+\.\d+\.\d+$/;
 /** The shape of a Kubernetes minor version key. */
 export const KUBERNETES_VERSION_PATTERN = /^1\.\d{2}$/;

@@ -1,0 +1,72 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { policyDocument } from "../shared/iam";
+import type { Tags } from "../shared/tags";
+
+/**
+ * The events Karpenter acts on before capacity disappears, exactly as upstream's CloudFormation
+ * names them. A misspelt detail-type never matches and fails silently, so these strings are
+ * checked in tests against upstream's list.
+ */
+export const INTERRUPTION_RULES = [
+    { name: "health", source: "aws.health", detailType: "AWS Health Event" },
+    { name: "spot-interruption", source: "aws.ec2", detailType: "EC2 Spot Instance Interruption Warning" },
+    { name: "rebalance", source: "aws.ec2", detailType: "EC2 Instance Rebalance Recommendation" },
+    { name: "instance-state-change", source: "aws.ec2", detailType: "EC2 Instance State-change Notification" },
+    { name: "capacity-reservation-interruption", source: "aws.ec2", detailType: "EC2 Capacity Reservation Instance Interruption Warning" },
+] as const;
+
+/** The queue's policy: EventBridge (and SQS) may send; nothing may use it without TLS. */
+export function queuePolicy(queueArn: string) {
+    return {
+        ...policyDocument(
+            {
+                Sid: "EventBridgeAndSqsSend",
+                Effect: "Allow",
+                Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
+                Action: "sqs:SendMessage",
+                Resource: queueArn,
+            },
+            {
+                Sid: "DenyHTTP",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "sqs:*",
+                Resource: queueArn,
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+        ),
+        Id: "EC2InterruptionPolicy",
+    };
+}
+
+export interface InterruptionQueueArgs {
+    clusterName: string;
+    tags: Tags;
+    /** Resources the queue is created after (and deleted before): the cluster. */
+    dependsOn: pulumi.Resource[];
+}
+
+/** The interruption queue (300 s retention, SSE) and the EventBridge rules that feed it. */
+export function createInterruptionQueue(name: string, args: InterruptionQueueArgs, parent: pulumi.Resource) {
+    const queue = new aws.sqs.Queue(
+        `${name}-interruption`,
+        { name: `${args.clusterName}-karpenter`, messageRetentionSeconds: 300, sqsManagedSseEnabled: true, tags: args.tags },
+        { parent, dependsOn: args.dependsOn },
+    );
+    new aws.sqs.QueuePolicy(`${name}-interruption`, { queueUrl: queue.url, policy: queue.arn.apply((arn) => JSON.stringify(queuePolicy(arn))) }, { parent: queue });
+    const rules = INTERRUPTION_RULES.map((r) => {
+        const rule = new aws.cloudwatch.EventRule(
+            `${name}-${r.name}`,
+            {
+                description: `Karpenter interruption handling for ${args.clusterName}: ${r.detailType}`,
+                eventPattern: JSON.stringify({ source: [r.source], "detail-type": [r.detailType] }),
+                tags: args.tags,
+            },
+            { parent: queue },
+        );
+        new aws.cloudwatch.EventTarget(`${name}-${r.name}`, { rule: rule.name, targetId: "KarpenterInterruptionQueueTarget", arn: queue.arn }, { parent: rule });
+        return rule;
+    });
+    return { queue, rules };
+}
