@@ -25,6 +25,10 @@ const TAGGED = [
     "awsx:ec2:Vpc",
     "eks:index:Cluster",
     "eks:index:ManagedNodeGroup",
+    "aws:sqs/queue:Queue",
+    "aws:cloudwatch/eventRule:EventRule",
+    "aws:iam/policy:Policy",
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation",
 ];
 
 async function captureStdout<T>(fn: () => Promise<T>): Promise<{ value: T; out: string; err: string }> {
