@@ -3,13 +3,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { guardrails, PACK } from "../policy/policies";
-import { main } from "../plan/cli";
 import { evaluatePack, PolicyReport } from "../plan/policy";
 import { PolicyConfigError, readPolicyConfigFile, resolvePolicyConfig } from "../plan/policyConfig";
 import { runPlan } from "../plan/run";
 import type { GuardrailResourcePolicy } from "../policy/policies";
 import { evaluate, expectViolations } from "./guardrails";
-import { planStack, REPO, register } from "./harness";
+import { planStack, REPO, register, runCli } from "./harness";
 
 const pack = { name: PACK.name, enforcementLevel: PACK.enforcementLevel, policies: guardrails };
 const FIXTURE = path.join(REPO, "tests", "fixtures", "Pulumi.fixture.yaml");
@@ -67,23 +66,15 @@ describe("the guardrails pack", () => {
     });
 
     it("makes the plan exit 1 on a mandatory violation, and print each one under its policy", async () => {
-        const out: string[] = [];
-        const write = process.stdout.write.bind(process.stdout);
-        process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-        let code: number;
         const json = path.join(os.tmpdir(), `envstack-bad-${process.pid}.json`);
-        try {
-            code = await main(["--stack", "fixture", "--cwd", REPO, "--config", FIXTURE, "--program", "tests/fixtures/badProgram.ts", "--json", json]);
-        } finally {
-            process.stdout.write = write;
-        }
+        const { code, out } = await runCli(["--stack", "fixture", "--cwd", REPO, "--config", FIXTURE, "--program", "tests/fixtures/badProgram.ts", "--json", json]);
         expect(code).to.equal(1);
         const doc = JSON.parse(fs.readFileSync(json, "utf8"));
         fs.rmSync(json);
         expect(doc.policy.pack).to.equal("envstack-guardrails");
         expect(doc.policy.violations).to.have.length(7);
         expect(doc.policy.violations.find((v: { policy: string }) => v.policy === "sqs-encryption")).to.include({ level: "mandatory", name: "jobs", type: "aws:sqs/queue:Queue" });
-        const text = out.join("");
+        const text = out;
         expect(text).to.include("x sqs-encryption [mandatory, medium]");
         expect(text).to.include("- aws:sqs/queue:Queue jobs: the queue is not encrypted");
         expect(text).to.include("22 of 22 policies evaluated: 7 mandatory violation(s), 0 advisory.");
@@ -106,16 +97,7 @@ describe("checking any team's program offline", () => {
                     "export const volumeId = data.id;",
                 ].join("\n"),
             );
-            const out: string[] = [];
-            const write = process.stdout.write.bind(process.stdout);
-            process.stdout.write = ((c: string) => out.push(String(c)) > 0) as typeof process.stdout.write;
-            let code: number;
-            try {
-                code = await main(["--stack", "dev", "--cwd", dir, "--program", "index.ts"]);
-            } finally {
-                process.stdout.write = write;
-            }
-            const text = out.join("");
+            const { code, out: text } = await runCli(["--stack", "dev", "--cwd", dir, "--program", "index.ts"]);
             expect(code).to.equal(1);
             expect(text).to.include("project team-app, stack dev (index.ts)");
             expect(text).to.include("- aws:ebs/volume:Volume data: the volume: not encrypted");
@@ -202,16 +184,9 @@ describe("policy config, with the CLI's semantics", () => {
         try {
             const lenient = path.join(dir, "lenient.json");
             fs.writeFileSync(lenient, JSON.stringify({ all: "advisory" }));
-            const quiet = (args: string[]) => {
-                const write = process.stdout.write.bind(process.stdout);
-                const err = process.stderr.write.bind(process.stderr);
-                const out: string[] = [];
-                process.stdout.write = ((c: string) => out.push(String(c)) > 0) as typeof process.stdout.write;
-                process.stderr.write = ((c: string) => out.push(String(c)) > 0) as typeof process.stderr.write;
-                return main(args).finally(() => {
-                    process.stdout.write = write;
-                    process.stderr.write = err;
-                }).then((code) => ({ code, text: out.join("") }));
+            const quiet = async (args: string[]) => {
+                const { code, out, err } = await runCli(args);
+                return { code, text: out + err };
             };
             const advisory = await quiet(["--stack", "fixture", "--cwd", REPO, "--config", FIXTURE, "--program", "tests/fixtures/badProgram.ts", "--policy-config", lenient]);
             expect(advisory.code).to.equal(0);

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { EnvironmentInput } from "../components";
 import { MockEngine, RecordedResource } from "../plan/engine";
+import { main } from "../plan/cli";
 import { runPlan } from "../plan/run";
 
 /** The repository root (tests run from dist/tests). */
@@ -86,4 +87,19 @@ export function validInput(tier: "dev" | "staging" | "prod" = "dev"): Environmen
 export function json<T = any>(value: unknown): T {
     if (typeof value !== "string") throw new Error(`expected a JSON string, got ${typeof value}`);
     return JSON.parse(value) as T;
+}
+
+/** Runs the plan command in-process, capturing what it prints; returns the exit code and output. */
+export async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+        return { code: await main(args), out: out.join(""), err: err.join("") };
+    } finally {
+        process.stdout.write = write.out;
+        process.stderr.write = write.err;
+    }
 }

@@ -2,9 +2,8 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { main } from "../plan/cli";
 import { runPlan } from "../plan/run";
-import { json, planStack, REPO } from "./harness";
+import { json, planStack, REPO, runCli } from "./harness";
 
 const STACKS = {
     dev: { account: "111122223333", cluster: "acme-dev", nodeGroups: 2, nat: "Single", publicEndpoint: true },
@@ -30,20 +29,6 @@ const TAGGED = [
     "aws:iam/policy:Policy",
     "aws:eks/podIdentityAssociation:PodIdentityAssociation",
 ];
-
-async function captureStdout<T>(fn: () => Promise<T>): Promise<{ value: T; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
-    try {
-        return { value: await fn(), out: out.join(""), err: err.join("") };
-    } finally {
-        process.stdout.write = write.out;
-        process.stderr.write = write.err;
-    }
-}
 
 describe("the stack program, for each real Pulumi.<stack>.yaml", () => {
     for (const [stack, expected] of Object.entries(STACKS)) {
@@ -114,7 +99,7 @@ describe("the offline plan command", () => {
         expect(result.failure?.problems?.map((p) => p.path)).to.have.members(["envstack:cluster.kubernetesVersion", "envstack:network.cidr"]);
         expect(result.resources.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
 
-        const { value: code, out } = await captureStdout(() => main(["--stack", "bad", "--config", bad, "--cwd", REPO]));
+        const { code, out } = await runCli(["--stack", "bad", "--config", bad, "--cwd", REPO]);
         expect(code).to.equal(2);
         expect(out).to.include("Configuration errors:");
         expect(out).to.include('envstack:cluster.kubernetesVersion: got "1.21"; allowed: 1.34, 1.35');
@@ -122,7 +107,7 @@ describe("the offline plan command", () => {
 
     it("writes every registered resource as JSON with urn, type, name, parent, inputs and options", async () => {
         const file = path.join(tmp, "plan.json");
-        const { value: code, out } = await captureStdout(() => main(["--stack", "dev", "--cwd", REPO, "--json", file]));
+        const { code, out } = await runCli(["--stack", "dev", "--cwd", REPO, "--json", file]);
         expect(code).to.equal(0);
         expect(out).to.include("Resources by type:");
         const doc = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -136,18 +121,18 @@ describe("the offline plan command", () => {
     });
 
     it("prints the resource tree on request, and usage on bad flags", async () => {
-        const tree = await captureStdout(() => main(["--stack", "dev", "--cwd", REPO, "--tree"]));
-        expect(tree.value).to.equal(0);
+        const tree = await runCli(["--stack", "dev", "--cwd", REPO, "--tree"]);
+        expect(tree.code).to.equal(0);
         expect(tree.out).to.match(/\n {4}envstack:index:Environment {2}acme-dev/);
         expect(tree.out).to.match(/\n {6}envstack:index:EnvironmentKey {2}acme-dev/);
-        const unknown = await captureStdout(() => main(["--stack", "dev", "--bogus"]));
-        expect(unknown.value).to.equal(64);
+        const unknown = await runCli(["--stack", "dev", "--bogus"]);
+        expect(unknown.code).to.equal(64);
         expect(unknown.err).to.include("Usage:");
-        const missing = await captureStdout(() => main([]));
-        expect(missing.value).to.equal(64);
+        const missing = await runCli([]);
+        expect(missing.code).to.equal(64);
         expect(missing.err).to.include("--stack is required");
-        const absent = await captureStdout(() => main(["--stack", "nope", "--cwd", REPO]));
-        expect(absent.value).to.equal(2);
+        const absent = await runCli(["--stack", "nope", "--cwd", REPO]);
+        expect(absent.code).to.equal(2);
         expect(absent.err).to.include("cannot read");
     });
 });
