@@ -5,6 +5,7 @@ import { resolveEnvironmentConfig } from "./config/resolve";
 import type { EnvironmentConfig, EnvironmentInput } from "./config/types";
 import { EnvironmentKey } from "./encryption";
 import { Karpenter } from "./karpenter";
+import { Storage } from "./storage";
 import { Network } from "./network";
 import { environmentTags, Tags } from "./shared/tags";
 
@@ -29,6 +30,8 @@ export class Environment extends pulumi.ComponentResource {
     readonly cluster: Cluster;
     /** Karpenter and the Spot mix; undefined when disabled. */
     readonly karpenter?: Karpenter;
+    /** EBS and EFS storage. */
+    readonly storage: Storage;
     /** The cluster's name. */
     readonly clusterName: pulumi.Output<string>;
     /** The Kubernetes API endpoint. */
@@ -104,6 +107,28 @@ export class Environment extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
+
+        this.storage = new Storage(
+            name,
+            {
+                ...config.storage,
+                clusterName: config.name,
+                region: config.region,
+                kubernetesVersion: config.cluster.kubernetesVersion,
+                versions: config.versions,
+                vpcId: this.network.vpcId,
+                privateSubnetIds: this.network.privateSubnetIds,
+                availabilityZones: config.network.availabilityZones,
+                // The EKS cluster security group: control plane, managed nodes, and Karpenter's nodes (its discovery tag).
+                nfsClients: { cluster: this.cluster.clusterSecurityGroupId },
+                kmsKeyArn: this.key.keyArn,
+                protect: config.protect,
+                k8sProvider: this.cluster.provider,
+                dependsOn: [this.cluster.addons["eks-pod-identity-agent"], this.cluster.systemNodeGroup],
+                tags: this.tags,
+            },
+            { parent: this },
+        );
 
         this.clusterName = this.cluster.clusterName;
         this.endpoint = this.cluster.endpoint;

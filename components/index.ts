@@ -10,4 +10,5 @@ export * from "./encryption";
 export * from "./network";
 export * from "./cluster";
 export * from "./karpenter";
+export * from "./storage";
 export * as shared from "./shared";

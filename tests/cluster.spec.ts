@@ -7,6 +7,12 @@ const NODE_GROUP = "eks:index:ManagedNodeGroup";
 const TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 const ADDON = "aws:eks/addon:Addon";
 
+/** The Cluster component's own add-ons (storage adds the CSI drivers elsewhere). */
+function coreAddons(r: Registered) {
+    const cluster = r.one("envstack:index:Cluster");
+    return r.ofType(ADDON).filter((a) => a.parent === cluster.urn);
+}
+
 async function environment(input: EnvironmentInput): Promise<Registered> {
     return register(() => new Environment(input.name as string, input));
 }
@@ -122,7 +128,7 @@ describe("Cluster", () => {
     });
 
     it("installs the core add-ons at their pinned versions, owned only here", () => {
-        const addons: Record<string, Record<string, unknown>> = Object.fromEntries(dev.ofType(ADDON).map((a) => [a.inputs.addonName, a.inputs]));
+        const addons: Record<string, Record<string, unknown>> = Object.fromEntries(coreAddons(dev).map((a) => [a.inputs.addonName, a.inputs]));
         expect(Object.keys(addons).sort()).to.deep.equal(["coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]);
         for (const [name, inputs] of Object.entries(addons)) {
             expect(inputs.addonVersion).to.equal(DEFAULT_VERSIONS.kubernetes["1.35"].addons[name as "coredns"]);
@@ -138,12 +144,12 @@ describe("Cluster", () => {
 
     it("orders add-ons: CNI, kube-proxy and the identity agent before any node group; CoreDNS after the system group", () => {
         const cluster = dev.one(CLUSTER);
-        const early = dev.ofType(ADDON).filter((a) => a.inputs.addonName !== "coredns");
+        const early = coreAddons(dev).filter((a) => a.inputs.addonName !== "coredns");
         for (const addon of early) expect(addon.dependsOn).to.deep.equal([cluster.urn]);
         for (const group of dev.ofType(NODE_GROUP)) {
             expect(group.dependsOn.sort()).to.deep.equal(early.map((a) => a.urn).sort());
         }
-        const coredns = dev.ofType(ADDON).find((a) => a.inputs.addonName === "coredns")!;
+        const coredns = coreAddons(dev).find((a) => a.inputs.addonName === "coredns")!;
         expect(coredns.dependsOn).to.deep.equal([dev.one(NODE_GROUP, "acme-dev-system").urn]);
     });
 

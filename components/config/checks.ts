@@ -3,6 +3,7 @@ import { RESERVED_TAG_KEYS } from "../shared/tags";
 import { addressesNeededPerAz, azBlockPrefix, isPrivateRange, parseIpv4Cidr } from "./cidr";
 import { Problems } from "./errors";
 import { architectureOf, instanceTypeInfo, INSTANCE_TYPE_PATTERN } from "./instanceTypes";
+import { checkStorage } from "./storageChecks";
 
 /**
  * Checks that relate several fields. They read the raw (merged) input defensively, skipping any
@@ -34,6 +35,7 @@ export function checkEnvironment(raw: unknown, problems: Problems): void {
     checkNetwork(network, azs, problems);
     checkCluster(obj(root.cluster), obj(root.versions), String(root.tier), region, problems);
     checkKarpenter(obj(root.karpenter), obj(root.versions), str(obj(root.cluster).kubernetesVersion), problems);
+    checkStorage(obj(root.storage), strings(network.availabilityZones), problems);
 }
 
 /** Karpenter checks that relate fields: the base within the ceiling, budget windows, version support. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CLOUDWATCH_RETENTION_DAYS } from "../shared/aws";
 import type { EnvironmentConfig } from "./types";
-import { CAPACITY_TYPES, CONSOLIDATION_POLICIES, DISRUPTION_REASONS, FLOW_LOG_TRAFFIC, INSTANCE_CATEGORIES, NAT_STRATEGIES, NODE_ARCHITECTURES, TAINT_EFFECTS, TIERS } from "./types";
+import { ACCESS_MODES, CAPACITY_TYPES, CONSOLIDATION_POLICIES, EBS_VOLUME_TYPES, EFS_TRANSITIONS, FS_TYPES, RECLAIM_POLICIES, DISRUPTION_REASONS, FLOW_LOG_TRAFFIC, INSTANCE_CATEGORIES, NAT_STRATEGIES, NODE_ARCHITECTURES, TAINT_EFFECTS, TIERS } from "./types";
 import { ADDON_VERSION_PATTERN, AMI_ALIAS_PATTERN, EKS_ADDONS, KUBERNETES_VERSION_PATTERN, SEMVER_PATTERN } from "./versions";
 
 /**
@@ -95,6 +95,37 @@ const karpenter = z.strictObject({
     replicas: z.number().int().min(1).max(5),
 });
 
+const storage = z.strictObject({
+    reclaimPolicy: z.enum(RECLAIM_POLICIES),
+    gp3: z.strictObject({ fsType: z.enum(FS_TYPES), iops: z.number().int(), throughputMiBps: z.number().int() }),
+    extraClasses: z.array(
+        z.strictObject({
+            name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "allowed: a DNS label"),
+            type: z.enum(EBS_VOLUME_TYPES),
+            iops: z.number().int().optional(),
+            throughputMiBps: z.number().int().optional(),
+            fsType: z.enum(FS_TYPES).optional(),
+            reclaimPolicy: z.enum(RECLAIM_POLICIES).optional(),
+        }),
+    ),
+    efs: z.strictObject({
+        enabled: z.boolean(),
+        transitionToIa: z.enum(EFS_TRANSITIONS),
+        basePath: z.string().regex(/^\/[\w./-]*$/, "allowed: an absolute path like /dynamic"),
+    }),
+    // Static volumes are checked field by field in storageChecks.ts, which names the bad source.
+    staticVolumes: z.array(
+        z.strictObject({
+            name: z.string(),
+            namespace: z.string().optional().default(""),
+            accessMode: z.enum(ACCESS_MODES),
+            capacity: z.string(),
+            efs: z.strictObject({ fileSystemId: z.string(), accessPointId: z.string().optional(), path: z.string().optional() }).optional(),
+            ebs: z.strictObject({ volumeId: z.string(), availabilityZone: z.string(), fsType: z.enum(FS_TYPES).optional() }).optional(),
+        }),
+    ),
+});
+
 export const environmentSchema = z.strictObject({
     name: dnsLabel,
     tier: z.enum(TIERS),
@@ -138,6 +169,7 @@ export const environmentSchema = z.strictObject({
         deletionProtection: z.boolean(),
     }),
     karpenter,
+    storage,
     versions,
 });
 

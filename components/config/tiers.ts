@@ -37,6 +37,13 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             diskSizeGiB: 50,
             replicas: 2,
         },
+        storage: {
+            reclaimPolicy: "Delete",
+            gp3: { fsType: "ext4", iops: 3000, throughputMiBps: 125 },
+            extraClasses: [],
+            efs: { enabled: true, transitionToIa: "AFTER_30_DAYS", basePath: "/dynamic" },
+            staticVolumes: [],
+        },
     },
     staging: {
         protect: false,
@@ -69,6 +76,13 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             budgets: [{ nodes: "10%" }],
             diskSizeGiB: 80,
             replicas: 2,
+        },
+        storage: {
+            reclaimPolicy: "Delete",
+            gp3: { fsType: "ext4", iops: 3000, throughputMiBps: 125 },
+            extraClasses: [],
+            efs: { enabled: true, transitionToIa: "AFTER_30_DAYS", basePath: "/dynamic" },
+            staticVolumes: [],
         },
     },
     prod: {
@@ -103,6 +117,13 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             budgets: [{ nodes: "10%" }, { nodes: "0", schedule: "0 8 * * mon-fri", duration: "10h", reasons: ["Underutilized", "Empty"] }],
             diskSizeGiB: 100,
             replicas: 2,
+        },
+        storage: {
+            reclaimPolicy: "Retain",
+            gp3: { fsType: "ext4", iops: 3000, throughputMiBps: 125 },
+            extraClasses: [],
+            efs: { enabled: true, transitionToIa: "AFTER_30_DAYS", basePath: "/dynamic" },
+            staticVolumes: [],
         },
     },
 };

@@ -199,6 +199,67 @@ export interface KarpenterConfig {
     replicas: number;
 }
 
+export const RECLAIM_POLICIES = ["Retain", "Delete"] as const;
+export type ReclaimPolicy = (typeof RECLAIM_POLICIES)[number];
+export const EBS_VOLUME_TYPES = ["gp3", "io2", "io1", "st1", "sc1"] as const;
+export type EbsVolumeType = (typeof EBS_VOLUME_TYPES)[number];
+export const FS_TYPES = ["ext4", "xfs"] as const;
+export const ACCESS_MODES = ["ReadWriteOnce", "ReadWriteOncePod", "ReadOnlyMany", "ReadWriteMany"] as const;
+export type AccessMode = (typeof ACCESS_MODES)[number];
+export const EFS_TRANSITIONS = ["AFTER_1_DAY", "AFTER_7_DAYS", "AFTER_14_DAYS", "AFTER_30_DAYS", "AFTER_60_DAYS", "AFTER_90_DAYS", "AFTER_180_DAYS", "AFTER_270_DAYS", "AFTER_365_DAYS"] as const;
+
+/** An extra EBS StorageClass, e.g. io2 for databases or a faster gp3. */
+export interface EbsClassConfig {
+    /** StorageClass name, a DNS label. */
+    name: string;
+    /** EBS volume type. */
+    type: EbsVolumeType;
+    /** Provisioned IOPS (gp3, io1, io2), within what the type accepts. */
+    iops?: number;
+    /** Throughput in MiB/s (gp3 only). */
+    throughputMiBps?: number;
+    /** Filesystem created on the volume. */
+    fsType?: (typeof FS_TYPES)[number];
+    /** Overrides the environment's reclaim policy. */
+    reclaimPolicy?: ReclaimPolicy;
+}
+
+/** Existing data mounted into a namespace: an EFS file system (or access point) or an EBS volume. */
+export interface StaticVolumeConfig {
+    /** Name of the PersistentVolume (cluster-wide) and the claim. */
+    name: string;
+    /** Namespace of the claim. */
+    namespace: string;
+    /** How pods mount it; EBS volumes cannot be ReadWriteMany. */
+    accessMode: AccessMode;
+    /** Size to declare, e.g. `100Gi` (EFS does not enforce it; EBS must match the volume). */
+    capacity: string;
+    /** An EFS file system, optionally through an access point or at a path. */
+    efs?: { fileSystemId: string; accessPointId?: string; path?: string };
+    /** An EBS volume and the AZ it lives in (pods must run there). */
+    ebs?: { volumeId: string; availabilityZone: string; fsType?: (typeof FS_TYPES)[number] };
+}
+
+/** Persistent storage: the EBS and EFS CSI drivers, their classes, and static volumes. */
+export interface StorageConfig {
+    /** What happens to a dynamically provisioned volume when its claim is deleted: Retain in prod. */
+    reclaimPolicy: ReclaimPolicy;
+    /** The default class, encrypted gp3. */
+    gp3: { fsType: (typeof FS_TYPES)[number]; iops: number; throughputMiBps: number };
+    /** Further EBS classes. */
+    extraClasses: EbsClassConfig[];
+    /** The shared EFS file system and its `efs` class. */
+    efs: {
+        enabled: boolean;
+        /** When files move to Infrequent Access. */
+        transitionToIa: (typeof EFS_TRANSITIONS)[number];
+        /** Directory under which each claim gets its own access point directory. */
+        basePath: string;
+    };
+    /** Existing data to mount statically. */
+    staticVolumes: StaticVolumeConfig[];
+}
+
 /** The environment's customer-managed KMS key. */
 export interface KmsConfig {
     /** Days a scheduled key deletion waits, 7 to 30. */
@@ -229,6 +290,8 @@ export interface EnvironmentConfig {
     cluster: ClusterConfig;
     /** Karpenter and the Spot mix. */
     karpenter: KarpenterConfig;
+    /** EBS and EFS storage. */
+    storage: StorageConfig;
     /** Pinned versions, after stack overrides. */
     versions: VersionMap;
 }

@@ -9,7 +9,7 @@
  */
 
 /** EKS managed add-ons that envstack installs, by their EKS add-on name. */
-export const EKS_ADDONS = ["vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent"] as const;
+export const EKS_ADDONS = ["vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent", "aws-ebs-csi-driver", "aws-efs-csi-driver"] as const;
 export type EksAddonName = (typeof EKS_ADDONS)[number];
 
 /** Everything pinned for one Kubernetes minor version. */
@@ -62,6 +62,8 @@ export const DEFAULT_VERSIONS: VersionMap = {
                 "kube-proxy": "v1.34.6-eksbuild.2",
                 coredns: "v1.13.2-eksbuild.4",
                 "eks-pod-identity-agent": "v1.3.9-eksbuild.1",
+                "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
+                "aws-efs-csi-driver": "v3.4.2-eksbuild.1",
             },
             karpenterAmiAlias: "al2023@v20260903",
             minKarpenterVersion: "1.6.0",
@@ -73,6 +75,8 @@ export const DEFAULT_VERSIONS: VersionMap = {
                 "kube-proxy": "v1.35.3-eksbuild.2",
                 coredns: "v1.13.2-eksbuild.4",
                 "eks-pod-identity-agent": "v1.3.9-eksbuild.1",
+                "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
+                "aws-efs-csi-driver": "v3.4.2-eksbuild.1",
             },
             karpenterAmiAlias: "al2023@v20260903",
             minKarpenterVersion: "1.9.0",

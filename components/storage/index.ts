@@ -1,0 +1,2 @@
+export { Storage, StorageArgs } from "./storage";
+export { StaticVolume, StaticVolumeArgs } from "./staticVolume";

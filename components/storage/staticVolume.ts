@@ -1,0 +1,37 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Problems } from "../config/errors";
+import { checkStaticVolume } from "../config/storageChecks";
+import type { StaticVolumeConfig } from "../config/types";
+import { staticPersistentVolume, staticPersistentVolumeClaim } from "./manifests";
+
+export interface StaticVolumeArgs extends StaticVolumeConfig {
+    /** Protect the PersistentVolume from deletion by Pulumi (prod). */
+    protect?: boolean;
+    /** The cluster's AZs; an EBS volume elsewhere is refused. */
+    availabilityZones?: string[];
+}
+
+/**
+ * Existing data (an EFS file system or access point, or an EBS volume) mounted into a namespace:
+ * a PersistentVolume with the CSI volume handle, no StorageClass and a Retain policy, and a claim
+ * bound to it by name. Deleting the claim or the volume object never deletes the data.
+ */
+export class StaticVolume extends pulumi.ComponentResource {
+    readonly persistentVolume: k8s.core.v1.PersistentVolume;
+    readonly claim: k8s.core.v1.PersistentVolumeClaim;
+
+    constructor(name: string, args: StaticVolumeArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = new Problems();
+        checkStaticVolume("staticVolume", args, args.availabilityZones, problems);
+        problems.throwIfAny("StaticVolume arguments");
+        super("envstack:index:StaticVolume", name, {}, opts);
+
+        const pv = staticPersistentVolume(args);
+        // Typed with the upstream schema's interfaces; Pulumi's input types differ only in quantity typing.
+        this.persistentVolume = new k8s.core.v1.PersistentVolume(name, pv as unknown as k8s.core.v1.PersistentVolumeArgs, { parent: this, protect: args.protect });
+        const pvc = staticPersistentVolumeClaim(args);
+        this.claim = new k8s.core.v1.PersistentVolumeClaim(name, pvc as unknown as k8s.core.v1.PersistentVolumeClaimArgs, { parent: this, dependsOn: [this.persistentVolume] });
+        this.registerOutputs({ claimName: this.claim.metadata.name });
+    }
+}

@@ -1,0 +1,131 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Problems } from "../config/errors";
+import { checkStorage } from "../config/storageChecks";
+import type { StorageConfig } from "../config/types";
+import type { VersionMap } from "../config/versions";
+import type { Tags } from "../shared/tags";
+import { createCsiDriver } from "./csi";
+import { createSharedFileSystem } from "./efs";
+import { DEFAULT_CLASS_ANNOTATION, ebsCsiKmsPolicy, ebsClass, efsClass } from "./manifests";
+import { StaticVolume } from "./staticVolume";
+
+export interface StorageArgs extends StorageConfig {
+    clusterName: string;
+    region: string;
+    kubernetesVersion: string;
+    versions: VersionMap;
+    vpcId: pulumi.Input<string>;
+    /** Private subnets, one per AZ, in the order of `availabilityZones`. */
+    privateSubnetIds: pulumi.Input<string[]>;
+    availabilityZones: string[];
+    /**
+     * Security groups of everything that mounts EFS, by label. In envstack the EKS cluster
+     * security group is the control plane's, the managed nodes' and (by its discovery tag) the
+     * one Karpenter gives its nodes.
+     */
+    nfsClients: Record<string, pulumi.Input<string>>;
+    /** The environment key: EBS volumes and the file system. */
+    kmsKeyArn: pulumi.Input<string>;
+    /** Protect the file system and static volumes (prod). */
+    protect: boolean;
+    k8sProvider: k8s.Provider;
+    /** The pod identity agent and the system nodes: the drivers need both before they are healthy. */
+    dependsOn: pulumi.Resource[];
+    tags: Tags;
+}
+
+/**
+ * Persistent storage: the EBS CSI driver with the default encrypted gp3 class (and extra classes
+ * from config), gp2 explicitly not default; the shared EFS file system with its CSI driver and
+ * the `efs` class for per-claim access points; and static volumes for existing data.
+ */
+export class Storage extends pulumi.ComponentResource {
+    readonly ebsDriver: aws.eks.Addon;
+    readonly classes: Record<string, k8s.storage.v1.StorageClass>;
+    readonly fileSystem?: aws.efs.FileSystem;
+    readonly efsSecurityGroup?: aws.ec2.SecurityGroup;
+    readonly staticVolumes: Record<string, StaticVolume>;
+
+    constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = new Problems();
+        checkStorage(args as object as Record<string, unknown>, args.availabilityZones, problems);
+        problems.throwIfAny("Storage arguments");
+        super("envstack:index:Storage", name, {}, opts);
+        const release = args.versions.kubernetes[args.kubernetesVersion];
+        const onCluster = { parent: this, provider: args.k8sProvider };
+
+        const ebs = createCsiDriver(
+            name,
+            {
+                addonName: "aws-ebs-csi-driver",
+                serviceAccount: "ebs-csi-controller-sa",
+                managedPolicy: "service-role/AmazonEBSCSIDriverPolicy",
+                inlinePolicy: pulumi.output(args.kmsKeyArn).apply((arn) => JSON.stringify(ebsCsiKmsPolicy(arn))),
+                clusterName: args.clusterName,
+                region: args.region,
+                release,
+                tags: args.tags,
+                dependsOn: args.dependsOn,
+            },
+            this,
+        );
+        this.ebsDriver = ebs.addon;
+        const afterEbs = { ...onCluster, dependsOn: [ebs.addon] };
+        this.classes = {};
+        for (const c of [{ name: "gp3", type: "gp3" as const, ...args.gp3, isDefault: true }, ...args.extraClasses]) {
+            const rendered = pulumi.output(args.kmsKeyArn).apply((arn) => ebsClass(c, arn, args.reclaimPolicy));
+            this.classes[c.name] = new k8s.storage.v1.StorageClass(`${name}-${c.name}`, storageClassArgs(rendered), afterEbs);
+        }
+        // EKS creates gp2 on new clusters; make sure it is never the default.
+        new k8s.storage.v1.StorageClassPatch(
+            `${name}-gp2-not-default`,
+            { metadata: { name: "gp2", annotations: { [DEFAULT_CLASS_ANNOTATION]: "false" } }, provisioner: "kubernetes.io/aws-ebs" },
+            afterEbs,
+        );
+
+        if (args.efs.enabled) {
+            const shared = createSharedFileSystem(name, { ...args, efs: args.efs }, this);
+            this.fileSystem = shared.fileSystem;
+            this.efsSecurityGroup = shared.securityGroup;
+            const efs = createCsiDriver(
+                name,
+                {
+                    addonName: "aws-efs-csi-driver",
+                    serviceAccount: "efs-csi-controller-sa",
+                    managedPolicy: "service-role/AmazonEFSCSIDriverPolicy",
+                    clusterName: args.clusterName,
+                    region: args.region,
+                    release,
+                    tags: args.tags,
+                    dependsOn: [...args.dependsOn, ...shared.mountTargets],
+                },
+                this,
+            );
+            const rendered = shared.fileSystem.id.apply((id) => efsClass(id, args.efs.basePath, args.reclaimPolicy));
+            this.classes.efs = new k8s.storage.v1.StorageClass(`${name}-efs`, storageClassArgs(rendered), { ...onCluster, dependsOn: [efs.addon] });
+        }
+
+        this.staticVolumes = Object.fromEntries(
+            args.staticVolumes.map((v) => [
+                v.name,
+                new StaticVolume(`${name}-${v.name}`, { ...v, protect: args.protect, availabilityZones: args.availabilityZones }, { ...onCluster, dependsOn: [ebs.addon] }),
+            ]),
+        );
+        this.registerOutputs({ fileSystemId: this.fileSystem?.id });
+    }
+}
+
+/** StorageClass args from a rendered (upstream-typed) class whose fields are known once the key or file system is. */
+function storageClassArgs(rendered: pulumi.Output<import("kubernetes-models/storage.k8s.io/v1/StorageClass").IStorageClass>): k8s.storage.v1.StorageClassArgs {
+    return {
+        metadata: rendered.metadata as pulumi.Output<k8s.types.input.meta.v1.ObjectMeta>,
+        provisioner: rendered.provisioner,
+        parameters: rendered.parameters as pulumi.Output<Record<string, string>>,
+        reclaimPolicy: rendered.reclaimPolicy as pulumi.Output<string>,
+        volumeBindingMode: rendered.volumeBindingMode as pulumi.Output<string>,
+        allowVolumeExpansion: rendered.allowVolumeExpansion as pulumi.Output<boolean>,
+        mountOptions: rendered.mountOptions as pulumi.Output<string[]>,
+    };
+}
