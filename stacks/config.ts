@@ -7,7 +7,7 @@ export const NAMESPACE = "envstack";
 /** Keys whose values are plain strings, booleans, or structured (YAML maps and lists). */
 const STRING_KEYS = ["name", "tier", "accountId", "owner"];
 const BOOLEAN_KEYS = ["protect"];
-const OBJECT_KEYS = ["tags", "kms", "network", "cluster", "karpenter", "storage", "versions"];
+const OBJECT_KEYS = ["tags", "kms", "network", "cluster", "karpenter", "storage", "observability", "versions"];
 
 /**
  * Reads this stack's config into an `EnvironmentInput`. The region is `aws:region`, the one

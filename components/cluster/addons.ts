@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { EksAddonName, KubernetesRelease } from "../config/versions";
+import { managedPolicyArn } from "../shared/aws";
+import { podIdentityTrust } from "../shared/iam";
 import type { Tags } from "../shared/tags";
 
 /** Per-add-on configuration values, as the add-on's JSON schema expects them. */
@@ -35,4 +37,55 @@ export function createAddon(
         },
         opts,
     );
+}
+
+export interface IdentityAddonArgs {
+    addonName: EksAddonName;
+    /** The service account the add-on's pods use (the add-on fixes its namespace). */
+    serviceAccount: string;
+    /** The AWS-managed policy the add-on needs, e.g. `service-role/AmazonEBSCSIDriverPolicy`. */
+    managedPolicy: string;
+    /** An extra inline policy document (JSON), if any. */
+    inlinePolicy?: pulumi.Input<string>;
+    /** Configuration values, as the add-on's JSON schema expects them. */
+    configuration?: object;
+    clusterName: string;
+    region: string;
+    release: KubernetesRelease;
+    tags: Tags;
+    /** The pod identity agent, the nodes the add-on runs on, and anything else it needs first. */
+    dependsOn: pulumi.Resource[];
+}
+
+/**
+ * An EKS managed add-on at its pinned version whose pods get AWS access through their own role,
+ * attached by the add-on's Pod Identity association (no node-role permissions, no OIDC).
+ */
+export function createAddonWithPodIdentity(name: string, args: IdentityAddonArgs, parent: pulumi.Resource) {
+    const role = new aws.iam.Role(
+        `${name}-${args.addonName}`,
+        { description: `${args.addonName} of ${args.clusterName}`, assumeRolePolicy: JSON.stringify(podIdentityTrust()), tags: args.tags },
+        { parent },
+    );
+    const grants: pulumi.Resource[] = [
+        new aws.iam.RolePolicyAttachment(`${name}-${args.addonName}`, { role: role.name, policyArn: managedPolicyArn(args.region, args.managedPolicy) }, { parent: role }),
+    ];
+    if (args.inlinePolicy) {
+        grants.push(new aws.iam.RolePolicy(`${name}-${args.addonName}-kms`, { role: role.name, policy: args.inlinePolicy }, { parent: role }));
+    }
+    const addon = new aws.eks.Addon(
+        `${name}-${args.addonName}`,
+        {
+            clusterName: args.clusterName,
+            addonName: args.addonName,
+            addonVersion: args.release.addons[args.addonName],
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+            podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: args.serviceAccount }],
+            ...(args.configuration ? { configurationValues: JSON.stringify(args.configuration) } : {}),
+            tags: args.tags,
+        },
+        { parent, dependsOn: [...args.dependsOn, ...grants] },
+    );
+    return { role, addon };
 }

@@ -36,6 +36,17 @@ export function checkEnvironment(raw: unknown, problems: Problems): void {
     checkCluster(obj(root.cluster), obj(root.versions), String(root.tier), region, problems);
     checkKarpenter(obj(root.karpenter), obj(root.versions), str(obj(root.cluster).kubernetesVersion), problems);
     checkStorage(obj(root.storage), strings(network.availabilityZones), problems);
+    checkObservability(obj(root.observability), problems);
+}
+
+/** Prometheus's size-based retention must fit its volume with room to compact. */
+function checkObservability(observability: Obj, problems: Problems): void {
+    const prometheus = obj(observability.prometheus);
+    const size = num(prometheus.retentionSizeGB);
+    const volume = num(prometheus.storageGiB);
+    if (size !== undefined && volume !== undefined && size > Math.floor(volume * 0.9)) {
+        problems.bad("observability.prometheus.retentionSizeGB", size, `allowed: at most ${Math.floor(volume * 0.9)} (90% of storageGiB ${volume}), so compaction has room`);
+    }
 }
 
 /** Karpenter checks that relate fields: the base within the ceiling, budget windows, version support. */

@@ -64,7 +64,7 @@ const versions = z.strictObject({
         x86_64: z.string().regex(/^AL2023_x86_64_/, "allowed: an AL2023 x86_64 AMI type"),
         arm64: z.string().regex(/^AL2023_ARM_64_/, "allowed: an AL2023 arm64 AMI type"),
     }),
-    charts: z.strictObject({ karpenter: chart, karpenterCrd: chart }),
+    charts: z.strictObject({ karpenter: chart, karpenterCrd: chart, kubePrometheusStack: chart }),
 });
 
 const DURATION = "allowed: a duration like 30s, 5m or 720h";
@@ -126,6 +126,26 @@ const storage = z.strictObject({
     ),
 });
 
+const gib = z.number().int().positive();
+const quantity = z.string().regex(/^(\d+\.?\d*|\.\d+)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, "allowed: a Kubernetes quantity like 500m or 2Gi");
+const observability = z.strictObject({
+    containerInsights: z.strictObject({ enabled: z.boolean() }),
+    prometheus: z.strictObject({
+        enabled: z.boolean(),
+        retention: z.string().regex(/^[0-9]+(ms|s|m|h|d|w|y)$/, "allowed: a Prometheus duration like 15d or 720h"),
+        retentionSizeGB: gib,
+        storageGiB: gib,
+        cpu: quantity,
+        memory: quantity,
+        alertmanagerStorageGiB: gib,
+        grafanaStorageGiB: gib,
+    }),
+    alerts: z.strictObject({
+        email: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "allowed: an email address like oncall@example.com").optional(),
+        httpsEndpoint: z.string().regex(/^https:\/\/[^\s]+$/, "allowed: an https:// URL").optional(),
+    }),
+});
+
 export const environmentSchema = z.strictObject({
     name: dnsLabel,
     tier: z.enum(TIERS),
@@ -170,6 +190,7 @@ export const environmentSchema = z.strictObject({
     }),
     karpenter,
     storage,
+    observability,
     versions,
 });
 

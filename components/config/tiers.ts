@@ -5,6 +5,7 @@ import type { EnvironmentInput, Tier } from "./types";
  * AZs, CIDR, admins) and whatever it wants to override; everything else comes from here.
  */
 export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
+    // dev is minimal: the Prometheus stack is off (CloudWatch stays on); turn it on with envstack:observability.
     dev: {
         protect: false,
         kms: { deletionWindowInDays: 7 },
@@ -43,6 +44,20 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             extraClasses: [],
             efs: { enabled: true, transitionToIa: "AFTER_30_DAYS", basePath: "/dynamic" },
             staticVolumes: [],
+        },
+        observability: {
+            containerInsights: { enabled: true },
+            prometheus: {
+                enabled: false,
+                retention: "3d",
+                retentionSizeGB: 15,
+                storageGiB: 20,
+                cpu: "250m",
+                memory: "1Gi",
+                alertmanagerStorageGiB: 2,
+                grafanaStorageGiB: 2,
+            },
+            alerts: {},
         },
     },
     staging: {
@@ -84,6 +99,20 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             efs: { enabled: true, transitionToIa: "AFTER_30_DAYS", basePath: "/dynamic" },
             staticVolumes: [],
         },
+        observability: {
+            containerInsights: { enabled: true },
+            prometheus: {
+                enabled: true,
+                retention: "15d",
+                retentionSizeGB: 45,
+                storageGiB: 50,
+                cpu: "500m",
+                memory: "2Gi",
+                alertmanagerStorageGiB: 5,
+                grafanaStorageGiB: 5,
+            },
+            alerts: {},
+        },
     },
     prod: {
         protect: true,
@@ -124,6 +153,20 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             extraClasses: [],
             efs: { enabled: true, transitionToIa: "AFTER_30_DAYS", basePath: "/dynamic" },
             staticVolumes: [],
+        },
+        observability: {
+            containerInsights: { enabled: true },
+            prometheus: {
+                enabled: true,
+                retention: "30d",
+                retentionSizeGB: 180,
+                storageGiB: 200,
+                cpu: "1",
+                memory: "8Gi",
+                alertmanagerStorageGiB: 10,
+                grafanaStorageGiB: 10,
+            },
+            alerts: {},
         },
     },
 };

@@ -260,6 +260,32 @@ export interface StorageConfig {
     staticVolumes: StaticVolumeConfig[];
 }
 
+/** Observability: CloudWatch (Container Insights, Fluent Bit) and the Prometheus stack. */
+export interface ObservabilityConfig {
+    /** The CloudWatch side: the amazon-cloudwatch-observability add-on and its log groups. */
+    containerInsights: { enabled: boolean };
+    /** The Prometheus side: kube-prometheus-stack (Prometheus, Alertmanager, Grafana) and envstack's rules. */
+    prometheus: {
+        enabled: boolean;
+        /** How long samples are kept, a Prometheus duration like `15d`. */
+        retention: string;
+        /** Size-based retention in GB; must leave headroom on the volume. */
+        retentionSizeGB: number;
+        /** Prometheus volume size in GiB (encrypted gp3). */
+        storageGiB: number;
+        /** CPU request of Prometheus, e.g. `500m`. */
+        cpu: string;
+        /** Memory request and limit of Prometheus, e.g. `2Gi`. */
+        memory: string;
+        /** Alertmanager volume size in GiB. */
+        alertmanagerStorageGiB: number;
+        /** Grafana volume size in GiB. */
+        grafanaStorageGiB: number;
+    };
+    /** Where alerts go besides the encrypted SNS topic: an email address and/or an HTTPS endpoint subscribed to it. */
+    alerts: { email?: string; httpsEndpoint?: string };
+}
+
 /** The environment's customer-managed KMS key. */
 export interface KmsConfig {
     /** Days a scheduled key deletion waits, 7 to 30. */
@@ -292,6 +318,8 @@ export interface EnvironmentConfig {
     karpenter: KarpenterConfig;
     /** EBS and EFS storage. */
     storage: StorageConfig;
+    /** Metrics, logs and alerts. */
+    observability: ObservabilityConfig;
     /** Pinned versions, after stack overrides. */
     versions: VersionMap;
 }

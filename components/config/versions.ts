@@ -9,7 +9,15 @@
  */
 
 /** EKS managed add-ons that envstack installs, by their EKS add-on name. */
-export const EKS_ADDONS = ["vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent", "aws-ebs-csi-driver", "aws-efs-csi-driver"] as const;
+export const EKS_ADDONS = [
+    "vpc-cni",
+    "kube-proxy",
+    "coredns",
+    "eks-pod-identity-agent",
+    "aws-ebs-csi-driver",
+    "aws-efs-csi-driver",
+    "amazon-cloudwatch-observability",
+] as const;
 export type EksAddonName = (typeof EKS_ADDONS)[number];
 
 /** Everything pinned for one Kubernetes minor version. */
@@ -50,6 +58,8 @@ export interface VersionMap {
     charts: {
         karpenter: ChartVersion;
         karpenterCrd: ChartVersion;
+        /** Each major re-applies CRDs; the chart's CRD upgrade job does that on upgrade. */
+        kubePrometheusStack: ChartVersion;
     };
 }
 
@@ -64,6 +74,7 @@ export const DEFAULT_VERSIONS: VersionMap = {
                 "eks-pod-identity-agent": "v1.3.9-eksbuild.1",
                 "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
                 "aws-efs-csi-driver": "v3.4.2-eksbuild.1",
+                "amazon-cloudwatch-observability": "v6.6.0-eksbuild.1",
             },
             karpenterAmiAlias: "al2023@v20260903",
             minKarpenterVersion: "1.6.0",
@@ -77,6 +88,7 @@ export const DEFAULT_VERSIONS: VersionMap = {
                 "eks-pod-identity-agent": "v1.3.9-eksbuild.1",
                 "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
                 "aws-efs-csi-driver": "v3.4.2-eksbuild.1",
+                "amazon-cloudwatch-observability": "v6.6.0-eksbuild.1",
             },
             karpenterAmiAlias: "al2023@v20260903",
             minKarpenterVersion: "1.9.0",
@@ -89,6 +101,7 @@ export const DEFAULT_VERSIONS: VersionMap = {
     charts: {
         karpenter: { chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.14.1" },
         karpenterCrd: { chart: "oci://public.ecr.aws/karpenter/karpenter-crd", version: "1.14.1" },
+        kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.6.5", repository: "https://prometheus-community.github.io/helm-charts" },
     },
 };
 

@@ -6,7 +6,7 @@ import { checkStorage } from "../config/storageChecks";
 import type { StorageConfig } from "../config/types";
 import type { VersionMap } from "../config/versions";
 import type { Tags } from "../shared/tags";
-import { createCsiDriver } from "./csi";
+import { createAddonWithPodIdentity } from "../cluster/addons";
 import { createSharedFileSystem } from "./efs";
 import { DEFAULT_CLASS_ANNOTATION, ebsCsiKmsPolicy, ebsClass, efsClass } from "./manifests";
 import { StaticVolume } from "./staticVolume";
@@ -56,7 +56,7 @@ export class Storage extends pulumi.ComponentResource {
         const release = args.versions.kubernetes[args.kubernetesVersion];
         const onCluster = { parent: this, provider: args.k8sProvider };
 
-        const ebs = createCsiDriver(
+        const ebs = createAddonWithPodIdentity(
             name,
             {
                 addonName: "aws-ebs-csi-driver",
@@ -89,7 +89,7 @@ export class Storage extends pulumi.ComponentResource {
             const shared = createSharedFileSystem(name, { ...args, efs: args.efs }, this);
             this.fileSystem = shared.fileSystem;
             this.efsSecurityGroup = shared.securityGroup;
-            const efs = createCsiDriver(
+            const efs = createAddonWithPodIdentity(
                 name,
                 {
                     addonName: "aws-efs-csi-driver",
