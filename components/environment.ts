@@ -5,6 +5,7 @@ import { resolveEnvironmentConfig } from "./config/resolve";
 import type { EnvironmentConfig, EnvironmentInput } from "./config/types";
 import { EnvironmentKey } from "./encryption";
 import { Karpenter } from "./karpenter";
+import { Observability } from "./observability";
 import { Storage } from "./storage";
 import { Network } from "./network";
 import { environmentTags, Tags } from "./shared/tags";
@@ -32,6 +33,8 @@ export class Environment extends pulumi.ComponentResource {
     readonly karpenter?: Karpenter;
     /** EBS and EFS storage. */
     readonly storage: Storage;
+    /** Metrics, logs and alerts. */
+    readonly observability: Observability;
     /** The cluster's name. */
     readonly clusterName: pulumi.Output<string>;
     /** The Kubernetes API endpoint. */
@@ -125,6 +128,25 @@ export class Environment extends pulumi.ComponentResource {
                 protect: config.protect,
                 k8sProvider: this.cluster.provider,
                 dependsOn: [this.cluster.addons["eks-pod-identity-agent"], this.cluster.systemNodeGroup],
+                tags: this.tags,
+            },
+            { parent: this },
+        );
+
+        this.observability = new Observability(
+            name,
+            {
+                ...config.observability,
+                clusterName: config.name,
+                region: config.region,
+                kubernetesVersion: config.cluster.kubernetesVersion,
+                versions: config.versions,
+                logRetentionInDays: config.cluster.logRetentionInDays,
+                kmsKeyArn: this.key.keyArn,
+                storageClassName: "gp3",
+                scrapeKarpenter: config.karpenter.enabled,
+                k8sProvider: this.cluster.provider,
+                dependsOn: [this.cluster.addons["eks-pod-identity-agent"], this.cluster.systemNodeGroup, this.storage.classes.gp3],
                 tags: this.tags,
             },
             { parent: this },

@@ -11,4 +11,5 @@ export * from "./network";
 export * from "./cluster";
 export * from "./karpenter";
 export * from "./storage";
+export * from "./observability";
 export * as shared from "./shared";

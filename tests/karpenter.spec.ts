@@ -124,7 +124,7 @@ describe("Karpenter", () => {
         expect(values.tolerations).to.deep.equal([{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }]);
         expect(values.nodeSelector).to.deep.equal({ "kubernetes.io/os": "linux", "envstack.io/node-group": "system" });
         expect(values.controller.resources.requests).to.deep.equal({ cpu: "500m", memory: "768Mi" });
-        const association = r.one("aws:eks/podIdentityAssociation:PodIdentityAssociation");
+        const association = r.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "acme-prod-karpenter");
         expect(association.inputs).to.include({ namespace: "kube-system", serviceAccount: "karpenter", roleArn: r.one("aws:iam/role:Role", "acme-prod-karpenter-controller").outputs.arn });
         expect(json(r.one("aws:iam/role:Role", "acme-prod-karpenter-controller").inputs.assumeRolePolicy).Statement).to.deep.equal([
             { Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
@@ -170,7 +170,7 @@ describe("Karpenter", () => {
             r.one("aws:sqs/queue:Queue"),
             r.one("aws:iam/role:Role", "acme-prod-karpenter-controller"),
             r.one("aws:iam/role:Role", "acme-prod-karpenter-node"),
-            r.one("aws:eks/podIdentityAssociation:PodIdentityAssociation"),
+            r.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "acme-prod-karpenter"),
             r.one("eks:index:ManagedNodeGroup", "acme-prod-system"),
         ];
         for (const k8sObject of [...r.ofType(NODE_POOL), r.one(NODE_CLASS)]) expect(dependsOn(r, k8sObject, release), k8sObject.name).to.equal(true);

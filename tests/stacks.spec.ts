@@ -64,7 +64,7 @@ describe("the stack program, for each real Pulumi.<stack>.yaml", () => {
                 expect(r.one("awsx:ec2:Vpc").inputs.natGateways).to.deep.equal({ strategy: expected.nat });
                 expect(r.one("eks:index:Cluster").inputs.endpointPublicAccess).to.equal(expected.publicEndpoint);
                 expect(r.ofType("eks:index:ManagedNodeGroup")).to.have.length(expected.nodeGroups);
-                expect(r.ofType("aws:eks/addon:Addon").map((a) => a.inputs.addonName).sort()).to.deep.equal(["aws-ebs-csi-driver", "aws-efs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]);
+                expect(r.ofType("aws:eks/addon:Addon").map((a) => a.inputs.addonName).sort()).to.deep.equal(["amazon-cloudwatch-observability", "aws-ebs-csi-driver", "aws-efs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]);
                 expect(r.one("aws:kms/key:Key").protect).to.equal(stack === "prod");
             });
 

@@ -1,0 +1,76 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ObservabilityConfig } from "../config/types";
+import type { VersionMap } from "../config/versions";
+import type { Tags } from "../shared/tags";
+import { createContainerInsights } from "./cloudwatch";
+import { createPrometheusStack } from "./prometheus";
+
+export interface ObservabilityArgs extends ObservabilityConfig {
+    clusterName: string;
+    region: string;
+    kubernetesVersion: string;
+    versions: VersionMap;
+    /** Retention of the cluster's log groups (the control-plane logs use the same). */
+    logRetentionInDays: number;
+    kmsKeyArn: pulumi.Input<string>;
+    /** The StorageClass for Prometheus, Alertmanager and Grafana volumes. */
+    storageClassName: string;
+    /** Scrape Karpenter's controller. */
+    scrapeKarpenter: boolean;
+    k8sProvider: k8s.Provider;
+    /** The pod identity agent, the system nodes, and the storage class. */
+    dependsOn: pulumi.Resource[];
+    tags: Tags;
+}
+
+/**
+ * Metrics, logs and alerts. CloudWatch: Container Insights (enhanced) and Fluent Bit through the
+ * managed add-on, into pre-created encrypted log groups. Prometheus: kube-prometheus-stack with
+ * persistent, encrypted volumes, Alertmanager routing to an encrypted SNS topic, Grafana with a
+ * generated admin password and no public exposure, and envstack's platform rules. Either side
+ * can be turned off without touching the other.
+ */
+export class Observability extends pulumi.ComponentResource {
+    readonly logGroups: aws.cloudwatch.LogGroup[] = [];
+    readonly cloudWatchAddon?: aws.eks.Addon;
+    readonly alertTopic?: aws.sns.Topic;
+    readonly prometheusRelease?: k8s.helm.v3.Release;
+
+    constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("envstack:index:Observability", name, {}, opts);
+        const release = args.versions.kubernetes[args.kubernetesVersion];
+        if (args.containerInsights.enabled) {
+            const cw = createContainerInsights(
+                name,
+                { clusterName: args.clusterName, region: args.region, retentionInDays: args.logRetentionInDays, kmsKeyArn: args.kmsKeyArn, release, tags: args.tags, dependsOn: args.dependsOn },
+                this,
+            );
+            this.logGroups = cw.logGroups;
+            this.cloudWatchAddon = cw.addon;
+        }
+        if (args.prometheus.enabled) {
+            const stack = createPrometheusStack(
+                name,
+                {
+                    clusterName: args.clusterName,
+                    region: args.region,
+                    config: args.prometheus,
+                    alerts: args.alerts,
+                    chart: args.versions.charts.kubePrometheusStack,
+                    kmsKeyArn: args.kmsKeyArn,
+                    storageClassName: args.storageClassName,
+                    scrapeKarpenter: args.scrapeKarpenter,
+                    k8sProvider: args.k8sProvider,
+                    dependsOn: args.dependsOn,
+                    tags: args.tags,
+                },
+                this,
+            );
+            this.alertTopic = stack.topic;
+            this.prometheusRelease = stack.release;
+        }
+        this.registerOutputs({ alertTopicArn: this.alertTopic?.arn });
+    }
+}
