@@ -8,6 +8,8 @@ import { Karpenter } from "./karpenter";
 import { Observability } from "./observability";
 import { Storage } from "./storage";
 import { Network } from "./network";
+import { storageClassNames } from "./config/teamChecks";
+import { createNetworkGuard, Team } from "./teams";
 import { environmentTags, Tags } from "./shared/tags";
 
 /** What an environment is built from: the tier and any overrides of its profile. */
@@ -16,7 +18,8 @@ export type EnvironmentArgs = EnvironmentInput;
 /**
  * A complete environment from one typed description. The input is resolved against the tier
  * profile and validated before anything is registered; a bad input throws a `ConfigError`
- * listing every problem. Then: the environment key, the network, and the cluster.
+ * listing every problem. Then: the environment key, the network, the cluster, Karpenter, team
+ * namespaces, storage and observability.
  */
 export class Environment extends pulumi.ComponentResource {
     /** The validated configuration this environment was built from. */
@@ -35,6 +38,8 @@ export class Environment extends pulumi.ComponentResource {
     readonly storage: Storage;
     /** Metrics, logs and alerts. */
     readonly observability: Observability;
+    /** Team namespaces, by team name. */
+    readonly teams: Record<string, Team>;
     /** The cluster's name. */
     readonly clusterName: pulumi.Output<string>;
     /** The Kubernetes API endpoint. */
@@ -111,6 +116,9 @@ export class Environment extends pulumi.ComponentResource {
             );
         }
 
+        // Teams before storage, so a static volume's claim in a team namespace waits for it.
+        this.teams = this.createTeams(name, config);
+
         this.storage = new Storage(
             name,
             {
@@ -128,6 +136,7 @@ export class Environment extends pulumi.ComponentResource {
                 protect: config.protect,
                 k8sProvider: this.cluster.provider,
                 dependsOn: [this.cluster.addons["eks-pod-identity-agent"], this.cluster.systemNodeGroup],
+                namespaces: Object.fromEntries(Object.entries(this.teams).map(([team, t]) => [team, t.namespace])),
                 tags: this.tags,
             },
             { parent: this },
@@ -157,5 +166,25 @@ export class Environment extends pulumi.ComponentResource {
         this.kubeconfig = this.cluster.kubeconfig;
         this.k8sProvider = this.cluster.provider;
         this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint, vpcId: this.network.vpcId });
+    }
+
+    /** One Team per config entry, and the admission guard that keeps members off envstack's NetworkPolicies. */
+    private createTeams(name: string, config: EnvironmentConfig): Record<string, Team> {
+        if (config.teams.length === 0) return {};
+        createNetworkGuard(name, { parent: this, provider: this.cluster.provider });
+        const common = {
+            environmentName: config.name,
+            clusterName: config.name,
+            region: config.region,
+            accountId: config.accountId,
+            kubernetesVersion: config.cluster.kubernetesVersion,
+            storageClasses: storageClassNames(config.storage as object as Record<string, unknown>),
+            monitoring: config.observability.prometheus.enabled,
+            protect: config.protect,
+            k8sProvider: this.cluster.provider,
+            dependsOn: [this.cluster.eks, this.cluster.addons["eks-pod-identity-agent"]],
+            tags: this.tags,
+        };
+        return Object.fromEntries(config.teams.map((team) => [team.name, new Team(`${name}-${team.name}`, { ...team, ...common }, { parent: this })]));
     }
 }

@@ -2,7 +2,7 @@
  * envstack: production-grade AWS environments on EKS as Pulumi components.
  *
  * Build a whole environment with `Environment`, or compose the pieces (`EnvironmentKey`,
- * `Network`, `Cluster`) on infrastructure you already have.
+ * `Network`, `Cluster`, `Storage`, `Team`, ...) on infrastructure you already have.
  */
 export { Environment, EnvironmentArgs } from "./environment";
 export * from "./config";
@@ -12,4 +12,5 @@ export * from "./cluster";
 export * from "./karpenter";
 export * from "./storage";
 export * from "./observability";
+export * from "./teams";
 export * as shared from "./shared";

@@ -4,10 +4,11 @@ import { ConfigError, ConfigProblem, EnvironmentInput, resolveEnvironmentConfig 
 /** The config namespace of envstack's keys in `Pulumi.<stack>.yaml`. */
 export const NAMESPACE = "envstack";
 
-/** Keys whose values are plain strings, booleans, or structured (YAML maps and lists). */
+/** Keys whose values are plain strings, booleans, numbers, or structured (YAML maps and lists). */
 const STRING_KEYS = ["name", "tier", "accountId", "owner"];
 const BOOLEAN_KEYS = ["protect"];
-const OBJECT_KEYS = ["tags", "kms", "network", "cluster", "karpenter", "storage", "observability", "versions"];
+const NUMBER_KEYS = ["teamOvercommitFactor"];
+const OBJECT_KEYS = ["tags", "kms", "network", "cluster", "karpenter", "storage", "observability", "teams", "versions"];
 
 /**
  * Reads this stack's config into an `EnvironmentInput`. The region is `aws:region`, the one
@@ -24,10 +25,13 @@ export function readStackInput(all: Record<string, string> = pulumi.runtime.allC
             input[key] = text;
         } else if (BOOLEAN_KEYS.includes(key)) {
             input[key] = text === "true" ? true : text === "false" ? false : text;
+        } else if (NUMBER_KEYS.includes(key)) {
+            // A value that is not a number stays text, and the schema names it.
+            input[key] = text.trim() !== "" && Number.isFinite(Number(text)) ? Number(text) : text;
         } else if (OBJECT_KEYS.includes(key)) {
             input[key] = parseStructured(fullKey, text, problems);
         } else {
-            const known = [...STRING_KEYS, ...BOOLEAN_KEYS, ...OBJECT_KEYS].map((k) => `${NAMESPACE}:${k}`);
+            const known = [...STRING_KEYS, ...BOOLEAN_KEYS, ...NUMBER_KEYS, ...OBJECT_KEYS].map((k) => `${NAMESPACE}:${k}`);
             problems.push({ path: fullKey, message: `unknown config key; allowed: ${known.join(", ")} (the region is aws:region)` });
         }
     }

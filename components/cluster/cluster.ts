@@ -215,7 +215,8 @@ export class Cluster extends pulumi.ComponentResource {
             );
             new aws.eks.AccessPolicyAssociation(
                 `${name}-admin-${entryName}`,
-                { clusterName: args.clusterName, principalArn, policyArn, accessScope: { type: "cluster" } },
+                // The entry's output (not the config string), so the association waits for the entry.
+                { clusterName: args.clusterName, principalArn: entry.principalArn, policyArn, accessScope: { type: "cluster" } },
                 { parent: entry },
             );
         });

@@ -4,6 +4,7 @@ import { addressesNeededPerAz, azBlockPrefix, isPrivateRange, parseIpv4Cidr } fr
 import { Problems } from "./errors";
 import { architectureOf, instanceTypeInfo, INSTANCE_TYPE_PATTERN } from "./instanceTypes";
 import { checkStorage } from "./storageChecks";
+import { checkTeams } from "./teamChecks";
 
 /**
  * Checks that relate several fields. They read the raw (merged) input defensively, skipping any
@@ -37,6 +38,7 @@ export function checkEnvironment(raw: unknown, problems: Problems): void {
     checkKarpenter(obj(root.karpenter), obj(root.versions), str(obj(root.cluster).kubernetesVersion), problems);
     checkStorage(obj(root.storage), strings(network.availabilityZones), problems);
     checkObservability(obj(root.observability), problems);
+    checkTeams(root, problems);
 }
 
 /** Prometheus's size-based retention must fit its volume with room to compact. */

@@ -20,13 +20,18 @@ export function resolveEnvironmentConfig(input: EnvironmentInput): EnvironmentCo
     const profile = TIER_PROFILES[knownTier ? (tier as Tier) : "dev"];
     const merged = deepMerge(deepMerge(profile, { versions: DEFAULT_VERSIONS }), input ?? {});
 
-    const parsed = environmentSchema.safeParse(merged, { reportInput: true });
-    if (!parsed.success) {
-        for (const issue of parsed.error.issues) addIssue(problems, issue);
-    }
+    const parsed = parseReporting(environmentSchema, merged, problems);
     checkEnvironment(merged, problems);
     problems.throwIfAny();
-    return parsed.data as EnvironmentConfig;
+    return parsed as EnvironmentConfig;
+}
+
+/** Parses `input` with a schema, adding each issue to `problems` under `prefix`; undefined if it failed. */
+export function parseReporting<S extends z.ZodType>(schema: S, input: unknown, problems: Problems, prefix: PropertyKey[] = []): z.output<S> | undefined {
+    const parsed = schema.safeParse(input, { reportInput: true });
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) addIssue(problems, { ...issue, path: [...prefix, ...issue.path] } as z.core.$ZodIssue, schema, prefix.length);
+    return undefined;
 }
 
 type Plain = Record<string, unknown>;
@@ -43,7 +48,7 @@ export function deepMerge<T>(base: T, over: unknown): T {
     return out as T;
 }
 
-function addIssue(problems: Problems, issue: z.core.$ZodIssue): void {
+function addIssue(problems: Problems, issue: z.core.$ZodIssue, schema: z.ZodType, prefixLength: number): void {
     const path = joinPath(issue.path);
     const got = issue.input;
     switch (issue.code) {
@@ -59,7 +64,7 @@ function addIssue(problems: Problems, issue: z.core.$ZodIssue): void {
             problems.bad(path, got, `allowed: ${describeBound(issue)}`);
             return;
         case "unrecognized_keys": {
-            const allowed = fieldsAt(environmentSchema, issue.path);
+            const allowed = fieldsAt(schema, issue.path.slice(prefixLength));
             for (const key of issue.keys) {
                 problems.add(joinPath([...issue.path, key]), `unknown field; allowed here: ${allowed.join(", ")}`);
             }

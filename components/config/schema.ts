@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CLOUDWATCH_RETENTION_DAYS } from "../shared/aws";
 import type { EnvironmentConfig } from "./types";
-import { ACCESS_MODES, CAPACITY_TYPES, CONSOLIDATION_POLICIES, EBS_VOLUME_TYPES, EFS_TRANSITIONS, FS_TYPES, RECLAIM_POLICIES, DISRUPTION_REASONS, FLOW_LOG_TRAFFIC, INSTANCE_CATEGORIES, NAT_STRATEGIES, NODE_ARCHITECTURES, TAINT_EFFECTS, TIERS } from "./types";
+import { ACCESS_MODES, CAPACITY_TYPES, CONSOLIDATION_POLICIES, EBS_VOLUME_TYPES, EFS_TRANSITIONS, FS_TYPES, RECLAIM_POLICIES, DISRUPTION_REASONS, FLOW_LOG_TRAFFIC, INSTANCE_CATEGORIES, NAT_STRATEGIES, NODE_ARCHITECTURES, POD_SECURITY_LEVELS, TAINT_EFFECTS, TEAM_EGRESS, TEAM_SIZES, TIERS } from "./types";
 import { ADDON_VERSION_PATTERN, AMI_ALIAS_PATTERN, EKS_ADDONS, KUBERNETES_VERSION_PATTERN, SEMVER_PATTERN } from "./versions";
 
 /**
@@ -146,6 +146,48 @@ const observability = z.strictObject({
     }),
 });
 
+// Names, ARNs, quantities and statements are checked in teamChecks.ts, which names the team.
+// YAML reads `4` or `0` as numbers; quantities keep Kubernetes' text form.
+const quantityText = z.union([z.string(), z.number()]).transform(String);
+const teamQuota = z.strictObject({
+    requestsCpu: quantityText.optional(),
+    limitsCpu: quantityText.optional(),
+    requestsMemory: quantityText.optional(),
+    limitsMemory: quantityText.optional(),
+    pods: count.optional(),
+    services: count.optional(),
+    persistentVolumeClaims: count.optional(),
+    loadBalancers: count.optional(),
+    requestsStorage: quantityText.optional(),
+    storageByClass: z.record(z.string(), quantityText).optional(),
+});
+const teamLimits = z.strictObject({
+    defaultCpu: quantityText.optional(),
+    defaultMemory: quantityText.optional(),
+    defaultRequestCpu: quantityText.optional(),
+    defaultRequestMemory: quantityText.optional(),
+    maxCpu: quantityText.optional(),
+    maxMemory: quantityText.optional(),
+});
+export const teamSchema = z.strictObject({
+    name: z.string({ error: "the team's namespace, a DNS label like payments" }),
+    size: z.enum(TEAM_SIZES).default("small"),
+    roleArn: z.string({ error: "the team's IAM role ARN, e.g. arn:aws:iam::111122223333:role/payments-developers" }),
+    podSecurity: z.enum(POD_SECURITY_LEVELS).default("baseline"),
+    egress: z.enum(TEAM_EGRESS).default("open"),
+    quota: teamQuota.default({}),
+    limits: teamLimits.default({}),
+    clusterRoles: z.array(z.string()).default([]),
+    serviceAccounts: z
+        .array(
+            z.strictObject({
+                name: z.string(),
+                statements: z.array(z.strictObject({ actions: z.array(z.string()).min(1), resources: z.array(z.string()).min(1) })).min(1),
+            }),
+        )
+        .default([]),
+});
+
 export const environmentSchema = z.strictObject({
     name: dnsLabel,
     tier: z.enum(TIERS),
@@ -191,6 +233,8 @@ export const environmentSchema = z.strictObject({
     karpenter,
     storage,
     observability,
+    teams: z.array(teamSchema),
+    teamOvercommitFactor: z.number().positive().max(10),
     versions,
 });
 

@@ -59,6 +59,9 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             },
             alerts: {},
         },
+        teams: [],
+        // Requests may exceed the capacity ceiling by this factor (dev packs teams densely; prod never over-commits).
+        teamOvercommitFactor: 2,
     },
     staging: {
         protect: false,
@@ -113,6 +116,8 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             },
             alerts: {},
         },
+        teams: [],
+        teamOvercommitFactor: 1.5,
     },
     prod: {
         protect: true,
@@ -168,5 +173,7 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             },
             alerts: {},
         },
+        teams: [],
+        teamOvercommitFactor: 1,
     },
 };

@@ -286,6 +286,74 @@ export interface ObservabilityConfig {
     alerts: { email?: string; httpsEndpoint?: string };
 }
 
+export const TEAM_SIZES = ["small", "medium", "large"] as const;
+export type TeamSize = (typeof TEAM_SIZES)[number];
+export const POD_SECURITY_LEVELS = ["baseline", "restricted"] as const;
+export const TEAM_EGRESS = ["open", "restricted"] as const;
+
+/** A team namespace's ResourceQuota. Quantities are Kubernetes quantities (`4`, `500m`, `16Gi`). */
+export interface TeamQuota {
+    requestsCpu: string;
+    limitsCpu: string;
+    requestsMemory: string;
+    limitsMemory: string;
+    pods: number;
+    services: number;
+    persistentVolumeClaims: number;
+    loadBalancers: number;
+    /** Total storage all claims may request. */
+    requestsStorage: string;
+    /** Storage per StorageClass, e.g. { gp3: 200Gi, efs: 100Gi }. */
+    storageByClass: Record<string, string>;
+}
+
+/** A team namespace's LimitRange for containers. */
+export interface TeamLimits {
+    /** Limits given to containers that state none. */
+    defaultCpu: string;
+    defaultMemory: string;
+    /** Requests given to containers that state none. */
+    defaultRequestCpu: string;
+    defaultRequestMemory: string;
+    /** The most one container may ask for. */
+    maxCpu: string;
+    maxMemory: string;
+}
+
+/** One IAM permission of a team's Pod Identity role. Actions are explicit: no `*`. */
+export interface TeamPolicyStatement {
+    actions: string[];
+    resources: string[];
+}
+
+/** A service account of the team whose pods get this IAM role through Pod Identity. */
+export interface TeamServiceAccount {
+    name: string;
+    statements: TeamPolicyStatement[];
+}
+
+/** One team: a namespace, its quota and limits, isolation, and scoped access. */
+export interface TeamConfig {
+    /** Namespace name, a DNS-1123 label; not a reserved name. */
+    name: string;
+    /** Preset for the quota and limits. */
+    size: TeamSize;
+    /** The team's IAM role: an access entry with AmazonEKSEditPolicy on its namespace only. */
+    roleArn: string;
+    /** Pod Security admission level enforced; warn and audit are always `restricted`. */
+    podSecurity: (typeof POD_SECURITY_LEVELS)[number];
+    /** Whether egress is open (default) or limited to DNS and the namespace itself. */
+    egress: (typeof TEAM_EGRESS)[number];
+    /** Overrides of the preset's quota. */
+    quota: Partial<TeamQuota>;
+    /** Overrides of the preset's limits. */
+    limits: Partial<TeamLimits>;
+    /** ClusterRoles bound in the namespace on top of Edit, e.g. [view, admin]. */
+    clusterRoles: string[];
+    /** Pod Identity roles for the team's service accounts. */
+    serviceAccounts: TeamServiceAccount[];
+}
+
 /** The environment's customer-managed KMS key. */
 export interface KmsConfig {
     /** Days a scheduled key deletion waits, 7 to 30. */
@@ -320,6 +388,10 @@ export interface EnvironmentConfig {
     storage: StorageConfig;
     /** Metrics, logs and alerts. */
     observability: ObservabilityConfig;
+    /** Team namespaces. */
+    teams: TeamConfig[];
+    /** How far the teams' summed CPU and memory requests may exceed the capacity ceiling (1 = not at all). */
+    teamOvercommitFactor: number;
     /** Pinned versions, after stack overrides. */
     versions: VersionMap;
 }

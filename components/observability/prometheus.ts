@@ -7,9 +7,11 @@ import type { ChartVersion } from "../config/versions";
 import { dnsSuffixOf } from "../shared/aws";
 import { PolicyDocument, policyDocument, podIdentityTrust } from "../shared/iam";
 import type { Tags } from "../shared/tags";
-import { karpenterServiceMonitor, platformRules, TEAM_LABEL } from "./rules";
+import { MONITORING_NAMESPACE, TEAM_LABEL } from "../shared/naming";
+import { karpenterServiceMonitor, platformRules } from "./rules";
 
-export const MONITORING_NAMESPACE = "monitoring";
+export { MONITORING_NAMESPACE };
+
 export const ALERTMANAGER_SERVICE_ACCOUNT = "alertmanager";
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
 

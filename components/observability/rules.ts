@@ -1,8 +1,10 @@
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 
-/** The label team namespaces carry; kube-state-metrics exports it so rules can select team namespaces. */
-export const TEAM_LABEL = "envstack.io/team";
+import { TEAM_LABEL } from "../shared/naming";
+
+// Team namespaces carry TEAM_LABEL; kube-state-metrics exports it so rules can select them.
+export { TEAM_LABEL };
 /** The same label as kube-state-metrics names it on `kube_namespace_labels`. */
 export const TEAM_LABEL_METRIC = "label_envstack_io_team";
 

@@ -34,3 +34,20 @@ export function serviceTrust(service: string, actions: string[] = ["sts:AssumeRo
 export function podIdentityTrust(): PolicyDocument {
     return serviceTrust("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]);
 }
+
+/**
+ * Pod Identity trust limited to one service account: EKS tags the session with the cluster,
+ * namespace and service account, and the role accepts only these values from this account.
+ */
+export function scopedPodIdentityTrust(scope: { accountId: string; clusterName: string; namespace: string; serviceAccount: string }): PolicyDocument {
+    const trust = podIdentityTrust();
+    trust.Statement[0].Condition = {
+        StringEquals: {
+            "aws:SourceAccount": scope.accountId,
+            "aws:RequestTag/eks-cluster-name": scope.clusterName,
+            "aws:RequestTag/kubernetes-namespace": scope.namespace,
+            "aws:RequestTag/kubernetes-service-account": scope.serviceAccount,
+        },
+    };
+    return trust;
+}

@@ -22,3 +22,16 @@ export function logGroupPrefixes(cluster: string): string[] {
 export function logGroupArnPattern(region: string, accountId: string, prefix: string): string {
     return `arn:${partitionOf(region)}:logs:${region}:${accountId}:log-group:${prefix}*`;
 }
+
+/** Namespaces that envstack's own components use. */
+export const MONITORING_NAMESPACE = "monitoring";
+export const CLOUDWATCH_NAMESPACE = "amazon-cloudwatch";
+
+/** Namespaces a team may not take: Kubernetes' own and those envstack and its add-ons use. */
+export const RESERVED_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease", "default", MONITORING_NAMESPACE, CLOUDWATCH_NAMESPACE, "karpenter"];
+
+/** The namespace label naming the team; alerts and cost reports group by it. */
+export const TEAM_LABEL = "envstack.io/team";
+
+/** The Kubernetes group a team's IAM role is mapped to by its access entry. */
+export const teamGroup = (team: string) => `envstack:team:${team}`;

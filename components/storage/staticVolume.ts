@@ -10,6 +10,8 @@ export interface StaticVolumeArgs extends StaticVolumeConfig {
     protect?: boolean;
     /** The cluster's AZs; an EBS volume elsewhere is refused. */
     availabilityZones?: string[];
+    /** What the volume and claim wait for: the CSI driver, the claim's namespace. */
+    dependsOn?: pulumi.Resource[];
 }
 
 /**
@@ -29,9 +31,9 @@ export class StaticVolume extends pulumi.ComponentResource {
 
         const pv = staticPersistentVolume(args);
         // Typed with the upstream schema's interfaces; Pulumi's input types differ only in quantity typing.
-        this.persistentVolume = new k8s.core.v1.PersistentVolume(name, pv as unknown as k8s.core.v1.PersistentVolumeArgs, { parent: this, protect: args.protect });
+        this.persistentVolume = new k8s.core.v1.PersistentVolume(name, pv as unknown as k8s.core.v1.PersistentVolumeArgs, { parent: this, protect: args.protect, dependsOn: args.dependsOn });
         const pvc = staticPersistentVolumeClaim(args);
-        this.claim = new k8s.core.v1.PersistentVolumeClaim(name, pvc as unknown as k8s.core.v1.PersistentVolumeClaimArgs, { parent: this, dependsOn: [this.persistentVolume] });
+        this.claim = new k8s.core.v1.PersistentVolumeClaim(name, pvc as unknown as k8s.core.v1.PersistentVolumeClaimArgs, { parent: this, dependsOn: [...(args.dependsOn ?? []), this.persistentVolume] });
         this.registerOutputs({ claimName: this.claim.metadata.name });
     }
 }

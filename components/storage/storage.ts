@@ -33,6 +33,8 @@ export interface StorageArgs extends StorageConfig {
     k8sProvider: k8s.Provider;
     /** The pod identity agent and the system nodes: the drivers need both before they are healthy. */
     dependsOn: pulumi.Resource[];
+    /** Namespaces this program creates, by name: a static volume's claim waits for its namespace. */
+    namespaces?: Record<string, pulumi.Resource>;
     tags: Tags;
 }
 
@@ -110,7 +112,16 @@ export class Storage extends pulumi.ComponentResource {
         this.staticVolumes = Object.fromEntries(
             args.staticVolumes.map((v) => [
                 v.name,
-                new StaticVolume(`${name}-${v.name}`, { ...v, protect: args.protect, availabilityZones: args.availabilityZones }, { ...onCluster, dependsOn: [ebs.addon] }),
+                new StaticVolume(
+                    `${name}-${v.name}`,
+                    {
+                        ...v,
+                        protect: args.protect,
+                        availabilityZones: args.availabilityZones,
+                        dependsOn: [ebs.addon, ...(args.namespaces?.[v.namespace] ? [args.namespaces[v.namespace]] : [])],
+                    },
+                    onCluster,
+                ),
             ]),
         );
         this.registerOutputs({ fileSystemId: this.fileSystem?.id });
