@@ -6,9 +6,9 @@ import { runPlan } from "../plan/run";
 import { json, planStack, REPO, runCli } from "./harness";
 
 const STACKS = {
-    dev: { account: "111122223333", cluster: "acme-dev", nodeGroups: 2, nat: "Single", publicEndpoint: true },
-    staging: { account: "444455556666", cluster: "acme-staging", nodeGroups: 3, nat: "OnePerAz", publicEndpoint: true },
-    prod: { account: "777788889999", cluster: "acme-prod", nodeGroups: 3, nat: "OnePerAz", publicEndpoint: false },
+    dev: { account: "111122223333", cluster: "acme-dev", nodeGroups: 2, nat: "Single", publicEndpoint: true, teams: ["payments", "analytics"] },
+    staging: { account: "444455556666", cluster: "acme-staging", nodeGroups: 3, nat: "OnePerAz", publicEndpoint: true, teams: ["payments", "analytics"] },
+    prod: { account: "777788889999", cluster: "acme-prod", nodeGroups: 3, nat: "OnePerAz", publicEndpoint: false, teams: [] },
 } as const;
 
 /** Types that take tags, each of which must carry the environment's tags. */
@@ -66,6 +66,17 @@ describe("the stack program, for each real Pulumi.<stack>.yaml", () => {
                 expect(r.ofType("eks:index:ManagedNodeGroup")).to.have.length(expected.nodeGroups);
                 expect(r.ofType("aws:eks/addon:Addon").map((a) => a.inputs.addonName).sort()).to.deep.equal(["amazon-cloudwatch-observability", "aws-ebs-csi-driver", "aws-efs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]);
                 expect(r.one("aws:kms/key:Key").protect).to.equal(stack === "prod");
+            });
+
+            it("builds the stack file's example teams, each with a quota and limits", () => {
+                const r = plan.registered;
+                const teams = r.ofType("kubernetes:core/v1:Namespace").filter((n) => (n.inputs as any).metadata.labels["envstack.io/team"]);
+                expect(teams.map((n) => (n.inputs as any).metadata.name)).to.deep.equal(expected.teams);
+                for (const team of expected.teams) {
+                    const inNamespace = (type: string) => r.ofType(type).filter((x) => (x.inputs as any).metadata.namespace === team);
+                    expect(inNamespace("kubernetes:core/v1:ResourceQuota"), team).to.have.length(1);
+                    expect(inNamespace("kubernetes:core/v1:LimitRange"), team).to.have.length(1);
+                }
             });
 
             it("tags every taggable resource with environment, owner and managed-by", () => {

@@ -105,7 +105,8 @@ function fieldsAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
 }
 
 function unwrap(node: any): any {
-    while (node && typeof node.unwrap === "function" && !node.shape) node = node.unwrap();
+    // Defaults, optionals and pipes wrap a schema; arrays also have unwrap() but are handled by the caller.
+    while (node && typeof node.unwrap === "function" && !node.shape && node._zod?.def?.type !== "array") node = node.unwrap();
     return node;
 }
 

@@ -1,0 +1,51 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import { REPO, runCli } from "./harness";
+
+/** The dev stack file with `count` teams: small ones, as many teams share a dev cluster. */
+export function stackWithTeams(count: number): string {
+    const stack = parse(fs.readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8"));
+    stack.config["envstack:teams"] = Array.from({ length: count }, (_, i) => ({
+        name: `team-${String(i).padStart(4, "0")}`,
+        roleArn: `arn:aws:iam::111122223333:role/team-${i}-developers`,
+        quota: { requestsCpu: "1", requestsMemory: "2Gi" },
+    }));
+    // 200 teams x 1 vCPU against dev's 44 vCPU ceiling: dev packs teams densely.
+    stack.config["envstack:teamOvercommitFactor"] = 5;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "envstack-teams-"));
+    const file = path.join(dir, "Pulumi.dev.yaml");
+    fs.writeFileSync(file, stringify(stack));
+    return file;
+}
+
+describe("Teams at scale", () => {
+    it("plans a stack with 200 teams, with the guardrails, and records how long it took", async function () {
+        this.timeout(120_000);
+        const config = stackWithTeams(200);
+        const json = path.join(path.dirname(config), "plan.json");
+        const started = process.hrtime.bigint();
+        const { code, out } = await runCli(["--stack", "dev", "--config", config, "--json", json, "--cwd", REPO]);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        expect(code, out).to.equal(0);
+
+        const plan = JSON.parse(fs.readFileSync(json, "utf8"));
+        const count = (type: string) => plan.resources.filter((r: { type: string }) => r.type === type).length;
+        expect(count("envstack:index:Team")).to.equal(200);
+        expect(count("kubernetes:core/v1:ResourceQuota")).to.equal(200);
+        expect(count("kubernetes:core/v1:LimitRange")).to.equal(200);
+        expect(count("kubernetes:networking.k8s.io/v1:NetworkPolicy")).to.equal(1000);
+        expect(count("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")).to.equal(201); // and the platform admin's
+        expect(plan.policy.violations).to.deep.equal([]);
+        const namespaces = plan.resources.filter((r: { type: string; inputs: { metadata: { name: string } } }) => r.type === "kubernetes:core/v1:Namespace").map((r: { inputs: { metadata: { name: string } } }) => r.inputs.metadata.name);
+        expect(new Set(namespaces).size).to.equal(200);
+
+        const record = `200 teams: ${plan.resources.length} resources planned and checked by the pack in ${seconds.toFixed(2)} s`;
+        fs.mkdirSync(path.join(REPO, "dist", "tests"), { recursive: true });
+        fs.writeFileSync(path.join(REPO, "dist", "tests", "teams-scale.txt"), `${record}\n`);
+        process.stdout.write(`      ${record}\n`);
+        fs.rmSync(path.dirname(config), { recursive: true, force: true });
+    });
+});
