@@ -1,6 +1,5 @@
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
-
 import { TEAM_LABEL } from "../shared/naming";
 
 // Team namespaces carry TEAM_LABEL; kube-state-metrics exports it so rules can select them.

@@ -22,7 +22,9 @@ export interface TeamArgs extends Pick<TeamConfig, "name" | "roleArn">, DeepPart
     environmentName: string;
     /** The EKS cluster the namespace, access entry and Pod Identity associations belong to. */
     clusterName: string;
+    /** The cluster's region: the partition of the access policy ARN. */
     region: string;
+    /** The cluster's account: Pod Identity trust accepts sessions from this account only. */
     accountId: string;
     /** Pins the Pod Security admission version, e.g. 1.35 -> v1.35. */
     kubernetesVersion: string;
