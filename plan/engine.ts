@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createRequire } from "node:module";
 import { CloudContext, customResourceOutputs, invokeResult, remoteComponentOutputs, State, SyntheticRef } from "./outputs";
+import { aliasUrns, buildUrn } from "./urns";
 
 /**
  * The mock engine behind the offline plan and the tests. It answers the Pulumi runtime the way
@@ -37,6 +38,8 @@ export interface RecordedResource {
     dependsOn: string[];
     /** Every dependency edge the engine orders create and delete by: dependsOn plus inputs. */
     dependencies: string[];
+    /** Former URNs this resource answers to (its aliases, and those inherited from its parent). */
+    aliases: string[];
     /** Set for resources read with `.get()` rather than created. */
     read?: boolean;
 }
@@ -76,6 +79,8 @@ export class MockEngine implements pulumi.runtime.Mocks {
     /** Stack outputs as registered on the root stack, secrets shown as `[secret]`. */
     stackOutputs: Record<string, unknown> = {};
     private readonly synthetic = new Map<string, { urn: string; id: string; state: State }>();
+    /** Alias URNs by resource URN, for children to inherit. */
+    private readonly aliasesOf = new Map<string, string[]>();
 
     constructor(
         readonly context: CloudContext,
@@ -87,6 +92,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
     async install(): Promise<void> {
         await pulumi.runtime.setMocks(this, this.project, this.stack, false);
         const monitor = pulumi.runtime.getMonitor() as any;
+        monitor.newUrn = (parent: string, type: string, name: string) => buildUrn(this.stack, this.project, parent || undefined, type, name);
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req: any, callback: any) => {
             const record = this.record(req);
@@ -97,6 +103,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
                     record.outputs = toPlain(resp.getObject()?.toJavaScript() ?? {}, "", []) as Record<string, unknown>;
                 }
                 if (!err) this.resources.push(record);
+                if (!err && record.aliases.length > 0) this.aliasesOf.set(record.urn, record.aliases);
                 callback(err, resp);
             });
         };
@@ -175,6 +182,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
             retainOnDelete: req.getRetainondelete?.() === true,
             dependsOn: dependencies.filter((u) => !viaInputs.has(u)),
             dependencies,
+            aliases: aliasUrns(req, this.stack, this.project, this.aliasesOf.get(req.getParent()) ?? []),
         };
     }
 }

@@ -97,6 +97,7 @@ export function toJson(result: PlanResult, policy?: PolicyReport): Record<string
             retainOnDelete: r.retainOnDelete,
             dependsOn: r.dependsOn,
             dependencies: r.dependencies,
+            aliases: r.aliases,
             inputs: redactPaths(r.inputs, r.secretInputs),
         })),
         outputs: result.outputs,
