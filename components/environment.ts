@@ -83,6 +83,7 @@ export class Environment extends pulumi.ComponentResource {
             name,
             {
                 ...config.cluster,
+                addons: config.addons,
                 clusterName: config.name,
                 region: config.region,
                 vpcId: this.network.vpcId,
@@ -123,6 +124,7 @@ export class Environment extends pulumi.ComponentResource {
             name,
             {
                 ...config.storage,
+                addons: config.addons,
                 clusterName: config.name,
                 region: config.region,
                 kubernetesVersion: config.cluster.kubernetesVersion,
@@ -135,7 +137,7 @@ export class Environment extends pulumi.ComponentResource {
                 kmsKeyArn: this.key.keyArn,
                 protect: config.protect,
                 k8sProvider: this.cluster.provider,
-                dependsOn: [this.cluster.addons["eks-pod-identity-agent"], this.cluster.systemNodeGroup],
+                dependsOn: present(this.cluster.addons["eks-pod-identity-agent"], this.cluster.systemNodeGroup),
                 namespaces: Object.fromEntries(Object.entries(this.teams).map(([team, t]) => [team, t.namespace])),
                 tags: this.tags,
             },
@@ -146,6 +148,7 @@ export class Environment extends pulumi.ComponentResource {
             name,
             {
                 ...config.observability,
+                addons: config.addons,
                 clusterName: config.name,
                 region: config.region,
                 kubernetesVersion: config.cluster.kubernetesVersion,
@@ -155,7 +158,7 @@ export class Environment extends pulumi.ComponentResource {
                 storageClassName: "gp3",
                 scrapeKarpenter: config.karpenter.enabled,
                 k8sProvider: this.cluster.provider,
-                dependsOn: [this.cluster.addons["eks-pod-identity-agent"], this.cluster.systemNodeGroup, this.storage.classes.gp3],
+                dependsOn: present(this.cluster.addons["eks-pod-identity-agent"], this.cluster.systemNodeGroup, this.storage.classes.gp3),
                 tags: this.tags,
             },
             { parent: this },
@@ -182,9 +185,14 @@ export class Environment extends pulumi.ComponentResource {
             monitoring: config.observability.prometheus.enabled,
             protect: config.protect,
             k8sProvider: this.cluster.provider,
-            dependsOn: [this.cluster.eks, this.cluster.addons["eks-pod-identity-agent"]],
+            dependsOn: present(this.cluster.eks, this.cluster.addons["eks-pod-identity-agent"]),
             tags: this.tags,
         };
         return Object.fromEntries(config.teams.map((team) => [team.name, new Team(`${name}-${team.name}`, { ...team, ...common }, { parent: this })]));
     }
+}
+
+/** The resources that exist (add-ons turned off are undefined). */
+function present(...resources: (pulumi.Resource | undefined)[]): pulumi.Resource[] {
+    return resources.filter((r): r is pulumi.Resource => r !== undefined);
 }

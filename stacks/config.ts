@@ -8,7 +8,7 @@ export const NAMESPACE = "envstack";
 const STRING_KEYS = ["name", "tier", "accountId", "owner"];
 const BOOLEAN_KEYS = ["protect"];
 const NUMBER_KEYS = ["teamOvercommitFactor"];
-const OBJECT_KEYS = ["tags", "kms", "network", "cluster", "karpenter", "storage", "observability", "teams", "versions"];
+const OBJECT_KEYS = ["tags", "kms", "network", "cluster", "karpenter", "storage", "observability", "teams", "addons", "versions"];
 
 /**
  * Reads this stack's config into an `EnvironmentInput`. The region is `aws:region`, the one

@@ -41,7 +41,9 @@ export function createAddon(
 
 export interface IdentityAddonArgs {
     addonName: EksAddonName;
-    /** The service account the add-on's pods use (the add-on fixes its namespace). */
+    /** The namespace the add-on's pods run in (fixed by the add-on). */
+    namespace: string;
+    /** The service account the add-on's pods use (fixed by the add-on). */
     serviceAccount: string;
     /** The AWS-managed policy the add-on needs, e.g. `service-role/AmazonEBSCSIDriverPolicy`. */
     managedPolicy: string;
@@ -49,6 +51,8 @@ export interface IdentityAddonArgs {
     inlinePolicy?: pulumi.Input<string>;
     /** Configuration values, as the add-on's JSON schema expects them. */
     configuration?: object;
+    /** False when the piece runs self-managed: the role and association are made, the add-on is not. */
+    managed?: boolean;
     clusterName: string;
     region: string;
     release: KubernetesRelease;
@@ -57,11 +61,20 @@ export interface IdentityAddonArgs {
     dependsOn: pulumi.Resource[];
 }
 
+/** What an identity add-on made: its role, the add-on when managed, and what dependents wait for. */
+export interface IdentityAddon {
+    role: aws.iam.Role;
+    addon?: aws.eks.Addon;
+    /** The add-on, or for a self-managed piece the Pod Identity association its pods need. */
+    ready: pulumi.Resource;
+}
+
 /**
  * An EKS managed add-on at its pinned version whose pods get AWS access through their own role,
- * attached by the add-on's Pod Identity association (no node-role permissions, no OIDC).
+ * attached by the add-on's Pod Identity association (no node-role permissions, no OIDC). With
+ * `managed: false` the role gets a standalone association for the same service account instead.
  */
-export function createAddonWithPodIdentity(name: string, args: IdentityAddonArgs, parent: pulumi.Resource) {
+export function createAddonWithPodIdentity(name: string, args: IdentityAddonArgs, parent: pulumi.Resource): IdentityAddon {
     const role = new aws.iam.Role(
         `${name}-${args.addonName}`,
         { description: `${args.addonName} of ${args.clusterName}`, assumeRolePolicy: JSON.stringify(podIdentityTrust()), tags: args.tags },
@@ -72,6 +85,14 @@ export function createAddonWithPodIdentity(name: string, args: IdentityAddonArgs
     ];
     if (args.inlinePolicy) {
         grants.push(new aws.iam.RolePolicy(`${name}-${args.addonName}-kms`, { role: role.name, policy: args.inlinePolicy }, { parent: role }));
+    }
+    if (args.managed === false) {
+        const association = new aws.eks.PodIdentityAssociation(
+            `${name}-${args.addonName}`,
+            { clusterName: args.clusterName, namespace: args.namespace, serviceAccount: args.serviceAccount, roleArn: role.arn, tags: args.tags },
+            { parent: role, dependsOn: [...args.dependsOn, ...grants] },
+        );
+        return { role, ready: association };
     }
     const addon = new aws.eks.Addon(
         `${name}-${args.addonName}`,
@@ -87,5 +108,5 @@ export function createAddonWithPodIdentity(name: string, args: IdentityAddonArgs
         },
         { parent, dependsOn: [...args.dependsOn, ...grants] },
     );
-    return { role, addon };
+    return { role, addon, ready: addon };
 }

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkClusterArgs } from "../config/checks";
 import { Problems } from "../config/errors";
 import type { ClusterConfig, NodeGroupConfig } from "../config/types";
-import type { VersionMap } from "../config/versions";
+import type { AddonSwitches, EksAddonName, VersionMap } from "../config/versions";
 import { managedPolicyArn, partitionOf } from "../shared/aws";
 import { policyDocument, serviceTrust } from "../shared/iam";
 import { logGroupName } from "../shared/naming";
@@ -28,6 +28,8 @@ export interface ClusterArgs extends ClusterConfig {
     kmsKeyArn: pulumi.Input<string>;
     /** Pinned versions; `kubernetesVersion` must be one of its keys. */
     versions: VersionMap;
+    /** EKS managed add-ons to install (all by default); one turned off is left to you, e.g. Cilium for the VPC CNI. */
+    addons?: Partial<AddonSwitches>;
     /** Tags on every taggable resource. */
     tags: Tags;
 }
@@ -62,8 +64,8 @@ export class Cluster extends pulumi.ComponentResource {
     readonly systemNodeGroup: eks.ManagedNodeGroup;
     /** The other node groups, by name. */
     readonly nodeGroups: Record<string, eks.ManagedNodeGroup>;
-    /** Managed add-ons, by add-on name. */
-    readonly addons: Record<string, aws.eks.Addon>;
+    /** Managed add-ons, by add-on name; those turned off are absent. */
+    readonly addons: Partial<Record<EksAddonName, aws.eks.Addon>>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         const problems = new Problems();
@@ -127,8 +129,9 @@ export class Cluster extends pulumi.ComponentResource {
 
         // Nodes cannot become Ready without the CNI and kube-proxy; pods need the identity agent.
         const afterCluster = { parent: this, dependsOn: [this.eks] };
+        const installed = (addon: EksAddonName) => args.addons?.[addon] !== false;
         const beforeNodes: Record<string, aws.eks.Addon> = Object.fromEntries(
-            (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).map((addon) => [
+            (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).filter(installed).map((addon) => [
                 addon,
                 createAddon(name, addon, args.clusterName, release, args.tags, afterCluster),
             ]),
@@ -152,11 +155,10 @@ export class Cluster extends pulumi.ComponentResource {
         );
 
         // CoreDNS stays degraded until a node can run it, so it waits for the system group.
-        const coredns = createAddon(name, "coredns", args.clusterName, release, args.tags, {
-            parent: this,
-            dependsOn: [this.systemNodeGroup],
-        });
-        this.addons = { ...beforeNodes, coredns };
+        this.addons = { ...beforeNodes };
+        if (installed("coredns")) {
+            this.addons.coredns = createAddon(name, "coredns", args.clusterName, release, args.tags, { parent: this, dependsOn: [this.systemNodeGroup] });
+        }
 
         this.registerOutputs({
             clusterName: this.clusterName,

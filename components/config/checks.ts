@@ -42,7 +42,7 @@ export function checkEnvironment(raw: unknown, problems: Problems): void {
 }
 
 /** Prometheus's size-based retention must fit its volume with room to compact. */
-function checkObservability(observability: Obj, problems: Problems): void {
+export function checkObservability(observability: Obj, problems: Problems): void {
     const prometheus = obj(observability.prometheus);
     const size = num(prometheus.retentionSizeGB);
     const volume = num(prometheus.storageGiB);

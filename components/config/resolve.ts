@@ -5,7 +5,7 @@ import { environmentSchema } from "./schema";
 import { TIER_PROFILES } from "./tiers";
 import type { EnvironmentConfig, EnvironmentInput, Tier } from "./types";
 import { TIERS } from "./types";
-import { DEFAULT_VERSIONS } from "./versions";
+import { ALL_ADDONS_ON, DEFAULT_VERSIONS } from "./versions";
 
 /**
  * Turns what a stack wrote into a validated `EnvironmentConfig`: the tier profile first, the
@@ -18,7 +18,7 @@ export function resolveEnvironmentConfig(input: EnvironmentInput): EnvironmentCo
     // An unknown tier is reported; the other fields are still checked, against dev's defaults.
     const knownTier = (TIERS as readonly unknown[]).includes(tier);
     const profile = TIER_PROFILES[knownTier ? (tier as Tier) : "dev"];
-    const merged = deepMerge(deepMerge(profile, { versions: DEFAULT_VERSIONS }), input ?? {});
+    const merged = deepMerge(deepMerge(profile, { versions: DEFAULT_VERSIONS, addons: ALL_ADDONS_ON }), input ?? {});
 
     const parsed = parseReporting(environmentSchema, merged, problems);
     checkEnvironment(merged, problems);

@@ -235,6 +235,7 @@ export const environmentSchema = z.strictObject({
     observability,
     teams: z.array(teamSchema),
     teamOvercommitFactor: z.number().positive().max(10),
+    addons: z.strictObject(Object.fromEntries(EKS_ADDONS.map((a) => [a, z.boolean()])) as Record<(typeof EKS_ADDONS)[number], z.ZodBoolean>),
     versions,
 });
 

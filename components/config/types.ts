@@ -1,4 +1,4 @@
-import type { VersionMap } from "./versions";
+import type { AddonSwitches, VersionMap } from "./versions";
 
 /** The environment tiers. Each has a profile of defaults (see `tiers.ts`). */
 export const TIERS = ["dev", "staging", "prod"] as const;
@@ -392,6 +392,8 @@ export interface EnvironmentConfig {
     teams: TeamConfig[];
     /** How far the teams' summed CPU and memory requests may exceed the capacity ceiling (1 = not at all). */
     teamOvercommitFactor: number;
+    /** Which EKS managed add-ons envstack installs (all by default). */
+    addons: AddonSwitches;
     /** Pinned versions, after stack overrides. */
     versions: VersionMap;
 }

@@ -20,6 +20,17 @@ export const EKS_ADDONS = [
 ] as const;
 export type EksAddonName = (typeof EKS_ADDONS)[number];
 
+/**
+ * Which EKS managed add-ons envstack installs. Turning one off means you run that piece yourself
+ * (e.g. Cilium instead of the VPC CNI, or a driver from its Helm chart): for the drivers and the
+ * CloudWatch agent, envstack still creates their IAM role and Pod Identity association, so a
+ * self-managed copy using the same service account works.
+ */
+export type AddonSwitches = Record<EksAddonName, boolean>;
+
+/** Every managed add-on on. */
+export const ALL_ADDONS_ON: AddonSwitches = Object.fromEntries(EKS_ADDONS.map((a) => [a, true])) as AddonSwitches;
+
 /** Everything pinned for one Kubernetes minor version. */
 export interface KubernetesRelease {
     /** EKS add-on versions, `vX.Y.Z-eksbuild.N`. */

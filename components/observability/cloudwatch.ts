@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createAddonWithPodIdentity } from "../cluster/addons";
 import type { KubernetesRelease } from "../config/versions";
-import { logGroupName } from "../shared/naming";
+import { CLOUDWATCH_NAMESPACE, logGroupName } from "../shared/naming";
 import type { Tags } from "../shared/tags";
 
 /** The groups Container Insights and Fluent Bit write to; their names are fixed by the add-on. */
@@ -28,6 +28,8 @@ export interface ContainerInsightsArgs {
     kmsKeyArn: pulumi.Input<string>;
     release: KubernetesRelease;
     tags: Tags;
+    /** False when the CloudWatch agent runs self-managed: its role and association are still made. */
+    managed: boolean;
     /** The pod identity agent and the nodes. */
     dependsOn: pulumi.Resource[];
 }
@@ -49,7 +51,9 @@ export function createContainerInsights(name: string, args: ContainerInsightsArg
         name,
         {
             addonName: "amazon-cloudwatch-observability",
+            namespace: CLOUDWATCH_NAMESPACE,
             serviceAccount: "cloudwatch-agent",
+            managed: args.managed,
             managedPolicy: "CloudWatchAgentServerPolicy",
             configuration: cloudWatchAddonConfiguration(),
             clusterName: args.clusterName,

@@ -2,7 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ObservabilityConfig } from "../config/types";
-import type { VersionMap } from "../config/versions";
+import type { AddonSwitches, VersionMap } from "../config/versions";
+import { checkObservability } from "../config/checks";
+import { Problems } from "../config/errors";
 import type { Tags } from "../shared/tags";
 import { createContainerInsights } from "./cloudwatch";
 import { createPrometheusStack } from "./prometheus";
@@ -20,6 +22,8 @@ export interface ObservabilityArgs extends ObservabilityConfig {
     /** Scrape Karpenter's controller. */
     scrapeKarpenter: boolean;
     k8sProvider: k8s.Provider;
+    /** EKS managed add-ons to install; `amazon-cloudwatch-observability: false` leaves the agent to you. */
+    addons?: Partial<AddonSwitches>;
     /** The pod identity agent, the system nodes, and the storage class. */
     dependsOn: pulumi.Resource[];
     tags: Tags;
@@ -39,12 +43,24 @@ export class Observability extends pulumi.ComponentResource {
     readonly prometheusRelease?: k8s.helm.v3.Release;
 
     constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = new Problems();
+        checkObservability(args as object as Record<string, unknown>, problems);
+        problems.throwIfAny("Observability arguments");
         super("envstack:index:Observability", name, {}, opts);
         const release = args.versions.kubernetes[args.kubernetesVersion];
         if (args.containerInsights.enabled) {
             const cw = createContainerInsights(
                 name,
-                { clusterName: args.clusterName, region: args.region, retentionInDays: args.logRetentionInDays, kmsKeyArn: args.kmsKeyArn, release, tags: args.tags, dependsOn: args.dependsOn },
+                {
+                    clusterName: args.clusterName,
+                    region: args.region,
+                    retentionInDays: args.logRetentionInDays,
+                    kmsKeyArn: args.kmsKeyArn,
+                    release,
+                    tags: args.tags,
+                    managed: args.addons?.["amazon-cloudwatch-observability"] !== false,
+                    dependsOn: args.dependsOn,
+                },
                 this,
             );
             this.logGroups = cw.logGroups;

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Problems } from "../config/errors";
 import { checkStorage } from "../config/storageChecks";
 import type { StorageConfig } from "../config/types";
-import type { VersionMap } from "../config/versions";
+import type { AddonSwitches, VersionMap } from "../config/versions";
 import type { Tags } from "../shared/tags";
 import { createAddonWithPodIdentity } from "../cluster/addons";
 import { createSharedFileSystem } from "./efs";
@@ -33,6 +33,8 @@ export interface StorageArgs extends StorageConfig {
     k8sProvider: k8s.Provider;
     /** The pod identity agent and the system nodes: the drivers need both before they are healthy. */
     dependsOn: pulumi.Resource[];
+    /** EKS managed add-ons to install; a driver turned off is left to you (its role and association are still made). */
+    addons?: Partial<AddonSwitches>;
     /** Namespaces this program creates, by name: a static volume's claim waits for its namespace. */
     namespaces?: Record<string, pulumi.Resource>;
     tags: Tags;
@@ -44,7 +46,8 @@ export interface StorageArgs extends StorageConfig {
  * the `efs` class for per-claim access points; and static volumes for existing data.
  */
 export class Storage extends pulumi.ComponentResource {
-    readonly ebsDriver: aws.eks.Addon;
+    /** The EBS CSI driver add-on; undefined when it runs self-managed. */
+    readonly ebsDriver?: aws.eks.Addon;
     readonly classes: Record<string, k8s.storage.v1.StorageClass>;
     readonly fileSystem?: aws.efs.FileSystem;
     readonly efsSecurityGroup?: aws.ec2.SecurityGroup;
@@ -62,7 +65,9 @@ export class Storage extends pulumi.ComponentResource {
             name,
             {
                 addonName: "aws-ebs-csi-driver",
+                namespace: "kube-system",
                 serviceAccount: "ebs-csi-controller-sa",
+                managed: args.addons?.["aws-ebs-csi-driver"] !== false,
                 managedPolicy: "service-role/AmazonEBSCSIDriverPolicy",
                 inlinePolicy: pulumi.output(args.kmsKeyArn).apply((arn) => JSON.stringify(ebsCsiKmsPolicy(arn))),
                 clusterName: args.clusterName,
@@ -74,7 +79,7 @@ export class Storage extends pulumi.ComponentResource {
             this,
         );
         this.ebsDriver = ebs.addon;
-        const afterEbs = { ...onCluster, dependsOn: [ebs.addon] };
+        const afterEbs = { ...onCluster, dependsOn: [ebs.ready] };
         this.classes = {};
         for (const c of [{ name: "gp3", type: "gp3" as const, ...args.gp3, isDefault: true }, ...args.extraClasses]) {
             const rendered = pulumi.output(args.kmsKeyArn).apply((arn) => ebsClass(c, arn, args.reclaimPolicy));
@@ -95,7 +100,9 @@ export class Storage extends pulumi.ComponentResource {
                 name,
                 {
                     addonName: "aws-efs-csi-driver",
+                    namespace: "kube-system",
                     serviceAccount: "efs-csi-controller-sa",
+                    managed: args.addons?.["aws-efs-csi-driver"] !== false,
                     managedPolicy: "service-role/AmazonEFSCSIDriverPolicy",
                     clusterName: args.clusterName,
                     region: args.region,
@@ -106,7 +113,7 @@ export class Storage extends pulumi.ComponentResource {
                 this,
             );
             const rendered = shared.fileSystem.id.apply((id) => efsClass(id, args.efs.basePath, args.reclaimPolicy));
-            this.classes.efs = new k8s.storage.v1.StorageClass(`${name}-efs`, storageClassArgs(rendered), { ...onCluster, dependsOn: [efs.addon] });
+            this.classes.efs = new k8s.storage.v1.StorageClass(`${name}-efs`, storageClassArgs(rendered), { ...onCluster, dependsOn: [efs.ready] });
         }
 
         this.staticVolumes = Object.fromEntries(
@@ -118,7 +125,7 @@ export class Storage extends pulumi.ComponentResource {
                         ...v,
                         protect: args.protect,
                         availabilityZones: args.availabilityZones,
-                        dependsOn: [ebs.addon, ...(args.namespaces?.[v.namespace] ? [args.namespaces[v.namespace]] : [])],
+                        dependsOn: [ebs.ready, ...(args.namespaces?.[v.namespace] ? [args.namespaces[v.namespace]] : [])],
                     },
                     onCluster,
                 ),
