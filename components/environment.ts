@@ -9,7 +9,7 @@ import { Observability } from "./observability";
 import { Storage } from "./storage";
 import { Network } from "./network";
 import { storageClassNames } from "./config/teamChecks";
-import { createNetworkGuard, Team } from "./teams";
+import { Team, TeamNetworkGuard } from "./teams";
 import { environmentTags, Tags } from "./shared/tags";
 
 /** What an environment is built from: the tier and any overrides of its profile. */
@@ -174,7 +174,7 @@ export class Environment extends pulumi.ComponentResource {
     /** One Team per config entry, and the admission guard that keeps members off envstack's NetworkPolicies. */
     private createTeams(name: string, config: EnvironmentConfig): Record<string, Team> {
         if (config.teams.length === 0) return {};
-        createNetworkGuard(name, { parent: this, provider: this.cluster.provider });
+        new TeamNetworkGuard(name, { k8sProvider: this.cluster.provider }, { parent: this });
         const common = {
             environmentName: config.name,
             clusterName: config.name,
