@@ -2,84 +2,122 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { renderMarkdown } from "./markdown";
 import { evaluatePack, PackDefinition, PolicyReport } from "./policy";
 import { PolicyConfigError, readPolicyConfigFile, resolvePolicyConfig } from "./policyConfig";
 import { ProjectError } from "./project";
 import { renderPolicyReport, renderText, toJson } from "./report";
 import { runPlan } from "./run";
 
-/** `envstack plan`: the offline plan with the guardrails. */
+/** `envstack`: the command line. Its one command, `plan`, is the offline plan with the guardrails. */
 
-export const USAGE = `Usage: npm run plan -- --stack <name> [options]
+export const USAGE = `Usage: envstack <command> [options]
 
-Runs the Pulumi program for a stack in-process under a mock engine (no Pulumi CLI, no cloud
-credentials, no network), prints what would be registered and the stack's outputs, and
-evaluates the envstack guardrails on it, as \`pulumi preview --policy-pack policy\` would.
+Commands:
+  plan        plan a Pulumi program offline and check it with the envstack guardrails
+  help        show this help (envstack plan --help for the plan's options)
 
 Options:
-  --stack <name>           stack to plan; its config is Pulumi.<name>.yaml (required)
+  -h, --help     show this help
+  -v, --version  print envstack's version`;
+
+export const PLAN_USAGE = `Usage: envstack plan [--stack <name>] [options]
+
+Runs a Pulumi program in-process under a mock engine (no Pulumi CLI, no cloud credentials, no
+network), prints what would be registered and the stack's outputs, and evaluates the envstack
+guardrails on it, as \`pulumi preview --policy-pack policy\` would.
+
+In this repository:  envstack plan --stack dev
+In a team's project: envstack plan --program ./index.ts --policy-config ./policy.json
+
+Options:
+  --stack <name>           stack to plan; its config is Pulumi.<name>.yaml. Required unless
+                           --program is given (then the stack is "offline", with no config
+                           unless --config or Pulumi.offline.yaml gives some)
   --config <file>          use this stack config file (Pulumi.<stack>.yaml format) instead
   --program <entry>        run this program instead of Pulumi.yaml's main: any Pulumi
-                           TypeScript or JavaScript program
-  --policy-config <file>   policy config, as for --policy-pack-config (default:
+                           TypeScript or JavaScript program (TypeScript is transpiled, not
+                           type-checked); Pulumi.yaml is then optional
+  --policy-config <file>   policy config, as for pulumi's --policy-pack-config (default:
                            policy/config/<stack>.json when it exists)
   --no-policy              skip the guardrails
   --json <file>            also write every resource, the outputs and the violations as JSON
+  --summary <file>         also append a Markdown summary, e.g. to "$GITHUB_STEP_SUMMARY"
   --tree                   print the resource tree instead of the summary by type
   --cwd <dir>              project directory (default: the current directory)
+  --quiet                  no progress lines (they are shown only on a terminal, never in CI)
   -h, --help               show this help
 
 Exit codes: 0 planned, no mandatory violation; 1 mandatory violations; 2 config errors
-(stack or policy config) or the program failed; 64 bad usage.`;
+(stack or policy config), a missing program, or the program failed; 64 bad usage.`;
+
+const PLAN_OPTIONS = {
+    stack: { type: "string" },
+    config: { type: "string" },
+    program: { type: "string" },
+    "policy-config": { type: "string" },
+    json: { type: "string" },
+    summary: { type: "string" },
+    tree: { type: "boolean", default: false },
+    cwd: { type: "string" },
+    quiet: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+} as const;
 
 export async function main(argv: string[]): Promise<number> {
-    const noPolicy = argv.includes("--no-policy");
+    const [command, ...rest] = argv;
+    // `npm run plan -- --stack dev` and older scripts pass the plan's flags with no command.
+    if (command === undefined || (command.startsWith("--") && command !== "--help" && command !== "--version")) return plan(argv);
+    switch (command) {
+        case "plan":
+            return plan(rest);
+        case "help":
+        case "--help":
+        case "-h":
+            return out(USAGE, 0);
+        case "--version":
+        case "-v":
+            return out(require("../../package.json").version, 0);
+        default:
+            return usageError(`unknown command "${command}"`, USAGE);
+    }
+}
+
+async function plan(argv: string[]): Promise<number> {
     let args;
     try {
-        args = parseArgs({
-            args: argv.filter((a) => a !== "--no-policy"),
-            options: {
-                stack: { type: "string" },
-                config: { type: "string" },
-                program: { type: "string" },
-                "policy-config": { type: "string" },
-                json: { type: "string" },
-                tree: { type: "boolean", default: false },
-                cwd: { type: "string" },
-                help: { type: "boolean", short: "h", default: false },
-            },
-            strict: true,
-            allowPositionals: false,
-        }).values;
+        // --no-policy by hand: parseArgs learned negative flags only in Node 20.16.
+        args = { ...parseArgs({ args: argv.filter((a) => a !== "--no-policy"), options: PLAN_OPTIONS, strict: true, allowPositionals: false }).values, policy: !argv.includes("--no-policy") };
     } catch (err) {
-        process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
-        return 64;
+        return usageError((err as Error).message, PLAN_USAGE);
     }
-    if (args.help) {
-        process.stdout.write(`${USAGE}\n`);
-        return 0;
-    }
-    if (!args.stack) {
-        process.stderr.write(`--stack is required\n\n${USAGE}\n`);
-        return 64;
-    }
+    if (args.help) return out(PLAN_USAGE, 0);
+    if (!args.stack && !args.program) return usageError("--stack is required (or --program, to plan any program)", PLAN_USAGE);
+    const stack = args.stack ?? "offline";
     const projectDir = path.resolve(args.cwd ?? process.cwd());
+    const progress = progressReporter(!args.quiet && process.stderr.isTTY === true && !process.env.CI);
     try {
         // Policy config problems are found before the program runs.
-        const policyConfigFile = noPolicy ? undefined : (args["policy-config"] ?? defaultPolicyConfig(projectDir, args.stack));
-        const guardrails = noPolicy ? undefined : loadGuardrails(policyConfigFile);
+        const policyConfigFile = args.policy ? (args["policy-config"] ?? defaultPolicyConfig(projectDir, stack)) : undefined;
+        const guardrails = args.policy ? loadGuardrails(policyConfigFile) : undefined;
+        const shownConfig = policyConfigFile && path.relative(projectDir, policyConfigFile);
 
-        const result = await runPlan({ projectDir, stack: args.stack, configFile: args.config, program: args.program });
+        progress(`running ${args.program ?? "the stack's program"} for stack ${stack}`);
+        const result = await runPlan({ projectDir, stack, configFile: args.config, program: args.program, configOptional: !args.stack });
         process.stdout.write(`${renderText(result, { tree: args.tree })}\n`);
         let report: PolicyReport | undefined;
         if (guardrails && !result.failure) {
+            progress(`evaluating ${guardrails.pack.policies.length} policies on ${result.resources.length} resources`);
             report = await evaluatePack(guardrails.pack, result.resources, guardrails.config);
-            process.stdout.write(`\n${renderPolicyReport(report, policyConfigFile && path.relative(projectDir, policyConfigFile))}\n`);
+            process.stdout.write(`\n${renderPolicyReport(report, shownConfig)}\n`);
         }
         if (args.json) {
+            progress(`writing ${args.json}`);
             fs.writeFileSync(path.resolve(args.json), `${JSON.stringify(toJson(result, report), null, 2)}\n`);
             process.stdout.write(`\nWrote ${args.json}\n`);
         }
+        if (args.summary) fs.appendFileSync(path.resolve(args.summary), renderMarkdown(result, report, shownConfig));
+        progress("done");
         if (result.failure) return 2;
         return report?.violations.some((v) => v.level === "mandatory") ? 1 : 0;
     } catch (err) {
@@ -89,6 +127,24 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw err;
     }
+}
+
+/** One line per phase on stderr, with the time since the start; silent when off. */
+function progressReporter(enabled: boolean): (phase: string) => void {
+    const started = performance.now();
+    return (phase) => {
+        if (enabled) process.stderr.write(`envstack: ${phase} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+    };
+}
+
+function out(text: string, code: number): number {
+    process.stdout.write(`${text}\n`);
+    return code;
+}
+
+function usageError(message: string, usage: string): number {
+    process.stderr.write(`envstack: ${message}\n\n${usage}\n`);
+    return 64;
 }
 
 function defaultPolicyConfig(projectDir: string, stack: string): string | undefined {
@@ -108,7 +164,7 @@ if (require.main === module) {
     main(process.argv.slice(2)).then(
         (code) => process.exit(code),
         (err) => {
-            process.stderr.write(`envstack plan: unexpected failure: ${(err as Error)?.stack ?? err}\n`);
+            process.stderr.write(`envstack: unexpected failure (please report it): ${(err as Error)?.stack ?? err}\n`);
             process.exit(2);
         },
     );

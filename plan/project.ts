@@ -31,12 +31,23 @@ export class ProjectError extends Error {
 /** Placeholder for `secure:` values: the offline plan has no secrets provider. */
 export const SECRET_PLACEHOLDER = "offline-plan-secret";
 
-export function readProject(dir: string): PulumiProject {
+/** The project; with `optional`, a directory without Pulumi.yaml is a project named after its package.json or itself. */
+export function readProject(dir: string, optional = false): PulumiProject {
     const file = path.join(dir, "Pulumi.yaml");
+    if (optional && !fs.existsSync(file)) return { dir, name: packageName(dir) ?? path.basename(path.resolve(dir)), main: path.resolve(dir) };
     const doc = readYaml(file) as Record<string, unknown> | undefined;
     if (!doc || typeof doc.name !== "string") throw new ProjectError(`${file}: no project name`);
     const main = typeof doc.main === "string" ? doc.main : ".";
     return { dir, name: doc.name, main: path.resolve(dir, main) };
+}
+
+function packageName(dir: string): string | undefined {
+    try {
+        const name = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).name;
+        return typeof name === "string" ? name.replace(/^@[^/]+\//, "") : undefined;
+    } catch {
+        return undefined;
+    }
 }
 
 export function readStackConfig(file: string, project: string): StackConfig {

@@ -38,7 +38,7 @@ export function renderText(result: PlanResult, options: { tree?: boolean } = {})
     if (result.failure) {
         lines.push("", result.failure.kind === "config" ? "Configuration errors:" : "The program failed:");
         if (result.failure.problems) for (const p of result.failure.problems) lines.push(`  - ${p.path}: ${p.message}`);
-        else lines.push(indent(result.failure.message));
+        else lines.push(indent(result.failure.message), ...(result.failure.where ?? []).map((w) => `    ${w}`));
         return lines.join("\n");
     }
     if (options.tree) {

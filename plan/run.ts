@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { MockEngine, RecordedResource } from "./engine";
@@ -9,7 +10,7 @@ import { readProject, readStackConfig, resolveEntry } from "./project";
  */
 
 export interface PlanOptions {
-    /** Project directory (with Pulumi.yaml). */
+    /** Project directory (with Pulumi.yaml, or any directory when `program` is given). */
     projectDir: string;
     /** Stack name; its config is `Pulumi.<stack>.yaml` unless `configFile` is given. */
     stack: string;
@@ -17,12 +18,17 @@ export interface PlanOptions {
     configFile?: string;
     /** The program entry; defaults to Pulumi.yaml's `main`. */
     program?: string;
+    /** Plan with no stack config when the stack has no config file (a team's program with `--program`). */
+    configOptional?: boolean;
 }
 
 /** What went wrong, when the program did not complete. */
 export interface PlanFailure {
     kind: "config" | "program";
+    /** One line: the error's type (unless plain Error) and message. */
     message: string;
+    /** Where it was thrown: the first frames in the project's own code. */
+    where?: string[];
     /** For config errors: every problem, by config key. */
     problems?: { path: string; message: string }[];
 }
@@ -41,9 +47,9 @@ export interface PlanResult {
 const DEFAULT_CONTEXT = { region: "us-east-1", accountId: "123456789012" };
 
 export async function runPlan(options: PlanOptions): Promise<PlanResult> {
-    const project = readProject(options.projectDir);
+    const project = readProject(options.projectDir, options.program !== undefined);
     const configFile = options.configFile ?? path.join(options.projectDir, `Pulumi.${options.stack}.yaml`);
-    const config = readStackConfig(configFile, project.name);
+    const config = !options.configFile && options.configOptional && !fs.existsSync(configFile) ? { values: {}, secretKeys: [] } : readStackConfig(configFile, project.name);
     const { file: entry, transpile } = resolveEntry(options.program ? path.resolve(options.projectDir, options.program) : project.main, options.projectDir);
     if (transpile) registerTypeScript();
 
@@ -68,13 +74,13 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
             return typeof mod?.default === "function" ? await mod.default() : mod;
         });
     } catch (err) {
-        failure = describeFailure(err);
+        failure = describeFailure(err, options.projectDir);
     }
     // Registrations that no output waits on may still be in flight; a failure among them fails the plan.
     try {
         await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     } catch (err) {
-        failure ??= describeFailure(err);
+        failure ??= describeFailure(err, options.projectDir);
     }
     if (!failure && (pulumi.log as unknown as { hasErrors(): boolean }).hasErrors()) {
         failure = { kind: "program", message: "the program logged errors (see above)" };
@@ -99,10 +105,18 @@ function registerTypeScript(): void {
     typescriptRegistered = true;
 }
 
-function describeFailure(err: unknown): PlanFailure {
-    const e = err as { name?: string; message?: string; problems?: PlanFailure["problems"] };
+function describeFailure(err: unknown, projectDir: string): PlanFailure {
+    const e = err as { name?: string; message?: string; stack?: string; problems?: PlanFailure["problems"] };
     if (e?.name === "ConfigError" && Array.isArray(e.problems)) {
         return { kind: "config", message: e.message ?? "invalid config", problems: [...e.problems] };
     }
-    return { kind: "program", message: (err as Error)?.stack ?? String(err) };
+    if (!(err instanceof Error)) return { kind: "program", message: `the program threw ${JSON.stringify(err) ?? String(err)}` };
+    const message = `${err.name && err.name !== "Error" ? `${err.name}: ` : ""}${err.message.split("\n")[0]}`;
+    // The frames in the project's own files say where; the runtime's and the dependencies' do not.
+    const where = (err.stack ?? "")
+        .split("\n")
+        .filter((line) => /^\s+at /.test(line) && line.includes(projectDir) && !line.includes("node_modules"))
+        .slice(0, 5)
+        .map((line) => line.trim().replace(`${projectDir}${path.sep}`, ""));
+    return { kind: "program", message, ...(where.length ? { where } : {}) };
 }

@@ -1,9 +1,5 @@
 import { expect } from "chai";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { runPlan } from "../plan/run";
-import { json, planStack, REPO, runCli } from "./harness";
+import { json, planStack } from "./harness";
 
 const STACKS = {
     dev: { account: "111122223333", cluster: "acme-dev", nodeGroups: 2, nat: "Single", publicEndpoint: true, teams: ["payments", "analytics"] },
@@ -90,60 +86,4 @@ describe("the stack program, for each real Pulumi.<stack>.yaml", () => {
             });
         });
     }
-});
-
-describe("the offline plan command", () => {
-    let tmp: string;
-    before(() => {
-        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "envstack-plan-"));
-    });
-    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-    it("reports every config error by key, exits 2, and registers nothing but the root stack", async () => {
-        const bad = path.join(tmp, "Pulumi.bad.yaml");
-        const text = fs.readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8")
-            .replace('kubernetesVersion: "1.35"', 'kubernetesVersion: "1.21"')
-            .replace("cidr: 10.40.0.0/16", "cidr: 10.40.0.0/12");
-        fs.writeFileSync(bad, text);
-        const result = await runPlan({ projectDir: REPO, stack: "bad", configFile: bad });
-        expect(result.failure?.kind).to.equal("config");
-        expect(result.failure?.problems?.map((p) => p.path)).to.have.members(["envstack:cluster.kubernetesVersion", "envstack:network.cidr"]);
-        expect(result.resources.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
-
-        const { code, out } = await runCli(["--stack", "bad", "--config", bad, "--cwd", REPO]);
-        expect(code).to.equal(2);
-        expect(out).to.include("Configuration errors:");
-        expect(out).to.include('envstack:cluster.kubernetesVersion: got "1.21"; allowed: 1.34, 1.35');
-    });
-
-    it("writes every registered resource as JSON with urn, type, name, parent, inputs and options", async () => {
-        const file = path.join(tmp, "plan.json");
-        const { code, out } = await runCli(["--stack", "dev", "--cwd", REPO, "--json", file]);
-        expect(code).to.equal(0);
-        expect(out).to.include("Resources by type:");
-        const doc = JSON.parse(fs.readFileSync(file, "utf8"));
-        expect(doc.format).to.equal("envstack-plan/v1");
-        expect(doc.summary.resources).to.equal(doc.resources.length);
-        const key = doc.resources.find((r: { type: string }) => r.type === "aws:kms/key:Key");
-        expect(Object.keys(key)).to.include.members(["urn", "type", "name", "parent", "inputs", "protect", "dependsOn", "dependencies"]);
-        const provider = doc.resources.find((r: { type: string }) => r.type === "pulumi:providers:kubernetes");
-        expect(provider.inputs.kubeconfig).to.equal("[secret]");
-        expect(doc.outputs.kubeconfig).to.equal("[secret]");
-    });
-
-    it("prints the resource tree on request, and usage on bad flags", async () => {
-        const tree = await runCli(["--stack", "dev", "--cwd", REPO, "--tree"]);
-        expect(tree.code).to.equal(0);
-        expect(tree.out).to.match(/\n {4}envstack:index:Environment {2}acme-dev/);
-        expect(tree.out).to.match(/\n {6}envstack:index:EnvironmentKey {2}acme-dev/);
-        const unknown = await runCli(["--stack", "dev", "--bogus"]);
-        expect(unknown.code).to.equal(64);
-        expect(unknown.err).to.include("Usage:");
-        const missing = await runCli([]);
-        expect(missing.code).to.equal(64);
-        expect(missing.err).to.include("--stack is required");
-        const absent = await runCli(["--stack", "nope", "--cwd", REPO]);
-        expect(absent.code).to.equal(2);
-        expect(absent.err).to.include("cannot read");
-    });
 });
