@@ -3,6 +3,9 @@
  *
  * Build a whole environment with `Environment`, or compose the pieces (`EnvironmentKey`,
  * `Network`, `Cluster`, `Storage`, `Team`, ...) on infrastructure you already have.
+ *
+ * @packageDocumentation
+ * @module envstack
  */
 export { Environment, EnvironmentArgs } from "./environment";
 export * from "./config";

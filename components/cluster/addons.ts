@@ -39,7 +39,9 @@ export function createAddon(
     );
 }
 
+/** An EKS managed add-on whose pods get AWS access through Pod Identity. */
 export interface IdentityAddonArgs {
+    /** The EKS add-on name. */
     addonName: EksAddonName;
     /** The namespace the add-on's pods run in (fixed by the add-on). */
     namespace: string;
@@ -53,9 +55,13 @@ export interface IdentityAddonArgs {
     configuration?: object;
     /** False when the piece runs self-managed: the role and association are made, the add-on is not. */
     managed?: boolean;
+    /** The EKS cluster's name. */
     clusterName: string;
+    /** AWS region: the partition of the managed policy ARN. */
     region: string;
+    /** The pinned versions of the cluster's Kubernetes version. */
     release: KubernetesRelease;
+    /** Tags on the role and add-on. */
     tags: Tags;
     /** The pod identity agent, the nodes the add-on runs on, and anything else it needs first. */
     dependsOn: pulumi.Resource[];
@@ -63,7 +69,9 @@ export interface IdentityAddonArgs {
 
 /** What an identity add-on made: its role, the add-on when managed, and what dependents wait for. */
 export interface IdentityAddon {
+    /** The add-on's role, trusted by Pod Identity. */
     role: aws.iam.Role;
+    /** The managed add-on; undefined when self-managed. */
     addon?: aws.eks.Addon;
     /** The add-on, or for a self-managed piece the Pod Identity association its pods need. */
     ready: pulumi.Resource;

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import { architectureOf } from "../config/instanceTypes";
-import type { NodeGroupConfig } from "../config/types";
+import type { NodeGroupConfig, NodeTaint } from "../config/types";
 import type { VersionMap } from "../config/versions";
 import { managedPolicyArn } from "../shared/aws";
 import { serviceTrust } from "../shared/iam";
@@ -17,10 +17,11 @@ export const NODE_ROLE_POLICIES = [
 ] as const;
 
 /** The taint that keeps ordinary workloads off the system node group. */
-export const SYSTEM_TAINT = { key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" } as const;
+export const SYSTEM_TAINT: NodeTaint = { key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" };
 
 /** Label keys envstack puts on every managed node. */
 export const NODE_GROUP_LABEL = "envstack.io/node-group";
+/** Node label with the capacity type, `on-demand` or `spot`. */
 export const CAPACITY_LABEL = "envstack.io/capacity-type";
 
 /** The IAM role nodes run as, with the worker, CNI, ECR pull-only and SSM core policies. */

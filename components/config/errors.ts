@@ -9,6 +9,7 @@ export interface ConfigProblem {
 /** Thrown before any resource is registered when a config has problems; carries all of them. */
 export class ConfigError extends Error {
     constructor(
+        /** Every problem found, in the order found. */
         readonly problems: readonly ConfigProblem[],
         subject = "environment config",
     ) {
@@ -17,6 +18,7 @@ export class ConfigError extends Error {
     }
 }
 
+/** The problems as one message: a count, then one line per problem with its path. */
 export function formatProblems(problems: readonly ConfigProblem[], subject: string): string {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
     const lines = problems.map((p) => `  - ${p.path || "(root)"}: ${p.message}`);
@@ -44,6 +46,7 @@ export function joinPath(parts: readonly PropertyKey[]): string {
 export class Problems {
     private readonly list: ConfigProblem[] = [];
 
+    /** Records a problem with a message of its own. */
     add(path: string, message: string): void {
         this.list.push({ path, message });
     }
@@ -53,10 +56,12 @@ export class Problems {
         this.add(path, value === undefined ? `is required; ${allowed}` : `got ${show(value)}; ${allowed}`);
     }
 
+    /** Every problem recorded so far. */
     get all(): readonly ConfigProblem[] {
         return this.list;
     }
 
+    /** Throws a `ConfigError` with every problem, if there are any. */
     throwIfAny(subject?: string): void {
         if (this.list.length > 0) throw new ConfigError(this.list, subject);
     }

@@ -4,5 +4,5 @@ export { TIER_PROFILES } from "./tiers";
 export { ConfigError, ConfigProblem, Problems, formatProblems } from "./errors";
 export { resolveEnvironmentConfig, deepMerge } from "./resolve";
 export { INSTANCE_TYPES, InstanceTypeInfo, Architecture, instanceTypeInfo, architectureOf } from "./instanceTypes";
-export { TEAM_PRESETS, teamAllowance } from "./teamPresets";
-export { capacityCeiling } from "./teamChecks";
+export { TEAM_PRESETS, TeamAllowance, teamAllowance } from "./teamPresets";
+export { CapacityCeiling, capacityCeiling } from "./teamChecks";

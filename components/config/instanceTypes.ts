@@ -5,11 +5,16 @@
  * reported, never guessed.
  */
 
+/** An EC2 CPU architecture. */
 export type Architecture = "x86_64" | "arm64";
 
+/** What envstack knows of an instance type. */
 export interface InstanceTypeInfo {
+    /** vCPUs. */
     vcpu: number;
+    /** Memory in GiB. */
     memoryGiB: number;
+    /** CPU architecture. */
     arch: Architecture;
 }
 

@@ -189,8 +189,19 @@ function checkServiceAccounts(path: string, value: unknown, problems: Problems):
     });
 }
 
+/** The most CPU and memory team pods can be scheduled on. */
+export interface CapacityCeiling {
+    /** vCPUs. */
+    cpu: number;
+    /** Memory in bytes. */
+    memoryBytes: number;
+    /** What the ceiling is made of, for messages. */
+    sources: string[];
+}
+
 /** The CPU and memory teams can be scheduled on: general node groups at max size plus Karpenter's limits. */
-export function capacityCeiling(root: Obj): { cpu: number; memoryBytes: number; sources: string[] } {
+export function capacityCeiling(config: object): CapacityCeiling {
+    const root = config as Obj;
     let cpu = 0;
     let memoryGiB = 0;
     const sources: string[] = [];

@@ -1,10 +1,18 @@
 import type { TeamLimits, TeamQuota, TeamSize } from "./types";
 
+/** What a team may use: its namespace's quota and its containers' limits. */
+export interface TeamAllowance {
+    /** The ResourceQuota. */
+    quota: TeamQuota;
+    /** The LimitRange for containers. */
+    limits: TeamLimits;
+}
+
 /**
  * What each team size grants. Requests are what the scheduler guarantees; limits may be higher
  * (burst). Storage is split between the encrypted gp3 class and the shared EFS class.
  */
-export const TEAM_PRESETS: Record<TeamSize, { quota: TeamQuota; limits: TeamLimits }> = {
+export const TEAM_PRESETS: Record<TeamSize, TeamAllowance> = {
     small: {
         quota: {
             requestsCpu: "4",
@@ -53,7 +61,7 @@ export const TEAM_PRESETS: Record<TeamSize, { quota: TeamQuota; limits: TeamLimi
 };
 
 /** A team's quota and limits: the preset with the team's overrides on top. */
-export function teamAllowance(team: { size: TeamSize; quota?: Partial<TeamQuota>; limits?: Partial<TeamLimits> }): { quota: TeamQuota; limits: TeamLimits } {
+export function teamAllowance(team: { size: TeamSize; quota?: Partial<TeamQuota>; limits?: Partial<TeamLimits> }): TeamAllowance {
     const preset = TEAM_PRESETS[team.size];
     return {
         quota: { ...preset.quota, ...team.quota, storageByClass: { ...preset.quota.storageByClass, ...team.quota?.storageByClass } },

@@ -2,6 +2,7 @@ import type { AddonSwitches, VersionMap } from "./versions";
 
 /** The environment tiers. Each has a profile of defaults (see `tiers.ts`). */
 export const TIERS = ["dev", "staging", "prod"] as const;
+/** One of the environment tiers. */
 export type Tier = (typeof TIERS)[number];
 
 /**
@@ -9,15 +10,22 @@ export type Tier = (typeof TIERS)[number];
  * egress) or one per AZ. "None" is not offered: nodes could not pull images or join the cluster.
  */
 export const NAT_STRATEGIES = ["Single", "OnePerAz"] as const;
+/** One of the NAT gateway strategies. */
 export type NatGatewayStrategy = (typeof NAT_STRATEGIES)[number];
 
+/** EC2 capacity types of a managed node group. */
 export const CAPACITY_TYPES = ["ON_DEMAND", "SPOT"] as const;
+/** On-Demand or Spot. */
 export type CapacityType = (typeof CAPACITY_TYPES)[number];
 
+/** Taint effects, as EKS node groups spell them. */
 export const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
+/** One of the taint effects. */
 export type TaintEffect = (typeof TAINT_EFFECTS)[number];
 
+/** Which traffic VPC flow logs record. */
 export const FLOW_LOG_TRAFFIC = ["ALL", "ACCEPT", "REJECT"] as const;
+/** One of the flow log traffic types. */
 export type FlowLogTraffic = (typeof FLOW_LOG_TRAFFIC)[number];
 
 /** A Kubernetes taint on every node of a group. */
@@ -144,9 +152,13 @@ export interface ClusterConfig {
     deletionProtection: boolean;
 }
 
+/** When Karpenter consolidates nodes. */
 export const CONSOLIDATION_POLICIES = ["WhenEmpty", "WhenEmptyOrUnderutilized"] as const;
+/** One of the consolidation policies. */
 export type ConsolidationPolicy = (typeof CONSOLIDATION_POLICIES)[number];
+/** Reasons a Karpenter disruption budget can be limited to. */
 export const DISRUPTION_REASONS = ["Underutilized", "Empty", "Drifted"] as const;
+/** CPU architectures of Karpenter nodes, as Kubernetes labels spell them. */
 export const NODE_ARCHITECTURES = ["amd64", "arm64"] as const;
 /** Karpenter's `karpenter.k8s.aws/instance-category` values. */
 export const INSTANCE_CATEGORIES = ["a", "c", "d", "f", "g", "h", "i", "im", "inf", "is", "m", "p", "r", "t", "trn", "u", "vt", "x", "z"] as const;
@@ -199,13 +211,21 @@ export interface KarpenterConfig {
     replicas: number;
 }
 
+/** What happens to a volume when its claim is deleted. */
 export const RECLAIM_POLICIES = ["Retain", "Delete"] as const;
+/** Retain or Delete. */
 export type ReclaimPolicy = (typeof RECLAIM_POLICIES)[number];
+/** EBS volume types a StorageClass may use (gp2 is left out: gp3 is cheaper and faster). */
 export const EBS_VOLUME_TYPES = ["gp3", "io2", "io1", "st1", "sc1"] as const;
+/** One of the EBS volume types. */
 export type EbsVolumeType = (typeof EBS_VOLUME_TYPES)[number];
+/** Filesystems created on EBS volumes. */
 export const FS_TYPES = ["ext4", "xfs"] as const;
+/** Kubernetes volume access modes. */
 export const ACCESS_MODES = ["ReadWriteOnce", "ReadWriteOncePod", "ReadOnlyMany", "ReadWriteMany"] as const;
+/** One of the access modes. */
 export type AccessMode = (typeof ACCESS_MODES)[number];
+/** When EFS moves files to Infrequent Access. */
 export const EFS_TRANSITIONS = ["AFTER_1_DAY", "AFTER_7_DAYS", "AFTER_14_DAYS", "AFTER_30_DAYS", "AFTER_60_DAYS", "AFTER_90_DAYS", "AFTER_180_DAYS", "AFTER_270_DAYS", "AFTER_365_DAYS"] as const;
 
 /** An extra EBS StorageClass, e.g. io2 for databases or a faster gp3. */
@@ -235,9 +255,23 @@ export interface StaticVolumeConfig {
     /** Size to declare, e.g. `100Gi` (EFS does not enforce it; EBS must match the volume). */
     capacity: string;
     /** An EFS file system, optionally through an access point or at a path. */
-    efs?: { fileSystemId: string; accessPointId?: string; path?: string };
+    efs?: {
+        /** The file system, `fs-...`. */
+        fileSystemId: string;
+        /** Mount through this access point, `fsap-...`. */
+        accessPointId?: string;
+        /** Mount this directory of the file system. */
+        path?: string;
+    };
     /** An EBS volume and the AZ it lives in (pods must run there). */
-    ebs?: { volumeId: string; availabilityZone: string; fsType?: (typeof FS_TYPES)[number] };
+    ebs?: {
+        /** The volume, `vol-...`. */
+        volumeId: string;
+        /** The volume's AZ, one of the cluster's. */
+        availabilityZone: string;
+        /** The filesystem on the volume (default ext4). */
+        fsType?: (typeof FS_TYPES)[number];
+    };
 }
 
 /** Persistent storage: the EBS and EFS CSI drivers, their classes, and static volumes. */
@@ -245,11 +279,19 @@ export interface StorageConfig {
     /** What happens to a dynamically provisioned volume when its claim is deleted: Retain in prod. */
     reclaimPolicy: ReclaimPolicy;
     /** The default class, encrypted gp3. */
-    gp3: { fsType: (typeof FS_TYPES)[number]; iops: number; throughputMiBps: number };
+    gp3: {
+        /** Filesystem created on new volumes. */
+        fsType: (typeof FS_TYPES)[number];
+        /** Provisioned IOPS, 3,000 to 80,000. */
+        iops: number;
+        /** Throughput in MiB/s, 125 to 2,000, at most IOPS / 4. */
+        throughputMiBps: number;
+    };
     /** Further EBS classes. */
     extraClasses: EbsClassConfig[];
     /** The shared EFS file system and its `efs` class. */
     efs: {
+        /** Whether the file system, its driver and the class are created. */
         enabled: boolean;
         /** When files move to Infrequent Access. */
         transitionToIa: (typeof EFS_TRANSITIONS)[number];
@@ -263,9 +305,13 @@ export interface StorageConfig {
 /** Observability: CloudWatch (Container Insights, Fluent Bit) and the Prometheus stack. */
 export interface ObservabilityConfig {
     /** The CloudWatch side: the amazon-cloudwatch-observability add-on and its log groups. */
-    containerInsights: { enabled: boolean };
+    containerInsights: {
+        /** Whether the add-on and its log groups are created. */
+        enabled: boolean;
+    };
     /** The Prometheus side: kube-prometheus-stack (Prometheus, Alertmanager, Grafana) and envstack's rules. */
     prometheus: {
+        /** Whether kube-prometheus-stack is installed. */
         enabled: boolean;
         /** How long samples are kept, a Prometheus duration like `15d`. */
         retention: string;
@@ -283,23 +329,40 @@ export interface ObservabilityConfig {
         grafanaStorageGiB: number;
     };
     /** Where alerts go besides the encrypted SNS topic: an email address and/or an HTTPS endpoint subscribed to it. */
-    alerts: { email?: string; httpsEndpoint?: string };
+    alerts: {
+        /** An address subscribed to the alert topic (the subscription must be confirmed). */
+        email?: string;
+        /** An `https://` endpoint subscribed to the alert topic. */
+        httpsEndpoint?: string;
+    };
 }
 
+/** Team size presets (see `TEAM_PRESETS`). */
 export const TEAM_SIZES = ["small", "medium", "large"] as const;
+/** One of the team sizes. */
 export type TeamSize = (typeof TEAM_SIZES)[number];
+/** Pod Security admission levels a team namespace may enforce (privileged is not offered). */
 export const POD_SECURITY_LEVELS = ["baseline", "restricted"] as const;
+/** Whether a team namespace's egress is open or limited to DNS and the namespace. */
 export const TEAM_EGRESS = ["open", "restricted"] as const;
 
 /** A team namespace's ResourceQuota. Quantities are Kubernetes quantities (`4`, `500m`, `16Gi`). */
 export interface TeamQuota {
+    /** CPU all pods may request together, e.g. `16`. */
     requestsCpu: string;
+    /** CPU limits of all pods together. */
     limitsCpu: string;
+    /** Memory all pods may request together, e.g. `32Gi`. */
     requestsMemory: string;
+    /** Memory limits of all pods together. */
     limitsMemory: string;
+    /** Most pods at once. */
     pods: number;
+    /** Most Services. */
     services: number;
+    /** Most PersistentVolumeClaims. */
     persistentVolumeClaims: number;
+    /** Most Services of type LoadBalancer. */
     loadBalancers: number;
     /** Total storage all claims may request. */
     requestsStorage: string;
@@ -309,26 +372,33 @@ export interface TeamQuota {
 
 /** A team namespace's LimitRange for containers. */
 export interface TeamLimits {
-    /** Limits given to containers that state none. */
+    /** CPU limit given to containers that state none. */
     defaultCpu: string;
+    /** Memory limit given to containers that state none. */
     defaultMemory: string;
-    /** Requests given to containers that state none. */
+    /** CPU request given to containers that state none. */
     defaultRequestCpu: string;
+    /** Memory request given to containers that state none. */
     defaultRequestMemory: string;
-    /** The most one container may ask for. */
+    /** The most CPU one container may ask for. */
     maxCpu: string;
+    /** The most memory one container may ask for. */
     maxMemory: string;
 }
 
 /** One IAM permission of a team's Pod Identity role. Actions are explicit: no `*`. */
 export interface TeamPolicyStatement {
+    /** IAM actions, e.g. `s3:GetObject`. */
     actions: string[];
+    /** ARNs the actions apply to, or `*` for actions without resource-level permissions. */
     resources: string[];
 }
 
 /** A service account of the team whose pods get this IAM role through Pod Identity. */
 export interface TeamServiceAccount {
+    /** The service account's name in the team's namespace. */
     name: string;
+    /** What its pods may do in AWS (allow statements). */
     statements: TeamPolicyStatement[];
 }
 

@@ -18,6 +18,7 @@ export const EKS_ADDONS = [
     "aws-efs-csi-driver",
     "amazon-cloudwatch-observability",
 ] as const;
+/** One of the EKS managed add-ons. */
 export type EksAddonName = (typeof EKS_ADDONS)[number];
 
 /**
@@ -67,13 +68,16 @@ export interface VersionMap {
     nodeAmiTypes: NodeAmiTypes;
     /** Helm charts. Karpenter's CRD chart is installed separately at the same version (Helm never upgrades crds/). */
     charts: {
+        /** The Karpenter controller chart. */
         karpenter: ChartVersion;
+        /** Karpenter's CRDs; must match the controller's version. */
         karpenterCrd: ChartVersion;
         /** Each major re-applies CRDs; the chart's CRD upgrade job does that on upgrade. */
         kubePrometheusStack: ChartVersion;
     };
 }
 
+/** The versions envstack is tested with; a stack's `envstack:versions` is deep-merged over them. */
 export const DEFAULT_VERSIONS: VersionMap = {
     kubernetes: {
         // Standard support until 2026-12-02: upgrade soon.

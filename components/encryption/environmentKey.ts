@@ -5,6 +5,7 @@ import { PolicyDocument, policyDocument } from "../shared/iam";
 import { logGroupArnPattern, logGroupPrefixes } from "../shared/naming";
 import type { Tags } from "../shared/tags";
 
+/** What the environment key is for. */
 export interface EnvironmentKeyArgs {
     /** The environment (and cluster) name; the alias is `alias/envstack/<name>`. */
     environmentName: string;

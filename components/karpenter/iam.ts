@@ -10,16 +10,24 @@ import { PolicyDocument, policyDocument } from "../shared/iam";
  */
 
 export interface ControllerPolicyContext {
+    /** The EKS cluster's name; instances and templates are scoped by its tag. */
     clusterName: string;
+    /** AWS region; actions are limited to it. */
     region: string;
+    /** The account the resources are in. */
     accountId: string;
+    /** The role Karpenter nodes run as: the only role it may pass. */
     nodeRoleArn: string;
+    /** The interruption queue it reads. */
     queueArn: string;
+    /** The environment key, for node volumes. */
     kmsKeyArn: string;
 }
 
+/** The names of the controller's policies, as upstream splits them. */
 export type ControllerPolicyName = "node-lifecycle" | "iam-integration" | "eks-integration" | "interruption" | "resource-discovery" | "zonal-shift" | "node-volume-kms";
 
+/** The controller's IAM policies, each least-privilege for one concern. */
 export function controllerPolicies(ctx: ControllerPolicyContext): Record<ControllerPolicyName, PolicyDocument> {
     const p = partitionOf(ctx.region);
     const ec2 = (type: string) => `arn:${p}:ec2:${ctx.region}:*:${type}/*`;

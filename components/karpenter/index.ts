@@ -1,3 +1,3 @@
 export { Karpenter, KarpenterArgs, CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT } from "./karpenter";
-export { INTERRUPTION_RULES } from "./interruption";
-export { controllerPolicies, ControllerPolicyContext } from "./iam";
+export { INTERRUPTION_RULES, InterruptionRule } from "./interruption";
+export { controllerPolicies, ControllerPolicyContext, ControllerPolicyName } from "./iam";

@@ -3,18 +3,28 @@ import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../shared/iam";
 import type { Tags } from "../shared/tags";
 
+/** One EventBridge rule that feeds the interruption queue. */
+export interface InterruptionRule {
+    /** Short name; the rule is `<cluster>-<name>`. */
+    name: string;
+    /** The event source, e.g. `aws.ec2`. */
+    source: string;
+    /** The event's detail type. */
+    detailType: string;
+}
+
 /**
  * The events Karpenter acts on before capacity disappears, exactly as upstream's CloudFormation
  * names them. A misspelt detail-type never matches and fails silently, so these strings are
  * checked in tests against upstream's list.
  */
-export const INTERRUPTION_RULES = [
+export const INTERRUPTION_RULES: readonly InterruptionRule[] = [
     { name: "health", source: "aws.health", detailType: "AWS Health Event" },
     { name: "spot-interruption", source: "aws.ec2", detailType: "EC2 Spot Instance Interruption Warning" },
     { name: "rebalance", source: "aws.ec2", detailType: "EC2 Instance Rebalance Recommendation" },
     { name: "instance-state-change", source: "aws.ec2", detailType: "EC2 Instance State-change Notification" },
     { name: "capacity-reservation-interruption", source: "aws.ec2", detailType: "EC2 Capacity Reservation Instance Interruption Warning" },
-] as const;
+];
 
 /** The queue's policy: EventBridge (and SQS) may send; nothing may use it without TLS. */
 export function queuePolicy(queueArn: string) {

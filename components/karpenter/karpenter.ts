@@ -39,6 +39,7 @@ export interface KarpenterArgs extends KarpenterConfig {
 
 /** The namespace and service account of the controller; its Pod Identity association names them. */
 export const CONTROLLER_NAMESPACE = "kube-system";
+/** The controller's service account. */
 export const CONTROLLER_SERVICE_ACCOUNT = "karpenter";
 
 /**

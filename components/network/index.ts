@@ -1,1 +1,1 @@
-export { Network, NetworkArgs, subnetRoleTags } from "./network";
+export { Network, NetworkArgs, SubnetRoleTags, subnetRoleTags } from "./network";

@@ -22,8 +22,16 @@ export interface NetworkArgs extends NetworkConfig {
     tags: Tags;
 }
 
+/** Tags that tell load balancers and Karpenter which subnets to use. */
+export interface SubnetRoleTags {
+    /** On public subnets: internet-facing load balancers. */
+    public: Tags;
+    /** On private subnets: internal load balancers, and Karpenter's subnet discovery. */
+    private: Tags;
+}
+
 /** Tags that tell the AWS Load Balancer Controller and Karpenter which subnets to use. */
-export function subnetRoleTags(clusterName: string) {
+export function subnetRoleTags(clusterName: string): SubnetRoleTags {
     return {
         public: { "kubernetes.io/role/elb": "1" },
         private: { "kubernetes.io/role/internal-elb": "1", "karpenter.sh/discovery": clusterName },

@@ -9,23 +9,31 @@ import type { Tags } from "../shared/tags";
 import { createContainerInsights } from "./cloudwatch";
 import { createPrometheusStack } from "./prometheus";
 
+/** Where observability runs, on top of its config. */
 export interface ObservabilityArgs extends ObservabilityConfig {
+    /** The EKS cluster's name: log group names and metrics dimensions. */
     clusterName: string;
+    /** AWS region. */
     region: string;
+    /** The cluster's Kubernetes version: picks the add-on version. */
     kubernetesVersion: string;
+    /** Pinned versions: the add-on and the chart. */
     versions: VersionMap;
     /** Retention of the cluster's log groups (the control-plane logs use the same). */
     logRetentionInDays: number;
+    /** The environment key: log groups and the alert topic. */
     kmsKeyArn: pulumi.Input<string>;
     /** The StorageClass for Prometheus, Alertmanager and Grafana volumes. */
     storageClassName: string;
     /** Scrape Karpenter's controller. */
     scrapeKarpenter: boolean;
+    /** Provider for the cluster. */
     k8sProvider: k8s.Provider;
     /** EKS managed add-ons to install; `amazon-cloudwatch-observability: false` leaves the agent to you. */
     addons?: Partial<AddonSwitches>;
     /** The pod identity agent, the system nodes, and the storage class. */
     dependsOn: pulumi.Resource[];
+    /** Tags on every taggable resource. */
     tags: Tags;
 }
 
@@ -37,9 +45,13 @@ export interface ObservabilityArgs extends ObservabilityConfig {
  * can be turned off without touching the other.
  */
 export class Observability extends pulumi.ComponentResource {
+    /** The Container Insights log groups, created before the add-on. */
     readonly logGroups: aws.cloudwatch.LogGroup[] = [];
+    /** The CloudWatch add-on; undefined when off or self-managed. */
     readonly cloudWatchAddon?: aws.eks.Addon;
+    /** The encrypted SNS topic Alertmanager publishes to; undefined without Prometheus. */
     readonly alertTopic?: aws.sns.Topic;
+    /** The kube-prometheus-stack release; undefined without Prometheus. */
     readonly prometheusRelease?: k8s.helm.v3.Release;
 
     constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -1,5 +1,6 @@
 /** Small, pure facts about AWS naming that several components and the config checks share. */
 
+/** An AWS partition. */
 export type Partition = "aws" | "aws-cn" | "aws-us-gov";
 
 /** The partition a region belongs to. */
@@ -30,7 +31,11 @@ export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 /** An IAM role ARN, in any partition, with an optional path. */
 export const ROLE_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 
+/** A 12-digit account id. */
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+/** A VPC id. */
 export const VPC_ID_PATTERN = /^vpc-[0-9a-f]{8,17}$/;
+/** A subnet id. */
 export const SUBNET_ID_PATTERN = /^subnet-[0-9a-f]{8,17}$/;
+/** A route table id. */
 export const ROUTE_TABLE_ID_PATTERN = /^rtb-[0-9a-f]{8,17}$/;

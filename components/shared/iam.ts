@@ -1,21 +1,42 @@
 /** IAM policy documents as plain, typed objects: easy to assert on and to feed a simulator. */
 
-export type Principal = { Service: string | string[] } | { AWS: string | string[] } | "*";
+/** Who a resource or trust policy statement applies to. */
+export type Principal =
+    | {
+          /** Service principals, e.g. `pods.eks.amazonaws.com`. */
+          Service: string | string[];
+      }
+    | {
+          /** Account, role or user ARNs. */
+          AWS: string | string[];
+      }
+    | "*";
 
+/** One IAM policy statement. */
 export interface PolicyStatement {
+    /** Statement id, to name what it is for. */
     Sid?: string;
+    /** Allow or Deny. */
     Effect: "Allow" | "Deny";
+    /** Who (resource and trust policies only). */
     Principal?: Principal;
+    /** The actions. */
     Action: string | string[];
+    /** The resources (identity and resource policies). */
     Resource?: string | string[];
+    /** Conditions: operator, then key to value(s). */
     Condition?: Record<string, Record<string, string | string[]>>;
 }
 
+/** An IAM policy document. */
 export interface PolicyDocument {
+    /** Always the current policy language version. */
     Version: "2012-10-17";
+    /** The statements. */
     Statement: PolicyStatement[];
 }
 
+/** A policy document of these statements. */
 export function policyDocument(...statements: PolicyStatement[]): PolicyDocument {
     return { Version: "2012-10-17", Statement: statements };
 }

@@ -8,6 +8,7 @@ import { partitionOf } from "./aws";
 export const logGroupName = {
     /** EKS writes control-plane logs here; the name is fixed by EKS. */
     controlPlane: (cluster: string) => `/aws/eks/${cluster}/cluster`,
+    /** VPC flow logs. */
     flowLogs: (cluster: string) => `/aws/vpc/${cluster}/flow-logs`,
     /** Container Insights and Fluent Bit write here; the names are fixed by the add-on. */
     containerInsights: (cluster: string, kind: string) => `/aws/containerinsights/${cluster}/${kind}`,
@@ -25,6 +26,7 @@ export function logGroupArnPattern(region: string, accountId: string, prefix: st
 
 /** Namespaces that envstack's own components use. */
 export const MONITORING_NAMESPACE = "monitoring";
+/** The CloudWatch agent and Fluent Bit (fixed by the add-on). */
 export const CLOUDWATCH_NAMESPACE = "amazon-cloudwatch";
 
 /** Namespaces a team may not take: Kubernetes' own and those envstack and its add-ons use. */

@@ -20,7 +20,9 @@ export interface StaticVolumeArgs extends StaticVolumeConfig {
  * bound to it by name. Deleting the claim or the volume object never deletes the data.
  */
 export class StaticVolume extends pulumi.ComponentResource {
+    /** The PersistentVolume with the existing data's handle. */
     readonly persistentVolume: k8s.core.v1.PersistentVolume;
+    /** The claim pods mount, bound to the volume by name. */
     readonly claim: k8s.core.v1.PersistentVolumeClaim;
 
     constructor(name: string, args: StaticVolumeArgs, opts?: pulumi.ComponentResourceOptions) {

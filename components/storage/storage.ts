@@ -11,14 +11,21 @@ import { createSharedFileSystem } from "./efs";
 import { DEFAULT_CLASS_ANNOTATION, ebsCsiKmsPolicy, ebsClass, efsClass } from "./manifests";
 import { StaticVolume } from "./staticVolume";
 
+/** Where storage is built, on top of its config. */
 export interface StorageArgs extends StorageConfig {
+    /** The EKS cluster's name. */
     clusterName: string;
+    /** AWS region. */
     region: string;
+    /** The cluster's Kubernetes version: picks the drivers' versions. */
     kubernetesVersion: string;
+    /** Pinned versions: the drivers. */
     versions: VersionMap;
+    /** The VPC: the EFS security group is created in it. */
     vpcId: pulumi.Input<string>;
     /** Private subnets, one per AZ, in the order of `availabilityZones`. */
     privateSubnetIds: pulumi.Input<string[]>;
+    /** The cluster's AZs, in the order of `privateSubnetIds`. */
     availabilityZones: string[];
     /**
      * Security groups of everything that mounts EFS, by label. In envstack the EKS cluster
@@ -30,6 +37,7 @@ export interface StorageArgs extends StorageConfig {
     kmsKeyArn: pulumi.Input<string>;
     /** Protect the file system and static volumes (prod). */
     protect: boolean;
+    /** Provider for the cluster. */
     k8sProvider: k8s.Provider;
     /** The pod identity agent and the system nodes: the drivers need both before they are healthy. */
     dependsOn: pulumi.Resource[];
@@ -37,6 +45,7 @@ export interface StorageArgs extends StorageConfig {
     addons?: Partial<AddonSwitches>;
     /** Namespaces this program creates, by name: a static volume's claim waits for its namespace. */
     namespaces?: Record<string, pulumi.Resource>;
+    /** Tags on every taggable resource. */
     tags: Tags;
 }
 
@@ -48,9 +57,13 @@ export interface StorageArgs extends StorageConfig {
 export class Storage extends pulumi.ComponentResource {
     /** The EBS CSI driver add-on; undefined when it runs self-managed. */
     readonly ebsDriver?: aws.eks.Addon;
+    /** The StorageClasses envstack created, by name. */
     readonly classes: Record<string, k8s.storage.v1.StorageClass>;
+    /** The shared EFS file system; undefined when EFS is off. */
     readonly fileSystem?: aws.efs.FileSystem;
+    /** The security group of the EFS mount targets. */
     readonly efsSecurityGroup?: aws.ec2.SecurityGroup;
+    /** Static volumes, by name. */
     readonly staticVolumes: Record<string, StaticVolume>;
 
     constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {

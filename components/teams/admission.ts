@@ -72,7 +72,9 @@ export interface TeamNetworkGuardArgs {
  * creates one beside its teams.
  */
 export class TeamNetworkGuard extends pulumi.ComponentResource {
+    /** The ValidatingAdmissionPolicy. */
     readonly policy: k8s.admissionregistration.v1.ValidatingAdmissionPolicy;
+    /** Its binding, which makes it deny. */
     readonly binding: k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 
     constructor(name: string, args: TeamNetworkGuardArgs, opts?: pulumi.ComponentResourceOptions) {

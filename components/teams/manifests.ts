@@ -13,7 +13,9 @@ import { MONITORING_NAMESPACE, TEAM_LABEL, teamGroup } from "../shared/naming";
  * against the Kubernetes schema. Everything here is plain data; `team.ts` registers it.
  */
 
+/** The namespace label naming the environment. */
 export const ENVIRONMENT_LABEL = "envstack.io/environment";
+/** The namespace label saying whether egress is `open` or `restricted`. */
 export const EGRESS_LABEL = "envstack.io/egress";
 /** Marks the objects envstack owns in a team namespace; the admission guard keeps members off them. */
 export const GUARDED_LABEL = "envstack.io/guarded";

@@ -6,7 +6,7 @@ import { parseReporting } from "../config/resolve";
 import { teamSchema } from "../config/schema";
 import { checkTeam } from "../config/teamChecks";
 import { teamAllowance } from "../config/teamPresets";
-import type { DeepPartial, TeamConfig } from "../config/types";
+import type { TeamConfig, TeamLimits, TeamQuota, TeamServiceAccount, TeamSize } from "../config/types";
 import { partitionOf } from "../shared/aws";
 import { policyDocument, scopedPodIdentityTrust } from "../shared/iam";
 import { teamGroup } from "../shared/naming";
@@ -16,8 +16,26 @@ import * as manifests from "./manifests";
 /** StorageClasses EKS itself creates; a team is never granted storage in them (gp2 is unencrypted). */
 const EKS_CREATED_CLASSES = ["gp2"];
 
-/** What a team is built from: its config entry (size, podSecurity and egress have defaults) and where it lives. */
-export interface TeamArgs extends Pick<TeamConfig, "name" | "roleArn">, DeepPartial<Omit<TeamConfig, "name" | "roleArn">> {
+/** What a team is built from: its config entry (everything but name and role has a default) and where it lives. */
+export interface TeamArgs {
+    /** Namespace name, a DNS-1123 label; not a reserved name. */
+    name: string;
+    /** The team's IAM role: an access entry with AmazonEKSEditPolicy on its namespace only. */
+    roleArn: string;
+    /** Preset for the quota and limits (default small). */
+    size?: TeamSize;
+    /** Pod Security admission level enforced (default baseline); warn and audit are always `restricted`. */
+    podSecurity?: TeamConfig["podSecurity"];
+    /** Whether egress is open (default) or limited to DNS and the namespace itself. */
+    egress?: TeamConfig["egress"];
+    /** Overrides of the preset's quota. */
+    quota?: Partial<TeamQuota>;
+    /** Overrides of the preset's limits. */
+    limits?: Partial<TeamLimits>;
+    /** ClusterRoles bound in the namespace on top of Edit, e.g. [view]. */
+    clusterRoles?: string[];
+    /** Pod Identity roles for the team's service accounts. */
+    serviceAccounts?: TeamServiceAccount[];
     /** The environment's name, for labels. */
     environmentName: string;
     /** The EKS cluster the namespace, access entry and Pod Identity associations belong to. */
@@ -34,9 +52,11 @@ export interface TeamArgs extends Pick<TeamConfig, "name" | "roleArn">, DeepPart
     monitoring: boolean;
     /** Protect the namespace: deleting it deletes every workload and claim in it. */
     protect: boolean;
+    /** Provider for the cluster. */
     k8sProvider: k8s.Provider;
     /** The cluster (and anything else access entries and associations need first). */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
+    /** Tags on the access entry, roles and associations. */
     tags: Tags;
 }
 
@@ -48,7 +68,9 @@ export interface TeamArgs extends Pick<TeamConfig, "name" | "roleArn">, DeepPart
 export class Team extends pulumi.ComponentResource {
     /** The validated entry, with the preset and defaults applied. */
     readonly config: TeamConfig;
+    /** The team's namespace. */
     readonly namespace: k8s.core.v1.Namespace;
+    /** The access entry of the team's role. */
     readonly accessEntry: aws.eks.AccessEntry;
     /** Pod Identity roles by service account name. */
     readonly serviceAccountRoles: Record<string, aws.iam.Role>;

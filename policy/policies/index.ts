@@ -1,3 +1,10 @@
+/**
+ * envstack's guardrails as plain CrossGuard policies, to compose a pack of your own:
+ * `new PolicyPack("my-pack", { policies: [...guardrails] })`.
+ *
+ * @packageDocumentation
+ * @module envstack/policy
+ */
 import type { EnforcementLevel } from "@pulumi/policy";
 import { computePolicies } from "./compute";
 import { encryptionPolicies } from "./encryption";
