@@ -13,10 +13,13 @@ import { aliasUrns, buildUrn } from "./urns";
 
 /** One registered resource, as the engine saw it. */
 export interface RecordedResource {
+    /** The URN, as the engine builds it. */
     urn: string;
     /** The id the engine returned (custom resources). */
     id?: string;
+    /** The type token, e.g. `aws:kms/key:Key`. */
     type: string;
+    /** The resource name given in the program. */
     name: string;
     /** The parent's URN; undefined only for the root stack. */
     parent?: string;
@@ -32,7 +35,9 @@ export interface RecordedResource {
     secretInputs: string[];
     /** Outputs as the engine returned them (plain JSON), for stack policies. */
     outputs: Record<string, unknown>;
+    /** The `protect` option. */
     protect: boolean;
+    /** The `retainOnDelete` option. */
     retainOnDelete: boolean;
     /** Explicit `dependsOn` edges (URNs). */
     dependsOn: string[];
@@ -74,7 +79,9 @@ export function toPlain(value: unknown, path: string, secrets: string[]): unknow
     return out;
 }
 
+/** Pulumi runtime mocks that answer like the engine and the providers would, and record every registration. */
 export class MockEngine implements pulumi.runtime.Mocks {
+    /** Everything registered so far, in registration order. */
     readonly resources: RecordedResource[] = [];
     /** Stack outputs as registered on the root stack, secrets shown as `[secret]`. */
     stackOutputs: Record<string, unknown> = {};
@@ -83,6 +90,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
     private readonly aliasesOf = new Map<string, string[]>();
 
     constructor(
+        /** The region and account in the ids and ARNs it makes up. */
         readonly context: CloudContext,
         private readonly project: string,
         private readonly stack: string,
@@ -126,7 +134,8 @@ export class MockEngine implements pulumi.runtime.Mocks {
         };
     }
 
-    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+    /** Answers a registration with an id and outputs, as the provider would. */
+    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
         if (!args.custom) {
             const remote = remoteComponentOutputs(args.type, args.name, args.inputs, this.context);
             if (!remote) return { id: undefined, state: {} };
@@ -137,6 +146,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
         return { id: args.id || id, state: { ...args.inputs, ...state } };
     }
 
+    /** Answers a function call (`aws.getCallerIdentity` and the like). */
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         return invokeResult(args.token, args.inputs, this.context);
     }

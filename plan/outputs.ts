@@ -6,8 +6,11 @@ import { createHash } from "node:crypto";
  * same program give the same plan (and a replacement shows up as a changed value, not noise).
  */
 
+/** The region and account mocked resources live in. */
 export interface CloudContext {
+    /** Region in ids and ARNs. */
     region: string;
+    /** Account in ARNs. */
     accountId: string;
 }
 

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type { ConfigProblem } from "../components/config/errors";
 import { MockEngine, RecordedResource } from "./engine";
 import { readProject, readStackConfig, resolveEntry } from "./project";
 
@@ -24,21 +25,29 @@ export interface PlanOptions {
 
 /** What went wrong, when the program did not complete. */
 export interface PlanFailure {
+    /** A config error (every problem listed) or any other failure. */
     kind: "config" | "program";
     /** One line: the error's type (unless plain Error) and message. */
     message: string;
     /** Where it was thrown: the first frames in the project's own code. */
     where?: string[];
     /** For config errors: every problem, by config key. */
-    problems?: { path: string; message: string }[];
+    problems?: ConfigProblem[];
 }
 
+/** What a plan produced. */
 export interface PlanResult {
+    /** The project name. */
     project: string;
+    /** The stack name. */
     stack: string;
+    /** The program that ran, relative to the project. */
     program: string;
+    /** Everything registered, in order. */
     resources: RecordedResource[];
+    /** The stack's outputs, secrets shown as `[secret]`. */
     outputs: Record<string, unknown>;
+    /** Set when the program did not complete. */
     failure?: PlanFailure;
     /** Milliseconds spent running the program under the mock engine. */
     programMs: number;
@@ -46,6 +55,7 @@ export interface PlanResult {
 
 const DEFAULT_CONTEXT = { region: "us-east-1", accountId: "123456789012" };
 
+/** Runs the program for a stack under a fresh mock engine and returns what it registered. */
 export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const project = readProject(options.projectDir, options.program !== undefined);
     const configFile = options.configFile ?? path.join(options.projectDir, `Pulumi.${options.stack}.yaml`);

@@ -1,7 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { EnvironmentInput } from "../components";
-import { MockEngine, RecordedResource } from "../plan/engine";
+import type { RecordedResource } from "../plan/engine";
+import { recordResources } from "../plan/testing";
 import { main } from "../plan/cli";
 import { runPlan } from "../plan/run";
 
@@ -14,12 +14,7 @@ export const REPO = path.resolve(__dirname, "..", "..");
  * the engine records parents, protect and dependencies at the monitor instead.
  */
 export async function register(build: () => void, context = { region: "eu-west-1", accountId: "111122223333" }): Promise<Registered> {
-    pulumi.runtime.setAllConfig({});
-    const engine = new MockEngine(context, "envstack", "test");
-    await engine.install();
-    build();
-    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-    return new Registered(engine.resources);
+    return new Registered(await recordResources(build, context));
 }
 
 /** Plans one of the repository's real stacks, exactly as `npm run plan` does. */
