@@ -1,9 +1,7 @@
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import type { IValidatingAdmissionPolicy } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy";
 import type { IValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding";
 import { TEAM_LABEL, teamGroup } from "../shared/naming";
-import { EGRESS_LABEL, GUARDED_LABEL } from "./manifests";
+import { EGRESS_LABEL, GUARDED_LABEL, NETWORK_GUARD_NAME } from "./labels";
 
 /**
  * The EKS Edit access policy lets team members write NetworkPolicies in their namespace. This
@@ -12,7 +10,6 @@ import { EGRESS_LABEL, GUARDED_LABEL } from "./manifests";
  * admins and controllers are not.
  */
 
-export const NETWORK_GUARD_NAME = "envstack-team-network-guard";
 const TEAM_GROUP_PREFIX = teamGroup("");
 
 export const NETWORK_GUARD_EXPRESSIONS = {
@@ -58,40 +55,4 @@ export function networkGuardBinding(): IValidatingAdmissionPolicyBinding {
         metadata: { name: NETWORK_GUARD_NAME, labels: { "app.kubernetes.io/managed-by": "envstack" } },
         spec: { policyName: NETWORK_GUARD_NAME, validationActions: ["Deny"] },
     };
-}
-
-/** Where the guard runs. */
-export interface TeamNetworkGuardArgs {
-    /** Provider for the cluster the team namespaces are in. */
-    k8sProvider: k8s.Provider;
-}
-
-/**
- * The admission guard for team namespaces, once per cluster: every namespace with the team label
- * is covered. `Environment` creates it when it has teams; a program that uses `Team` on its own
- * creates one beside its teams.
- */
-export class TeamNetworkGuard extends pulumi.ComponentResource {
-    /** The ValidatingAdmissionPolicy. */
-    readonly policy: k8s.admissionregistration.v1.ValidatingAdmissionPolicy;
-    /** Its binding, which makes it deny. */
-    readonly binding: k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
-
-    constructor(name: string, args: TeamNetworkGuardArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("envstack:index:TeamNetworkGuard", name, {}, opts);
-        // Up to 0.1.0 the policy and binding were children of the Environment; the alias keeps their URNs.
-        const moved = opts?.parent ? { aliases: [{ parent: opts.parent }] } : {};
-        const onCluster = { parent: this, provider: args.k8sProvider, ...moved };
-        this.policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
-            `${name}-team-network-guard`,
-            networkGuardPolicy() as k8s.admissionregistration.v1.ValidatingAdmissionPolicyArgs,
-            onCluster,
-        );
-        this.binding = new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
-            `${name}-team-network-guard`,
-            networkGuardBinding() as k8s.admissionregistration.v1.ValidatingAdmissionPolicyBindingArgs,
-            { ...onCluster, dependsOn: [this.policy] },
-        );
-        this.registerOutputs({});
-    }
 }

@@ -7,18 +7,13 @@ import type { IRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role"
 import type { IRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
 import type { TeamLimits, TeamQuota } from "../config/types";
 import { MONITORING_NAMESPACE, TEAM_LABEL, teamGroup } from "../shared/naming";
+import { EGRESS_LABEL, ENVIRONMENT_LABEL, GUARDED_LABEL } from "./labels";
 
 /**
  * A team's Kubernetes objects, typed with the upstream models so that tests can validate them
  * against the Kubernetes schema. Everything here is plain data; `team.ts` registers it.
  */
 
-/** The namespace label naming the environment. */
-export const ENVIRONMENT_LABEL = "envstack.io/environment";
-/** The namespace label saying whether egress is `open` or `restricted`. */
-export const EGRESS_LABEL = "envstack.io/egress";
-/** Marks the objects envstack owns in a team namespace; the admission guard keeps members off them. */
-export const GUARDED_LABEL = "envstack.io/guarded";
 const MANAGED_BY = { "app.kubernetes.io/managed-by": "envstack" };
 const POD_SECURITY = "pod-security.kubernetes.io";
 const ALL_PODS = {};

@@ -1,0 +1,10 @@
+/** Names and labels of team namespaces and of the objects envstack owns in them. */
+
+/** The namespace label naming the environment. */
+export const ENVIRONMENT_LABEL = "envstack.io/environment";
+/** The namespace label saying whether egress is `open` or `restricted`. */
+export const EGRESS_LABEL = "envstack.io/egress";
+/** Marks the objects envstack owns in a team namespace; the admission guard keeps members off them. */
+export const GUARDED_LABEL = "envstack.io/guarded";
+/** The admission policy (and binding) that guards team namespaces' NetworkPolicies. */
+export const NETWORK_GUARD_NAME = "envstack-team-network-guard";

@@ -1,0 +1,86 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { REPO, runCli } from "./harness";
+
+const DIR = path.join(REPO, "ci-templates", "github", "workflows");
+type Step = { uses?: string; run?: string; with?: Record<string, unknown> };
+type Job = { steps?: Step[]; uses?: string; needs?: string | string[]; with?: Record<string, unknown>; environment?: string; permissions?: Record<string, string>; strategy?: { matrix?: Record<string, unknown> } };
+type Workflow = { on: Record<string, unknown>; permissions?: Record<string, string>; jobs: Record<string, Job> };
+
+const workflow = (file: string) => parse(fs.readFileSync(path.join(DIR, file), "utf8")) as Workflow;
+/** `${{ matrix.stack }}` and `${{ inputs.stack }}` as `<stack>`, `${{ vars.NAME }}` as `<NAME>`, as the README writes them. */
+const normalize = (command: string) => command.replace(/\$\{\{\s*(?:matrix|inputs)\.stack\s*\}\}/g, "<stack>").replace(/\$\{\{\s*vars\.(\w+)\s*\}\}/g, "<$1>");
+
+describe("CI templates", () => {
+    const files = fs.readdirSync(DIR).filter((f) => f.endsWith(".yml"));
+    const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+
+    it("runs only commands the README documents, verbatim", () => {
+        const commands = files.flatMap((f) => Object.values(workflow(f).jobs).flatMap((j) => (j.steps ?? []).filter((s) => s.run).map((s) => normalize(String(s.run).trim()))));
+        expect(commands.length).to.be.greaterThan(6);
+        const readmeLines = new Set(readme.split("\n").map((l) => l.trim()));
+        expect(commands.filter((c) => !readmeLines.has(c))).to.deep.equal([]);
+    });
+
+    it("checks every pull request with npm ci, npm test and the offline plan of each stack, into the job summary", () => {
+        const pr = workflow("envstack-pr.yml");
+        expect(Object.keys(pr.on)).to.deep.equal(["pull_request"]);
+        expect(pr.permissions).to.deep.equal({ contents: "read" });
+        const runs = (job: string) => (pr.jobs[job].steps ?? []).map((s) => s.run).filter(Boolean);
+        expect(runs("test")).to.deep.equal(["npm ci", "npm test"]);
+        expect(pr.jobs.plan.strategy?.matrix?.stack).to.deep.equal(["dev", "staging", "prod"]);
+        expect(runs("plan").some((r) => /^npx envstack plan --stack \$\{\{ matrix.stack \}\} .*--summary "\$GITHUB_STEP_SUMMARY"$/.test(String(r)))).to.equal(true);
+        // Every stack the matrix plans has a stack file and a policy config here.
+        for (const stack of pr.jobs.plan.strategy?.matrix?.stack as string[]) {
+            expect(fs.existsSync(path.join(REPO, `Pulumi.${stack}.yaml`)), stack).to.equal(true);
+            expect(fs.existsSync(path.join(REPO, "policy", "config", `${stack}.json`)), stack).to.equal(true);
+        }
+    });
+
+    it("deploys dev, staging, then prod with OIDC credentials, the pack, and prod behind its environment's protection", () => {
+        const deploy = workflow("envstack-deploy.yml");
+        expect(deploy.permissions).to.deep.equal({ contents: "read", "id-token": "write" });
+        expect(Object.entries(deploy.jobs).map(([name, j]) => [name, j.needs ?? null, j.with?.stack])).to.deep.equal([
+            ["dev", null, "dev"],
+            ["staging", "dev", "staging"],
+            ["prod", "staging", "prod"],
+        ]);
+        expect(deploy.jobs.prod.with?.runner).to.equal('["self-hosted", "prod-vpc"]');
+        const stack = workflow("envstack-deploy-stack.yml");
+        const job = stack.jobs.deploy;
+        expect(job.environment).to.equal("${{ inputs.stack }}");
+        expect(job.permissions).to.deep.equal({ contents: "read", "id-token": "write" });
+        const credentials = job.steps!.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))!;
+        expect(credentials.with).to.have.keys(["role-to-assume", "aws-region"]);
+        expect(Object.keys(credentials.with!)).not.to.include.members(["aws-access-key-id", "aws-secret-access-key"]);
+        const runs = job.steps!.map((s) => s.run).filter(Boolean) as string[];
+        const preview = runs.findIndex((r) => r.startsWith("pulumi preview"));
+        const up = runs.findIndex((r) => r.startsWith("pulumi up"));
+        expect(preview).to.be.greaterThan(-1);
+        expect(up).to.be.greaterThan(preview);
+        for (const r of [runs[preview], runs[up]]) expect(r).to.include("--policy-pack policy --policy-pack-config policy/config/${{ inputs.stack }}.json");
+        expect(fs.existsSync(path.join(REPO, "policy", "PulumiPolicy.yaml"))).to.equal(true);
+    });
+
+    it("runs the PR template's plan command as written, here", async () => {
+        const pr = workflow("envstack-pr.yml");
+        const command = (pr.jobs.plan.steps ?? []).map((s) => s.run).find((r) => String(r).startsWith("npx envstack plan"))!;
+        const tmp = fs.mkdtempSync(path.join(REPO, "dist", "ci-"));
+        try {
+            const args = command
+                .replace("npx envstack ", "")
+                .replace(/\$\{\{ matrix.stack \}\}/g, "staging")
+                .replace('"$GITHUB_STEP_SUMMARY"', path.join(tmp, "summary.md"))
+                .replace("plan-staging.json", path.join(tmp, "plan-staging.json"))
+                .split(" ");
+            const { code } = await runCli([...args, "--cwd", REPO]);
+            expect(code).to.equal(0);
+            expect(fs.readFileSync(path.join(tmp, "summary.md"), "utf8")).to.include("### envstack plan: stack `staging`");
+            expect(JSON.parse(fs.readFileSync(path.join(tmp, "plan-staging.json"), "utf8")).stack).to.equal("staging");
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
+    });
+});

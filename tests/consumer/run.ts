@@ -1,0 +1,123 @@
+/**
+ * The consumer test: envstack as an application team gets it. It packs the package, installs the
+ * tarball into a fresh project that has only the peer dependencies (from npm's cache: no
+ * network), compiles the README's examples under `tsc --strict`, runs the Environment program and
+ * the existing-VPC program under mocks, and runs `npx envstack plan --program` on both.
+ *
+ * Run with `npm run test:consumer`; CI runs it after `npm test`.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { readmeExamples } from "./examples";
+
+const REPO = path.resolve(__dirname, "..", "..", "..");
+const TSC = path.join(REPO, "node_modules", "typescript", "bin", "tsc");
+/** What a consumer installs beside envstack: the peers (and @pulumi/policy for its own pack), at the versions tested here. */
+const PEERS = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/eks", "@pulumi/awsx", "@pulumi/kubernetes", "@pulumi/policy", "@types/node"];
+
+const started = performance.now();
+const timings: [string, number][] = [];
+
+function step<T>(name: string, run: () => T): T {
+    const t0 = performance.now();
+    process.stdout.write(`== ${name}\n`);
+    const result = run();
+    timings.push([name, (performance.now() - t0) / 1000]);
+    return result;
+}
+
+function sh(command: string, args: string[], cwd: string, expectCode = 0): string {
+    const run = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, CI: "true", npm_config_update_notifier: "false" } });
+    const output = `${run.stdout ?? ""}${run.stderr ?? ""}`;
+    if (run.status !== expectCode) throw new Error(`${command} ${args.join(" ")} exited ${run.status} (expected ${expectCode}) in ${cwd}:\n${output}`);
+    return output;
+}
+
+function installedVersion(pkg: string): string {
+    return JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", pkg, "package.json"), "utf8")).version;
+}
+
+function check(condition: boolean, message: string): void {
+    if (!condition) throw new Error(message);
+}
+
+function main(): void {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "envstack-consumer-"));
+    const project = path.join(work, "project");
+    fs.mkdirSync(project);
+    try {
+        const tarball = step("npm pack", () => {
+            const [info] = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+            const files: string[] = info.files.map((f: { path: string }) => f.path);
+            check(!files.some((f) => /^(tests|stacks|dist\/tests|dist\/stacks)\/|^Pulumi\.|^policy\/config\//.test(f)), `the tarball ships tests or stack files: ${files.filter((f) => /tests|stacks|Pulumi\./.test(f)).join(", ")}`);
+            process.stdout.write(`   ${info.filename}: ${(info.size / 1024).toFixed(0)} KiB packed, ${(info.unpackedSize / 1024).toFixed(0)} KiB unpacked, ${info.entryCount} files\n`);
+            return path.join(work, info.filename);
+        });
+
+        step("install the tarball and the peer dependencies (offline, from npm's cache)", () => {
+            fs.writeFileSync(path.join(project, "package.json"), `${JSON.stringify({ name: "search-platform", version: "1.0.0", private: true }, null, 2)}\n`);
+            const peers = PEERS.map((p) => `${p}@${installedVersion(p)}`);
+            sh("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", tarball, ...peers], project);
+            const pulumiCopies = sh("npm", ["ls", "@pulumi/pulumi", "--all", "--parseable"], project).split("\n").filter((l) => l.endsWith("@pulumi/pulumi"));
+            check(new Set(pulumiCopies).size === 1, `expected one copy of @pulumi/pulumi, found:\n${pulumiCopies.join("\n")}`);
+        });
+
+        step("compile the README's examples under tsc --strict", () => {
+            const examples = readmeExamples(path.join(REPO, "README.md"));
+            for (const e of examples) {
+                fs.mkdirSync(path.dirname(path.join(project, e.file)), { recursive: true });
+                fs.writeFileSync(path.join(project, e.file), e.code);
+            }
+            const compilerOptions = { strict: true, target: "ES2022", module: "commonjs", moduleResolution: "node", esModuleInterop: true, types: ["node"], outDir: "bin", rootDir: "." };
+            // envstack's declarations must stand on their own: no skipLibCheck for the programs.
+            fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["*.ts"] }, null, 2));
+            // @pulumi/policy's own declarations need skipLibCheck, so the pack example compiles on its own.
+            fs.writeFileSync(path.join(project, "tsconfig.policy.json"), JSON.stringify({ compilerOptions: { ...compilerOptions, skipLibCheck: true }, include: ["guardrails/*.ts"] }, null, 2));
+            sh(process.execPath, [TSC, "-p", "tsconfig.json"], project);
+            sh(process.execPath, [TSC, "-p", "tsconfig.policy.json"], project);
+            process.stdout.write(`   ${examples.length} examples: ${examples.map((e) => e.file).join(", ")}\n`);
+        });
+
+        step("run both programs under envstack's mocks", () => {
+            sh(process.execPath, ["bin/platform.test.js"], project);
+            const probe = `
+                const { recordResources } = require("envstack/testing");
+                (async () => {
+                    const env = await recordResources(() => require("./bin/environment"));
+                    const platform = await recordResources(() => require("./bin/platform"));
+                    const count = (rs, t) => rs.filter((r) => r.type === t).length;
+                    const report = { env: env.length, envClusters: count(env, "eks:index:Cluster"), envTeams: count(env, "envstack:index:Team"), platform: platform.length, platformVpcs: count(platform, "awsx:ec2:Vpc"), platformClusters: count(platform, "eks:index:Cluster") };
+                    console.log(JSON.stringify(report));
+                })().catch((e) => { console.error(e); process.exit(1); });`;
+            const report = JSON.parse(sh(process.execPath, ["-e", probe], project).trim().split("\n").pop()!);
+            check(report.envClusters === 1 && report.envTeams === 1 && report.env > 100, `Environment under mocks: ${JSON.stringify(report)}`);
+            check(report.platformVpcs === 0 && report.platformClusters === 1 && report.platform > 40, `existing-VPC program under mocks: ${JSON.stringify(report)}`);
+            process.stdout.write(`   Environment: ${report.env} resources; Network, Cluster and Storage on an existing VPC: ${report.platform}\n`);
+        });
+
+        step("npx envstack plan --program on both", () => {
+            fs.writeFileSync(path.join(project, "policy.json"), `${JSON.stringify({ all: "mandatory", "eks-public-endpoint": { allowOpenToInternet: false } }, null, 2)}\n`);
+            for (const program of ["environment.ts", "platform.ts"]) {
+                const out = sh("npx", ["--no-install", "envstack", "plan", "--program", `./${program}`, "--policy-config", "./policy.json", "--json", `plan-${program}.json`], project);
+                check(/policies evaluated: 0 mandatory violation\(s\)/.test(out), `envstack plan --program ${program}:\n${out}`);
+                const plan = JSON.parse(fs.readFileSync(path.join(project, `plan-${program}.json`), "utf8"));
+                process.stdout.write(`   ${program}: ${plan.summary.resources} resources, 0 violations\n`);
+            }
+            const failing = sh("npx", ["--no-install", "envstack", "plan", "--program", "./missing.ts"], project, 2);
+            check(failing.includes("program not found"), `a missing program: ${failing}`);
+        });
+    } finally {
+        fs.rmSync(work, { recursive: true, force: true });
+    }
+    const total = (performance.now() - started) / 1000;
+    process.stdout.write(`\n${timings.map(([n, s]) => `${s.toFixed(1).padStart(6)} s  ${n}`).join("\n")}\nconsumer test passed in ${total.toFixed(1)} s\n`);
+}
+
+try {
+    main();
+} catch (err) {
+    process.stderr.write(`consumer test failed: ${(err as Error).message}\n`);
+    process.exit(1);
+}
