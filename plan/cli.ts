@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -158,14 +157,4 @@ function loadGuardrails(configFile: string | undefined) {
     const pack: PackDefinition = { name: PACK.name, enforcementLevel: PACK.enforcementLevel, policies: guardrails };
     const raw = configFile ? readPolicyConfigFile(configFile) : {};
     return { pack, config: resolvePolicyConfig(raw, guardrails, configFile ?? "") };
-}
-
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (err) => {
-            process.stderr.write(`envstack: unexpected failure (please report it): ${(err as Error)?.stack ?? err}\n`);
-            process.exit(2);
-        },
-    );
 }

@@ -99,6 +99,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
     /** Installs this engine as the runtime's monitor. */
     async install(): Promise<void> {
         await pulumi.runtime.setMocks(this, this.project, this.stack, false);
+        skipStackCapture();
         const monitor = pulumi.runtime.getMonitor() as any;
         monitor.newUrn = (parent: string, type: string, name: string) => buildUrn(this.stack, this.project, parent || undefined, type, name);
         const register = monitor.registerResource.bind(monitor);
@@ -205,4 +206,27 @@ function redactSecrets(value: unknown): unknown {
     if (obj[SIG] === SECRET) return "[secret]";
     if (obj[SIG] === RESOURCE) return obj.urn;
     return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redactSecrets(v)]));
+}
+
+/**
+ * The SDK captures a full stack trace for every resource (its source position, for the engine's
+ * display) and one for every internal promise (for its leak report). Formatting them was the
+ * largest cost of a plan after loading modules; the mock engine uses neither, so the resource
+ * gets no position and the promises a one-line trace. Errors thrown by programs keep theirs.
+ */
+function skipStackCapture(): void {
+    (pulumi.Resource as unknown as { stackTrace(skip: number): unknown[] }).stackTrace = () => [];
+    const debuggable = pulumiRequire("./runtime/debuggable") as { debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>; __envstackPatched?: boolean };
+    if (debuggable.__envstackPatched) return;
+    const original = debuggable.debuggablePromise;
+    debuggable.debuggablePromise = (p, ctx) => {
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+            return original(p, ctx);
+        } finally {
+            Error.stackTraceLimit = limit;
+        }
+    };
+    debuggable.__envstackPatched = true;
 }

@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import type { ValidateFunction } from "ajv";
 import type { EnforcementLevel, Policy } from "@pulumi/policy";
 
 /**
@@ -28,21 +27,75 @@ export class PolicyConfigError extends Error {
     }
 }
 
-let ajv: import("ajv").default | undefined;
-const validators = new WeakMap<object, ValidateFunction>();
+type ConfigSchema = NonNullable<Policy["configSchema"]>;
+type SchemaValidator = { validate(instance: unknown): { valid: boolean; errors: { instanceLocation: string; keyword: string; error: string }[] } };
+const validators = new WeakMap<object, SchemaValidator>();
 
-/** One compiled validator per schema object, reused across runs; ajv loads only when needed. */
-function validatorFor(schema: NonNullable<Policy["configSchema"]>): ValidateFunction {
-    let validate = validators.get(schema);
-    if (!validate) {
-        if (!ajv) {
-            const Ajv = require("ajv").default as typeof import("ajv").default;
-            ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
-        }
-        validate = ajv.compile({ type: "object", properties: schema.properties, required: schema.required ?? [], additionalProperties: false });
-        validators.set(schema, validate);
+/**
+ * One validator per schema object, reused across runs. @cfworker/json-schema interprets the schema
+ * rather than generating code, so a plan does not pay for compiling 14 validators it runs once.
+ */
+function validatorFor(schema: ConfigSchema): SchemaValidator {
+    let validator = validators.get(schema);
+    if (!validator) {
+        const { Validator } = require("@cfworker/json-schema") as typeof import("@cfworker/json-schema");
+        validator = new Validator({ type: "object", properties: schema.properties, required: schema.required ?? [], additionalProperties: false } as never, "2020-12", false);
+        validators.set(schema, validator);
     }
-    return validate;
+    return validator;
+}
+
+/** The schema's top-level defaults, for properties config leaves out (the CLI's behaviour). */
+function withDefaults(schema: ConfigSchema, properties: Record<string, unknown>): Record<string, unknown> {
+    const out = { ...properties };
+    for (const [name, property] of Object.entries(schema.properties ?? {})) {
+        const fallback = (property as { default?: unknown }).default;
+        if (out[name] === undefined && fallback !== undefined) out[name] = structuredClone(fallback);
+    }
+    return out;
+}
+
+type PropertySchema = { type?: string; pattern?: string; minimum?: number; maximum?: number; enum?: unknown[]; items?: PropertySchema };
+
+/** The schema of a property path (`["exemptNamespaces", "0"]`). */
+function schemaAt(schema: ConfigSchema, path: string[]): PropertySchema | undefined {
+    let node: PropertySchema | undefined = (schema.properties as Record<string, PropertySchema>)[path[0]];
+    for (const _ of path.slice(1)) node = node?.items;
+    return node;
+}
+
+/** What the schema allows, for the failing keyword. */
+function allowed(schema: PropertySchema | undefined, keyword: string): string | undefined {
+    switch (keyword) {
+        case "type":
+            return schema?.type && `a value of type ${schema.type}`;
+        case "pattern":
+            return schema?.pattern && `a string matching ${schema.pattern}`;
+        case "minimum":
+            return schema?.minimum !== undefined ? `at least ${schema.minimum}` : undefined;
+        case "maximum":
+            return schema?.maximum !== undefined ? `at most ${schema.maximum}` : undefined;
+        case "enum":
+            return schema?.enum?.map((v) => JSON.stringify(v)).join(", ");
+        default:
+            return undefined;
+    }
+}
+
+/** One line per failing value, in the `got X; allowed Y` form, naming the field. */
+function describeErrors(policy: Policy & { configSchema: ConfigSchema }, properties: Record<string, unknown>, errors: ReturnType<SchemaValidator["validate"]>["errors"]): string[] {
+    const lines: string[] = [];
+    for (const e of errors) {
+        const path = e.instanceLocation.replace(/^#\/?/, "").split("/").filter(Boolean);
+        const field = [policy.name, ...path].join(".");
+        const value = path.reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], properties);
+        if (e.keyword === "additionalProperties" || e.keyword === "false") {
+            if (e.keyword === "false") lines.push(`${policy.name}: unknown property "${path[0]}"; allowed: ${Object.keys(policy.configSchema.properties).join(", ")}`);
+        } else if (e.keyword !== "properties" && e.keyword !== "items") {
+            lines.push(`${field}: got ${JSON.stringify(value)}; allowed: ${allowed(schemaAt(policy.configSchema, path), e.keyword) ?? e.error}`);
+        }
+    }
+    return lines;
 }
 
 export function readPolicyConfigFile(file: string): unknown {
@@ -72,16 +125,11 @@ export function resolvePolicyConfig(raw: unknown, policies: readonly Policy[], s
     const resolved = new Map<string, ResolvedPolicyConfig>();
     for (const policy of policies) {
         const own = splitEntry(policy.name, entries[policy.name], problems);
-        const properties = { ...own.properties };
+        let properties = { ...own.properties };
         if (policy.configSchema) {
-            const validate = validatorFor(policy.configSchema);
-            if (!validate(properties)) {
-                for (const e of validate.errors ?? []) {
-                    const field = e.instancePath ? `${policy.name}${e.instancePath.replace(/\//g, ".")}` : policy.name;
-                    const detail = e.keyword === "additionalProperties" ? `unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"; allowed: ${Object.keys(policy.configSchema.properties).join(", ")}` : e.message;
-                    problems.push(`${field}: ${detail}`);
-                }
-            }
+            properties = withDefaults(policy.configSchema, properties);
+            const result = validatorFor(policy.configSchema).validate(properties);
+            if (!result.valid) problems.push(...describeErrors(policy as Policy & { configSchema: ConfigSchema }, properties, result.errors));
         } else if (Object.keys(properties).length > 0) {
             problems.push(`${policy.name}: takes no properties (only enforcementLevel); got ${Object.keys(properties).join(", ")}`);
         }

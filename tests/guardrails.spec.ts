@@ -119,8 +119,8 @@ describe("policy config, with the CLI's semantics", () => {
             "sqs-encryption": { retries: 3 },
         });
         expect(problems).to.have.members([
-            "node-group-max-size.maxNodes: must be integer",
-            'nodepool-limits.maxCpu: must match pattern "^[+]?(\\d+\\.?\\d*|\\.\\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[mkMGTPE])?$"',
+            'node-group-max-size.maxNodes: got "ten"; allowed: a value of type integer',
+            'nodepool-limits.maxCpu: got "lots"; allowed: a string matching ^[+]?(\\d+\\.?\\d*|\\.\\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[mkMGTPE])?$',
             'pvc-size: unknown property "maxStorge"; allowed: maxStorage',
             `no-such-policy: no such policy in the pack; policies: all, ${guardrails.map((p) => p.name).join(", ")}`,
             'kms-key-rotation: got "strict"; allowed levels: advisory, mandatory, remediate, disabled',
@@ -195,7 +195,7 @@ describe("policy config, with the CLI's semantics", () => {
             fs.writeFileSync(broken, JSON.stringify({ "pvc-size": { maxStorage: 5 } }));
             const bad = await quiet(["--stack", "dev", "--cwd", REPO, "--policy-config", broken]);
             expect(bad.code).to.equal(2);
-            expect(bad.text).to.include("pvc-size.maxStorage: must be string");
+            expect(bad.text).to.include('pvc-size.maxStorage: got 5; allowed: a value of type string');
             const skipped = await quiet(["--stack", "fixture", "--cwd", REPO, "--config", FIXTURE, "--program", "tests/fixtures/badProgram.ts", "--no-policy"]);
             expect(skipped.code).to.equal(0);
             expect(skipped.text).not.to.include("Guardrails");

@@ -1,25 +1,8 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { parse, stringify } from "yaml";
+import { stackWithTeams } from "./fixtures/teamsStack";
 import { REPO, runCli } from "./harness";
-
-/** The dev stack file with `count` teams: small ones, as many teams share a dev cluster. */
-export function stackWithTeams(count: number): string {
-    const stack = parse(fs.readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8"));
-    stack.config["envstack:teams"] = Array.from({ length: count }, (_, i) => ({
-        name: `team-${String(i).padStart(4, "0")}`,
-        roleArn: `arn:aws:iam::111122223333:role/team-${i}-developers`,
-        quota: { requestsCpu: "1", requestsMemory: "2Gi" },
-    }));
-    // 200 teams x 1 vCPU against dev's 44 vCPU ceiling: dev packs teams densely.
-    stack.config["envstack:teamOvercommitFactor"] = 5;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "envstack-teams-"));
-    const file = path.join(dir, "Pulumi.dev.yaml");
-    fs.writeFileSync(file, stringify(stack));
-    return file;
-}
 
 describe("Teams at scale", () => {
     it("plans a stack with 200 teams, with the guardrails, and records how long it took", async function () {

@@ -1,0 +1,111 @@
+/**
+ * `npm run bench`: wall time and peak memory of the offline plan and of the test suite, over
+ * several warm runs of each case, written as a Markdown table to tests/bench/RESULTS.md (the
+ * "History" section there is kept). It reports; it never fails on a time.
+ *
+ * Each run is a fresh process measured by GNU time (`/usr/bin/time -f "%e %M"`: wall seconds,
+ * peak RSS in KiB); without it, wall time comes from the harness and memory is not reported.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { stackWithTeams } from "../fixtures/teamsStack";
+
+const REPO = path.resolve(__dirname, "..", "..", "..");
+const RESULTS = path.join(REPO, "tests", "bench", "RESULTS.md");
+const BIN = path.join(REPO, "dist", "plan", "bin.js");
+const MOCHA = path.join(REPO, "node_modules", "mocha", "bin", "mocha.js");
+const GNU_TIME = "/usr/bin/time";
+const HISTORY_MARK = "## History";
+
+interface Case {
+    name: string;
+    args: string[];
+    runs: number;
+    /** What to read from the plan's JSON, when it writes one. */
+    json?: string;
+}
+
+interface Sample {
+    wall: number;
+    peakMiB?: number;
+}
+
+const quick = process.argv.includes("--quick");
+const runs = (n: number) => (quick ? Math.min(n, 2) : n);
+
+function cases(): Case[] {
+    const plan = (stack: string, policy: boolean): Case => ({
+        name: `plan ${stack}${policy ? " + pack" : ", no pack"}`,
+        args: [BIN, "plan", "--stack", stack, "--quiet", ...(policy ? [] : ["--no-policy"])],
+        runs: runs(7),
+    });
+    const teams = (count: number, n: number): Case => {
+        const config = stackWithTeams(count);
+        const json = path.join(path.dirname(config), "plan.json");
+        return { name: `plan ${count} teams + pack`, args: [BIN, "plan", "--stack", "dev", "--config", config, "--quiet", "--json", json], runs: runs(n), json };
+    };
+    return [
+        plan("prod", true),
+        plan("prod", false),
+        plan("staging", true),
+        plan("staging", false),
+        plan("dev", true),
+        plan("dev", false),
+        teams(10, 5),
+        teams(100, 5),
+        teams(1000, 3),
+        { name: "test suite (mocha, built)", args: [MOCHA], runs: runs(3) },
+    ];
+}
+
+function measure(args: string[]): Sample {
+    const hasTime = fs.existsSync(GNU_TIME);
+    const started = performance.now();
+    const run = hasTime
+        ? spawnSync(GNU_TIME, ["-f", "%e %M", process.execPath, ...args], { cwd: REPO, encoding: "utf8", env: { ...process.env, CI: "true" } })
+        : spawnSync(process.execPath, args, { cwd: REPO, encoding: "utf8", env: { ...process.env, CI: "true" } });
+    const wall = (performance.now() - started) / 1000;
+    if (run.status !== 0) throw new Error(`${args.join(" ")} exited ${run.status}:\n${run.stdout}\n${run.stderr}`);
+    if (!hasTime) return { wall };
+    const [seconds, kib] = run.stderr.trim().split("\n").pop()!.split(" ").map(Number);
+    return { wall: seconds || wall, peakMiB: kib / 1024 };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const stats = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digits)} / **${median(xs).toFixed(digits)}** / ${Math.max(...xs).toFixed(digits)}`;
+
+function main(): void {
+    const rows: string[] = [];
+    for (const c of cases()) {
+        measure(c.args); // warm-up: file cache, compile caches
+        const samples = Array.from({ length: c.runs }, () => measure(c.args));
+        const resources = c.json ? JSON.parse(fs.readFileSync(c.json, "utf8")).summary.resources : "";
+        const walls = samples.map((s) => s.wall);
+        const peaks = samples.flatMap((s) => (s.peakMiB === undefined ? [] : [s.peakMiB]));
+        rows.push(`| ${c.name} | ${c.runs} | ${stats(walls, 2)} | ${peaks.length ? stats(peaks, 0) : "n/a"} | ${resources} |`);
+        process.stdout.write(`${rows[rows.length - 1]}\n`);
+        if (c.json) fs.rmSync(path.dirname(c.json), { recursive: true, force: true });
+    }
+    const cpu = os.cpus();
+    const header = [
+        "# Benchmark results",
+        "",
+        "Written by `npm run bench` (tests/bench/run.ts); the History section is kept between runs.",
+        "",
+        `Latest run: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${cpu.length} cores (${cpu[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}, ${os.platform()} ${os.release()}.`,
+        "Each case: one warm-up run, then the runs counted; every run is a fresh process. Wall in seconds and peak RSS in MiB as min / **median** / max.",
+        "",
+        "| case | runs | wall s | peak MiB | resources |",
+        "| --- | ---: | --- | --- | ---: |",
+        ...rows,
+        "",
+    ].join("\n");
+    const previous = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, "utf8") : "";
+    const history = previous.includes(HISTORY_MARK) ? previous.slice(previous.indexOf(HISTORY_MARK)) : `${HISTORY_MARK}\n`;
+    fs.writeFileSync(RESULTS, `${header}\n${history.trimEnd()}\n`);
+    process.stdout.write(`\nwrote ${path.relative(REPO, RESULTS)}\n`);
+}
+
+main();
