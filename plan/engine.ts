@@ -102,19 +102,33 @@ export class MockEngine implements pulumi.runtime.Mocks {
         skipStackCapture();
         const monitor = pulumi.runtime.getMonitor() as any;
         monitor.newUrn = (parent: string, type: string, name: string) => buildUrn(this.stack, this.project, parent || undefined, type, name);
-        const register = monitor.registerResource.bind(monitor);
-        monitor.registerResource = (req: any, callback: any) => {
-            const record = this.record(req);
-            register(req, (err: unknown, resp: any) => {
-                if (!err && resp) {
-                    record.urn = resp.getUrn();
-                    record.id = resp.getId() || undefined;
-                    record.outputs = toPlain(resp.getObject()?.toJavaScript() ?? {}, "", []) as Record<string, unknown>;
-                }
-                if (!err) this.resources.push(record);
-                if (!err && record.aliases.length > 0) this.aliasesOf.set(record.urn, record.aliases);
-                callback(err, resp);
-            });
+        // Registration answered here rather than by the SDK's mock monitor, which converts every
+        // property bag twice more than needed (to record inputs and outputs as plain JSON).
+        const rpc = pulumiRequire("./runtime/rpc");
+        const { Struct } = pulumiRequire("google-protobuf/google/protobuf/struct_pb");
+        const { RegisterResourceResponse } = pulumiRequire("./proto/resource_pb");
+        monitor.registerResource = async (req: any, callback: any) => {
+            try {
+                const raw: Record<string, unknown> = req.getObject()?.toJavaScript() ?? {};
+                const record = this.record(req, raw);
+                const inputs: Record<string, unknown> = {};
+                for (const [key, value] of Object.entries(raw)) inputs[key] = rpc.deserializeProperty(value);
+                const result = this.newResource({ type: record.type, name: record.name, inputs, provider: record.provider, custom: record.custom, id: req.getImportid() });
+                const urn = buildUrn(this.stack, this.project, record.parent, record.type, record.name);
+                const state = await rpc.serializeProperties("", result.state);
+                // The SDK's getResource invoke resolves resource references from this map.
+                monitor.resources.set(urn, { urn, id: result.id ?? null, state });
+                Object.assign(record, { urn, id: result.id || undefined, outputs: toPlain(state, "", []) });
+                this.resources.push(record);
+                if (record.aliases.length > 0) this.aliasesOf.set(urn, record.aliases);
+                const response = new RegisterResourceResponse();
+                response.setUrn(urn);
+                response.setId(result.id || "");
+                response.setObject(Struct.fromJavaScript(state));
+                callback(null, response);
+            } catch (err) {
+                callback(err, undefined);
+            }
         };
         const read = monitor.readResource.bind(monitor);
         monitor.readResource = (req: any, callback: any) => {
@@ -172,9 +186,9 @@ export class MockEngine implements pulumi.runtime.Mocks {
         return true;
     }
 
-    private record(req: any): RecordedResource {
+    private record(req: any, raw: Record<string, unknown> = req.getObject()?.toJavaScript() ?? {}): RecordedResource {
         const secrets: string[] = [];
-        const inputs = toPlain(req.getObject()?.toJavaScript() ?? {}, "", secrets) as Record<string, unknown>;
+        const inputs = toPlain(raw, "", secrets) as Record<string, unknown>;
         const dependencies: string[] = req.getDependenciesList?.() ?? [];
         const viaInputs = new Set<string>();
         req.getPropertydependenciesMap?.()?.forEach((deps: any) => deps.getUrnsList().forEach((u: string) => viaInputs.add(u)));
@@ -210,23 +224,13 @@ function redactSecrets(value: unknown): unknown {
 
 /**
  * The SDK captures a full stack trace for every resource (its source position, for the engine's
- * display) and one for every internal promise (for its leak report). Formatting them was the
- * largest cost of a plan after loading modules; the mock engine uses neither, so the resource
- * gets no position and the promises a one-line trace. Errors thrown by programs keep theirs.
+ * display) and wraps every internal promise to report leaks at exit (with a stack trace each).
+ * Under the mock engine neither is used, and together they were the largest cost of a plan after
+ * loading modules: resources get no position, and promises are not wrapped. Errors thrown by
+ * programs keep their stacks, and the plan reports failures itself.
  */
 function skipStackCapture(): void {
     (pulumi.Resource as unknown as { stackTrace(skip: number): unknown[] }).stackTrace = () => [];
-    const debuggable = pulumiRequire("./runtime/debuggable") as { debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>; __envstackPatched?: boolean };
-    if (debuggable.__envstackPatched) return;
-    const original = debuggable.debuggablePromise;
-    debuggable.debuggablePromise = (p, ctx) => {
-        const limit = Error.stackTraceLimit;
-        Error.stackTraceLimit = 0;
-        try {
-            return original(p, ctx);
-        } finally {
-            Error.stackTraceLimit = limit;
-        }
-    };
-    debuggable.__envstackPatched = true;
+    const debuggable = pulumiRequire("./runtime/debuggable") as { debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T> };
+    debuggable.debuggablePromise = (p) => p;
 }
