@@ -12,6 +12,9 @@ import { storageClassNames } from "./config/teamChecks";
 import { Team, TeamNetworkGuard } from "./teams";
 import { environmentTags, Tags } from "./shared/tags";
 
+/** Teams created per batch; a batch's registrations finish before the next batch starts. */
+const TEAM_BATCH = 5;
+
 /** What an environment is built from: the tier and any overrides of its profile. */
 export type EnvironmentArgs = EnvironmentInput;
 
@@ -38,8 +41,12 @@ export class Environment extends pulumi.ComponentResource {
     readonly storage: Storage;
     /** Metrics, logs and alerts. */
     readonly observability: Observability;
-    /** Team namespaces, by team name. */
-    readonly teams: Record<string, Team>;
+    /**
+     * Team namespaces, by team name. Teams are created in batches once the rest of the environment
+     * is registered, so that a stack with a thousand teams does not hold them all in flight at
+     * once; this resolves when every team exists.
+     */
+    readonly teams: Promise<Record<string, Team>>;
     /** The cluster's name. */
     readonly clusterName: pulumi.Output<string>;
     /** The Kubernetes API endpoint. */
@@ -138,7 +145,7 @@ export class Environment extends pulumi.ComponentResource {
                 protect: config.protect,
                 k8sProvider: this.cluster.provider,
                 dependsOn: present(this.cluster.addons["eks-pod-identity-agent"], this.cluster.systemNodeGroup),
-                namespaces: Object.fromEntries(Object.entries(this.teams).map(([team, t]) => [team, t.namespace])),
+                namespaces: Object.fromEntries(config.teams.map((t) => [t.name, this.teams.then((teams) => teams[t.name].namespace)])),
                 tags: this.tags,
             },
             { parent: this },
@@ -168,12 +175,13 @@ export class Environment extends pulumi.ComponentResource {
         this.endpoint = this.cluster.endpoint;
         this.kubeconfig = this.cluster.kubeconfig;
         this.k8sProvider = this.cluster.provider;
-        this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint, vpcId: this.network.vpcId });
+        // The team names as an output also keep the program running until every batch of teams exists.
+        this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint, vpcId: this.network.vpcId, teams: this.teams.then((t) => Object.keys(t)) });
     }
 
     /** One Team per config entry, and the admission guard that keeps members off envstack's NetworkPolicies. */
-    private createTeams(name: string, config: EnvironmentConfig): Record<string, Team> {
-        if (config.teams.length === 0) return {};
+    private createTeams(name: string, config: EnvironmentConfig): Promise<Record<string, Team>> {
+        if (config.teams.length === 0) return Promise.resolve({});
         new TeamNetworkGuard(name, { k8sProvider: this.cluster.provider }, { parent: this });
         const common = {
             environmentName: config.name,
@@ -188,7 +196,15 @@ export class Environment extends pulumi.ComponentResource {
             dependsOn: present(this.cluster.eks, this.cluster.addons["eks-pod-identity-agent"]),
             tags: this.tags,
         };
-        return Object.fromEntries(config.teams.map((team) => [team.name, new Team(`${name}-${team.name}`, { ...team, ...common }, { parent: this })]));
+        const teams: Record<string, Team> = {};
+        return (async () => {
+            for (let i = 0; i < config.teams.length; i += TEAM_BATCH) {
+                // A macrotask between batches lets the previous batch's registrations finish first.
+                await new Promise((resolve) => setImmediate(resolve));
+                for (const team of config.teams.slice(i, i + TEAM_BATCH)) teams[team.name] = new Team(`${name}-${team.name}`, { ...team, ...common }, { parent: this });
+            }
+            return teams;
+        })();
     }
 }
 

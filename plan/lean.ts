@@ -2,14 +2,21 @@ import Module from "node:module";
 
 /**
  * Loads the plan lean. At import, `@pulumi/pulumi` loads what only closure serialization uses
- * (TypeScript, npm's Arborist, normalize-package-data: about 40% of its load time) and awsx loads
- * the AWS ECS client; a plan under the mock engine needs none of them unless the program
- * serializes a function. Those modules load on first use instead: each is replaced by a proxy
+ * (TypeScript, npm's Arborist, normalize-package-data: about 40% of its load time), and awsx loads
+ * its classic API and the AWS ECS client; a plan under the mock engine needs none of them unless
+ * the program serializes a function or uses awsx.classic. Those modules load on first use instead: each is replaced by a proxy
  * that requires the real module when a property is first read.
  */
 
-/** Module specifiers as the Pulumi packages write them. */
-const LAZY_SPECIFIERS = new Set(["../../typescript-shim", "./typescript-shim", "@npmcli/arborist", "normalize-package-data", "@aws-sdk/client-ecs"]);
+/** Module specifiers as the Pulumi packages write them, and the file that requires each. */
+const LAZY: Record<string, string> = {
+    "../../typescript-shim": "@pulumi/pulumi/runtime/closure/",
+    "@npmcli/arborist": "@pulumi/pulumi/runtime/closure/",
+    "normalize-package-data": "@pulumi/pulumi/runtime/closure/",
+    "@aws-sdk/client-ecs": "@pulumi/awsx/",
+    // awsx's index loads its whole "classic" API (about 90 modules) that only older programs use.
+    "./classic": "@pulumi/awsx/index.js",
+};
 
 let installed = false;
 
@@ -20,7 +27,8 @@ export function installLazyModules(): void {
     const load = loader._load;
     const proxies = new Map<string, unknown>();
     loader._load = function (request, parent, isMain) {
-        if (!LAZY_SPECIFIERS.has(request) || !parent?.filename?.includes(`${"node_modules"}/@pulumi/`)) return load.call(this, request, parent, isMain);
+        const from = LAZY[request];
+        if (from === undefined || !parent?.filename?.includes(`node_modules/${from}`)) return load.call(this, request, parent, isMain);
         const key = `${request}\0${parent.filename}`;
         if (!proxies.has(key)) proxies.set(key, lazyModule(() => load.call(this, request, parent, isMain)));
         return proxies.get(key);

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+// js-yaml, which the Pulumi SDK loads anyway: one YAML parser in the process, not two.
+import { load as parse } from "js-yaml";
 
 /**
  * Reads a Pulumi project (`Pulumi.yaml`) and a stack's config (`Pulumi.<stack>.yaml`, or any

@@ -11,7 +11,7 @@ export interface StaticVolumeArgs extends StaticVolumeConfig {
     /** The cluster's AZs; an EBS volume elsewhere is refused. */
     availabilityZones?: string[];
     /** What the volume and claim wait for: the CSI driver, the claim's namespace. */
-    dependsOn?: pulumi.Resource[];
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**

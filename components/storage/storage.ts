@@ -44,7 +44,7 @@ export interface StorageArgs extends StorageConfig {
     /** EKS managed add-ons to install; a driver turned off is left to you (its role and association are still made). */
     addons?: Partial<AddonSwitches>;
     /** Namespaces this program creates, by name: a static volume's claim waits for its namespace. */
-    namespaces?: Record<string, pulumi.Resource>;
+    namespaces?: Record<string, pulumi.Input<pulumi.Resource>>;
     /** Tags on every taggable resource. */
     tags: Tags;
 }
