@@ -2,10 +2,10 @@ import Module from "node:module";
 
 /**
  * Loads the plan lean. At import, `@pulumi/pulumi` loads what only closure serialization uses
- * (TypeScript, npm's Arborist, normalize-package-data: about 40% of its load time), and awsx loads
- * its classic API and the AWS ECS client; a plan under the mock engine needs none of them unless
- * the program serializes a function or uses awsx.classic. Those modules load on first use instead: each is replaced by a proxy
- * that requires the real module when a property is first read.
+ * (TypeScript, npm's Arborist, normalize-package-data: about 40% of its load time), awsx loads
+ * its classic API and the AWS ECS client, and `@pulumi/aws` loads all of its ~250 services. A plan
+ * needs few of them, so those modules load on first use instead: each is replaced by a proxy that
+ * requires the real module when a property is first read.
  */
 
 /** Module specifiers as the Pulumi packages write them, and the file that requires each. */
@@ -18,20 +18,55 @@ const LAZY: Record<string, string> = {
     "./classic": "@pulumi/awsx/index.js",
 };
 
+/** `@pulumi/aws`'s index requires each service as `./<service>`; these few it needs at once. */
+const AWS_INDEX = "@pulumi/aws/index.js";
+const AWS_EAGER = new Set(["./utilities", "./provider", "./tags", "./utils"]);
+
+type Loader = { _load(request: string, parent: { filename?: string } | undefined, isMain: boolean): unknown };
 let installed = false;
 
 export function installLazyModules(): void {
     if (installed) return;
     installed = true;
-    const loader = Module as unknown as { _load(request: string, parent: { filename?: string } | undefined, isMain: boolean): unknown };
+    const loader = Module as unknown as Loader;
     const load = loader._load;
     const proxies = new Map<string, unknown>();
+    const awsServices = new Map<string, () => unknown>();
     loader._load = function (request, parent, isMain) {
+        const file = parent?.filename ?? "";
+        const awsService = file.endsWith(`node_modules/${AWS_INDEX}`) && /^\.\/[a-z0-9]+$/.test(request) && !AWS_EAGER.has(request);
         const from = LAZY[request];
-        if (from === undefined || !parent?.filename?.includes(`node_modules/${from}`)) return load.call(this, request, parent, isMain);
-        const key = `${request}\0${parent.filename}`;
-        if (!proxies.has(key)) proxies.set(key, lazyModule(() => load.call(this, request, parent, isMain)));
+        if (!awsService && (from === undefined || !file.includes(`node_modules/${from}`))) return load.call(this, request, parent, isMain);
+        const key = `${request}\0${file}`;
+        if (!proxies.has(key)) {
+            const lazy = lazyModule(() => load.call(this, request, parent, isMain));
+            proxies.set(key, lazy.exports);
+            if (awsService) {
+                if (awsServices.size === 0) loadServiceOnLookup(file, awsServices);
+                awsServices.set(request.slice(2), lazy.load);
+            }
+        }
         return proxies.get(key);
+    };
+}
+
+/**
+ * A service registers its resource types when it loads, and the SDK turns a resource reference
+ * (say, the `eksCluster` output of an eks.Cluster) into a live object only for registered types.
+ * So a lookup of an `aws:<service>/...` type in the SDK's registry loads that service first.
+ */
+function loadServiceOnLookup(awsIndex: string, services: Map<string, () => unknown>): void {
+    const state = Module.createRequire(awsIndex)("@pulumi/pulumi/runtime/state") as { getResourceModules?: () => Map<string, unknown> };
+    const registry = state.getResourceModules?.();
+    if (!registry) return;
+    const get = registry.get.bind(registry);
+    registry.get = (key: string) => {
+        const found = get(key);
+        if (found !== undefined || !key.startsWith("aws:")) return found;
+        const load = services.get(key.slice(4).split("/")[0]);
+        if (!load) return found;
+        load();
+        return get(key);
     };
 }
 
@@ -39,10 +74,10 @@ export function installLazyModules(): void {
  * A stand-in for a module's exports. It says `__esModule`, so TypeScript's import helpers pass it
  * through untouched, and answers `default` with the module itself for CommonJS modules.
  */
-function lazyModule(require: () => unknown): unknown {
+function lazyModule(require: () => unknown): { exports: unknown; load: () => unknown } {
     let real: Record<PropertyKey, unknown> | undefined;
     const target = () => (real ??= require() as Record<PropertyKey, unknown>);
-    return new Proxy(Object.create(null), {
+    const exports = new Proxy(Object.create(null), {
         get(_, prop) {
             if (prop === "__esModule") return true;
             const mod = target();
@@ -56,4 +91,5 @@ function lazyModule(require: () => unknown): unknown {
             return d && { ...d, configurable: true };
         },
     });
+    return { exports, load: target };
 }

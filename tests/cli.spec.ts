@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -120,5 +121,19 @@ describe("the envstack command (and npm run plan)", () => {
         expect(text).to.match(/❌ Guardrails `envstack-guardrails`: 22 policies, \*\*\d+ mandatory\*\*/);
         expect(text).to.include("| kms-key-rotation | mandatory | aws:kms/key:Key careless |");
         expect(text).to.include("<details><summary>Resources by type</summary>");
+    });
+
+    it("plans exactly the same through the envstack executable, which loads modules lazily and from a compile cache", async function () {
+        this.timeout(60_000);
+        const viaBin = path.join(tmp, "bin.json");
+        const inProcess = path.join(tmp, "in-process.json");
+        const run = spawnSync(process.execPath, [path.join(REPO, "dist", "plan", "bin.js"), "plan", "--stack", "staging", "--quiet", "--json", viaBin], { cwd: REPO, encoding: "utf8" });
+        expect(run.status, run.stderr).to.equal(0);
+        expect((await runCli(["plan", "--stack", "staging", "--cwd", REPO, "--json", inProcess])).code).to.equal(0);
+        const [a, b] = [viaBin, inProcess].map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+        expect(a.resources.length).to.be.greaterThan(100);
+        expect(a.resources).to.deep.equal(b.resources);
+        expect(a.outputs).to.deep.equal(b.outputs);
+        expect(a.policy).to.deep.equal(b.policy);
     });
 });

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: wall time and peak memory of the offline plan and of the test suite, over
  * several warm runs of each case, written as a Markdown table to tests/bench/RESULTS.md (the
- * "History" section there is kept). It reports; it never fails on a time.
+ * "History" section there is kept) and quoted in the README between its bench markers. It
+ * reports; it never fails on a time.
  *
  * Each run is a fresh process measured by GNU time (`/usr/bin/time -f "%e %M"`: wall seconds,
  * peak RSS in KiB); without it, wall time comes from the harness and memory is not reported.
@@ -17,7 +18,10 @@ const RESULTS = path.join(REPO, "tests", "bench", "RESULTS.md");
 const BIN = path.join(REPO, "dist", "plan", "bin.js");
 const MOCHA = path.join(REPO, "node_modules", "mocha", "bin", "mocha.js");
 const GNU_TIME = "/usr/bin/time";
+const README = path.join(REPO, "README.md");
 const HISTORY_MARK = "## History";
+const README_START = "<!-- bench:start -->";
+const README_END = "<!-- bench:end -->";
 
 interface Case {
     name: string;
@@ -73,6 +77,16 @@ function measure(args: string[]): Sample {
     return { wall: seconds || wall, peakMiB: kib / 1024 };
 }
 
+/** Resources a plan case registers, from one extra run with --json (not timed). */
+function countResources(c: Case): number | "" {
+    if (c.args[0] !== BIN) return "";
+    const json = path.join(os.tmpdir(), `envstack-bench-${process.pid}.json`);
+    measure([...c.args, "--json", json]);
+    const count = JSON.parse(fs.readFileSync(json, "utf8")).summary.resources;
+    fs.rmSync(json, { force: true });
+    return count;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const stats = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digits)} / **${median(xs).toFixed(digits)}** / ${Math.max(...xs).toFixed(digits)}`;
 
@@ -81,7 +95,7 @@ function main(): void {
     for (const c of cases()) {
         measure(c.args); // warm-up: file cache, compile caches
         const samples = Array.from({ length: c.runs }, () => measure(c.args));
-        const resources = c.json ? JSON.parse(fs.readFileSync(c.json, "utf8")).summary.resources : "";
+        const resources = c.json ? JSON.parse(fs.readFileSync(c.json, "utf8")).summary.resources : countResources(c);
         const walls = samples.map((s) => s.wall);
         const peaks = samples.flatMap((s) => (s.peakMiB === undefined ? [] : [s.peakMiB]));
         rows.push(`| ${c.name} | ${c.runs} | ${stats(walls, 2)} | ${peaks.length ? stats(peaks, 0) : "n/a"} | ${resources} |`);
@@ -105,7 +119,14 @@ function main(): void {
     const previous = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, "utf8") : "";
     const history = previous.includes(HISTORY_MARK) ? previous.slice(previous.indexOf(HISTORY_MARK)) : `${HISTORY_MARK}\n`;
     fs.writeFileSync(RESULTS, `${header}\n${history.trimEnd()}\n`);
-    process.stdout.write(`\nwrote ${path.relative(REPO, RESULTS)}\n`);
+    const readme = fs.readFileSync(README, "utf8");
+    const start = readme.indexOf(README_START);
+    const end = readme.indexOf(README_END);
+    if (start >= 0 && end > start) {
+        const table = header.slice(header.indexOf("Latest run:")).trimEnd();
+        fs.writeFileSync(README, `${readme.slice(0, start + README_START.length)}\n${table}\n${readme.slice(end)}`);
+    }
+    process.stdout.write(`\nwrote ${path.relative(REPO, RESULTS)} and the README's table\n`);
 }
 
 main();
