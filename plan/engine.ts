@@ -231,6 +231,10 @@ function redactSecrets(value: unknown): unknown {
  */
 function skipStackCapture(): void {
     (pulumi.Resource as unknown as { stackTrace(skip: number): unknown[] }).stackTrace = () => [];
-    const debuggable = pulumiRequire("./runtime/debuggable") as { debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T> };
-    debuggable.debuggablePromise = (p) => p;
+    try {
+        const debuggable = pulumiRequire("./runtime/debuggable") as { debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T> };
+        debuggable.debuggablePromise = (p) => p;
+    } catch {
+        // An SDK without this module: the plan is only slower.
+    }
 }

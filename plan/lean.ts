@@ -32,19 +32,19 @@ export function installLazyModules(): void {
     const load = loader._load;
     const proxies = new Map<string, unknown>();
     const awsServices = new Map<string, () => unknown>();
+    let awsLazy: boolean | undefined;
     loader._load = function (request, parent, isMain) {
         const file = parent?.filename ?? "";
-        const awsService = file.endsWith(`node_modules/${AWS_INDEX}`) && /^\.\/[a-z0-9]+$/.test(request) && !AWS_EAGER.has(request);
+        let awsService = file.endsWith(`node_modules/${AWS_INDEX}`) && /^\.\/[a-z0-9]+$/.test(request) && !AWS_EAGER.has(request);
+        // Services load lazily only if their types can still be found: else, as before, at once.
+        if (awsService) awsService = awsLazy ??= loadServiceOnLookup(file, awsServices);
         const from = LAZY[request];
         if (!awsService && (from === undefined || !file.includes(`node_modules/${from}`))) return load.call(this, request, parent, isMain);
         const key = `${request}\0${file}`;
         if (!proxies.has(key)) {
             const lazy = lazyModule(() => load.call(this, request, parent, isMain));
             proxies.set(key, lazy.exports);
-            if (awsService) {
-                if (awsServices.size === 0) loadServiceOnLookup(file, awsServices);
-                awsServices.set(request.slice(2), lazy.load);
-            }
+            if (awsService) awsServices.set(request.slice(2), lazy.load);
         }
         return proxies.get(key);
     };
@@ -55,10 +55,15 @@ export function installLazyModules(): void {
  * (say, the `eksCluster` output of an eks.Cluster) into a live object only for registered types.
  * So a lookup of an `aws:<service>/...` type in the SDK's registry loads that service first.
  */
-function loadServiceOnLookup(awsIndex: string, services: Map<string, () => unknown>): void {
-    const state = Module.createRequire(awsIndex)("@pulumi/pulumi/runtime/state") as { getResourceModules?: () => Map<string, unknown> };
-    const registry = state.getResourceModules?.();
-    if (!registry) return;
+function loadServiceOnLookup(awsIndex: string, services: Map<string, () => unknown>): boolean {
+    let registry: Map<string, unknown> | undefined;
+    try {
+        const state = Module.createRequire(awsIndex)("@pulumi/pulumi/runtime/state") as { getResourceModules?: () => Map<string, unknown> };
+        registry = state.getResourceModules?.();
+    } catch {
+        registry = undefined;
+    }
+    if (!(registry instanceof Map)) return false;
     const get = registry.get.bind(registry);
     registry.get = (key: string) => {
         const found = get(key);
@@ -68,6 +73,7 @@ function loadServiceOnLookup(awsIndex: string, services: Map<string, () => unkno
         load();
         return get(key);
     };
+    return true;
 }
 
 /**
