@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Environment, environmentKeyPolicy } from "../components";
+import { ConfigError, Environment, EnvironmentKey, environmentKeyPolicy } from "../components";
 import { json, register, Registered, validInput } from "./harness";
 
 const KEY = "aws:kms/key:Key";
@@ -72,5 +72,26 @@ describe("EnvironmentKey", () => {
         expect(policy.Statement.map((s) => s.Sid)).to.deep.equal(["AccountAdministersKeyThroughIam", "CloudWatchLogsForEnvironmentLogGroups"]);
         expect(policy.Statement[0].Principal).to.deep.equal({ AWS: "arn:aws-cn:iam::111122223333:root" });
         expect(policy.Statement[1].Principal).to.deep.equal({ Service: "logs.cn-north-1.amazonaws.com.cn" });
+    });
+
+    it("used on its own, reports every bad argument before registering anything", async () => {
+        let error: unknown;
+        const registered = await register(() => {
+            try {
+                new EnvironmentKey("data", { environmentName: "", region: "europe", accountId: "1234", deletionWindowInDays: 3, protect: true, tags: {} });
+            } catch (err) {
+                error = err;
+            }
+        });
+        expect(error).to.be.instanceOf(ConfigError);
+        expect((error as ConfigError).problems.map((p) => `${p.path}: ${p.message}`)).to.deep.equal([
+            'region: got "europe"; allowed: an AWS region name like eu-west-1 (config key aws:region)',
+            'accountId: got "1234"; allowed: the 12-digit AWS account id, as a string',
+            'environmentName: got ""; allowed: the environment\'s name, e.g. acme-dev',
+            "deletionWindowInDays: got 3; allowed: a whole number of days from 7 to 30 (what KMS accepts)",
+        ]);
+        expect(registered.all).to.deep.equal([]);
+        const valid = await register(() => new EnvironmentKey("data", { environmentName: "acme-dev", region: "eu-west-1", accountId: "111122223333", deletionWindowInDays: 7, protect: false, tags: {} }));
+        expect(valid.one(KEY).inputs).to.include({ deletionWindowInDays: 7, enableKeyRotation: true });
     });
 });

@@ -23,13 +23,7 @@ const strings = (v: unknown): string[] | undefined =>
 export function checkEnvironment(raw: unknown, problems: Problems): void {
     const root = obj(raw);
     const region = str(root.region);
-    if (region !== undefined && !REGION_PATTERN.test(region)) {
-        problems.bad("region", region, "allowed: an AWS region name like eu-west-1 (config key aws:region)");
-    }
-    const accountId = str(root.accountId);
-    if (accountId !== undefined && !ACCOUNT_ID_PATTERN.test(accountId)) {
-        problems.bad("accountId", accountId, "allowed: the 12-digit AWS account id, as a string");
-    }
+    checkRegionAndAccount(root, problems);
     checkTags(obj(root.tags), problems);
     const network = obj(root.network);
     const azs = checkAvailabilityZones(network.availabilityZones, region, problems);
@@ -82,6 +76,30 @@ function compareVersions(a: string, b: string): number {
     const pb = b.split(".").map(Number);
     for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
     return 0;
+}
+
+function checkRegionAndAccount(root: Obj, problems: Problems): void {
+    const region = str(root.region);
+    if (region !== undefined && !REGION_PATTERN.test(region)) {
+        problems.bad("region", region, "allowed: an AWS region name like eu-west-1 (config key aws:region)");
+    }
+    const accountId = str(root.accountId);
+    if (accountId !== undefined && !ACCOUNT_ID_PATTERN.test(accountId)) {
+        problems.bad("accountId", accountId, "allowed: the 12-digit AWS account id, as a string");
+    }
+}
+
+/** The key checks, for an `EnvironmentKey` used outside `Environment` (the schema covers them there). */
+export function checkKeyArgs(key: object, problems: Problems): void {
+    const k = key as Obj;
+    checkRegionAndAccount(k, problems);
+    if (typeof k.region !== "string") problems.bad("region", k.region, "allowed: an AWS region name like eu-west-1");
+    if (typeof k.accountId !== "string") problems.bad("accountId", k.accountId, "allowed: the 12-digit AWS account id, as a string");
+    if (typeof k.environmentName !== "string" || k.environmentName === "") problems.bad("environmentName", k.environmentName, "allowed: the environment's name, e.g. acme-dev");
+    const days = k.deletionWindowInDays;
+    if (typeof days !== "number" || !Number.isInteger(days) || days < 7 || days > 30) {
+        problems.bad("deletionWindowInDays", days, "allowed: a whole number of days from 7 to 30 (what KMS accepts)");
+    }
 }
 
 /** The network checks alone, for a `Network` used outside `Environment`. */
