@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { EksAddonName, KubernetesRelease } from "../config/versions";
+import { addonInstalled } from "../config/versions";
+import type { AddonSwitches, EksAddonName, KubernetesRelease } from "../config/versions";
 import { managedPolicyArn } from "../shared/aws";
 import { podIdentityTrust } from "../shared/iam";
 import type { Tags } from "../shared/tags";
@@ -53,8 +54,8 @@ export interface IdentityAddonArgs {
     inlinePolicy?: pulumi.Input<string>;
     /** Configuration values, as the add-on's JSON schema expects them. */
     configuration?: object;
-    /** False when the piece runs self-managed: the role and association are made, the add-on is not. */
-    managed?: boolean;
+    /** Which add-ons envstack installs; one switched off runs self-managed: the role and association are made, the add-on is not. */
+    addons?: Partial<AddonSwitches>;
     /** The EKS cluster's name. */
     clusterName: string;
     /** AWS region: the partition of the managed policy ARN. */
@@ -79,8 +80,8 @@ export interface IdentityAddon {
 
 /**
  * An EKS managed add-on at its pinned version whose pods get AWS access through their own role,
- * attached by the add-on's Pod Identity association (no node-role permissions, no OIDC). With
- * `managed: false` the role gets a standalone association for the same service account instead.
+ * attached by the add-on's Pod Identity association (no node-role permissions, no OIDC). With the
+ * add-on switched off, the role gets a standalone association for the same service account instead.
  */
 export function createAddonWithPodIdentity(name: string, args: IdentityAddonArgs, parent: pulumi.Resource): IdentityAddon {
     const role = new aws.iam.Role(
@@ -94,7 +95,7 @@ export function createAddonWithPodIdentity(name: string, args: IdentityAddonArgs
     if (args.inlinePolicy) {
         grants.push(new aws.iam.RolePolicy(`${name}-${args.addonName}-kms`, { role: role.name, policy: args.inlinePolicy }, { parent: role }));
     }
-    if (args.managed === false) {
+    if (!addonInstalled(args.addons, args.addonName)) {
         const association = new aws.eks.PodIdentityAssociation(
             `${name}-${args.addonName}`,
             { clusterName: args.clusterName, namespace: args.namespace, serviceAccount: args.serviceAccount, roleArn: role.arn, tags: args.tags },

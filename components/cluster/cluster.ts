@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkClusterArgs } from "../config/checks";
 import { Problems } from "../config/errors";
 import type { ClusterConfig, NodeGroupConfig } from "../config/types";
+import { addonInstalled } from "../config/versions";
 import type { AddonSwitches, EksAddonName, VersionMap } from "../config/versions";
 import { managedPolicyArn, partitionOf } from "../shared/aws";
 import { policyDocument, serviceTrust } from "../shared/iam";
@@ -129,9 +130,8 @@ export class Cluster extends pulumi.ComponentResource {
 
         // Nodes cannot become Ready without the CNI and kube-proxy; pods need the identity agent.
         const afterCluster = { parent: this, dependsOn: [this.eks] };
-        const installed = (addon: EksAddonName) => args.addons?.[addon] !== false;
         const beforeNodes: Record<string, aws.eks.Addon> = Object.fromEntries(
-            (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).filter(installed).map((addon) => [
+            (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).filter((addon) => addonInstalled(args.addons, addon)).map((addon) => [
                 addon,
                 createAddon(name, addon, args.clusterName, release, args.tags, afterCluster),
             ]),
@@ -156,7 +156,7 @@ export class Cluster extends pulumi.ComponentResource {
 
         // CoreDNS stays degraded until a node can run it, so it waits for the system group.
         this.addons = { ...beforeNodes };
-        if (installed("coredns")) {
+        if (addonInstalled(args.addons, "coredns")) {
             this.addons.coredns = createAddon(name, "coredns", args.clusterName, release, args.tags, { parent: this, dependsOn: [this.systemNodeGroup] });
         }
 

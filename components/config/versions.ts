@@ -29,6 +29,11 @@ export type EksAddonName = (typeof EKS_ADDONS)[number];
  */
 export type AddonSwitches = Record<EksAddonName, boolean>;
 
+/** Whether envstack installs `addon`: on unless the switches say `false`. */
+export function addonInstalled(switches: Partial<AddonSwitches> | undefined, addon: EksAddonName): boolean {
+    return switches?.[addon] !== false;
+}
+
 /** Every managed add-on on. */
 export const ALL_ADDONS_ON: AddonSwitches = Object.fromEntries(EKS_ADDONS.map((a) => [a, true])) as AddonSwitches;
 

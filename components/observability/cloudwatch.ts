@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createAddonWithPodIdentity } from "../cluster/addons";
-import type { KubernetesRelease } from "../config/versions";
+import type { AddonSwitches, KubernetesRelease } from "../config/versions";
 import { CLOUDWATCH_NAMESPACE, logGroupName } from "../shared/naming";
 import type { Tags } from "../shared/tags";
 
@@ -28,8 +28,8 @@ export interface ContainerInsightsArgs {
     kmsKeyArn: pulumi.Input<string>;
     release: KubernetesRelease;
     tags: Tags;
-    /** False when the CloudWatch agent runs self-managed: its role and association are still made. */
-    managed: boolean;
+    /** Which add-ons envstack installs; with the CloudWatch add-on off its role and association are still made. */
+    addons?: Partial<AddonSwitches>;
     /** The pod identity agent and the nodes. */
     dependsOn: pulumi.Resource[];
 }
@@ -53,7 +53,7 @@ export function createContainerInsights(name: string, args: ContainerInsightsArg
             addonName: "amazon-cloudwatch-observability",
             namespace: CLOUDWATCH_NAMESPACE,
             serviceAccount: "cloudwatch-agent",
-            managed: args.managed,
+            addons: args.addons,
             managedPolicy: "CloudWatchAgentServerPolicy",
             configuration: cloudWatchAddonConfiguration(),
             clusterName: args.clusterName,

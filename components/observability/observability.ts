@@ -70,7 +70,7 @@ export class Observability extends pulumi.ComponentResource {
                     kmsKeyArn: args.kmsKeyArn,
                     release,
                     tags: args.tags,
-                    managed: args.addons?.["amazon-cloudwatch-observability"] !== false,
+                    addons: args.addons,
                     dependsOn: args.dependsOn,
                 },
                 this,

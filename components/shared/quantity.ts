@@ -20,11 +20,6 @@ export function parseQuantity(text: string | number): number | undefined {
     return value * 10 ** Number(suffix.slice(1));
 }
 
-/** Whether `text` is a valid quantity. */
-export function isQuantity(text: unknown): text is string | number {
-    return (typeof text === "string" || typeof text === "number") && parseQuantity(text) !== undefined;
-}
-
 /** Bytes as a short binary quantity for messages: `512Mi`, `16Gi`. */
 export function formatBytes(bytes: number): string {
     for (const unit of ["Ei", "Pi", "Ti", "Gi", "Mi", "Ki"]) {

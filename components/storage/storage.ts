@@ -74,19 +74,16 @@ export class Storage extends pulumi.ComponentResource {
         const release = args.versions.kubernetes[args.kubernetesVersion];
         const onCluster = { parent: this, provider: args.k8sProvider };
 
+        // What both CSI drivers share: their cluster, versions, switches and tags; both run in kube-system.
+        const driver = { namespace: "kube-system", clusterName: args.clusterName, region: args.region, release, addons: args.addons, tags: args.tags };
         const ebs = createAddonWithPodIdentity(
             name,
             {
+                ...driver,
                 addonName: "aws-ebs-csi-driver",
-                namespace: "kube-system",
                 serviceAccount: "ebs-csi-controller-sa",
-                managed: args.addons?.["aws-ebs-csi-driver"] !== false,
                 managedPolicy: "service-role/AmazonEBSCSIDriverPolicy",
                 inlinePolicy: pulumi.output(args.kmsKeyArn).apply((arn) => JSON.stringify(ebsCsiKmsPolicy(arn))),
-                clusterName: args.clusterName,
-                region: args.region,
-                release,
-                tags: args.tags,
                 dependsOn: args.dependsOn,
             },
             this,
@@ -112,15 +109,10 @@ export class Storage extends pulumi.ComponentResource {
             const efs = createAddonWithPodIdentity(
                 name,
                 {
+                    ...driver,
                     addonName: "aws-efs-csi-driver",
-                    namespace: "kube-system",
                     serviceAccount: "efs-csi-controller-sa",
-                    managed: args.addons?.["aws-efs-csi-driver"] !== false,
                     managedPolicy: "service-role/AmazonEFSCSIDriverPolicy",
-                    clusterName: args.clusterName,
-                    region: args.region,
-                    release,
-                    tags: args.tags,
                     dependsOn: [...args.dependsOn, ...shared.mountTargets],
                 },
                 this,
