@@ -64,6 +64,15 @@ describe("CI templates", () => {
         expect(fs.existsSync(path.join(REPO, "policy", "PulumiPolicy.yaml"))).to.equal(true);
     });
 
+    it("sets up the newest Node.js LTS CI tests on, and package.json's engines start at the oldest", () => {
+        const majors = Object.values(JSON.parse(fs.readFileSync(path.join(REPO, ".ci", "nodes", "package.json"), "utf8")).dependencies as Record<string, string>).map((spec) => Number(/@(\d+)\./.exec(spec)![1]));
+        expect(majors).to.deep.equal([22, 24]);
+        const setups = files.flatMap((f) => Object.values(workflow(f).jobs).flatMap((j) => (j.steps ?? []).filter((s) => s.uses?.startsWith("actions/setup-node@"))));
+        expect(setups.length).to.be.greaterThan(2);
+        for (const s of setups) expect(s.with?.["node-version"]).to.equal(Math.max(...majors));
+        expect(JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).engines).to.deep.equal({ node: `>=${Math.min(...majors)}` });
+    });
+
     it("runs the PR template's plan command as written, here", async () => {
         const pr = workflow("envstack-pr.yml");
         const command = (pr.jobs.plan.steps ?? []).map((s) => s.run).find((r) => String(r).startsWith("npx envstack plan"))!;

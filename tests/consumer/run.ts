@@ -1,8 +1,10 @@
 /**
  * The consumer test: envstack as an application team gets it. It packs the package, installs the
- * tarball into a fresh project that has only the peer dependencies (from npm's cache: no
- * network), compiles the README's examples under `tsc --strict`, runs the Environment program and
- * the existing-VPC program under mocks, and runs `npx envstack plan --program` on both.
+ * tarball into the consumer project (tests/consumer/project) with `npm ci` from that project's own
+ * lockfile, which pins the versions the tests ran with, so it installs offline from the cache the
+ * repository's `npm ci` filled; compiles the README's examples under `tsc --strict`, runs the
+ * Environment program and the existing-VPC program under mocks, and runs
+ * `npx envstack plan --program` on both.
  *
  * Run with `npm run test:consumer`; CI runs it after `npm test`.
  */
@@ -11,11 +13,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { readmeExamples } from "./examples";
+import { CONSUMER_DIR, consumerLockProblems, REPO, TARBALL } from "./lockfile";
 
-const REPO = path.resolve(__dirname, "..", "..", "..");
 const TSC = path.join(REPO, "node_modules", "typescript", "bin", "tsc");
-/** What a consumer installs beside envstack: the peers (and @pulumi/policy for its own pack), at the versions tested here. */
-const PEERS = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/eks", "@pulumi/awsx", "@pulumi/kubernetes", "@pulumi/policy", "@types/node"];
 
 const started = performance.now();
 const timings: [string, number][] = [];
@@ -35,10 +35,6 @@ function sh(command: string, args: string[], cwd: string, expectCode = 0): strin
     return output;
 }
 
-function installedVersion(pkg: string): string {
-    return JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", pkg, "package.json"), "utf8")).version;
-}
-
 function check(condition: boolean, message: string): void {
     if (!condition) throw new Error(message);
 }
@@ -56,10 +52,12 @@ function main(): void {
             return path.join(work, info.filename);
         });
 
-        step("install the tarball and the peer dependencies (offline, from npm's cache)", () => {
-            fs.writeFileSync(path.join(project, "package.json"), `${JSON.stringify({ name: "search-platform", version: "1.0.0", private: true }, null, 2)}\n`);
-            const peers = PEERS.map((p) => `${p}@${installedVersion(p)}`);
-            sh("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", tarball, ...peers], project);
+        step("npm ci the consumer project: the tarball and the peers, offline, from its own lockfile", () => {
+            const stale = consumerLockProblems();
+            check(stale.length === 0, `the consumer project no longer installs what the tests ran; run \`npm run consumer:lock\`:\n${stale.map((p) => `  - ${p}`).join("\n")}`);
+            for (const file of ["package.json", "package-lock.json"]) fs.copyFileSync(path.join(CONSUMER_DIR, file), path.join(project, file));
+            fs.renameSync(tarball, path.resolve(project, TARBALL));
+            sh("npm", ["ci", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], project);
             const pulumiCopies = sh("npm", ["ls", "@pulumi/pulumi", "--all", "--parseable"], project).split("\n").filter((l) => l.endsWith("@pulumi/pulumi"));
             check(new Set(pulumiCopies).size === 1, `expected one copy of @pulumi/pulumi, found:\n${pulumiCopies.join("\n")}`);
         });
