@@ -57,10 +57,11 @@ const DEFAULT_CONTEXT = { region: "us-east-1", accountId: "123456789012" };
 
 /** Runs the program for a stack under a fresh mock engine and returns what it registered. */
 export async function runPlan(options: PlanOptions): Promise<PlanResult> {
-    const project = readProject(options.projectDir, options.program !== undefined);
-    const configFile = options.configFile ?? path.join(options.projectDir, `Pulumi.${options.stack}.yaml`);
+    const projectDir = path.resolve(options.projectDir);
+    const project = readProject(projectDir, options.program !== undefined);
+    const configFile = options.configFile ?? path.join(projectDir, `Pulumi.${options.stack}.yaml`);
     const config = !options.configFile && options.configOptional && !fs.existsSync(configFile) ? { values: {}, secretKeys: [] } : readStackConfig(configFile, project.name);
-    const { file: entry, transpile } = resolveEntry(options.program ? path.resolve(options.projectDir, options.program) : project.main, options.projectDir);
+    const { file: entry, transpile } = resolveEntry(options.program ? path.resolve(projectDir, options.program) : project.main, projectDir);
     if (transpile) registerTypeScript();
 
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
@@ -84,13 +85,13 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
             return typeof mod?.default === "function" ? await mod.default() : mod;
         });
     } catch (err) {
-        failure = describeFailure(err, options.projectDir);
+        failure = describeFailure(err, projectDir);
     }
     // Registrations that no output waits on may still be in flight; a failure among them fails the plan.
     try {
         await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     } catch (err) {
-        failure ??= describeFailure(err, options.projectDir);
+        failure ??= describeFailure(err, projectDir);
     }
     if (!failure && (pulumi.log as unknown as { hasErrors(): boolean }).hasErrors()) {
         failure = { kind: "program", message: "the program logged errors (see above)" };
@@ -98,7 +99,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     return {
         project: project.name,
         stack: options.stack,
-        program: path.relative(options.projectDir, entry),
+        program: path.relative(projectDir, entry),
         resources: engine.resources,
         outputs: engine.stackOutputs,
         failure,

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, ConfigProblem, EnvironmentInput, resolveEnvironmentConfig } from "../components";
+import { didYouMean } from "../components/config/suggest";
+import { AwsProviderSettings, readAwsProviderSettings } from "./awsProvider";
 
 /** The config namespace of envstack's keys in `Pulumi.<stack>.yaml`. */
 export const NAMESPACE = "envstack";
@@ -10,13 +12,32 @@ const BOOLEAN_KEYS = ["protect"];
 const NUMBER_KEYS = ["teamOvercommitFactor"];
 const OBJECT_KEYS = ["tags", "kms", "network", "cluster", "karpenter", "storage", "observability", "teams", "addons", "versions"];
 
+/** What a stack file says: the environment, and the AWS provider's settings. */
+export interface StackSettings {
+    /** The environment to build. */
+    input: EnvironmentInput;
+    /** The standard `aws:` keys (profile, assume role, shared files, ...) but the region. */
+    aws: AwsProviderSettings;
+}
+
 /**
- * Reads this stack's config into an `EnvironmentInput`. The region is `aws:region`, the one
- * value both the AWS provider and the environment use. The name defaults to the stack name.
- * Every `envstack:` key is read, so a misspelt key is reported rather than ignored.
+ * Reads this stack's config: the `envstack:` keys into an `EnvironmentInput`, the `aws:` keys into
+ * the AWS provider's settings. The region is `aws:region`, the one value both the provider and
+ * the environment use. The name defaults to the stack name. Every key of both namespaces is
+ * read, so a misspelt key is reported rather than ignored, with every other problem, at once.
  */
-export function readStackInput(all: Record<string, string> = pulumi.runtime.allConfig()): EnvironmentInput {
+export function readStack(all: Record<string, string> = pulumi.runtime.allConfig()): StackSettings {
     const problems: ConfigProblem[] = [];
+    const aws = readAwsProviderSettings(all, problems);
+    return { input: readEnvironmentKeys(all, problems), aws };
+}
+
+/** Reads only the environment (the `envstack:` keys and the region), checking it. */
+export function readStackInput(all: Record<string, string> = pulumi.runtime.allConfig()): EnvironmentInput {
+    return readEnvironmentKeys(all, []);
+}
+
+function readEnvironmentKeys(all: Record<string, string>, problems: ConfigProblem[]): EnvironmentInput {
     const input: Record<string, unknown> = { name: pulumi.getStack(), region: all["aws:region"] };
     for (const [fullKey, text] of Object.entries(all)) {
         const [namespace, key] = fullKey.split(":", 2);
@@ -32,7 +53,7 @@ export function readStackInput(all: Record<string, string> = pulumi.runtime.allC
             input[key] = parseStructured(fullKey, text, problems);
         } else {
             const known = [...STRING_KEYS, ...BOOLEAN_KEYS, ...NUMBER_KEYS, ...OBJECT_KEYS].map((k) => `${NAMESPACE}:${k}`);
-            problems.push({ path: fullKey, message: `unknown config key; allowed: ${known.join(", ")} (the region is aws:region)` });
+            problems.push({ path: fullKey, message: `unknown config key; ${didYouMean(fullKey, known)}allowed: ${known.join(", ")} (the region is aws:region)` });
         }
     }
     return checkStackInput(input as EnvironmentInput, problems);

@@ -5,13 +5,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../components";
-import { readStackInput } from "./config";
+import { readStack } from "./config";
 
-const input = readStackInput();
+const { input, aws: awsSettings } = readStack();
 
 // An explicit provider that refuses any account but this stack's: dev config can never be
-// applied to the prod account by a stray credential.
+// applied to the prod account by a stray credential. The stack file's other aws: keys (profile,
+// assume role, shared files) pass through, since an explicit provider reads no config itself.
 const provider = new aws.Provider("aws", {
+    ...awsSettings,
     region: input.region as aws.Region,
     allowedAccountIds: [input.accountId as string],
 });

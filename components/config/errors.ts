@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+
 /** One thing wrong with a config: where, and what (including the bad value and what is allowed). */
 export interface ConfigProblem {
     /** Dotted path of the field, e.g. `cluster.nodeGroups[1].minSize`. */
@@ -6,8 +8,11 @@ export interface ConfigProblem {
     message: string;
 }
 
-/** Thrown before any resource is registered when a config has problems; carries all of them. */
-export class ConfigError extends Error {
+/**
+ * Thrown before any resource is registered when a config has problems; carries all of them. A
+ * Pulumi `RunError`, so `pulumi preview` and `pulumi up` print the problems without a stack trace.
+ */
+export class ConfigError extends pulumi.RunError {
     constructor(
         /** Every problem found, in the order found. */
         readonly problems: readonly ConfigProblem[],

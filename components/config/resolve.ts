@@ -3,6 +3,7 @@ import { checkEnvironment } from "./checks";
 import { joinPath, Problems } from "./errors";
 import { environmentSchema } from "./schema";
 import { TIER_PROFILES } from "./tiers";
+import { didYouMean } from "./suggest";
 import type { EnvironmentConfig, EnvironmentInput, Tier } from "./types";
 import { TIERS } from "./types";
 import { ALL_ADDONS_ON, DEFAULT_VERSIONS } from "./versions";
@@ -66,7 +67,7 @@ function addIssue(problems: Problems, issue: z.core.$ZodIssue, schema: z.ZodType
         case "unrecognized_keys": {
             const allowed = fieldsAt(schema, issue.path.slice(prefixLength));
             for (const key of issue.keys) {
-                problems.add(joinPath([...issue.path, key]), `unknown field; allowed here: ${allowed.join(", ")}`);
+                problems.add(joinPath([...issue.path, key]), `unknown field; ${didYouMean(key, allowed)}allowed here: ${allowed.join(", ")}`);
             }
             return;
         }
