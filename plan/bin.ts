@@ -19,7 +19,9 @@ const { main } = require("./cli") as typeof import("./cli");
 main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err) => {
-        process.stderr.write(`envstack: unexpected failure (please report it): ${(err as Error)?.stack ?? err}\n`);
+        // A message, not a stack trace; ENVSTACK_DEBUG=1 shows where.
+        const detail = process.env.ENVSTACK_DEBUG ? (err as Error)?.stack : `${(err as Error)?.message ?? err}\n(set ENVSTACK_DEBUG=1 to see where it failed)`;
+        process.stderr.write(`envstack: unexpected failure, please report it: ${detail}\n`);
         process.exit(2);
     },
 );

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { didYouMean } from "../components/config/suggest";
 import { renderMarkdown } from "./markdown";
 import { evaluatePack, PackDefinition, PolicyReport } from "./policy";
 import { PolicyConfigError, readPolicyConfigFile, resolvePolicyConfig } from "./policyConfig";
@@ -37,7 +38,8 @@ Options:
   --program <entry>        run this program instead of Pulumi.yaml's main: any Pulumi
                            TypeScript or JavaScript program (TypeScript is transpiled, not
                            type-checked); Pulumi.yaml is then optional
-  --policy-config <file>   policy config, as for pulumi's --policy-pack-config (default:
+  --policy-config <file>   policy config, as for pulumi's --policy-pack-config, or the name
+                           of a config envstack ships: dev, staging or prod (default:
                            policy/config/<stack>.json when it exists)
   --no-policy              skip the guardrails
   --json <file>            also write every resource, the outputs and the violations as JSON
@@ -49,6 +51,8 @@ Options:
 
 Exit codes: 0 planned, no mandatory violation; 1 mandatory violations; 2 config errors
 (stack or policy config), a missing program, or the program failed; 64 bad usage.`;
+
+const COMMANDS = ["plan", "help"];
 
 const PLAN_OPTIONS = {
     stack: { type: "string" },
@@ -78,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
         case "-v":
             return out(require("../../package.json").version, 0);
         default:
-            return usageError(`unknown command "${command}"`, USAGE);
+            return usageError(`unknown command "${command}"; ${didYouMean(command, COMMANDS)}commands: ${COMMANDS.join(", ")}`, "envstack --help");
     }
 }
 
@@ -88,16 +92,18 @@ async function plan(argv: string[]): Promise<number> {
         // --no-policy by hand: parseArgs learned negative flags only in Node 20.16.
         args = { ...parseArgs({ args: argv.filter((a) => a !== "--no-policy"), options: PLAN_OPTIONS, strict: true, allowPositionals: false }).values, policy: !argv.includes("--no-policy") };
     } catch (err) {
-        return usageError((err as Error).message, PLAN_USAGE);
+        return usageError(describeArgumentError(err as Error & { code?: string }), "envstack plan --help");
     }
     if (args.help) return out(PLAN_USAGE, 0);
-    if (!args.stack && !args.program) return usageError("--stack is required (or --program, to plan any program)", PLAN_USAGE);
+    if (!args.stack && !args.program) return usageError("--stack is required (or --program, to plan any program)", "envstack plan --help");
     const stack = args.stack ?? "offline";
     const projectDir = path.resolve(args.cwd ?? process.cwd());
     const progress = progressReporter(!args.quiet && process.stderr.isTTY === true && !process.env.CI);
     try {
-        // Policy config problems are found before the program runs.
-        const policyConfigFile = args.policy ? (args["policy-config"] ?? defaultPolicyConfig(projectDir, stack)) : undefined;
+        // Output paths and policy config problems are found before the program runs.
+        if (args.json) checkWritable("--json", args.json);
+        if (args.summary) checkWritable("--summary", args.summary);
+        const policyConfigFile = args.policy ? policyConfigFor(args["policy-config"], projectDir, stack) : undefined;
         const guardrails = args.policy ? loadGuardrails(policyConfigFile) : undefined;
         const shownConfig = policyConfigFile && path.relative(projectDir, policyConfigFile);
 
@@ -141,14 +147,50 @@ function out(text: string, code: number): number {
     return code;
 }
 
-function usageError(message: string, usage: string): number {
-    process.stderr.write(`envstack: ${message}\n\n${usage}\n`);
+/** One line saying what is wrong, and where the help is; not the whole usage. */
+function usageError(message: string, help: string): number {
+    process.stderr.write(`envstack: ${message}\nRun "${help}" for usage.\n`);
     return 64;
 }
 
-function defaultPolicyConfig(projectDir: string, stack: string): string | undefined {
-    const file = path.join(projectDir, "policy", "config", `${stack}.json`);
-    return fs.existsSync(file) ? file : undefined;
+/** parseArgs' errors, said plainly, with the nearest option for an unknown one. */
+function describeArgumentError(err: Error & { code?: string }): string {
+    const unknown = /Unknown option '([^']+)'/.exec(err.message)?.[1];
+    if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown) {
+        const options = [...Object.keys(PLAN_OPTIONS).map((o) => `--${o}`), "--no-policy"];
+        return `unknown option ${unknown}; ${didYouMean(unknown.split("=")[0], options)}options: ${options.join(", ")}`;
+    }
+    const missing = /Option '(-[^ ']+)[^']*' argument missing/.exec(err.message)?.[1];
+    if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && missing) return `${missing} needs a value`;
+    return err.message.split(". ")[0];
+}
+
+/** Refuses an output path the plan could not write, so a long plan is not lost at the end. */
+function checkWritable(flag: string, file: string): void {
+    const target = path.resolve(file);
+    const folder = path.dirname(target);
+    if (fs.existsSync(target) && fs.statSync(target).isDirectory()) throw new ProjectError(`${flag} ${file}: that is a folder; give a file path`);
+    if (!fs.existsSync(folder)) throw new ProjectError(`${flag} ${file}: the folder ${folder} is missing; create it or choose another path`);
+    try {
+        fs.accessSync(fs.existsSync(target) ? target : folder, fs.constants.W_OK);
+    } catch {
+        throw new ProjectError(`${flag} ${file}: not writable here; choose another path`);
+    }
+}
+
+/**
+ * The policy config to use: the file given, else a preset envstack ships (`--policy-config
+ * prod`), else the project's `policy/config/<stack>.json` when it exists, else none (defaults).
+ */
+function policyConfigFor(given: string | undefined, projectDir: string, stack: string): string | undefined {
+    const { isPolicyConfigPreset, policyConfigFile, POLICY_CONFIG_PRESETS } = require("../policy/policies/presets") as typeof import("../policy/policies/presets");
+    if (given === undefined) {
+        const file = path.join(projectDir, "policy", "config", `${stack}.json`);
+        return fs.existsSync(file) ? file : undefined;
+    }
+    if (fs.existsSync(given)) return path.resolve(given);
+    if (isPolicyConfigPreset(given)) return policyConfigFile(given);
+    throw new ProjectError(`missing policy config: ${given} does not exist; --policy-config takes a JSON file or a preset envstack ships (${POLICY_CONFIG_PRESETS.join(", ")})`);
 }
 
 /** The envstack guardrails with their config resolved (validated, defaults applied). */

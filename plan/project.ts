@@ -36,6 +36,7 @@ export const SECRET_PLACEHOLDER = "offline-plan-secret";
 export function readProject(dir: string, optional = false): PulumiProject {
     const file = path.join(dir, "Pulumi.yaml");
     if (optional && !fs.existsSync(file)) return { dir, name: packageName(dir) ?? path.basename(path.resolve(dir)), main: path.resolve(dir) };
+    if (!fs.existsSync(file)) throw new ProjectError(`missing Pulumi.yaml in ${dir}: run envstack plan in a Pulumi project, point --cwd at one, or plan any program with --program <entry>`);
     const doc = readYaml(file) as Record<string, unknown> | undefined;
     if (!doc || typeof doc.name !== "string") throw new ProjectError(`${file}: no project name`);
     const main = typeof doc.main === "string" ? doc.main : ".";
@@ -49,6 +50,17 @@ function packageName(dir: string): string | undefined {
     } catch {
         return undefined;
     }
+}
+
+/**
+ * The stack names that have a `Pulumi.<stack>.yaml` in the project, for messages.
+ */
+export function stacksIn(dir: string): string[] {
+    return fs
+        .readdirSync(dir)
+        .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
 }
 
 export function readStackConfig(file: string, project: string): StackConfig {
@@ -76,8 +88,8 @@ function readYaml(file: string): unknown {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
-    } catch {
-        throw new ProjectError(`cannot read ${file}`);
+    } catch (err) {
+        throw new ProjectError((err as NodeJS.ErrnoException).code === "ENOENT" ? `missing file: ${file}` : `cannot read ${file}: ${(err as Error).message}`);
     }
     try {
         return parse(text);
@@ -97,7 +109,7 @@ export function resolveEntry(entry: string, projectDir: string): { file: string;
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
         file = ["index.ts", "index.js"].map((f) => path.join(file, f)).find((f) => fs.existsSync(f)) ?? path.join(file, "index.js");
     }
-    if (!fs.existsSync(file)) throw new ProjectError(`program not found: ${file}`);
+    if (!fs.existsSync(file)) throw new ProjectError(`missing program: ${file} does not exist`);
     if (!file.endsWith(".ts")) return { file, transpile: false };
     const twin = path.join(projectDir, outDirOf(projectDir), path.relative(projectDir, file)).replace(/\.ts$/, ".js");
     const fresh = fs.existsSync(twin) && fs.statSync(twin).mtimeMs >= fs.statSync(file).mtimeMs;

@@ -3,7 +3,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ConfigProblem } from "../components/config/errors";
 import { MockEngine, RecordedResource } from "./engine";
-import { readProject, readStackConfig, resolveEntry } from "./project";
+import { didYouMean } from "../components/config/suggest";
+import { ProjectError, readProject, readStackConfig, resolveEntry, stacksIn } from "./project";
 
 /**
  * Runs a Pulumi program in-process under the mock engine, inside a root stack as the Pulumi
@@ -60,7 +61,9 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const projectDir = path.resolve(options.projectDir);
     const project = readProject(projectDir, options.program !== undefined);
     const configFile = options.configFile ?? path.join(projectDir, `Pulumi.${options.stack}.yaml`);
-    const config = !options.configFile && options.configOptional && !fs.existsSync(configFile) ? { values: {}, secretKeys: [] } : readStackConfig(configFile, project.name);
+    const unknownStack = !options.configFile && !fs.existsSync(configFile);
+    if (unknownStack && !options.configOptional) throw new ProjectError(noSuchStack(options.stack, projectDir));
+    const config = unknownStack ? { values: {}, secretKeys: [] } : readStackConfig(configFile, project.name);
     const { file: entry, transpile } = resolveEntry(options.program ? path.resolve(projectDir, options.program) : project.main, projectDir);
     if (transpile) registerTypeScript();
 
@@ -105,6 +108,16 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         failure,
         programMs: performance.now() - started,
     };
+}
+
+/** An unknown stack: which stacks exist, and how to add one. */
+function noSuchStack(stack: string, projectDir: string): string {
+    const stacks = stacksIn(projectDir);
+    const known = stacks.length ? `stacks here: ${stacks.join(", ")}` : "this project has no stack files yet";
+    return [
+        `no stack "${stack}": Pulumi.${stack}.yaml is missing in ${projectDir}; ${didYouMean(stack, stacks)}${known}.`,
+        `To add it: pulumi stack init ${stack}, then copy ${stacks.length ? `Pulumi.${stacks[0]}.yaml` : "a stack file"} to Pulumi.${stack}.yaml and edit it; or plan another file with --config <file>.`,
+    ].join("\n");
 }
 
 let typescriptRegistered = false;

@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import { expect } from "chai";
+import { MONITORING_NAMESPACE } from "../components/shared/naming";
+import { PLATFORM_NAMESPACES } from "../policy/policies";
 import { evaluate, expectViolations, violations } from "./guardrails";
 
 const lt = { id: "lt-0123456789abcdef0", version: "1" };
@@ -32,13 +34,16 @@ describe("quota guardrails", () => {
             new k8s.core.v1.ResourceQuota("team-b", { metadata: { name: "quota", namespace: "team-b" }, spec: { hard: { pods: "10" } } });
             new k8s.core.v1.Namespace("tools", { metadata: { name: "tools" } });
             new k8s.core.v1.Namespace("kube-system", { metadata: { name: "kube-system" } });
+            new k8s.core.v1.Namespace("monitoring", { metadata: { name: MONITORING_NAMESPACE } });
         };
+        // By default the platform's namespaces are exempt: the system ones and Observability's.
+        expect(PLATFORM_NAMESPACES).to.include(MONITORING_NAMESPACE);
         expectViolations(await evaluate(build, { only: "namespace-quota-and-limits" }), "namespace-quota-and-limits", [
             "team-b: namespace team-b has no LimitRange",
             "tools: namespace tools has no ResourceQuota and no LimitRange",
         ]);
         const exempt = await evaluate(build, { only: "namespace-quota-and-limits", config: { "namespace-quota-and-limits": { exemptNamespaces: ["kube-system", "tools"] } } });
-        expectViolations(exempt, "namespace-quota-and-limits", ["team-b: namespace team-b has no LimitRange"]);
+        expectViolations(exempt, "namespace-quota-and-limits", ["team-b: namespace team-b has no LimitRange", "monitoring: namespace monitoring has no ResourceQuota and no LimitRange"]);
     });
 
     it("node-group-max-size: a configured ceiling on maxSize", async () => {

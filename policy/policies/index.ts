@@ -27,5 +27,6 @@ export const guardrails: Guardrail[] = [...encryptionPolicies, ...computePolicie
 
 export * from "./compute";
 export * from "./encryption";
+export * from "./presets";
 export * from "./quotas";
 export { Guardrail, GuardrailResourcePolicy, GuardrailStackPolicy, T as TYPES } from "./support";
