@@ -18,7 +18,7 @@ export const PLATFORM_NAMESPACES = [...SYSTEM_NAMESPACES, "monitoring"];
 
 export const namespaceQuota: GuardrailStackPolicy = {
     name: "namespace-quota-and-limits",
-    description: "Every namespace the stack creates, other than system ones, has a ResourceQuota and a LimitRange.",
+    description: "Every namespace the stack creates, other than the system and platform namespaces, has a ResourceQuota and a LimitRange.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps: "Create a ResourceQuota and a LimitRange in the namespace (envstack's Team component does both), or exempt it in the policy config.",

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: wall time and peak memory of the offline plan and of the test suite, over
  * several warm runs of each case, written as a Markdown table to tests/bench/RESULTS.md (the
- * "History" section there is kept) and quoted in the README between its bench markers. It
+ * "History" section there is kept) and quoted in docs/performance.md's generated region. It
  * reports; it never fails on a time.
  *
  * Each run is a fresh process measured by GNU time (`/usr/bin/time -f "%e %M"`: wall seconds,
@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { writeRegions } from "../docs/markdown";
 import { stackWithTeams } from "../fixtures/teamsStack";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
@@ -18,10 +19,7 @@ const RESULTS = path.join(REPO, "tests", "bench", "RESULTS.md");
 const BIN = path.join(REPO, "dist", "plan", "bin.js");
 const MOCHA = path.join(REPO, "node_modules", "mocha", "bin", "mocha.js");
 const GNU_TIME = "/usr/bin/time";
-const README = path.join(REPO, "README.md");
 const HISTORY_MARK = "## History";
-const README_START = "<!-- bench:start -->";
-const README_END = "<!-- bench:end -->";
 
 interface Case {
     name: string;
@@ -37,6 +35,8 @@ interface Sample {
 }
 
 const quick = process.argv.includes("--quick");
+/** Lists the cases and what each would run, and runs none: how the docs test exercises the command. */
+const dryRun = process.argv.includes("--dry-run");
 const runs = (n: number) => (quick ? Math.min(n, 2) : n);
 
 function cases(): Case[] {
@@ -92,6 +92,10 @@ const stats = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digit
 
 function main(): void {
     const rows: string[] = [];
+    if (dryRun) {
+        for (const c of cases()) process.stdout.write(`${c.name}: ${c.runs} runs of node ${c.args.map((a) => path.relative(REPO, a) || a).join(" ")}\n`);
+        return;
+    }
     for (const c of cases()) {
         measure(c.args); // warm-up: file cache, compile caches
         const samples = Array.from({ length: c.runs }, () => measure(c.args));
@@ -119,14 +123,8 @@ function main(): void {
     const previous = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, "utf8") : "";
     const history = previous.includes(HISTORY_MARK) ? previous.slice(previous.indexOf(HISTORY_MARK)) : `${HISTORY_MARK}\n`;
     fs.writeFileSync(RESULTS, `${header}\n${history.trimEnd()}\n`);
-    const readme = fs.readFileSync(README, "utf8");
-    const start = readme.indexOf(README_START);
-    const end = readme.indexOf(README_END);
-    if (start >= 0 && end > start) {
-        const table = header.slice(header.indexOf("Latest run:")).trimEnd();
-        fs.writeFileSync(README, `${readme.slice(0, start + README_START.length)}\n${table}\n${readme.slice(end)}`);
-    }
-    process.stdout.write(`\nwrote ${path.relative(REPO, RESULTS)} and the README's table\n`);
+    writeRegions("docs/performance.md", new Map([["bench", `${header.slice(header.indexOf("Latest run:")).trimEnd()}\n`]]));
+    process.stdout.write(`\nwrote ${path.relative(REPO, RESULTS)} and the table in docs/performance.md\n`);
 }
 
 main();

@@ -12,8 +12,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readmeExamples } from "./examples";
-import { CONSUMER_DIR, consumerLockProblems, REPO, TARBALL } from "./lockfile";
+import { allBlocks, commands, examples as docExamples, SHELL } from "../docs/markdown";
+import { CONSUMER_DIR, consumerLockProblems, readJson, REPO, TARBALL } from "./lockfile";
 
 const TSC = path.join(REPO, "node_modules", "typescript", "bin", "tsc");
 
@@ -64,23 +64,27 @@ function main(): void {
             check(new Set(pulumiCopies).size === 1, `expected one copy of @pulumi/pulumi, found:\n${pulumiCopies.join("\n")}`);
         });
 
-        step("compile the README's examples under tsc --strict", () => {
-            const examples = readmeExamples(path.join(REPO, "README.md"));
+        const blocks = allBlocks();
+        const examples = docExamples(blocks);
+        step("compile every TypeScript example of the docs under --strict, with the documented tsconfig.json", () => {
             for (const e of examples) {
                 fs.mkdirSync(path.dirname(path.join(project, e.file)), { recursive: true });
                 fs.writeFileSync(path.join(project, e.file), e.code);
             }
-            const compilerOptions = { strict: true, target: "ES2022", module: "commonjs", moduleResolution: "node", esModuleInterop: true, types: ["node"], outDir: "bin", rootDir: "." };
+            const documented = blocks.filter((b) => b.lang === "json" && b.tags.includes("tsconfig"));
+            check(documented.length === 1, `expected one tsconfig.json block in the docs, found ${documented.length}`);
+            const tsconfig = JSON.parse(documented[0].code);
             // envstack's declarations must stand on their own: no skipLibCheck for the programs.
-            fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["*.ts"] }, null, 2));
-            // @pulumi/policy's own declarations need skipLibCheck, so the pack example compiles on its own.
-            fs.writeFileSync(path.join(project, "tsconfig.policy.json"), JSON.stringify({ compilerOptions: { ...compilerOptions, skipLibCheck: true }, include: ["guardrails/*.ts"] }, null, 2));
+            check(!tsconfig.compilerOptions.skipLibCheck, "the documented tsconfig.json must not need skipLibCheck");
+            fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
+            // @pulumi/policy's own declarations need skipLibCheck, as docs/npm.md says.
+            fs.writeFileSync(path.join(project, "tsconfig.policy.json"), JSON.stringify({ compilerOptions: { ...tsconfig.compilerOptions, skipLibCheck: true }, include: ["guardrails/*.ts"] }, null, 2));
             sh(process.execPath, [TSC, "-p", "tsconfig.json"], project);
             sh(process.execPath, [TSC, "-p", "tsconfig.policy.json"], project);
             process.stdout.write(`   ${examples.length} examples: ${examples.map((e) => e.file).join(", ")}\n`);
         });
 
-        step("run both programs under envstack's mocks", () => {
+        step("run the programs under envstack's mocks", () => {
             sh(process.execPath, ["bin/platform.test.js"], project);
             const probe = `
                 const { recordResources } = require("envstack/testing");
@@ -97,16 +101,36 @@ function main(): void {
             process.stdout.write(`   Environment: ${report.env} resources; Network, Cluster and Storage on an existing VPC: ${report.platform}\n`);
         });
 
-        step("npx envstack plan --program on both", () => {
-            fs.writeFileSync(path.join(project, "policy.json"), `${JSON.stringify({ all: "mandatory", "eks-public-endpoint": { allowOpenToInternet: false } }, null, 2)}\n`);
-            for (const program of ["environment.ts", "platform.ts"]) {
-                const out = sh("npx", ["--no-install", "envstack", "plan", "--program", `./${program}`, "--policy-config", "./policy.json", "--json", `plan-${program}.json`], project);
+        step("plan every example program with the guardrails' defaults: no mandatory violation", () => {
+            const programs = examples.map((e) => e.file).filter((f) => !f.startsWith("guardrails/") && !f.endsWith(".test.ts"));
+            for (const program of programs) {
+                const out = sh("npx", ["--no-install", "envstack", "plan", "--program", `./${program}`, "--json", `plan-${path.basename(program)}.json`], project);
                 check(/policies evaluated: 0 mandatory violation\(s\)/.test(out), `envstack plan --program ${program}:\n${out}`);
-                const plan = JSON.parse(fs.readFileSync(path.join(project, `plan-${program}.json`), "utf8"));
+                const plan = JSON.parse(fs.readFileSync(path.join(project, `plan-${path.basename(program)}.json`), "utf8"));
                 process.stdout.write(`   ${program}: ${plan.summary.resources} resources, 0 violations\n`);
             }
             const failing = sh("npx", ["--no-install", "envstack", "plan", "--program", "./missing.ts"], project, 2);
             check(failing.includes("missing program: "), `a missing program: ${failing}`);
+        });
+
+        step("the docs' commands for a team's project", () => {
+            const team = blocks.filter((b) => SHELL.includes(b.lang) && b.tags.includes("team")).flatMap(commands);
+            check(team.length > 2, `expected the docs to show a team's commands, found ${team.length}`);
+            for (const c of team) {
+                const [tool, ...args] = c.text.split(/\s+/);
+                if (tool === "npm" && args[0] === "install") {
+                    // The install the lockfile stands for: the same tarball version and the same pins.
+                    const manifest = readJson<{ dependencies: Record<string, string> }>(path.join(CONSUMER_DIR, "package.json"));
+                    const version = readJson<{ version: string }>(path.join(REPO, "package.json")).version;
+                    const want = [`../envstack/envstack-${version}.tgz`, ...Object.entries(manifest.dependencies).filter(([p]) => p !== "envstack").map(([p, v]) => `${p}@${v}`)];
+                    check(JSON.stringify([...args.slice(1)].sort()) === JSON.stringify([...want].sort()), `${c.block.page}:${c.block.line}: "${c.text}" should install ${want.join(" ")}`);
+                } else if (tool === "npx" && args[0] === "envstack") {
+                    const out = sh("npx", ["--no-install", ...args], project, Number(/exits (\d+)/.exec(c.comment ?? "")?.[1] ?? 0));
+                    process.stdout.write(`   ${c.text}: ${out.split("\n").find((l) => /policies evaluated|^Usage:/.test(l)) ?? "ok"}\n`);
+                } else {
+                    throw new Error(`${c.block.page}:${c.block.line}: the consumer test cannot run a team's command "${c.text}"`);
+                }
+            }
         });
     } finally {
         fs.rmSync(work, { recursive: true, force: true });

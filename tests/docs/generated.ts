@@ -1,0 +1,143 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { DEFAULT_VERSIONS } from "../../components";
+import type { RecordedResource } from "../../plan/engine";
+import { evaluatePack, PolicyReport } from "../../plan/policy";
+import { readPolicyConfigFile, resolvePolicyConfig } from "../../plan/policyConfig";
+import { runPlan } from "../../plan/run";
+import { guardrails, PACK } from "../../policy/policies";
+import { deployerPolicy } from "./deployer";
+import { estimate, OTHER, roundedMinutes, TYPICAL } from "./durations";
+import { REPO } from "./markdown";
+import { karpenterMix, teamPresets, tierDefaults } from "./tables";
+
+/**
+ * The generated regions of the docs: every number a page states comes from here (or from the
+ * bench), so none goes stale. `npm run docs:generate` rewrites them; the docs test fails when a
+ * page differs from what these produce.
+ */
+
+export const STACKS = ["dev", "staging", "prod"] as const;
+
+/** The Node.js releases CI installs, from .ci/nodes/package.json. */
+export function testedNodes(): string[] {
+    const deps = JSON.parse(fs.readFileSync(path.join(REPO, ".ci", "nodes", "package.json"), "utf8")).dependencies as Record<string, string>;
+    return Object.values(deps).map((spec) => spec.split("@").pop()!);
+}
+
+/** The Pulumi CLI the deploy template installs. */
+export function pulumiCliVersion(): string {
+    const workflow = parse(fs.readFileSync(path.join(REPO, "ci-templates", "github", "workflows", "envstack-deploy-stack.yml"), "utf8"));
+    const step = workflow.jobs.deploy.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
+    return String(step.with["pulumi-version"]);
+}
+
+export interface StackPlan {
+    stack: string;
+    tier: string;
+    resources: RecordedResource[];
+    report: PolicyReport;
+}
+
+let plans: Promise<StackPlan[]> | undefined;
+
+/** The three stacks planned with their policy configs, once per process. */
+export function stackPlans(): Promise<StackPlan[]> {
+    plans ??= (async () => {
+        const out: StackPlan[] = [];
+        for (const stack of STACKS) {
+            const result = await runPlan({ projectDir: REPO, stack });
+            if (result.failure) throw new Error(`${stack} did not plan: ${result.failure.message}`);
+            const configFile = path.join(REPO, "policy", "config", `${stack}.json`);
+            const report = await evaluatePack({ name: PACK.name, enforcementLevel: PACK.enforcementLevel, policies: guardrails }, result.resources, resolvePolicyConfig(readPolicyConfigFile(configFile), guardrails, configFile));
+            const stackFile = parse(fs.readFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), "utf8")).config;
+            out.push({ stack, tier: stackFile["envstack:tier"], resources: result.resources, report });
+        }
+        return out;
+    })();
+    return plans;
+}
+
+const minutes = (n: number) => `${n} min`;
+
+/** Each generator returns a region's body, ending in a newline. */
+export const GENERATORS: Record<string, () => Promise<string>> = {
+    async requirements() {
+        const [oldest, ...rest] = testedNodes();
+        return [
+            `- **Node.js** ${[oldest, ...rest].map((v) => v.split(".")[0]).join(" or ")} (LTS). CI runs every test and plan on ${[oldest, ...rest].join(" and ")}, and on the build machine's Node, and compares the plans byte for byte.`,
+            `- **Pulumi CLI** ${pulumiCliVersion()} (what the CI templates install), for \`pulumi preview\` and \`pulumi up\`; the offline plan needs no CLI.`,
+            "",
+        ].join("\n");
+    },
+
+    async stacks() {
+        const rows = (await stackPlans()).map((p) => {
+            const mandatory = p.report.violations.filter((v) => v.level === "mandatory").length;
+            return `| \`${p.stack}\` | ${p.tier} | ${p.resources.length} | ${p.report.policies.length} | ${mandatory} |`;
+        });
+        return ["| stack | tier | resources planned | guardrails evaluated | mandatory violations |", "| --- | --- | ---: | ---: | ---: |", ...rows, ""].join("\n");
+    },
+
+    async durations() {
+        const rows = (await stackPlans()).map((p) => {
+            const up = estimate(p.resources, "create");
+            const down = estimate(p.resources, "destroy");
+            return `| \`${p.stack}\` | about ${minutes(roundedMinutes(up.seconds))} | about ${minutes(roundedMinutes(down.seconds))} | ${up.chain.join(" → ")} |`;
+        });
+        const typical = TYPICAL.map((t) => `${t.what} ${Math.round(t.create / 60 * 10) / 10} / ${Math.round(t.destroy / 60 * 10) / 10} min`).join("; ");
+        return [
+            "| stack | `pulumi up` | `pulumi destroy` | the slowest chain (up; destroy runs it backwards) |",
+            "| --- | --- | --- | --- |",
+            ...rows,
+            "",
+            `Estimated, not measured: the longest chain of dependencies in the plan, each resource at a typical create / delete time (${typical}; anything else ${OTHER.create} s).`,
+            "",
+        ].join("\n");
+    },
+
+    async guardrails() {
+        const config = (g: (typeof guardrails)[number]) =>
+            Object.entries((g.configSchema?.properties ?? {}) as Record<string, { default?: unknown }>)
+                .map(([name, p]) => `\`${name}\`${p.default === undefined ? "" : ` (${JSON.stringify(p.default).replace(/"/g, "").replace(/,/g, ", ")})`}`)
+                .join("; ") || "—";
+        const rows = guardrails.map((g) => `| \`${g.name}\` | ${g.severity} | ${g.enforcementLevel} | ${g.description} | ${config(g)} |`);
+        return [`${guardrails.length} policies in the pack \`${PACK.name}\`:`, "", "| policy | severity | level | what it checks | config (default) |", "| --- | --- | --- | --- | --- |", ...rows, ""].join("\n");
+    },
+
+    async "karpenter-mix"() {
+        return karpenterMix(await stackPlans());
+    },
+
+    async "team-presets"() {
+        return teamPresets();
+    },
+
+    async "tier-defaults"() {
+        return tierDefaults();
+    },
+
+    async versions() {
+        const kubernetes = Object.entries(DEFAULT_VERSIONS.kubernetes);
+        const addons = Object.keys(kubernetes[0][1].addons);
+        const header = `| | ${kubernetes.map(([v]) => `Kubernetes ${v}`).join(" | ")} |`;
+        const line = (label: string, pick: (r: (typeof kubernetes)[number][1]) => string) => `| ${label} | ${kubernetes.map(([, r]) => `\`${pick(r)}\``).join(" | ")} |`;
+        const charts = Object.values(DEFAULT_VERSIONS.charts).map((c) => `\`${c.chart.split("/").pop()}\` ${c.version}`);
+        return [
+            header,
+            `| --- | ${kubernetes.map(() => "---").join(" | ")} |`,
+            ...addons.map((a) => line(a, (r) => r.addons[a as keyof typeof r.addons])),
+            line("Karpenter node AMI", (r) => r.karpenterAmiAlias),
+            line("oldest Karpenter", (r) => r.minKarpenterVersion),
+            "",
+            `Charts: ${charts.join(", ")}. Managed node groups: \`${DEFAULT_VERSIONS.nodeAmiTypes.x86_64}\`, \`${DEFAULT_VERSIONS.nodeAmiTypes.arm64}\`.`,
+            "",
+        ].join("\n");
+    },
+};
+
+/** Generated files (not regions): their path and content. */
+export const GENERATED_FILES: Record<string, () => Promise<string>> = {
+    "docs/deployer-policy.json": async () => `${JSON.stringify(deployerPolicy((await stackPlans()).flatMap((p) => p.resources)), null, 2)}\n`,
+};
