@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import type { EnforcementLevel, Policy } from "@pulumi/policy";
+import { didYouMean } from "../components/config/suggest";
 
 /**
  * Policy configuration with the Pulumi CLI's semantics (`--policy-pack-config`): a JSON object
@@ -90,7 +91,7 @@ function describeErrors(policy: Policy & { configSchema: ConfigSchema }, propert
         const field = [policy.name, ...path].join(".");
         const value = path.reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], properties);
         if (e.keyword === "additionalProperties" || e.keyword === "false") {
-            if (e.keyword === "false") lines.push(`${policy.name}: unknown property "${path[0]}"; allowed: ${Object.keys(policy.configSchema.properties).join(", ")}`);
+            if (e.keyword === "false") lines.push(`${policy.name}: unknown property "${path[0]}"; ${didYouMean(path[0], Object.keys(policy.configSchema.properties))}allowed: ${Object.keys(policy.configSchema.properties).join(", ")}`);
         } else if (e.keyword !== "properties" && e.keyword !== "items") {
             lines.push(`${field}: got ${JSON.stringify(value)}; allowed: ${allowed(schemaAt(policy.configSchema, path), e.keyword) ?? e.error}`);
         }
@@ -119,7 +120,7 @@ export function resolvePolicyConfig(raw: unknown, policies: readonly Policy[], s
     if (typeof entries !== "object" || Array.isArray(entries)) throw new PolicyConfigError(["the config must be a JSON object keyed by policy name"], source);
     const names = new Set(policies.map((p) => p.name));
     for (const key of Object.keys(entries)) {
-        if (key !== "all" && !names.has(key)) problems.push(`${key}: no such policy in the pack; policies: all, ${[...names].join(", ")}`);
+        if (key !== "all" && !names.has(key)) problems.push(`${key}: no such policy in the pack; ${didYouMean(key, names)}policies: all, ${[...names].join(", ")}`);
     }
     const all = splitEntry("all", entries.all, problems);
     const resolved = new Map<string, ResolvedPolicyConfig>();

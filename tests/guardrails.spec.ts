@@ -115,13 +115,15 @@ describe("policy config, with the CLI's semantics", () => {
             "nodepool-limits": { maxCpu: "lots" },
             "pvc-size": { maxStorge: "1Ti" },
             "no-such-policy": "mandatory",
+            "pvc-sizes": "advisory",
             "kms-key-rotation": "strict",
             "sqs-encryption": { retries: 3 },
         });
         expect(problems).to.have.members([
             'node-group-max-size.maxNodes: got "ten"; allowed: a value of type integer',
             'nodepool-limits.maxCpu: got "lots"; allowed: a string matching ^[+]?(\\d+\\.?\\d*|\\.\\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[mkMGTPE])?$',
-            'pvc-size: unknown property "maxStorge"; allowed: maxStorage',
+            'pvc-size: unknown property "maxStorge"; did you mean "maxStorage"? allowed: maxStorage',
+            `pvc-sizes: no such policy in the pack; did you mean "pvc-size"? policies: all, ${guardrails.map((p) => p.name).join(", ")}`,
             `no-such-policy: no such policy in the pack; policies: all, ${guardrails.map((p) => p.name).join(", ")}`,
             'kms-key-rotation: got "strict"; allowed levels: advisory, mandatory, remediate, disabled',
             "sqs-encryption: takes no properties (only enforcementLevel); got retries",
