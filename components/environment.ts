@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Cluster } from "./cluster";
+import { Cluster, KubeconfigCredentials } from "./cluster";
 import { resolveEnvironmentConfig } from "./config/resolve";
 import type { EnvironmentConfig, EnvironmentInput } from "./config/types";
 import { EnvironmentKey } from "./encryption";
@@ -15,8 +15,11 @@ import { environmentTags, Tags } from "./shared/tags";
 /** Teams created per batch; a batch's registrations finish before the next batch starts. */
 const TEAM_BATCH = 5;
 
-/** What an environment is built from: the tier and any overrides of its profile. */
-export type EnvironmentArgs = EnvironmentInput;
+/** What an environment is built from: the tier and any overrides of its profile, and how to reach the cluster. */
+export type EnvironmentArgs = EnvironmentInput & {
+    /** The identity the kubeconfig authenticates as, when not the ambient one: the AWS provider's profile and assumed role. */
+    kubeconfigCredentials?: KubeconfigCredentials;
+};
 
 /**
  * A complete environment from one typed description. The input is resolved against the tier
@@ -57,7 +60,8 @@ export class Environment extends pulumi.ComponentResource {
     readonly k8sProvider: k8s.Provider;
 
     constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
-        const config = resolveEnvironmentConfig(args);
+        const { kubeconfigCredentials, ...input } = args;
+        const config = resolveEnvironmentConfig(input);
         super("envstack:index:Environment", name, {}, opts);
         this.config = config;
         this.tags = environmentTags(config.name, config.owner, config.tags);
@@ -99,6 +103,7 @@ export class Environment extends pulumi.ComponentResource {
                 kmsKeyArn: this.key.keyArn,
                 versions: config.versions,
                 tags: this.tags,
+                kubeconfigCredentials,
             },
             { parent: this },
         );
@@ -164,6 +169,7 @@ export class Environment extends pulumi.ComponentResource {
                 kmsKeyArn: this.key.keyArn,
                 storageClassName: "gp3",
                 scrapeKarpenter: config.karpenter.enabled,
+                maxNodes: maxNodes(config),
                 k8sProvider: this.cluster.provider,
                 dependsOn: present(this.cluster.addons["eks-pod-identity-agent"], this.cluster.systemNodeGroup, this.storage.classes.gp3),
                 tags: this.tags,
@@ -211,4 +217,16 @@ export class Environment extends pulumi.ComponentResource {
 /** The resources that exist (add-ons turned off are undefined). */
 function present(...resources: (pulumi.Resource | undefined)[]): pulumi.Resource[] {
     return resources.filter((r): r is pulumi.Resource => r !== undefined);
+}
+
+/**
+ * The most nodes the environment may run: every node group at its maximum, plus Karpenter's CPU
+ * ceiling in its smallest nodes (one vCPU with Graviton, two otherwise) and one more per pool,
+ * since a pool may overshoot its limit by a node.
+ */
+export function maxNodes(config: EnvironmentConfig): number {
+    const groups = [config.cluster.systemNodeGroup, ...config.cluster.nodeGroups].reduce((n, g) => n + g.maxSize, 0);
+    if (!config.karpenter.enabled) return groups;
+    const smallestVcpu = config.karpenter.architectures.includes("arm64") ? 1 : 2;
+    return groups + Math.ceil(config.karpenter.maxCpu / smallestVcpu) + 3;
 }

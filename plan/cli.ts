@@ -169,6 +169,8 @@ function describeArgumentError(err: Error & { code?: string }): string {
 function checkWritable(flag: string, file: string): void {
     const target = path.resolve(file);
     const folder = path.dirname(target);
+    // A symlink could point the plan's output at any file the user can write.
+    if (fs.lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink()) throw new ProjectError(`${flag} ${file}: that is a symbolic link; give the path of a regular file`);
     if (fs.existsSync(target) && fs.statSync(target).isDirectory()) throw new ProjectError(`${flag} ${file}: that is a folder; give a file path`);
     if (!fs.existsSync(folder)) throw new ProjectError(`${flag} ${file}: the folder ${folder} is missing; create it or choose another path`);
     try {
@@ -179,8 +181,10 @@ function checkWritable(flag: string, file: string): void {
 }
 
 /**
- * The policy config to use: the file given, else a preset envstack ships (`--policy-config
- * prod`), else the project's `policy/config/<stack>.json` when it exists, else none (defaults).
+ * The policy config to use: a preset envstack ships when given by name (`--policy-config prod`),
+ * else the file given, else the project's `policy/config/<stack>.json` when it exists, else
+ * none (the policies' defaults). A bare preset name always means the preset, so a file of that
+ * name in the project cannot stand in for it; a file needs a path or a `.json` name.
  */
 function policyConfigFor(given: string | undefined, projectDir: string, stack: string): string | undefined {
     const { isPolicyConfigPreset, policyConfigFile, POLICY_CONFIG_PRESETS } = require("../policy/policies/presets") as typeof import("../policy/policies/presets");
@@ -188,9 +192,9 @@ function policyConfigFor(given: string | undefined, projectDir: string, stack: s
         const file = path.join(projectDir, "policy", "config", `${stack}.json`);
         return fs.existsSync(file) ? file : undefined;
     }
-    if (fs.existsSync(given)) return path.resolve(given);
     if (isPolicyConfigPreset(given)) return policyConfigFile(given);
-    throw new ProjectError(`missing policy config: ${given} does not exist; --policy-config takes a JSON file or a preset envstack ships (${POLICY_CONFIG_PRESETS.join(", ")})`);
+    if (fs.existsSync(given) && fs.statSync(given).isFile()) return path.resolve(given);
+    throw new ProjectError(`missing policy config: ${given} is not a file; --policy-config takes a JSON file or a preset envstack ships (${POLICY_CONFIG_PRESETS.join(", ")})`);
 }
 
 /** The envstack guardrails with their config resolved (validated, defaults applied). */

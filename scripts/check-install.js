@@ -19,7 +19,9 @@ if (!fs.existsSync(installed)) {
     fail("the dependencies are not installed. Run `npm ci` first (it installs exactly what package-lock.json pins), then run this again.");
 }
 
-const locked = JSON.parse(fs.readFileSync(path.join(root, "package-lock.json"), "utf8")).packages;
+const lockfile = path.join(root, "package-lock.json");
+if (!fs.existsSync(lockfile)) fail("package-lock.json is missing: restore it (git checkout package-lock.json), then run `npm ci`.");
+const locked = JSON.parse(fs.readFileSync(lockfile, "utf8")).packages;
 const present = JSON.parse(fs.readFileSync(installed, "utf8")).packages;
 const manifest = locked[""] || {};
 const direct = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies });

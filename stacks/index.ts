@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../components";
+import { kubeconfigCredentials } from "./awsProvider";
 import { readStack } from "./config";
 
 const { input, aws: awsSettings } = readStack();
@@ -18,7 +19,8 @@ const provider = new aws.Provider("aws", {
     allowedAccountIds: [input.accountId as string],
 });
 
-const env = new Environment(input.name as string, input, { providers: { aws: provider } });
+// The kubeconfig authenticates as the provider does: the identity that created the cluster is its admin.
+const env = new Environment(input.name as string, { ...input, kubeconfigCredentials: kubeconfigCredentials(awsSettings) }, { providers: { aws: provider } });
 
 export const clusterName = env.clusterName;
 export const endpoint = env.endpoint;

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { ConfigError } from "../components";
 import { readStackConfig } from "../plan/project";
 import { runPlan } from "../plan/run";
+import { kubeconfigCredentials } from "../stacks/awsProvider";
 import { readStack } from "../stacks/config";
 import { REPO } from "./harness";
 
@@ -58,11 +59,15 @@ describe("the stack file's aws: keys", () => {
             skipMetadataApiCheck: false,
             defaultTags: { tags: { department: "platform" } },
         });
+        // Kubernetes resources are applied as the same identity: the kubeconfig's aws eks get-token uses the profile and the role.
+        const cluster = plan.resources.find((r) => r.type === "eks:index:Cluster")!;
+        expect(cluster.inputs.providerCredentialOpts).to.deep.equal({ profileName: "acme-deployer", roleArn: "arn:aws:iam::111122223333:role/envstack-deployer" });
     });
 
     it("leave the provider as before when the stack file has none", async () => {
         const plan = await runPlan({ projectDir: REPO, stack: "dev" });
         const provider = plan.resources.find((r) => r.type === "pulumi:providers:aws")!;
+        expect(plan.resources.find((r) => r.type === "eks:index:Cluster")!.inputs).not.to.have.property("providerCredentialOpts");
         // The two skip flags are the SDK's own defaults for every AWS provider.
         expect(decoded(provider.inputs)).to.deep.equal({ region: "eu-west-1", allowedAccountIds: ["111122223333"], skipCredentialsValidation: false, skipRegionValidation: true });
     });
@@ -77,6 +82,15 @@ describe("the stack file's aws: keys", () => {
             "aws:accessKey": "AKIAEXAMPLE",
             "aws:allowedAccountIds": JSON.stringify(["444455556666"]),
             "aws:insecure": "true",
+            "aws:endpoints": JSON.stringify([{ sts: "http://sts.attacker.example" }]),
+            "aws:customCaBundle": "/etc/ssl/attacker.pem",
+            "aws:httpsProxy": "http://proxy.attacker.example:3128",
+            "aws:sharedCredentialsFiles": JSON.stringify(["./creds", "/home/ci/.aws/credentials"]),
+            "aws:ec2MetadataServiceEndpoint": "http://169.254.170.2",
+            "aws:forbiddenAccountIds": JSON.stringify(["444455556666"]),
+            "aws:ignoreTags": JSON.stringify({ keys: ["environment"], keyPrefixes: ["karpenter"] }),
+            "aws:defaultTags": JSON.stringify({ tags: { owner: "someone-else", department: "x" } }),
+            "aws:assumeRoleWithWebIdentity": JSON.stringify({ roleArn: "arn:aws:iam::111122223333:role/x", webIdentityToken: "eyJ..." }),
         };
         let thrown: unknown;
         try {
@@ -93,7 +107,34 @@ describe("the stack file's aws: keys", () => {
         expect(byKey["aws:accessKey"]).to.match(/static credentials are refused; give credentials with aws:profile .*aws:assumeRoles.*AWS_PROFILE/);
         expect(byKey["aws:allowedAccountIds"]).to.match(/set envstack:accountId instead/);
         expect(byKey["aws:insecure"]).to.match(/^got true; allowed: false, because it turns off TLS/);
-        expect(Object.keys(byKey)).to.have.length(7);
+        expect(byKey["aws:endpoints"]).to.match(/custom endpoints would send signed requests \(STS included\)/);
+        expect(byKey["aws:customCaBundle"]).to.match(/a custom CA can intercept TLS to AWS; set it on the machine that deploys/);
+        expect(byKey["aws:httpsProxy"]).to.match(/a proxy sees every call to AWS/);
+        expect(byKey["aws:sharedCredentialsFiles"]).to.equal('"./creds": allowed: absolute paths outside the project (such as ~/.aws/config), since a file in the repository could hold keys or a credential_process');
+        expect(byKey["aws:ec2MetadataServiceEndpoint"]).to.equal('got "http://169.254.170.2"; allowed: http://169.254.169.254 or http://[fd00:ec2::254]');
+        expect(byKey["aws:forbiddenAccountIds"]).to.match(/envstack already allows exactly one account/);
+        expect(byKey["aws:ignoreTags"]).to.equal("environment, karpenter: envstack sets and reads these tags itself; allowed: other keys to ignore");
+        expect(byKey["aws:defaultTags"]).to.equal("owner: envstack sets and reads these tags itself; allowed: other keys to set");
+        expect(byKey["aws:assumeRoleWithWebIdentity"]).to.match(/set AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE/);
+        expect(Object.keys(byKey)).to.have.length(16);
+    });
+
+    it("allow one assumed role, by ARN, which the kubeconfig can assume too", () => {
+        const problems = (roles: unknown) => {
+            try {
+                readStack({ ...DEV, "aws:assumeRoles": JSON.stringify(roles) });
+                return [];
+            } catch (err) {
+                return (err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
+            }
+        };
+        const role = "arn:aws:iam::111122223333:role/envstack-deployer";
+        expect(problems([{ roleArn: role, sessionName: "ci" }])).to.deep.equal([]);
+        expect(problems([{ roleArn: role }, { roleArn: role }])).to.deep.equal(["aws:assumeRoles: got 2 roles; allowed: exactly one, because the kubeconfig (aws eks get-token) assumes one role"]);
+        expect(problems([{ roleArn: role, externalId: "x", duration: "1h" }])).to.deep.equal(["aws:assumeRoles: [0] sets externalId, duration; allowed: roleArn and sessionName, which the kubeconfig (aws eks get-token) can follow too"]);
+        expect(problems([{ roleArn: "platform-admin" }])).to.deep.equal(['aws:assumeRoles: [0].roleArn: got "platform-admin"; allowed: an IAM role ARN']);
+        expect(kubeconfigCredentials(readStack({ ...DEV, "aws:assumeRoles": JSON.stringify([{ roleArn: role }]) }).aws)).to.deep.equal({ roleArn: role });
+        expect(kubeconfigCredentials(readStack(DEV).aws)).to.equal(undefined);
     });
 
     it("read as their types when valid", () => {

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PLATFORM_NAMESPACES, policyConfig, policyConfigFile, POLICY_CONFIG_PRESETS } from "../policy/policies";
+import { SYSTEM_NAMESPACES, policyConfig, policyConfigFile, POLICY_CONFIG_PRESETS } from "../policy/policies";
 import { REPO, runCli } from "./harness";
 
 /** A line of a JavaScript stack trace. */
@@ -76,18 +76,21 @@ describe("a new user's first mistakes: each message says what to do next", () =>
         const config = await runCli(["plan", "--stack", "dev", "--config", "nowhere.yaml", "--cwd", REPO]);
         expect([config.code, config.err.trim()]).to.deep.equal([2, "envstack plan: missing file: nowhere.yaml"]);
         const policy = await runCli(["plan", "--stack", "dev", "--policy-config", "nowhere.json", "--cwd", REPO]);
-        expect([policy.code, policy.err.trim()]).to.deep.equal([2, "envstack plan: missing policy config: nowhere.json does not exist; --policy-config takes a JSON file or a preset envstack ships (dev, staging, prod)"]);
+        expect([policy.code, policy.err.trim()]).to.deep.equal([2, "envstack plan: missing policy config: nowhere.json is not a file; --policy-config takes a JSON file or a preset envstack ships (dev, staging, prod)"]);
         expect(policy.out).to.equal("");
     });
 
-    it("an output path that cannot be written is refused before planning", async () => {
+    it("an output path that cannot be written, or is a link, is refused before planning", async () => {
+        const link = path.join(tmp, "plan-link.json");
+        fs.symlinkSync(path.join(REPO, "Pulumi.prod.yaml"), link);
         for (const [flag, file, why] of [
-            ["--json", path.join(tmp, "no-such-folder", "plan.json"), `the folder ${path.join(tmp, "no-such-folder")} is missing`],
-            ["--summary", tmp, "that is a folder"],
+            ["--json", path.join(tmp, "no-such-folder", "plan.json"), `the folder ${path.join(tmp, "no-such-folder")} is missing; create it or choose another path`],
+            ["--summary", tmp, "that is a folder; give a file path"],
+            ["--json", link, "that is a symbolic link; give the path of a regular file"],
         ]) {
             const started = performance.now();
             const run = await runCli(["plan", "--stack", "prod", "--cwd", REPO, flag, file]);
-            expect([run.code, run.err.trim()]).to.deep.equal([2, `envstack plan: ${flag} ${file}: ${why}${why.startsWith("that") ? "; give a file path" : "; create it or choose another path"}`]);
+            expect([run.code, run.err.trim()]).to.deep.equal([2, `envstack plan: ${flag} ${file}: ${why}`]);
             expect(run.out, "nothing was planned").to.equal("");
             expect(performance.now() - started).to.be.lessThan(500);
         }
@@ -98,7 +101,7 @@ describe("a new user's first mistakes: each message says what to do next", () =>
         for (const preset of POLICY_CONFIG_PRESETS) {
             expect(policyConfigFile(preset)).to.equal(path.join(REPO, "policy", "config", `${preset}.json`));
             const exempt = (policyConfig(preset)["namespace-quota-and-limits"] as { exemptNamespaces: string[] }).exemptNamespaces;
-            expect(exempt).to.include.members(PLATFORM_NAMESPACES);
+            expect(exempt).to.have.members(SYSTEM_NAMESPACES);
         }
         // A program with no policy config of its own: the preset by name is exactly its file, and the tiers differ.
         const program = ["plan", "--program", "tests/fixtures/badProgram.ts", "--cwd", REPO, "--json"];
@@ -111,6 +114,15 @@ describe("a new user's first mistakes: each message says what to do next", () =>
         expect(byName).to.deep.equal(await verdicts("prod-file.json", path.join(REPO, "policy", "config", "prod.json")));
         expect(byName.violations.length).to.be.greaterThan(0);
         expect(policyConfig("dev")).not.to.deep.equal(policyConfig("prod"));
+        // A file named like a preset in the project cannot stand in for it.
+        const cwd = process.cwd();
+        fs.writeFileSync(path.join(tmp, "prod"), JSON.stringify({ all: "disabled" }));
+        try {
+            process.chdir(tmp);
+            expect(await verdicts("shadowed.json", "prod")).to.deep.equal(byName);
+        } finally {
+            process.chdir(cwd);
+        }
     });
 
     it("prints no stack trace for any of these", async () => {

@@ -2,7 +2,10 @@ import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/mon
 import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 import { expect } from "chai";
 import { ConfigError, ConfigProblem, Environment, EnvironmentInput, resolveEnvironmentConfig } from "../components";
-import { json, planStack, register, Registered, validInput } from "./harness";
+import { maxNodes } from "../components/environment";
+import { readStackConfig } from "../plan/project";
+import { readStack } from "../stacks/config";
+import { json, planStack, register, Registered, REPO, validInput } from "./harness";
 import { simulate } from "./iam";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -144,6 +147,31 @@ describe("Observability", () => {
         });
     });
 
+    it("fences the monitoring namespace like any other: compute for the stack and a node exporter per node, its volumes, no load balancers or node ports", async () => {
+        const { ResourceQuota } = await import("kubernetes-models/v1/ResourceQuota");
+        const { LimitRange } = await import("kubernetes-models/v1/LimitRange");
+        const quota = prod.registered.one("kubernetes:core/v1:ResourceQuota", "acme-prod-monitoring").inputs as any;
+        const limits = prod.registered.one("kubernetes:core/v1:LimitRange", "acme-prod-monitoring").inputs as any;
+        new ResourceQuota(quota).validate();
+        new LimitRange(limits).validate();
+        // prod: Prometheus 1 CPU and 8Gi, volumes 200 + 10 + 10 GiB; nodes: 6 + 9 + 12 in groups, 384 Karpenter vCPU in 2-vCPU nodes, 3 pools.
+        expect(maxNodes(resolveEnvironmentConfig(readStack(readStackConfig(`${REPO}/Pulumi.prod.yaml`, "envstack").values).input))).to.equal(6 + 9 + 12 + 192 + 3);
+        expect(quota.metadata.namespace).to.equal("monitoring");
+        expect(quota.spec.hard).to.deep.equal({
+            "requests.cpu": "15100m", // 2 x (1 + 1) + 222 x 50m
+            "requests.memory": "34688Mi", // 2 x (8Gi + 2Gi) + 222 x 64Mi
+            "requests.storage": "440Gi",
+            persistentvolumeclaims: "6",
+            "services.loadbalancers": "0",
+            "services.nodeports": "0",
+        });
+        expect(limits.spec.limits).to.deep.equal([{ type: "Container", defaultRequest: { cpu: "50m", memory: "64Mi" } }]);
+        expect(values["prometheus-node-exporter"].resources.requests).to.deep.equal({ cpu: "50m", memory: "64Mi" });
+        // The chart installs into a fenced namespace.
+        const release = prod.registered.one(RELEASE, "acme-prod-kube-prometheus-stack");
+        expect(release.dependsOn.filter((u) => /ResourceQuota|LimitRange/.test(u))).to.have.length(2);
+    });
+
     it("turns the Prometheus side off without touching the CloudWatch side, removing exactly its resources", async () => {
         const on = await environment(withObservability("prod", { prometheus: { enabled: true }, alerts: { email: "oncall@acme.example" } }));
         const off = await environment(withObservability("prod", { prometheus: { enabled: false }, alerts: { email: "oncall@acme.example" } }));
@@ -159,7 +187,9 @@ describe("Observability", () => {
                 "aws:sns/topic:Topic acme-prod-alerts",
                 "aws:sns/topicPolicy:TopicPolicy acme-prod-alerts",
                 "aws:sns/topicSubscription:TopicSubscription acme-prod-alerts-email",
+                "kubernetes:core/v1:LimitRange acme-prod-monitoring",
                 "kubernetes:core/v1:Namespace acme-prod-monitoring",
+                "kubernetes:core/v1:ResourceQuota acme-prod-monitoring",
                 "kubernetes:core/v1:Secret acme-prod-grafana-admin",
                 "kubernetes:helm.sh/v3:Release acme-prod-kube-prometheus-stack",
                 "kubernetes:monitoring.coreos.com/v1:PrometheusRule acme-prod-platform-rules",

@@ -3,7 +3,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import { expect } from "chai";
 import { MONITORING_NAMESPACE } from "../components/shared/naming";
-import { PLATFORM_NAMESPACES } from "../policy/policies";
+import { SYSTEM_NAMESPACES } from "../policy/policies";
 import { evaluate, expectViolations, violations } from "./guardrails";
 
 const lt = { id: "lt-0123456789abcdef0", version: "1" };
@@ -36,9 +36,10 @@ describe("quota guardrails", () => {
             new k8s.core.v1.Namespace("kube-system", { metadata: { name: "kube-system" } });
             new k8s.core.v1.Namespace("monitoring", { metadata: { name: MONITORING_NAMESPACE } });
         };
-        // By default the platform's namespaces are exempt: the system ones and Observability's.
-        expect(PLATFORM_NAMESPACES).to.include(MONITORING_NAMESPACE);
+        // Exempt by default: the system namespaces only. A namespace named like the platform's is fenced like any other.
+        expect(SYSTEM_NAMESPACES).not.to.include(MONITORING_NAMESPACE);
         expectViolations(await evaluate(build, { only: "namespace-quota-and-limits" }), "namespace-quota-and-limits", [
+            "monitoring: namespace monitoring has no ResourceQuota and no LimitRange",
             "team-b: namespace team-b has no LimitRange",
             "tools: namespace tools has no ResourceQuota and no LimitRange",
         ]);

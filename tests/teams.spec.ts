@@ -99,8 +99,8 @@ describe("Teams", () => {
         check(K.binding, (i) => new RoleBinding(i as IRoleBinding).validate());
         check(K.vap, (i) => new ValidatingAdmissionPolicy(i as IValidatingAdmissionPolicy).validate());
         check(K.vapBinding, (i) => new ValidatingAdmissionPolicyBinding(i as IValidatingAdmissionPolicyBinding).validate());
-        // Two teams; payments open (5 policies), analytics restricted (4); monitoring Role and binding for both, plus payments' view.
-        expect(counts).to.deep.equal({ Namespace: 2, ResourceQuota: 2, LimitRange: 2, ServiceAccount: 1, NetworkPolicy: 9, Role: 2, RoleBinding: 3, ValidatingAdmissionPolicy: 1, ValidatingAdmissionPolicyBinding: 1 });
+        // Two teams; payments open (5 policies), analytics restricted (4); monitoring Role and binding for both, plus payments' view; monitoring's own quota and limits.
+        expect(counts).to.deep.equal({ Namespace: 2, ResourceQuota: 3, LimitRange: 3, ServiceAccount: 1, NetworkPolicy: 9, Role: 2, RoleBinding: 3, ValidatingAdmissionPolicy: 1, ValidatingAdmissionPolicyBinding: 1 });
         // The validators are not rubber stamps.
         expect(() => new ResourceQuota({ apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "q" }, spec: { hard: { pods: true } } } as never).validate()).to.throw();
         expect(() => new NetworkPolicy({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "n" }, spec: { policyTypes: "Ingress" } } as never).validate()).to.throw();

@@ -33,6 +33,19 @@ export interface ClusterArgs extends ClusterConfig {
     addons?: Partial<AddonSwitches>;
     /** Tags on every taggable resource. */
     tags: Tags;
+    /** How the kubeconfig authenticates, when not with the ambient credentials: the same profile and role as the AWS provider's. */
+    kubeconfigCredentials?: KubeconfigCredentials;
+}
+
+/**
+ * The identity `aws eks get-token` uses in the kubeconfig. It must be the one the AWS provider
+ * deploys as: that identity created the cluster and is its admin.
+ */
+export interface KubeconfigCredentials {
+    /** A profile of the AWS config or credentials file. */
+    profileName?: string;
+    /** A role to assume (from the profile's credentials, or the ambient ones). */
+    roleArn?: string;
 }
 
 /** The five control-plane log types; all of them go to the pre-created, encrypted group. */
@@ -114,6 +127,7 @@ export class Cluster extends pulumi.ComponentResource {
                 corednsAddonOptions: { enabled: false },
                 kubeProxyAddonOptions: { enabled: false },
                 deletionProtection: args.deletionProtection,
+                ...(args.kubeconfigCredentials ? { providerCredentialOpts: args.kubeconfigCredentials } : {}),
                 tags: args.tags,
                 clusterTags: args.tags,
             },

@@ -18,9 +18,14 @@ const retentionDays = z
     });
 
 const count = z.number().int().nonnegative();
+/** The longest environment name whose derived AWS names (IAM roles, EventBridge rules, with Pulumi's suffix) fit AWS's limits. */
+export const MAX_ENVIRONMENT_NAME = 22;
 const dnsLabel = z
     .string({ error: "the environment name, a DNS label like acme-dev" })
-    .regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, "allowed: lowercase letters, digits and '-', 1 to 40 characters, starting and ending alphanumeric");
+    .regex(
+        new RegExp(`^[a-z0-9]([a-z0-9-]{0,${MAX_ENVIRONMENT_NAME - 2}}[a-z0-9])?$`),
+        `allowed: lowercase letters, digits and '-', 1 to ${MAX_ENVIRONMENT_NAME} characters, starting and ending alphanumeric (IAM role and EventBridge rule names are built from it, within AWS's 64-character limits)`,
+    );
 const subnetMask = z.number().int().min(16).max(28);
 const stringMap = z.record(z.string(), z.string());
 

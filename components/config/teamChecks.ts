@@ -32,6 +32,8 @@ export interface TeamContext {
     adminRoleArns?: string[];
     /** StorageClasses a team may be granted storage in; undefined when unknown. */
     storageClasses?: string[];
+    /** What the team's resources are named after (`<environment>-<team>`), for IAM's name limit; undefined when unknown. */
+    resourcePrefix?: string;
 }
 
 /** Every team entry, names unique, roles unique, and the sum of requests within the ceiling. */
@@ -48,7 +50,7 @@ export function checkTeams(root: Obj, problems: Problems): void {
     teams.forEach((raw, i) => {
         const path = `teams[${i}]`;
         const team = obj(raw);
-        checkTeam(path, team, context, problems);
+        checkTeam(path, team, { ...context, resourcePrefix: `${str(root.name) ?? ""}-${str(team.name) ?? ""}` }, problems);
         const name = str(team.name);
         if (name !== undefined && seenNames.has(name)) problems.bad(`${path}.name`, name, `allowed: a name no other team has; teams[${seenNames.get(name)}] is already ${name}`);
         else if (name !== undefined) seenNames.set(name, i);
@@ -99,7 +101,7 @@ export function checkTeam(path: string, team: Obj, context: TeamContext, problem
     checkLimitOrder(path, merged, "Cpu", limits, problems);
     checkLimitOrder(path, merged, "Memory", limits, problems);
     checkClusterRoles(`${path}.clusterRoles`, team.clusterRoles, problems);
-    checkServiceAccounts(`${path}.serviceAccounts`, team.serviceAccounts, problems);
+    checkServiceAccounts(`${path}.serviceAccounts`, team.serviceAccounts, context.resourcePrefix, problems);
 }
 
 function checkRole(path: string, value: unknown, context: TeamContext, problems: Problems): void {
@@ -164,7 +166,10 @@ function checkClusterRoles(path: string, value: unknown, problems: Problems): vo
     });
 }
 
-function checkServiceAccounts(path: string, value: unknown, problems: Problems): void {
+/** IAM role names: 64 characters, of which Pulumi's random suffix takes 8. */
+const ROLE_NAME_ROOM = 64 - 8;
+
+function checkServiceAccounts(path: string, value: unknown, resourcePrefix: string | undefined, problems: Problems): void {
     const accounts = list(value);
     const names = accounts.map((a) => str(obj(a).name));
     accounts.forEach((raw, i) => {
@@ -172,6 +177,9 @@ function checkServiceAccounts(path: string, value: unknown, problems: Problems):
         const name = str(account.name);
         if (name !== undefined && !DNS_LABEL.test(name)) problems.bad(`${path}[${i}].name`, name, "allowed: a DNS-1123 label like ledger-reader");
         else if (name !== undefined && names.indexOf(name) !== i) problems.bad(`${path}[${i}].name`, name, "allowed: each service account once; this one is a duplicate");
+        else if (name !== undefined && resourcePrefix !== undefined && resourcePrefix.length + 1 + name.length > ROLE_NAME_ROOM) {
+            problems.bad(`${path}[${i}].name`, name, `allowed: at most ${ROLE_NAME_ROOM - 1 - resourcePrefix.length} characters here: its IAM role is named "${resourcePrefix}-${name}" plus an 8-character suffix, and IAM allows 64`);
+        }
         list(account.statements).forEach((statement, j) => {
             const at = `${path}[${i}].statements[${j}]`;
             list(obj(statement).actions).forEach((action, k) => {

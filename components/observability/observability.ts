@@ -27,6 +27,11 @@ export interface ObservabilityArgs extends ObservabilityConfig {
     storageClassName: string;
     /** Scrape Karpenter's controller. */
     scrapeKarpenter: boolean;
+    /**
+     * The most nodes the cluster may run (default 100). Node exporters run one per node in the
+     * monitoring namespace, so this sizes that namespace's quota.
+     */
+    maxNodes?: number;
     /** Provider for the cluster. */
     k8sProvider: k8s.Provider;
     /** EKS managed add-ons to install; `amazon-cloudwatch-observability: false` leaves the agent to you. */
@@ -36,6 +41,8 @@ export interface ObservabilityArgs extends ObservabilityConfig {
     /** Tags on every taggable resource. */
     tags: Tags;
 }
+
+const DEFAULT_MAX_NODES = 100;
 
 /**
  * Metrics, logs and alerts. CloudWatch: Container Insights (enhanced) and Fluent Bit through the
@@ -90,6 +97,7 @@ export class Observability extends pulumi.ComponentResource {
                     kmsKeyArn: args.kmsKeyArn,
                     storageClassName: args.storageClassName,
                     scrapeKarpenter: args.scrapeKarpenter,
+                    maxNodes: args.maxNodes ?? DEFAULT_MAX_NODES,
                     k8sProvider: args.k8sProvider,
                     dependsOn: args.dependsOn,
                     tags: args.tags,

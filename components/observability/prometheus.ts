@@ -8,6 +8,7 @@ import { dnsSuffixOf } from "../shared/aws";
 import { PolicyDocument, policyDocument, podIdentityTrust } from "../shared/iam";
 import type { Tags } from "../shared/tags";
 import { MONITORING_NAMESPACE, TEAM_LABEL } from "../shared/naming";
+import { monitoringAllowance, NODE_EXPORTER_RESOURCES } from "./quota";
 import { karpenterServiceMonitor, platformRules } from "./rules";
 
 export { MONITORING_NAMESPACE };
@@ -26,6 +27,8 @@ export interface PrometheusStackArgs {
     storageClassName: string;
     /** Whether Karpenter runs, so its metrics are scraped. */
     scrapeKarpenter: boolean;
+    /** The most nodes the cluster may run: one node exporter each, in the namespace's quota. */
+    maxNodes: number;
     k8sProvider: k8s.Provider;
     /** The storage class and whatever else must exist first. */
     dependsOn: pulumi.Resource[];
@@ -123,6 +126,8 @@ export function prometheusStackValues(args: Pick<PrometheusStackArgs, "config" |
             resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
         },
         "kube-state-metrics": { metricLabelsAllowlist: [`namespaces=[${TEAM_LABEL}]`] },
+        // Stated, so the namespace's quota can count one per node.
+        "prometheus-node-exporter": { resources: NODE_EXPORTER_RESOURCES },
     };
 }
 
@@ -134,6 +139,18 @@ export function createPrometheusStack(name: string, args: PrometheusStackArgs, p
         // node-exporter needs the host's network and PIDs, so this namespace is privileged.
         { metadata: { name: MONITORING_NAMESPACE, labels: { "pod-security.kubernetes.io/enforce": "privileged", "app.kubernetes.io/part-of": "envstack" } } },
         onCluster,
+    );
+    // Fenced like every namespace: a quota sized for the stack and one node exporter per node.
+    const allowance = monitoringAllowance(args.config, args.maxNodes);
+    const quota = new k8s.core.v1.ResourceQuota(
+        `${name}-monitoring`,
+        { metadata: { name: "monitoring", namespace: MONITORING_NAMESPACE }, spec: { hard: allowance.quota } },
+        { ...onCluster, dependsOn: [namespace] },
+    );
+    const limits = new k8s.core.v1.LimitRange(
+        `${name}-monitoring`,
+        { metadata: { name: "monitoring", namespace: MONITORING_NAMESPACE }, spec: { limits: [{ type: "Container", defaultRequest: allowance.defaultRequest }] } },
+        { ...onCluster, dependsOn: [namespace] },
     );
     const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent });
     const grafanaSecret = new k8s.core.v1.Secret(
@@ -176,7 +193,7 @@ export function createPrometheusStack(name: string, args: PrometheusStackArgs, p
             timeout: 900,
             values: prometheusStackValues(args, topic.arn),
         },
-        { ...onCluster, dependsOn: [namespace, grafanaSecret, association, ...args.dependsOn] },
+        { ...onCluster, dependsOn: [namespace, quota, limits, grafanaSecret, association, ...args.dependsOn] },
     );
     const afterRelease = { ...onCluster, dependsOn: [release] };
     const rules = platformRules(MONITORING_NAMESPACE);

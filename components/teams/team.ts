@@ -76,7 +76,7 @@ export class Team extends pulumi.ComponentResource {
     readonly serviceAccountRoles: Record<string, aws.iam.Role>;
 
     constructor(name: string, args: TeamArgs, opts?: pulumi.ComponentResourceOptions) {
-        const config = validateTeam(args);
+        const config = validateTeam(args, name);
         super("envstack:index:Team", name, {}, opts);
         this.config = config;
         const id = { team: config.name, environment: args.environmentName };
@@ -161,12 +161,12 @@ export class Team extends pulumi.ComponentResource {
 }
 
 /** The entry through the same schema and checks as a stack's `teams`, so a Team used on its own is just as safe. */
-function validateTeam(args: TeamArgs): TeamConfig {
+function validateTeam(args: TeamArgs, resourceName: string): TeamConfig {
     const problems = new Problems();
     const { name, size, roleArn, podSecurity, egress, quota, limits, clusterRoles, serviceAccounts } = args;
     const entry = { name, size, roleArn, podSecurity, egress, quota, limits, clusterRoles, serviceAccounts };
     const parsed = parseReporting(teamSchema, entry, problems, ["team"]);
-    checkTeam("team", entry, { region: args.region, storageClasses: args.storageClasses }, problems);
+    checkTeam("team", entry, { region: args.region, storageClasses: args.storageClasses, resourcePrefix: resourceName }, problems);
     problems.throwIfAny(`Team ${String(name)} arguments`);
     return parsed as TeamConfig;
 }

@@ -9,22 +9,15 @@ const QUANTITY = "^[+]?(\\d+\\.?\\d*|\\.\\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[mkMGTPE])?$";
 
 export const SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "default"];
 
-/**
- * The system namespaces and the ones envstack's platform components create, which no team can
- * edit: `monitoring` (Prometheus, whose per-node exporters a pod quota would one day block).
- * The default exemption, so `Observability` on its own passes with no policy config.
- */
-export const PLATFORM_NAMESPACES = [...SYSTEM_NAMESPACES, "monitoring"];
-
 export const namespaceQuota: GuardrailStackPolicy = {
     name: "namespace-quota-and-limits",
-    description: "Every namespace the stack creates, other than the system and platform namespaces, has a ResourceQuota and a LimitRange.",
+    description: "Every namespace the stack creates, other than the system ones, has a ResourceQuota and a LimitRange.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps: "Create a ResourceQuota and a LimitRange in the namespace (envstack's Team component does both), or exempt it in the policy config.",
     configSchema: {
         properties: {
-            exemptNamespaces: { type: "array", items: { type: "string" }, default: PLATFORM_NAMESPACES, description: "Namespaces that need neither." },
+            exemptNamespaces: { type: "array", items: { type: "string" }, default: SYSTEM_NAMESPACES, description: "Namespaces that need neither." },
         },
     },
     validateStack: (args, report) => {
