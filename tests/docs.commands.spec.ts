@@ -49,11 +49,15 @@ describe("the docs' commands", () => {
         const policy = JSON.parse(text) as PolicyDocument;
         // A managed policy holds at most 6,144 characters, whitespace aside.
         expect(JSON.stringify(policy).length).to.be.lessThan(6144);
+        // A KMS key needs its key policy to delegate to IAM, as envstack's and the default key policy do.
+        const keyPolicy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" }] };
         const allowed = (action: string, resource: string, region = "eu-west-1", context: Record<string, string> = {}) =>
-            simulate([policy], { action, resource, context: { "aws:RequestedRegion": region, ...context } }).catch((err: Error) => `${action} on ${resource}: ${err.message}`);
+            simulate([policy], { action, resource, context: { "aws:RequestedRegion": region, ...context }, ...(resource.includes(":key/") ? { resourcePolicy: keyPolicy } : {}) }).catch(
+                (err: Error) => `${action} on ${resource}: ${err.message}`,
+            );
         const arn = (service: string, rest: string) => `arn:aws:${service}:eu-west-1:111122223333:${rest}`;
         const cluster = arn("eks", "cluster/acme-dev");
-        const ADMISSIONS: Record<string, [string, string][]> = {
+        const ADMISSIONS: Record<string, [string, string, Record<string, string>?][]> = {
             "aws:kms/key:Key": [["kms:CreateKey", "*"]],
             "aws:kms/alias:Alias": [["kms:CreateAlias", arn("kms", "alias/envstack/acme-dev")]],
             "aws:cloudwatch/logGroup:LogGroup": [["logs:CreateLogGroup", arn("logs", "log-group:/aws/eks/acme-dev/cluster")]],
@@ -76,7 +80,7 @@ describe("the docs' commands", () => {
             "aws:iam/role:Role": [["iam:CreateRole", "arn:aws:iam::111122223333:role/acme-dev-cluster-1a2b3c4"]],
             "aws:iam/policy:Policy": [["iam:CreatePolicy", "arn:aws:iam::111122223333:policy/acme-dev-karpenter-node-lifecycle-1a2b3c4"]],
             "aws:iam/rolePolicy:RolePolicy": [["iam:PutRolePolicy", "arn:aws:iam::111122223333:role/acme-dev-node-1a2b3c4"]],
-            "aws:iam/rolePolicyAttachment:RolePolicyAttachment": [["iam:AttachRolePolicy", "arn:aws:iam::111122223333:role/acme-dev-node-1a2b3c4"]],
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment": [["iam:AttachRolePolicy", "arn:aws:iam::111122223333:role/acme-dev-node-1a2b3c4", { "iam:PolicyARN": "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy" }]],
             "aws:sns/topic:Topic": [["sns:CreateTopic", arn("sns", "acme-dev-alerts")]],
             "aws:sns/topicPolicy:TopicPolicy": [["sns:SetTopicAttributes", arn("sns", "acme-dev-alerts")]],
             "aws:sns/topicSubscription:TopicSubscription": [["sns:Subscribe", arn("sns", "acme-dev-alerts")]],
@@ -88,7 +92,7 @@ describe("the docs' commands", () => {
         };
         const types = new Set(ctx.plans.flatMap((p) => p.resources.map((r) => r.type)).filter((t) => /^(aws|awsx|eks):/.test(t)));
         expect([...types].filter((t) => !ADMISSIONS[t]), "every AWS type in the plans has a create action here").to.deep.equal([]);
-        for (const type of types) for (const [action, resource] of ADMISSIONS[type]) expect(await allowed(action, resource), `${type}: ${action}`).to.equal("Allowed");
+        for (const type of types) for (const [action, resource, context] of ADMISSIONS[type]) expect(await allowed(action, resource, "eu-west-1", context), `${type}: ${action}`).to.equal("Allowed");
         expect(await allowed("iam:CreateServiceLinkedRole", "*", "us-east-1", { "iam:AWSServiceName": "eks.amazonaws.com" })).to.equal("Allowed");
         expect(await allowed("s3:PutObject", "arn:aws:s3:::acme-pulumi-state/.pulumi/stacks/envstack/dev.json")).to.equal("Allowed");
 
@@ -100,6 +104,24 @@ describe("the docs' commands", () => {
         expect(await allowed("iam:CreateServiceLinkedRole", "*", "eu-west-1", { "iam:AWSServiceName": "rds.amazonaws.com" })).to.equal("ImplicitlyDenied");
         expect(await allowed("rds:CreateDBInstance", arn("rds", "db:acme-dev"))).to.equal("ImplicitlyDenied");
         expect(await allowed("s3:GetObject", "arn:aws:s3:::another-teams-bucket/secrets.json")).to.equal("ImplicitlyDenied");
+        // Its own key by tag, the state key by alias; no other key, cluster, log group, topic or queue.
+        const key = arn("kms", "key/1ab2c3d4-5e6f-7a8b-9c0d-1e2f3a4b5c6d");
+        expect(await allowed("kms:ScheduleKeyDeletion", key, "eu-west-1", { "aws:ResourceTag/environment": "acme-dev" })).to.equal("Allowed");
+        expect(await allowed("kms:ScheduleKeyDeletion", key, "eu-west-1", { "aws:ResourceTag/environment": "acme-prod" })).to.equal("ImplicitlyDenied");
+        expect(await allowed("kms:PutKeyPolicy", key)).to.equal("ImplicitlyDenied");
+        expect(await allowed("kms:Decrypt", key, "us-east-1", { "kms:ResourceAliases": "alias/pulumi-state" })).to.equal("Allowed");
+        expect(await allowed("kms:Decrypt", key, "eu-west-1", { "kms:ResourceAliases": "alias/payroll" })).to.equal("ImplicitlyDenied");
+        expect(await allowed("eks:CreateAccessEntry", arn("eks", "cluster/acme-prod"))).to.equal("ImplicitlyDenied");
+        expect(await allowed("logs:DeleteLogGroup", arn("logs", "log-group:/aws/cloudtrail/org"))).to.equal("ImplicitlyDenied");
+        expect(await allowed("sns:SetTopicAttributes", arn("sns", "payroll-events"))).to.equal("ImplicitlyDenied");
+        expect(await allowed("sqs:SetQueueAttributes", arn("sqs", "payroll-jobs"))).to.equal("ImplicitlyDenied");
+        expect(await allowed("ec2:ModifySnapshotAttribute", "arn:aws:ec2:eu-west-1::snapshot/snap-0123456789abcdef0")).to.equal("ExplicitlyDenied");
+        expect(await allowed("ec2:ModifyInstanceAttribute", arn("ec2", "instance/i-0123456789abcdef0"))).to.equal("ExplicitlyDenied");
+        // Attaching: only the managed policies the environment uses, never an administrator's.
+        const role = "arn:aws:iam::111122223333:role/acme-dev-node-1a2b3c4";
+        expect(await allowed("iam:AttachRolePolicy", role, "eu-west-1", { "iam:PolicyARN": "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy" })).to.equal("Allowed");
+        expect(await allowed("iam:AttachRolePolicy", role, "eu-west-1", { "iam:PolicyARN": "arn:aws:iam::111122223333:policy/acme-dev-karpenter-zonal-shift-1a2b3c4" })).to.equal("Allowed");
+        expect(await allowed("iam:AttachRolePolicy", role, "eu-west-1", { "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" })).to.equal("ImplicitlyDenied");
         expect(path.basename(file!)).to.equal("deployer-policy.json");
     });
 });
