@@ -48,7 +48,8 @@ describe("CI templates", () => {
             ["staging", "dev", "staging"],
             ["prod", "staging", "prod"],
         ]);
-        expect(deploy.jobs.prod.with?.runner).to.equal('["self-hosted", "prod-vpc"]');
+        // Every stack deploys from inside its VPC: the Kubernetes API is private, or open only to listed CIDRs.
+        for (const stack of ["dev", "staging", "prod"]) expect(deploy.jobs[stack].with?.runner).to.equal(`["self-hosted", "${stack}-vpc"]`);
         const stack = workflow("envstack-deploy-stack.yml");
         const job = stack.jobs.deploy;
         expect(job.environment).to.equal("${{ inputs.stack }}");

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as path from "node:path";
-import { CONSUMER_DIR, consumerLockProblems, lockProblems, readJson, REPO } from "./consumer/lockfile";
+import { CONSUMER_DIR, consumerLockProblems, lockProblems, readJson, REPO, tarballPath } from "./consumer/lockfile";
 
 type Lock = { packages: Record<string, { version?: string; dependencies?: Record<string, string> }> };
 type Manifest = { dependencies: Record<string, string>; devDependencies: Record<string, string> };
@@ -14,7 +14,8 @@ describe("the consumer project's lockfile", () => {
     it("installs exactly the versions the repository tests: every peer, every locked package, envstack's dependencies", () => {
         expect(consumerLockProblems()).to.deep.equal([]);
         expect(manifest.dependencies["@pulumi/pulumi"]).to.equal(rootLock.packages["node_modules/@pulumi/pulumi"].version);
-        expect(manifest.dependencies.envstack).to.equal("file:../envstack.tgz");
+        expect(manifest.dependencies.envstack).to.equal(`file:${tarballPath()}`);
+        expect(manifest.devDependencies.typescript).to.equal(rootLock.packages["node_modules/typescript"].version);
         expect(Object.keys(lock.packages).length).to.be.greaterThan(200);
     });
 

@@ -14,6 +14,13 @@ describe("the docs' commands", () => {
         this.timeout(60_000);
         const blocks = allBlocks().filter((b) => SHELL.includes(b.lang) && !b.tags.includes("team"));
         ctx = { plans: await stackPlans(), all: allCommands(blocks), tmp: scratch(), written: new Map() };
+        // Files the docs show in full (```json github-trust-dev.json) exist for the commands that use them.
+        for (const b of allBlocks().filter((b) => /^[\w./-]+\.(json|ya?ml)$/.test(b.tags[0] ?? ""))) {
+            const file = path.join(ctx.tmp, b.tags[0]);
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, b.code);
+            ctx.written.set(b.tags[0], file);
+        }
     });
     after(() => fs.rmSync(ctx.tmp, { recursive: true, force: true }));
 
@@ -38,6 +45,21 @@ describe("the docs' commands", () => {
             const error = await exercise({ text, block }, ctx).then(() => undefined, (err: Error) => err.message);
             expect(error, text).to.be.a("string");
         }
+    });
+
+    it("trusts the deploy role to this repository's GitHub environment of the same name only, for STS", () => {
+        const trust = JSON.parse(fs.readFileSync(ctx.written.get("github-trust-dev.json")!, "utf8"));
+        expect(trust.Statement).to.have.length(1);
+        const [statement] = trust.Statement;
+        expect(statement.Action).to.equal("sts:AssumeRoleWithWebIdentity");
+        expect(statement.Principal).to.deep.equal({ Federated: "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" });
+        // Exact matches only: no StringLike wildcard could admit a branch, a fork or another environment.
+        expect(Object.keys(statement.Condition)).to.deep.equal(["StringEquals"]);
+        expect(statement.Condition.StringEquals).to.deep.equal({ "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:acme/platform:environment:dev" });
+        // The deploy role is not one the deployer policy lets it change: no role can widen its own rights.
+        const policy = JSON.parse(fs.readFileSync(ctx.written.get("deployer-policy.json")!, "utf8"));
+        const writable = policy.Statement.filter((x: { Sid: string }) => x.Sid === "EnvironmentRoles")[0].Resource as string;
+        expect("arn:aws:iam::111122223333:role/envstack-deployer-acme-dev".startsWith(writable.replace("*", ""))).to.equal(false);
     });
 
     it("fills in the deployer policy as the README says: it may create every kind of resource the plans hold, in its region, and nothing else", async function () {

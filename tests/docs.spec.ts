@@ -6,6 +6,7 @@ import { parse as parseYaml, parseAllDocuments, stringify } from "yaml";
 import { readPolicyConfigFile, resolvePolicyConfig } from "../plan/policyConfig";
 import { readStackConfig } from "../plan/project";
 import { guardrails } from "../policy/policies";
+import { MAX_ENVIRONMENT_NAME } from "../components/config/schema";
 import { readStack } from "../stacks/config";
 import { GENERATED_FILES, GENERATORS } from "./docs/generated";
 import { allBlocks, CodeBlock, examples, generatedRegions, pages, prose, read, REPO } from "./docs/markdown";
@@ -123,6 +124,10 @@ describe("the docs", () => {
         expect(values.length).to.be.greaterThan(6);
         const dev = read("Pulumi.dev.yaml");
         expect(values.filter((v) => !dev.includes(v))).to.deep.equal([]);
+    });
+
+    it("state the limits the config enforces, as the code has them", () => {
+        expect(read("docs/configuration.md")).to.include(`a DNS label of at most ${MAX_ENVIRONMENT_NAME} characters`);
     });
 
     it("name each TypeScript example's file once, so the consumer test compiles them all", () => {

@@ -120,6 +120,11 @@ function main(): void {
         ...rows,
         "",
     ].join("\n");
+    if (quick) {
+        // Two runs a case are a smoke test, not a measurement to publish.
+        process.stdout.write(`\n${header}\n(--quick: nothing written)\n`);
+        return;
+    }
     const previous = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, "utf8") : "";
     const history = previous.includes(HISTORY_MARK) ? previous.slice(previous.indexOf(HISTORY_MARK)) : `${HISTORY_MARK}\n`;
     fs.writeFileSync(RESULTS, `${header}\n${history.trimEnd()}\n`);

@@ -9,14 +9,14 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CONSUMER_DIR, consumerLockProblems, expectedManifest, readJson, REPO, TARBALL } from "./lockfile";
+import { CONSUMER_DIR, consumerLockProblems, expectedManifest, readJson, REPO, tarballPath } from "./lockfile";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "envstack-consumer-lock-"));
 try {
     const [info] = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
     const project = path.join(work, "project");
-    fs.mkdirSync(project);
-    fs.renameSync(path.join(work, info.filename), path.resolve(project, TARBALL));
+    fs.mkdirSync(path.join(project, "vendor"), { recursive: true });
+    fs.renameSync(path.join(work, info.filename), path.join(project, tarballPath()));
 
     const manifestFile = path.join(CONSUMER_DIR, "package.json");
     const manifest = expectedManifest(readJson(path.join(REPO, "package-lock.json")), readJson(manifestFile));

@@ -11,12 +11,14 @@ import * as path from "node:path";
 
 export const REPO = path.resolve(__dirname, "..", "..", "..");
 export const CONSUMER_DIR = path.join(REPO, "tests", "consumer", "project");
-/** Where the consumer's package.json expects the packed envstack, relative to the project. */
-export const TARBALL = "../envstack.tgz";
+/** Where the consumer's package.json expects the packed envstack, relative to the project: its vendor folder, as docs/npm.md says. */
+export function tarballPath(): string {
+    return `vendor/envstack-${readJson<{ version: string }>(path.join(REPO, "package.json")).version}.tgz`;
+}
 /** What a consumer installs beside envstack: the peers (and @pulumi/policy for its own pack). */
 export const PEERS = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/eks", "@pulumi/awsx", "@pulumi/kubernetes", "@pulumi/policy"];
-/** Installed for compiling the README's examples. */
-export const DEV = ["@types/node"];
+/** Installed for compiling the docs' examples: TypeScript and Node's types. */
+export const DEV = ["@types/node", "typescript"];
 
 type LockEntry = { version?: string; dependencies?: Record<string, string>; peerDependencies?: Record<string, string>; link?: boolean };
 type Lock = { packages: Record<string, LockEntry> };
@@ -48,7 +50,7 @@ export function expectedManifest(rootLock: Lock, current: Manifest): Manifest {
     };
     return {
         ...current,
-        dependencies: { ...Object.fromEntries(PEERS.map((p) => [p, at(p)]).sort(([a], [b]) => a.localeCompare(b))), envstack: `file:${TARBALL}` },
+        dependencies: { ...Object.fromEntries(PEERS.map((p) => [p, at(p)]).sort(([a], [b]) => a.localeCompare(b))), envstack: `file:${tarballPath()}` },
         devDependencies: Object.fromEntries(DEV.map((p) => [p, at(p)])),
     };
 }

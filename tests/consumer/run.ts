@@ -1,10 +1,11 @@
 /**
- * The consumer test: envstack as an application team gets it. It packs the package, installs the
- * tarball into the consumer project (tests/consumer/project) with `npm ci` from that project's own
- * lockfile, which pins the versions the tests ran with, so it installs offline from the cache the
- * repository's `npm ci` filled; compiles the README's examples under `tsc --strict`, runs the
- * Environment program and the existing-VPC program under mocks, and runs
- * `npx envstack plan --program` on both.
+ * The consumer test: envstack as an application team gets it, following docs/npm.md. It packs the
+ * package into the consumer project's vendor/ (tests/consumer/project) and installs it with
+ * `npm ci` from that project's own lockfile, which pins the versions the tests ran with, so it
+ * installs offline from the cache the repository's `npm ci` filled; writes the docs' project files
+ * and TypeScript examples; runs the docs' commands for a team's project in order (compile, unit
+ * test, `npx envstack plan`); runs the programs under envstack's mocks; and plans every example
+ * program with the guardrails' defaults.
  *
  * Run with `npm run test:consumer`; CI runs it after `npm test`.
  */
@@ -13,9 +14,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { allBlocks, commands, examples as docExamples, SHELL } from "../docs/markdown";
-import { CONSUMER_DIR, consumerLockProblems, readJson, REPO, TARBALL } from "./lockfile";
+import { CONSUMER_DIR, consumerLockProblems, readJson, REPO, tarballPath } from "./lockfile";
 
-const TSC = path.join(REPO, "node_modules", "typescript", "bin", "tsc");
 
 const started = performance.now();
 const timings: [string, number][] = [];
@@ -58,7 +58,8 @@ function main(): void {
             const stale = consumerLockProblems();
             check(stale.length === 0, `the consumer project no longer installs what the tests ran; run \`npm run consumer:lock\`:\n${stale.map((p) => `  - ${p}`).join("\n")}`);
             for (const file of ["package.json", "package-lock.json"]) fs.copyFileSync(path.join(CONSUMER_DIR, file), path.join(project, file));
-            fs.renameSync(tarball, path.resolve(project, TARBALL));
+            fs.mkdirSync(path.join(project, "vendor"));
+            fs.renameSync(tarball, path.join(project, tarballPath()));
             sh("npm", ["ci", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], project);
             const pulumiCopies = sh("npm", ["ls", "@pulumi/pulumi", "--all", "--parseable"], project).split("\n").filter((l) => l.endsWith("@pulumi/pulumi"));
             check(new Set(pulumiCopies).size === 1, `expected one copy of @pulumi/pulumi, found:\n${pulumiCopies.join("\n")}`);
@@ -66,26 +67,41 @@ function main(): void {
 
         const blocks = allBlocks();
         const examples = docExamples(blocks);
-        step("compile every TypeScript example of the docs under --strict, with the documented tsconfig.json", () => {
-            for (const e of examples) {
-                fs.mkdirSync(path.dirname(path.join(project, e.file)), { recursive: true });
-                fs.writeFileSync(path.join(project, e.file), e.code);
+        step("the docs' files and examples, in a team's project", () => {
+            // Blocks whose tag names a file (```json tsconfig.json) are files of the project.
+            const files = blocks.filter((b) => (b.lang === "json" || b.lang === "yaml") && /^[\w./-]+\.(json|ya?ml)$/.test(b.tags[0] ?? ""));
+            for (const f of [...files.map((b) => ({ file: b.tags[0], code: `${b.code}\n` })), ...examples]) {
+                fs.mkdirSync(path.dirname(path.join(project, f.file)), { recursive: true });
+                fs.writeFileSync(path.join(project, f.file), f.code);
             }
-            const documented = blocks.filter((b) => b.lang === "json" && b.tags.includes("tsconfig"));
-            check(documented.length === 1, `expected one tsconfig.json block in the docs, found ${documented.length}`);
-            const tsconfig = JSON.parse(documented[0].code);
+            const tsconfig = JSON.parse(fs.readFileSync(path.join(project, "tsconfig.json"), "utf8"));
             // envstack's declarations must stand on their own: no skipLibCheck for the programs.
-            check(!tsconfig.compilerOptions.skipLibCheck, "the documented tsconfig.json must not need skipLibCheck");
-            fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
-            // @pulumi/policy's own declarations need skipLibCheck, as docs/npm.md says.
-            fs.writeFileSync(path.join(project, "tsconfig.policy.json"), JSON.stringify({ compilerOptions: { ...tsconfig.compilerOptions, skipLibCheck: true }, include: ["guardrails/*.ts"] }, null, 2));
-            sh(process.execPath, [TSC, "-p", "tsconfig.json"], project);
-            sh(process.execPath, [TSC, "-p", "tsconfig.policy.json"], project);
-            process.stdout.write(`   ${examples.length} examples: ${examples.map((e) => e.file).join(", ")}\n`);
+            check(tsconfig.compilerOptions.strict === true && !tsconfig.compilerOptions.skipLibCheck, "the documented tsconfig.json must be strict and not need skipLibCheck");
+            process.stdout.write(`   ${files.map((b) => b.tags[0]).join(", ")}; ${examples.length} examples: ${examples.map((e) => e.file).join(", ")}\n`);
+        });
+
+        step("the docs' commands for a team's project, in order", () => {
+            const team = blocks.filter((b) => SHELL.includes(b.lang) && b.tags.includes("team")).flatMap(commands);
+            check(team.length > 5, `expected the docs to show a team's commands, found ${team.length}`);
+            const manifest = readJson<{ dependencies: Record<string, string>; devDependencies: Record<string, string> }>(path.join(CONSUMER_DIR, "package.json"));
+            for (const c of team) {
+                const [tool, ...args] = c.text.split(/\s+/);
+                if (tool === "npm" && args[0] === "install") {
+                    // The install the lockfile stands for: the same tarball and the same pins.
+                    const dev = args[1] === "--save-dev";
+                    const pins = Object.entries(dev ? manifest.devDependencies : manifest.dependencies).map(([p, v]) => (v.startsWith("file:") ? `./${v.slice("file:".length)}` : `${p}@${v}`));
+                    const named = args.slice(dev ? 2 : 1);
+                    check(JSON.stringify([...named].sort()) === JSON.stringify([...pins].sort()), `${c.block.page}:${c.block.line}: "${c.text}" should install ${pins.join(" ")}`);
+                } else if ((tool === "npx" && (args[0] === "envstack" || args[0] === "tsc")) || tool === "node") {
+                    const out = sh(tool, tool === "npx" ? ["--no-install", ...args] : args, project, Number(/exits (\d+)/.exec(c.comment ?? "")?.[1] ?? 0));
+                    process.stdout.write(`   ${c.text}: ${out.split("\n").find((l) => /policies evaluated|^Usage:/.test(l)) ?? "ok"}\n`);
+                } else {
+                    throw new Error(`${c.block.page}:${c.block.line}: the consumer test cannot run a team's command "${c.text}"`);
+                }
+            }
         });
 
         step("run the programs under envstack's mocks", () => {
-            sh(process.execPath, ["bin/platform.test.js"], project);
             const probe = `
                 const { recordResources } = require("envstack/testing");
                 (async () => {
@@ -113,25 +129,6 @@ function main(): void {
             check(failing.includes("missing program: "), `a missing program: ${failing}`);
         });
 
-        step("the docs' commands for a team's project", () => {
-            const team = blocks.filter((b) => SHELL.includes(b.lang) && b.tags.includes("team")).flatMap(commands);
-            check(team.length > 2, `expected the docs to show a team's commands, found ${team.length}`);
-            for (const c of team) {
-                const [tool, ...args] = c.text.split(/\s+/);
-                if (tool === "npm" && args[0] === "install") {
-                    // The install the lockfile stands for: the same tarball version and the same pins.
-                    const manifest = readJson<{ dependencies: Record<string, string> }>(path.join(CONSUMER_DIR, "package.json"));
-                    const version = readJson<{ version: string }>(path.join(REPO, "package.json")).version;
-                    const want = [`../envstack/envstack-${version}.tgz`, ...Object.entries(manifest.dependencies).filter(([p]) => p !== "envstack").map(([p, v]) => `${p}@${v}`)];
-                    check(JSON.stringify([...args.slice(1)].sort()) === JSON.stringify([...want].sort()), `${c.block.page}:${c.block.line}: "${c.text}" should install ${want.join(" ")}`);
-                } else if (tool === "npx" && args[0] === "envstack") {
-                    const out = sh("npx", ["--no-install", ...args], project, Number(/exits (\d+)/.exec(c.comment ?? "")?.[1] ?? 0));
-                    process.stdout.write(`   ${c.text}: ${out.split("\n").find((l) => /policies evaluated|^Usage:/.test(l)) ?? "ok"}\n`);
-                } else {
-                    throw new Error(`${c.block.page}:${c.block.line}: the consumer test cannot run a team's command "${c.text}"`);
-                }
-            }
-        });
     } finally {
         fs.rmSync(work, { recursive: true, force: true });
     }

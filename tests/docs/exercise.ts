@@ -71,7 +71,7 @@ function npmScript(args: string[]): string {
         if (!ci.includes(command)) throw new Error(`.ci/run does not run "${command}"`);
         return "run by .ci/run";
     }
-    if (command === "npm pack") {
+    if (args[0] === "pack" && (args.length === 1 || (args[1] === "--pack-destination" && args.length === 3))) {
         if (!fs.readFileSync(path.join(REPO, "tests", "consumer", "run.ts"), "utf8").includes('["pack"')) throw new Error("the consumer test does not run npm pack");
         return "run by the consumer test";
     }
@@ -120,7 +120,7 @@ function pulumi(args: string[], ctx: DocsContext): string {
         if (!alias || !created.includes(alias)) throw new Error(`--secrets-provider ${secrets}: not an awskms:// URL of an alias the docs create (${created.join(", ")})`);
     }
     if (name === "login" && positional[0] && !PLACEHOLDER.test(positional[0])) {
-        const bucket = /^s3:\/\/([a-z0-9.-]+)$/.exec(positional[0])?.[1];
+        const bucket = /^s3:\/\/([a-z0-9.-]+)(\?region=[a-z0-9-]+)?$/.exec(positional[0])?.[1];
         if (!bucket || !bucketsCreated(ctx).includes(bucket)) throw new Error(`pulumi login ${positional[0]}: not a bucket the docs create`);
     }
     return "checked: flags, stacks, pack, policy config";
@@ -130,8 +130,12 @@ function awsCli(args: string[], ctx: DocsContext): string {
     const { name, flags } = subcommand(AWS_FLAGS, args);
     for (const [flag, value] of flags) {
         if (typeof value === "string" && value.startsWith("{")) JSON.parse(value);
-        if (flag === "--policy-document" && !ctx.written.has(String(value).replace("file://", ""))) throw new Error(`${flag} ${value}: no command before it writes that file`);
+        if (String(value).startsWith("file://") && !ctx.written.has(String(value).replace("file://", ""))) throw new Error(`${flag} ${value}: no command or file block before it writes that file`);
         if (flag === "--bucket" && !bucketsCreated(ctx).includes(String(value))) throw new Error(`--bucket ${value}: not the bucket the docs create`);
+    }
+    if (name === "iam attach-role-policy") {
+        const created = ctx.all.map((c) => words(c).words).filter((w) => w[0] === "aws" && w[2] === "create-policy").map((w) => w[w.indexOf("--policy-name") + 1]);
+        if (!created.some((p) => String(flags.get("--policy-arn")).endsWith(`:policy/${p}`))) throw new Error(`--policy-arn ${flags.get("--policy-arn")}: not a policy the docs create (${created.join(", ")})`);
     }
     if (name === "iam create-service-linked-role") {
         const filled = JSON.parse(fs.readFileSync(path.join(REPO, "docs", "deployer-policy.json"), "utf8"));
