@@ -136,6 +136,7 @@ export class Environment extends pulumi.ComponentResource {
             name,
             {
                 ...config.storage,
+                accountId: config.accountId,
                 addons: config.addons,
                 clusterName: config.name,
                 region: config.region,
@@ -160,6 +161,7 @@ export class Environment extends pulumi.ComponentResource {
             name,
             {
                 ...config.observability,
+                accountId: config.accountId,
                 addons: config.addons,
                 clusterName: config.name,
                 region: config.region,

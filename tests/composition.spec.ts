@@ -48,7 +48,7 @@ describe("Composing with plain Pulumi", () => {
         const config = resolveEnvironmentConfig(validInput("dev"));
         const r = await register(() => {
             const provider = new k8s.Provider("legacy", { kubeconfig: "{}" });
-            const common = { clusterName: "legacy", region: "eu-west-1", kubernetesVersion: "1.35", versions: config.versions, k8sProvider: provider, dependsOn: [], tags: { team: "search" } };
+            const common = { clusterName: "legacy", accountId: "111122223333", region: "eu-west-1", kubernetesVersion: "1.35", versions: config.versions, k8sProvider: provider, dependsOn: [], tags: { team: "search" } };
             new Storage("legacy", {
                 ...config.storage,
                 ...common,

@@ -127,7 +127,19 @@ describe("Karpenter", () => {
         const association = r.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "acme-prod-karpenter");
         expect(association.inputs).to.include({ namespace: "kube-system", serviceAccount: "karpenter", roleArn: r.one("aws:iam/role:Role", "acme-prod-karpenter-controller").outputs.arn });
         expect(json(r.one("aws:iam/role:Role", "acme-prod-karpenter-controller").inputs.assumeRolePolicy).Statement).to.deep.equal([
-            { Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
+            {
+                Effect: "Allow",
+                Principal: { Service: "pods.eks.amazonaws.com" },
+                Action: ["sts:AssumeRole", "sts:TagSession"],
+                Condition: {
+                    StringEquals: {
+                        "aws:SourceAccount": "777788889999",
+                        "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:eu-west-1:777788889999:cluster/acme-prod",
+                        "aws:RequestTag/kubernetes-namespace": "kube-system",
+                        "aws:RequestTag/kubernetes-service-account": "karpenter",
+                    },
+                },
+            },
         ]);
     });
 

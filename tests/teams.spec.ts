@@ -218,7 +218,7 @@ describe("Teams", () => {
         expect(trust.Statement[0].Condition).to.deep.equal({
             StringEquals: {
                 "aws:SourceAccount": "111122223333",
-                "aws:RequestTag/eks-cluster-name": "acme-dev",
+                "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:eu-west-1:111122223333:cluster/acme-dev",
                 "aws:RequestTag/kubernetes-namespace": "payments",
                 "aws:RequestTag/kubernetes-service-account": "ledger-exporter",
             },
@@ -231,7 +231,7 @@ describe("Teams", () => {
                 resourcePolicy: trust,
                 context: {
                     "aws:SourceAccount": account,
-                    "aws:RequestTag/eks-cluster-name": cluster,
+                    "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:eu-west-1:${account}:cluster/${cluster}`,
                     "aws:RequestTag/kubernetes-namespace": namespace,
                     "aws:RequestTag/kubernetes-service-account": serviceAccount,
                 },

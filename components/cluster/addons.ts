@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { addonInstalled } from "../config/versions";
 import type { AddonSwitches, EksAddonName, KubernetesRelease } from "../config/versions";
 import { managedPolicyArn } from "../shared/aws";
-import { podIdentityTrust } from "../shared/iam";
+import { scopedPodIdentityTrust } from "../shared/iam";
 import type { Tags } from "../shared/tags";
 
 /** Per-add-on configuration values, as the add-on's JSON schema expects them. */
@@ -58,7 +58,9 @@ export interface IdentityAddonArgs {
     addons?: Partial<AddonSwitches>;
     /** The EKS cluster's name. */
     clusterName: string;
-    /** AWS region: the partition of the managed policy ARN. */
+    /** The cluster's account: the role trusts only its Pod Identity sessions. */
+    accountId: string;
+    /** AWS region: the cluster's ARN and the partition of the managed policy ARN. */
     region: string;
     /** The pinned versions of the cluster's Kubernetes version. */
     release: KubernetesRelease;
@@ -86,7 +88,11 @@ export interface IdentityAddon {
 export function createAddonWithPodIdentity(name: string, args: IdentityAddonArgs, parent: pulumi.Resource): IdentityAddon {
     const role = new aws.iam.Role(
         `${name}-${args.addonName}`,
-        { description: `${args.addonName} of ${args.clusterName}`, assumeRolePolicy: JSON.stringify(podIdentityTrust()), tags: args.tags },
+        {
+            description: `${args.addonName} of ${args.clusterName}`,
+            assumeRolePolicy: JSON.stringify(scopedPodIdentityTrust({ accountId: args.accountId, region: args.region, clusterName: args.clusterName, namespace: args.namespace, serviceAccount: args.serviceAccount })),
+            tags: args.tags,
+        },
         { parent },
     );
     const grants: pulumi.Resource[] = [

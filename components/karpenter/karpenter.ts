@@ -6,7 +6,7 @@ import { checkKarpenter } from "../config/checks";
 import { Problems } from "../config/errors";
 import type { KarpenterConfig } from "../config/types";
 import type { VersionMap } from "../config/versions";
-import { podIdentityTrust } from "../shared/iam";
+import { scopedPodIdentityTrust } from "../shared/iam";
 import type { Tags } from "../shared/tags";
 import { controllerPolicies, ControllerPolicyName } from "./iam";
 import { createInterruptionQueue } from "./interruption";
@@ -135,7 +135,7 @@ export class Karpenter extends pulumi.ComponentResource {
     private createControllerRole(name: string, args: KarpenterArgs, opts: pulumi.CustomResourceOptions) {
         const role = new aws.iam.Role(
             `${name}-karpenter-controller`,
-            { description: `Karpenter controller of ${args.clusterName}`, assumeRolePolicy: JSON.stringify(podIdentityTrust()), tags: args.tags },
+            { description: `Karpenter controller of ${args.clusterName}`, assumeRolePolicy: JSON.stringify(scopedPodIdentityTrust({ accountId: args.accountId, region: args.region, clusterName: args.clusterName, namespace: CONTROLLER_NAMESPACE, serviceAccount: CONTROLLER_SERVICE_ACCOUNT })), tags: args.tags },
             opts,
         );
         const documents = pulumi.all([this.nodeRole.arn, this.queue.arn, args.kmsKeyArn]).apply(([nodeRoleArn, queueArn, kmsKeyArn]) =>

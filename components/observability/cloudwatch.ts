@@ -22,6 +22,7 @@ export function cloudWatchAddonConfiguration() {
 
 export interface ContainerInsightsArgs {
     clusterName: string;
+    accountId: string;
     region: string;
     /** Same retention as the control-plane logs, so every log of the cluster ages alike. */
     retentionInDays: number;
@@ -57,6 +58,7 @@ export function createContainerInsights(name: string, args: ContainerInsightsArg
             managedPolicy: "CloudWatchAgentServerPolicy",
             configuration: cloudWatchAddonConfiguration(),
             clusterName: args.clusterName,
+            accountId: args.accountId,
             region: args.region,
             release: args.release,
             tags: args.tags,

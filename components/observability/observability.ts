@@ -13,6 +13,8 @@ import { createPrometheusStack } from "./prometheus";
 export interface ObservabilityArgs extends ObservabilityConfig {
     /** The EKS cluster's name: log group names and metrics dimensions. */
     clusterName: string;
+    /** The cluster's account: the agent's and Alertmanager's roles trust only its Pod Identity sessions. */
+    accountId: string;
     /** AWS region. */
     region: string;
     /** The cluster's Kubernetes version: picks the add-on version. */
@@ -72,6 +74,7 @@ export class Observability extends pulumi.ComponentResource {
                 name,
                 {
                     clusterName: args.clusterName,
+                    accountId: args.accountId,
                     region: args.region,
                     retentionInDays: args.logRetentionInDays,
                     kmsKeyArn: args.kmsKeyArn,
@@ -90,6 +93,7 @@ export class Observability extends pulumi.ComponentResource {
                 name,
                 {
                     clusterName: args.clusterName,
+                    accountId: args.accountId,
                     region: args.region,
                     config: args.prometheus,
                     alerts: args.alerts,

@@ -5,7 +5,7 @@ import * as random from "@pulumi/random";
 import type { ObservabilityConfig } from "../config/types";
 import type { ChartVersion } from "../config/versions";
 import { dnsSuffixOf } from "../shared/aws";
-import { PolicyDocument, policyDocument, podIdentityTrust } from "../shared/iam";
+import { PolicyDocument, policyDocument, scopedPodIdentityTrust } from "../shared/iam";
 import type { Tags } from "../shared/tags";
 import { MONITORING_NAMESPACE, TEAM_LABEL } from "../shared/naming";
 import { monitoringAllowance, NODE_EXPORTER_RESOURCES } from "./quota";
@@ -18,6 +18,7 @@ export const GRAFANA_ADMIN_SECRET = "grafana-admin";
 
 export interface PrometheusStackArgs {
     clusterName: string;
+    accountId: string;
     region: string;
     config: ObservabilityConfig["prometheus"];
     alerts: ObservabilityConfig["alerts"];
@@ -162,7 +163,7 @@ export function createPrometheusStack(name: string, args: PrometheusStackArgs, p
     const topic = new aws.sns.Topic(`${name}-alerts`, { name: `${args.clusterName}-alerts`, kmsMasterKeyId: args.kmsKeyArn, tags: args.tags }, { parent });
     const publisher = new aws.iam.Role(
         `${name}-alertmanager`,
-        { description: `Alertmanager of ${args.clusterName}: publishes alerts`, assumeRolePolicy: JSON.stringify(podIdentityTrust()), tags: args.tags },
+        { description: `Alertmanager of ${args.clusterName}: publishes alerts`, assumeRolePolicy: JSON.stringify(scopedPodIdentityTrust({ accountId: args.accountId, region: args.region, clusterName: args.clusterName, namespace: MONITORING_NAMESPACE, serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT })), tags: args.tags },
         { parent },
     );
     const publish = new aws.iam.RolePolicy(

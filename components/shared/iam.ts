@@ -1,4 +1,5 @@
 /** IAM policy documents as plain, typed objects: easy to assert on and to feed a simulator. */
+import { partitionOf } from "./aws";
 
 /** Who a resource or trust policy statement applies to. */
 export type Principal =
@@ -52,20 +53,32 @@ export function serviceTrust(service: string, actions: string[] = ["sts:AssumeRo
 }
 
 /** Trust for EKS Pod Identity: the pods service assumes the role and tags the session. */
-export function podIdentityTrust(): PolicyDocument {
-    return serviceTrust("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]);
+/** Where a Pod Identity role may be used: one service account of one cluster. */
+export interface PodIdentityScope {
+    /** The cluster's account. */
+    accountId: string;
+    /** The cluster's region. */
+    region: string;
+    /** The cluster's name. */
+    clusterName: string;
+    /** The service account's namespace. */
+    namespace: string;
+    /** The service account. */
+    serviceAccount: string;
 }
 
 /**
- * Pod Identity trust limited to one service account: EKS tags the session with the cluster,
- * namespace and service account, and the role accepts only these values from this account.
+ * Pod Identity trust limited to one service account of one cluster. EKS tags the session with
+ * the cluster's ARN, the namespace and the service account; the role accepts only these values,
+ * from this account. Without them, anyone who can create a Pod Identity association in the
+ * account could hand the role to any pod of any cluster.
  */
-export function scopedPodIdentityTrust(scope: { accountId: string; clusterName: string; namespace: string; serviceAccount: string }): PolicyDocument {
-    const trust = podIdentityTrust();
+export function scopedPodIdentityTrust(scope: PodIdentityScope): PolicyDocument {
+    const trust = serviceTrust("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]);
     trust.Statement[0].Condition = {
         StringEquals: {
             "aws:SourceAccount": scope.accountId,
-            "aws:RequestTag/eks-cluster-name": scope.clusterName,
+            "aws:RequestTag/eks-cluster-arn": `arn:${partitionOf(scope.region)}:eks:${scope.region}:${scope.accountId}:cluster/${scope.clusterName}`,
             "aws:RequestTag/kubernetes-namespace": scope.namespace,
             "aws:RequestTag/kubernetes-service-account": scope.serviceAccount,
         },

@@ -15,6 +15,8 @@ import { StaticVolume } from "./staticVolume";
 export interface StorageArgs extends StorageConfig {
     /** The EKS cluster's name. */
     clusterName: string;
+    /** The cluster's account: the drivers' roles trust only its Pod Identity sessions. */
+    accountId: string;
     /** AWS region. */
     region: string;
     /** The cluster's Kubernetes version: picks the drivers' versions. */
@@ -75,7 +77,7 @@ export class Storage extends pulumi.ComponentResource {
         const onCluster = { parent: this, provider: args.k8sProvider };
 
         // What both CSI drivers share: their cluster, versions, switches and tags; both run in kube-system.
-        const driver = { namespace: "kube-system", clusterName: args.clusterName, region: args.region, release, addons: args.addons, tags: args.tags };
+        const driver = { namespace: "kube-system", clusterName: args.clusterName, accountId: args.accountId, region: args.region, release, addons: args.addons, tags: args.tags };
         const ebs = createAddonWithPodIdentity(
             name,
             {

@@ -140,7 +140,7 @@ export class Team extends pulumi.ComponentResource {
         const roles: Record<string, aws.iam.Role> = {};
         for (const account of config.serviceAccounts) {
             const resourceName = `${name}-${account.name}`;
-            const trust = scopedPodIdentityTrust({ accountId: args.accountId, clusterName: args.clusterName, namespace: config.name, serviceAccount: account.name });
+            const trust = scopedPodIdentityTrust({ accountId: args.accountId, region: args.region, clusterName: args.clusterName, namespace: config.name, serviceAccount: account.name });
             const role = new aws.iam.Role(
                 resourceName,
                 { description: `Pod Identity for ${config.name}/${account.name} on ${args.clusterName}`, assumeRolePolicy: JSON.stringify(trust), tags: args.tags },
