@@ -172,6 +172,7 @@ export class Environment extends pulumi.ComponentResource {
                 storageClassName: "gp3",
                 scrapeKarpenter: config.karpenter.enabled,
                 maxNodes: maxNodes(config),
+                teams: config.teams.map((t) => ({ name: t.name, alerts: t.alerts })),
                 k8sProvider: this.cluster.provider,
                 dependsOn: present(this.cluster.addons["eks-pod-identity-agent"], this.cluster.systemNodeGroup, this.storage.classes.gp3),
                 tags: this.tags,
@@ -190,7 +191,7 @@ export class Environment extends pulumi.ComponentResource {
     /** One Team per config entry, and the admission guard that keeps members off envstack's NetworkPolicies. */
     private createTeams(name: string, config: EnvironmentConfig): Promise<Record<string, Team>> {
         if (config.teams.length === 0) return Promise.resolve({});
-        new TeamNetworkGuard(name, { k8sProvider: this.cluster.provider }, { parent: this });
+        new TeamNetworkGuard(name, { k8sProvider: this.cluster.provider, vpcCidr: config.network.cidr }, { parent: this });
         const common = {
             environmentName: config.name,
             clusterName: config.name,

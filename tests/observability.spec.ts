@@ -194,6 +194,8 @@ describe("Observability", () => {
                 "kubernetes:helm.sh/v3:Release acme-prod-kube-prometheus-stack",
                 "kubernetes:monitoring.coreos.com/v1:PrometheusRule acme-prod-platform-rules",
                 "kubernetes:monitoring.coreos.com/v1:ServiceMonitor acme-prod-karpenter-metrics",
+                "kubernetes:networking.k8s.io/v1:NetworkPolicy acme-prod-monitoring-allow-same-namespace",
+                "kubernetes:networking.k8s.io/v1:NetworkPolicy acme-prod-monitoring-default-deny-ingress",
                 "random:index/randomPassword:RandomPassword acme-prod-grafana-admin",
             ].sort(),
         );

@@ -8,6 +8,7 @@ import type { INamespace } from "kubernetes-models/v1/Namespace";
 import type { IResourceQuota } from "kubernetes-models/v1/ResourceQuota";
 import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { expect } from "chai";
+import { admit } from "./cel";
 import { Environment, EnvironmentInput, TEAM_PRESETS } from "../components";
 import type { RecordedResource } from "../plan/engine";
 import { json, register, Registered, validInput } from "./harness";
@@ -99,8 +100,8 @@ describe("Teams", () => {
         check(K.binding, (i) => new RoleBinding(i as IRoleBinding).validate());
         check(K.vap, (i) => new ValidatingAdmissionPolicy(i as IValidatingAdmissionPolicy).validate());
         check(K.vapBinding, (i) => new ValidatingAdmissionPolicyBinding(i as IValidatingAdmissionPolicyBinding).validate());
-        // Two teams; payments open (5 policies), analytics restricted (4); monitoring Role and binding for both, plus payments' view; monitoring's own quota and limits.
-        expect(counts).to.deep.equal({ Namespace: 2, ResourceQuota: 3, LimitRange: 3, ServiceAccount: 1, NetworkPolicy: 9, Role: 2, RoleBinding: 3, ValidatingAdmissionPolicy: 1, ValidatingAdmissionPolicyBinding: 1 });
+        // Two teams; payments open (5 policies), analytics restricted (4); monitoring Role and binding for both, plus payments' view; monitoring's own quota, limits and two policies.
+        expect(counts).to.deep.equal({ Namespace: 2, ResourceQuota: 3, LimitRange: 3, ServiceAccount: 1, NetworkPolicy: 11, Role: 2, RoleBinding: 3, ValidatingAdmissionPolicy: 3, ValidatingAdmissionPolicyBinding: 3 });
         // The validators are not rubber stamps.
         expect(() => new ResourceQuota({ apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "q" }, spec: { hard: { pods: true } } } as never).validate()).to.throw();
         expect(() => new NetworkPolicy({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "n" }, spec: { policyTypes: "Ingress" } } as never).validate()).to.throw();
@@ -256,29 +257,34 @@ describe("Teams", () => {
         expect(await can("s3:DeleteObject", "arn:aws:s3:::acme-ledger/payments/x.csv")).to.equal("ImplicitlyDenied");
     });
 
-    it("keeps members off envstack's NetworkPolicies, and from allowing egress where config closed it (admission CEL evaluated)", async () => {
-        const { evaluate } = await import("@marcbachmann/cel-js");
-        const policy = I(dev.one(K.vap)) as IValidatingAdmissionPolicy;
+    it("keeps members off envstack's NetworkPolicies, and from allowing egress, or ingress from outside the VPC, where config closed it (admission CEL evaluated)", async () => {
+        const policy = I(dev.one(K.vap, "acme-dev-team-network-guard")) as IValidatingAdmissionPolicy;
         expect(policy.spec!.matchConstraints!.namespaceSelector).to.deep.equal({ matchExpressions: [{ key: "envstack.io/team", operator: "Exists" }] });
-        expect(I(dev.one(K.vapBinding)).spec).to.deep.equal({ policyName: policy.metadata!.name, validationActions: ["Deny"] });
+        expect(I(dev.one(K.vapBinding, "acme-dev-team-network-guard")).spec).to.deep.equal({ policyName: policy.metadata!.name, validationActions: ["Deny"] });
         const guarded = I(inNamespace(dev, K.netpol, "analytics").find((p) => I(p).metadata.name === "default-deny")!);
-        const namespaceOf = (name: string) => I(dev.ofType(K.namespace).find((n) => I(n).metadata.name === name)!);
         const openEgress = { metadata: { name: "mine" }, spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{}] } };
         const ingressOnly = { metadata: { name: "mine" }, spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] } };
-        const admit = (groups: string[], operation: string, namespace: string, object: object | null, oldObject: object | null) => {
-            const vars = { request: { operation, userInfo: { groups } }, object, oldObject, namespaceObject: namespaceOf(namespace) };
-            if (!policy.spec!.matchConditions!.every((m) => evaluate(m.expression, vars) === true)) return "not checked";
-            const failed = policy.spec!.validations!.filter((v) => evaluate(v.expression, vars) !== true);
-            return failed.length === 0 ? "admitted" : "denied";
+        const ingressFrom = (...cidrs: string[]) => ({ metadata: { name: "mine" }, spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: cidrs.map((cidr) => ({ ipBlock: { cidr } })) }] } });
+        const request = (groups: string[], operation: string, namespace: string, object: object | null, oldObject: object | null) =>
+            admit(policy, { request: { operation, userInfo: { groups } }, object, oldObject, namespaceObject: namespaceOf(dev, namespace) });
+        const verdict = async (...args: Parameters<typeof request>) => {
+            const answer = await request(...args);
+            return typeof answer === "string" ? answer : "denied";
         };
         const member = ["system:authenticated", "envstack:team:analytics"];
-        expect(admit(member, "DELETE", "analytics", null, guarded)).to.equal("denied");
-        expect(admit(member, "UPDATE", "analytics", guarded, guarded)).to.equal("denied");
-        expect(admit(member, "CREATE", "analytics", openEgress, null)).to.equal("denied");
-        expect(admit(member, "CREATE", "analytics", ingressOnly, null)).to.equal("admitted");
-        expect(admit(["envstack:team:payments"], "CREATE", "payments", openEgress, null)).to.equal("admitted");
-        expect(admit(["envstack:team:payments"], "DELETE", "payments", null, openEgress)).to.equal("admitted");
-        expect(admit(["system:authenticated"], "DELETE", "analytics", null, guarded), "admins and controllers").to.equal("not checked");
+        expect(await verdict(member, "DELETE", "analytics", null, guarded)).to.equal("denied");
+        expect(await verdict(member, "UPDATE", "analytics", guarded, guarded)).to.equal("denied");
+        expect(await verdict(member, "CREATE", "analytics", openEgress, null)).to.equal("denied");
+        expect(await verdict(member, "CREATE", "analytics", ingressOnly, null)).to.equal("admitted");
+        // Restricted: ingress from the VPC only; a range split in two does not slip past.
+        expect(await verdict(member, "CREATE", "analytics", ingressFrom("10.40.8.0/24"), null)).to.equal("admitted");
+        expect(await request(member, "CREATE", "analytics", ingressFrom("0.0.0.0/0"), null)).to.deep.equal(["this namespace is restricted by the environment's config; a NetworkPolicy here may allow ingress from addresses in the VPC (10.40.0.0/16) only"]);
+        expect(await verdict(member, "CREATE", "analytics", ingressFrom("0.0.0.0/1", "128.0.0.0/1"), null)).to.equal("denied");
+        expect(await verdict(member, "CREATE", "analytics", ingressFrom("10.40.0.0/15"), null)).to.equal("denied");
+        expect(await verdict(["envstack:team:payments"], "CREATE", "payments", openEgress, null)).to.equal("admitted");
+        expect(await verdict(["envstack:team:payments"], "CREATE", "payments", ingressFrom("0.0.0.0/0"), null)).to.equal("admitted");
+        expect(await verdict(["envstack:team:payments"], "DELETE", "payments", null, openEgress)).to.equal("admitted");
+        expect(await verdict(["system:authenticated"], "DELETE", "analytics", null, guarded), "admins and controllers").to.equal("not checked");
     });
 
     it("protects team namespaces in prod, and waits for a namespace before a static volume's claim in it", () => {
@@ -289,3 +295,8 @@ describe("Teams", () => {
         expect(dev.dependencyNames(claim)).to.include("acme-dev-payments");
     });
 });
+
+/** A team namespace as registered, for the admission policy's namespaceObject. */
+function namespaceOf(r: Registered, name: string) {
+    return I(r.ofType(K.namespace).find((n) => I(n).metadata.name === name)!);
+}

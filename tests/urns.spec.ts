@@ -32,7 +32,7 @@ describe("URN stability across releases", () => {
 
     it("resolves the move of the team network guard into its own component to the old URNs", async () => {
         const plan = await runPlan({ projectDir: REPO, stack: "dev" });
-        const policy = plan.resources.find((r) => r.type.endsWith(":ValidatingAdmissionPolicy"))!;
+        const policy = plan.resources.find((r) => r.type.endsWith(":ValidatingAdmissionPolicy") && r.name === "acme-dev-team-network-guard")!;
         expect(policy.urn).to.equal("urn:pulumi:dev::envstack::envstack:index:Environment$envstack:index:TeamNetworkGuard$kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy::acme-dev-team-network-guard");
         expect(policy.aliases).to.include.members(["urn:pulumi:dev::envstack::envstack:index:Environment$kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy::acme-dev-team-network-guard"]);
     });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CLOUDWATCH_RETENTION_DAYS } from "../shared/aws";
 import type { EnvironmentConfig } from "./types";
-import { ACCESS_MODES, CAPACITY_TYPES, CONSOLIDATION_POLICIES, EBS_VOLUME_TYPES, EFS_TRANSITIONS, FS_TYPES, RECLAIM_POLICIES, DISRUPTION_REASONS, FLOW_LOG_TRAFFIC, INSTANCE_CATEGORIES, NAT_STRATEGIES, NODE_ARCHITECTURES, POD_SECURITY_LEVELS, TAINT_EFFECTS, TEAM_EGRESS, TEAM_SIZES, TIERS } from "./types";
+import { ACCESS_MODES, CAPACITY_TYPES, CONSOLIDATION_POLICIES, EBS_VOLUME_TYPES, EFS_TRANSITIONS, FS_TYPES, RECLAIM_POLICIES, DISRUPTION_REASONS, FLOW_LOG_TRAFFIC, INSTANCE_CATEGORIES, NAT_STRATEGIES, NODE_ARCHITECTURES, POD_SECURITY_LEVELS, TAINT_EFFECTS, TEAM_EGRESS, TEAM_INGRESS, TEAM_SIZES, TIERS } from "./types";
 import { ADDON_VERSION_PATTERN, AMI_ALIAS_PATTERN, EKS_ADDONS, KUBERNETES_VERSION_PATTERN, SEMVER_PATTERN } from "./versions";
 
 /**
@@ -133,6 +133,10 @@ const storage = z.strictObject({
 
 const gib = z.number().int().positive();
 const quantity = z.string().regex(/^(\d+\.?\d*|\.\d+)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, "allowed: a Kubernetes quantity like 500m or 2Gi");
+const alertReceivers = z.strictObject({
+    email: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "allowed: an email address like oncall@example.com").optional(),
+    httpsEndpoint: z.string().regex(/^https:\/\/[^\s]+$/, "allowed: an https:// URL").optional(),
+});
 const observability = z.strictObject({
     containerInsights: z.strictObject({ enabled: z.boolean() }),
     prometheus: z.strictObject({
@@ -145,10 +149,7 @@ const observability = z.strictObject({
         alertmanagerStorageGiB: gib,
         grafanaStorageGiB: gib,
     }),
-    alerts: z.strictObject({
-        email: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "allowed: an email address like oncall@example.com").optional(),
-        httpsEndpoint: z.string().regex(/^https:\/\/[^\s]+$/, "allowed: an https:// URL").optional(),
-    }),
+    alerts: alertReceivers,
 });
 
 // Names, ARNs, quantities and statements are checked in teamChecks.ts, which names the team.
@@ -180,6 +181,8 @@ export const teamSchema = z.strictObject({
     roleArn: z.string({ error: "the team's IAM role ARN, e.g. arn:aws:iam::111122223333:role/payments-developers" }),
     podSecurity: z.enum(POD_SECURITY_LEVELS).default("baseline"),
     egress: z.enum(TEAM_EGRESS).default("open"),
+    ingress: z.enum(TEAM_INGRESS).default("internal"),
+    alerts: alertReceivers.default({}),
     quota: teamQuota.default({}),
     limits: teamLimits.default({}),
     clusterRoles: z.array(z.string()).default([]),

@@ -329,12 +329,15 @@ export interface ObservabilityConfig {
         grafanaStorageGiB: number;
     };
     /** Where alerts go besides the encrypted SNS topic: an email address and/or an HTTPS endpoint subscribed to it. */
-    alerts: {
-        /** An address subscribed to the alert topic (the subscription must be confirmed). */
-        email?: string;
-        /** An `https://` endpoint subscribed to the alert topic. */
-        httpsEndpoint?: string;
-    };
+    alerts: AlertReceivers;
+}
+
+/** Subscriptions of an alert topic. */
+export interface AlertReceivers {
+    /** An address subscribed to the alert topic (the subscription must be confirmed). */
+    email?: string;
+    /** An `https://` endpoint subscribed to the alert topic; it often carries a key, so it is handled as a secret. */
+    httpsEndpoint?: string;
 }
 
 /** Team size presets (see `TEAM_PRESETS`). */
@@ -345,6 +348,8 @@ export type TeamSize = (typeof TEAM_SIZES)[number];
 export const POD_SECURITY_LEVELS = ["baseline", "restricted"] as const;
 /** Whether a team namespace's egress is open or limited to DNS and the namespace. */
 export const TEAM_EGRESS = ["open", "restricted"] as const;
+/** Whether a team's load balancers and ingresses may face the internet. */
+export const TEAM_INGRESS = ["internal", "public"] as const;
 
 /** A team namespace's ResourceQuota. Quantities are Kubernetes quantities (`4`, `500m`, `16Gi`). */
 export interface TeamQuota {
@@ -414,6 +419,10 @@ export interface TeamConfig {
     podSecurity: (typeof POD_SECURITY_LEVELS)[number];
     /** Whether egress is open (default) or limited to DNS and the namespace itself. */
     egress: (typeof TEAM_EGRESS)[number];
+    /** Whether the team's LoadBalancer Services and Ingresses may face the internet (`public`) or must be internal (default); NodePorts never. */
+    ingress: (typeof TEAM_INGRESS)[number];
+    /** Where the alerts of the team's own rules go: its own encrypted topic, with these subscriptions. Without any, they are dropped, never sent to the platform's on-call. */
+    alerts: AlertReceivers;
     /** Overrides of the preset's quota. */
     quota: Partial<TeamQuota>;
     /** Overrides of the preset's limits. */

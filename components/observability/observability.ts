@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ObservabilityConfig } from "../config/types";
+import type { AlertReceivers, ObservabilityConfig } from "../config/types";
 import type { AddonSwitches, VersionMap } from "../config/versions";
 import { checkObservability } from "../config/checks";
 import { Problems } from "../config/errors";
@@ -29,6 +29,11 @@ export interface ObservabilityArgs extends ObservabilityConfig {
     storageClassName: string;
     /** Scrape Karpenter's controller. */
     scrapeKarpenter: boolean;
+    /**
+     * The team namespaces, with their own alert receivers: each team's alerts go to its own
+     * encrypted topic, or nowhere, never to the platform's.
+     */
+    teams?: { name: string; alerts?: AlertReceivers }[];
     /**
      * The most nodes the cluster may run (default 100). Node exporters run one per node in the
      * monitoring namespace, so this sizes that namespace's quota.
@@ -97,6 +102,7 @@ export class Observability extends pulumi.ComponentResource {
                     region: args.region,
                     config: args.prometheus,
                     alerts: args.alerts,
+                    teams: (args.teams ?? []).map((t) => ({ name: t.name, alerts: t.alerts ?? {} })),
                     chart: args.versions.charts.kubePrometheusStack,
                     kmsKeyArn: args.kmsKeyArn,
                     storageClassName: args.storageClassName,

@@ -1,19 +1,18 @@
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { ObservabilityConfig } from "../config/types";
+import type { AlertReceivers, ObservabilityConfig } from "../config/types";
 import type { ChartVersion } from "../config/versions";
-import { dnsSuffixOf } from "../shared/aws";
-import { PolicyDocument, policyDocument, scopedPodIdentityTrust } from "../shared/iam";
 import type { Tags } from "../shared/tags";
 import { MONITORING_NAMESPACE, TEAM_LABEL } from "../shared/naming";
+import { ALERTMANAGER_SERVICE_ACCOUNT, createAlertTopics } from "./alerts";
 import { monitoringAllowance, NODE_EXPORTER_RESOURCES } from "./quota";
+import { alertRouting, enforcedNamespaceValues, monitoringNetworkPolicies, PLATFORM_RULE_LABELS, TeamAlertRoute } from "./tenancy";
 import { karpenterServiceMonitor, platformRules } from "./rules";
 
 export { MONITORING_NAMESPACE };
 
-export const ALERTMANAGER_SERVICE_ACCOUNT = "alertmanager";
+export { ALERTMANAGER_SERVICE_ACCOUNT };
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
 
 export interface PrometheusStackArgs {
@@ -22,6 +21,8 @@ export interface PrometheusStackArgs {
     region: string;
     config: ObservabilityConfig["prometheus"];
     alerts: ObservabilityConfig["alerts"];
+    /** Every team namespace, with its own alert receivers (if any). */
+    teams: { name: string; alerts: AlertReceivers }[];
     chart: ChartVersion;
     kmsKeyArn: pulumi.Input<string>;
     /** The StorageClass for every volume (the encrypted gp3 class). */
@@ -36,30 +37,8 @@ export interface PrometheusStackArgs {
     tags: Tags;
 }
 
-/** Alertmanager may publish to its topic and nothing else; SNS uses the environment key to encrypt. */
-export function alertPublisherPolicy(topicArn: string, kmsKeyArn: string, region: string): PolicyDocument {
-    return policyDocument(
-        { Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: topicArn },
-        {
-            Sid: "EncryptAlertsWithEnvironmentKey",
-            Effect: "Allow",
-            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-            Resource: kmsKeyArn,
-            Condition: { StringEquals: { "kms:ViaService": `sns.${region}.${dnsSuffixOf(region)}` } },
-        },
-    );
-}
-
-/** The topic's policy: only the Alertmanager role may publish, and never without TLS. */
-export function alertTopicPolicy(topicArn: string, publisherRoleArn: string) {
-    return policyDocument(
-        { Sid: "AlertmanagerPublishes", Effect: "Allow", Principal: { AWS: publisherRoleArn }, Action: "sns:Publish", Resource: topicArn },
-        { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: topicArn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
-    );
-}
-
 /** Values for kube-prometheus-stack, suited to EKS. */
-export function prometheusStackValues(args: Pick<PrometheusStackArgs, "config" | "region" | "storageClassName">, topicArn: pulumi.Input<string>) {
+export function prometheusStackValues(args: Pick<PrometheusStackArgs, "config" | "region" | "storageClassName">, topicArn: pulumi.Input<string>, teams: TeamAlertRoute[] = []) {
     const volume = (gib: number) => ({ volumeClaimTemplate: { spec: { storageClassName: args.storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gib}Gi` } } } } });
     return {
         fullnameOverride: "kps",
@@ -82,41 +61,21 @@ export function prometheusStackValues(args: Pick<PrometheusStackArgs, "config" |
                 probeSelectorNilUsesHelmValues: false,
                 scrapeConfigSelectorNilUsesHelmValues: false,
                 ruleSelectorNilUsesHelmValues: false,
+                // Teams' series and alerts carry their namespace; the platform's objects are exempt.
+                ...enforcedNamespaceValues(),
             },
         },
+        // The chart's rules are the platform's: their alerts take the platform's route.
+        defaultRules: { additionalRuleLabels: PLATFORM_RULE_LABELS },
+        // Its webhook would need the API server to reach into the monitoring namespace, which admits nothing from outside.
+        prometheusOperator: { admissionWebhooks: { enabled: false } },
         alertmanager: {
             serviceAccount: { create: true, name: ALERTMANAGER_SERVICE_ACCOUNT },
             alertmanagerSpec: {
                 storage: volume(args.config.alertmanagerStorageGiB),
                 resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
             },
-            config: {
-                global: { resolve_timeout: "5m" },
-                route: {
-                    receiver: "sns",
-                    group_by: ["alertname", "namespace"],
-                    group_wait: "30s",
-                    group_interval: "5m",
-                    repeat_interval: "4h",
-                    // Watchdog always fires: it proves the pipeline works, it is not news.
-                    routes: [{ receiver: "null", matchers: ['alertname = "Watchdog"'] }],
-                },
-                receivers: [
-                    { name: "null" },
-                    {
-                        name: "sns",
-                        sns_configs: [
-                            {
-                                topic_arn: topicArn,
-                                // SigV4 with the credentials Pod Identity gives the Alertmanager pods.
-                                sigv4: { region: args.region },
-                                subject: "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}",
-                                send_resolved: true,
-                            },
-                        ],
-                    },
-                ],
-            },
+            config: { global: { resolve_timeout: "5m" }, ...alertRouting(topicArn, args.region, teams) },
         },
         grafana: {
             fullnameOverride: "grafana",
@@ -160,27 +119,10 @@ export function createPrometheusStack(name: string, args: PrometheusStackArgs, p
         { ...onCluster, dependsOn: [namespace] },
     );
 
-    const topic = new aws.sns.Topic(`${name}-alerts`, { name: `${args.clusterName}-alerts`, kmsMasterKeyId: args.kmsKeyArn, tags: args.tags }, { parent });
-    const publisher = new aws.iam.Role(
-        `${name}-alertmanager`,
-        { description: `Alertmanager of ${args.clusterName}: publishes alerts`, assumeRolePolicy: JSON.stringify(scopedPodIdentityTrust({ accountId: args.accountId, region: args.region, clusterName: args.clusterName, namespace: MONITORING_NAMESPACE, serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT })), tags: args.tags },
-        { parent },
-    );
-    const publish = new aws.iam.RolePolicy(
-        `${name}-alertmanager`,
-        { role: publisher.name, policy: pulumi.all([topic.arn, args.kmsKeyArn]).apply(([t, k]) => JSON.stringify(alertPublisherPolicy(t, k, args.region))) },
-        { parent: publisher },
-    );
-    new aws.sns.TopicPolicy(`${name}-alerts`, { arn: topic.arn, policy: pulumi.all([topic.arn, publisher.arn]).apply(([t, r]) => JSON.stringify(alertTopicPolicy(t, r))) }, { parent: topic });
-    if (args.alerts.email) new aws.sns.TopicSubscription(`${name}-alerts-email`, { topic: topic.arn, protocol: "email", endpoint: args.alerts.email }, { parent: topic });
-    if (args.alerts.httpsEndpoint) {
-        new aws.sns.TopicSubscription(`${name}-alerts-https`, { topic: topic.arn, protocol: "https", endpoint: args.alerts.httpsEndpoint }, { parent: topic });
+    for (const policy of monitoringNetworkPolicies()) {
+        new k8s.networking.v1.NetworkPolicy(`${name}-monitoring-${policy.metadata!.name}`, policy as k8s.networking.v1.NetworkPolicyArgs, { ...onCluster, dependsOn: [namespace] });
     }
-    const association = new aws.eks.PodIdentityAssociation(
-        `${name}-alertmanager`,
-        { clusterName: args.clusterName, namespace: MONITORING_NAMESPACE, serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT, roleArn: publisher.arn, tags: args.tags },
-        { parent, dependsOn: [publish] },
-    );
+    const alerts = createAlertTopics(name, args, parent);
 
     const release = new k8s.helm.v3.Release(
         `${name}-kube-prometheus-stack`,
@@ -192,9 +134,9 @@ export function createPrometheusStack(name: string, args: PrometheusStackArgs, p
             namespace: MONITORING_NAMESPACE,
             atomic: true,
             timeout: 900,
-            values: prometheusStackValues(args, topic.arn),
+            values: prometheusStackValues(args, alerts.platform.arn, alerts.teamRoutes),
         },
-        { ...onCluster, dependsOn: [namespace, quota, limits, grafanaSecret, association, ...args.dependsOn] },
+        { ...onCluster, dependsOn: [namespace, quota, limits, grafanaSecret, alerts.association, ...args.dependsOn] },
     );
     const afterRelease = { ...onCluster, dependsOn: [release] };
     const rules = platformRules(MONITORING_NAMESPACE);
@@ -203,5 +145,5 @@ export function createPrometheusStack(name: string, args: PrometheusStackArgs, p
         const monitor = karpenterServiceMonitor(MONITORING_NAMESPACE);
         custom.push(new k8s.apiextensions.CustomResource(`${name}-karpenter-metrics`, monitor as unknown as k8s.apiextensions.CustomResourceArgs, afterRelease));
     }
-    return { namespace, release, topic, publisher, custom };
+    return { namespace, release, topic: alerts.platform, publisher: alerts.publisher, custom };
 }

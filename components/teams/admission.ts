@@ -4,55 +4,92 @@ import { TEAM_LABEL, teamGroup } from "../shared/naming";
 import { EGRESS_LABEL, GUARDED_LABEL, NETWORK_GUARD_NAME } from "./labels";
 
 /**
- * The EKS Edit access policy lets team members write NetworkPolicies in their namespace. This
- * admission policy keeps them off the ones envstack owns, and in a namespace whose egress config
- * closed keeps them from allowing egress again. Only requests from team groups are checked;
- * admins and controllers are not.
+ * The admission policies of team namespaces. The EKS Edit access policy lets team members write
+ * NetworkPolicies, Services and Ingresses in their namespace, and envstack's Role lets them
+ * write ServiceMonitors, PodMonitors and PrometheusRules; these policies keep what they write
+ * inside the isolation envstack set up.
  */
 
 const TEAM_GROUP_PREFIX = teamGroup("");
+const MANAGED = { "app.kubernetes.io/managed-by": "envstack" };
+/** A namespace label's value, or '' when the namespace lacks it. */
+export const namespaceLabel = (label: string) => `(has(namespaceObject.metadata.labels) && '${label}' in namespaceObject.metadata.labels ? namespaceObject.metadata.labels['${label}'] : '')`;
 
-export const NETWORK_GUARD_EXPRESSIONS = {
-    teamMember: `request.userInfo.groups.exists(g, g.startsWith('${TEAM_GROUP_PREFIX}'))`,
-    keepsGuarded: `oldObject == null || !has(oldObject.metadata.labels) || !('${GUARDED_LABEL}' in oldObject.metadata.labels)`,
-    noEgressWhenRestricted:
-        `object == null || !has(namespaceObject.metadata.labels) || !('${EGRESS_LABEL}' in namespaceObject.metadata.labels) || ` +
-        `namespaceObject.metadata.labels['${EGRESS_LABEL}'] != 'restricted' || !has(object.spec.egress) || size(object.spec.egress) == 0`,
-};
+/** One admission rule: a CEL expression that must hold, and what a refused request is told. */
+export interface GuardValidation {
+    expression: string;
+    message: string;
+}
 
-export function networkGuardPolicy(): IValidatingAdmissionPolicy {
+/** A ValidatingAdmissionPolicy for every namespace with the team label, denying what its validations refuse. */
+export function guardPolicy(
+    name: string,
+    resourceRules: { apiGroups: string[]; resources: string[]; operations?: ("CREATE" | "UPDATE" | "DELETE")[] }[],
+    validations: GuardValidation[],
+    matchConditions: { name: string; expression: string }[] = [],
+): IValidatingAdmissionPolicy {
     return {
         apiVersion: "admissionregistration.k8s.io/v1",
         kind: "ValidatingAdmissionPolicy",
-        metadata: { name: NETWORK_GUARD_NAME, labels: { "app.kubernetes.io/managed-by": "envstack" } },
+        metadata: { name, labels: MANAGED },
         spec: {
             failurePolicy: "Fail",
             matchConstraints: {
                 namespaceSelector: { matchExpressions: [{ key: TEAM_LABEL, operator: "Exists" }] },
-                resourceRules: [{ apiGroups: ["networking.k8s.io"], apiVersions: ["*"], operations: ["CREATE", "UPDATE", "DELETE"], resources: ["networkpolicies"] }],
+                resourceRules: resourceRules.map((r) => ({ apiGroups: r.apiGroups, apiVersions: ["*"], operations: r.operations ?? ["CREATE", "UPDATE"], resources: r.resources })),
             },
-            matchConditions: [{ name: "team-members-only", expression: NETWORK_GUARD_EXPRESSIONS.teamMember }],
-            validations: [
-                {
-                    expression: NETWORK_GUARD_EXPRESSIONS.keepsGuarded,
-                    reason: "Forbidden",
-                    message: "this NetworkPolicy is part of the team's isolation; it changes through the environment's config, not kubectl",
-                },
-                {
-                    expression: NETWORK_GUARD_EXPRESSIONS.noEgressWhenRestricted,
-                    reason: "Forbidden",
-                    message: "egress from this namespace is restricted by the environment's config; a NetworkPolicy here may not allow egress",
-                },
-            ],
+            ...(matchConditions.length ? { matchConditions } : {}),
+            validations: validations.map((v) => ({ expression: v.expression, reason: "Forbidden", message: v.message })),
         },
     };
 }
 
-export function networkGuardBinding(): IValidatingAdmissionPolicyBinding {
+/** The binding that makes a guard policy deny. */
+export function guardBinding(name: string): IValidatingAdmissionPolicyBinding {
     return {
         apiVersion: "admissionregistration.k8s.io/v1",
         kind: "ValidatingAdmissionPolicyBinding",
-        metadata: { name: NETWORK_GUARD_NAME, labels: { "app.kubernetes.io/managed-by": "envstack" } },
-        spec: { policyName: NETWORK_GUARD_NAME, validationActions: ["Deny"] },
+        metadata: { name, labels: MANAGED },
+        spec: { policyName: name, validationActions: ["Deny"] },
     };
+}
+
+/** Every ingress `ipBlock` of a NetworkPolicy lies within `cidr` (the Kubernetes CEL CIDR library). */
+const ingressBlocksWithin = (cidr: string) =>
+    `!has(object.spec.ingress) || object.spec.ingress.all(r, !has(r.from) || r.from.all(p, !has(p.ipBlock) || cidr('${cidr}').containsCIDR(p.ipBlock.cidr)))`;
+
+/**
+ * NetworkPolicies, for requests from team members (admins and controllers are not checked):
+ * envstack's own policies cannot be changed; where config restricted egress, no policy may allow
+ * egress, nor ingress from addresses outside the VPC (without a VPC range, from any address).
+ */
+export function networkGuardExpressions(vpcCidr?: string) {
+    const restricted = `${namespaceLabel(EGRESS_LABEL)} == 'restricted'`;
+    return {
+        teamMember: `request.userInfo.groups.exists(g, g.startsWith('${TEAM_GROUP_PREFIX}'))`,
+        keepsGuarded: `oldObject == null || !has(oldObject.metadata.labels) || !('${GUARDED_LABEL}' in oldObject.metadata.labels)`,
+        noEgressWhenRestricted: `object == null || !(${restricted}) || !has(object.spec.egress) || size(object.spec.egress) == 0`,
+        ingressFromVpcWhenRestricted: `object == null || !(${restricted}) || (${vpcCidr ? ingressBlocksWithin(vpcCidr) : "!has(object.spec.ingress) || object.spec.ingress.all(r, !has(r.from) || r.from.all(p, !has(p.ipBlock)))"})`,
+    };
+}
+
+export function networkGuardPolicy(vpcCidr?: string): IValidatingAdmissionPolicy {
+    const e = networkGuardExpressions(vpcCidr);
+    return guardPolicy(
+        NETWORK_GUARD_NAME,
+        [{ apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], operations: ["CREATE", "UPDATE", "DELETE"] }],
+        [
+            { expression: e.keepsGuarded, message: "this NetworkPolicy is part of the team's isolation; it changes through the environment's config, not kubectl" },
+            { expression: e.noEgressWhenRestricted, message: "egress from this namespace is restricted by the environment's config; a NetworkPolicy here may not allow egress" },
+            {
+                expression: e.ingressFromVpcWhenRestricted,
+                message: `this namespace is restricted by the environment's config; a NetworkPolicy here may allow ingress from ${vpcCidr ? `addresses in the VPC (${vpcCidr})` : "pods, not addresses"} only`,
+            },
+        ],
+        [{ name: "team-members-only", expression: e.teamMember }],
+    );
+}
+
+export function networkGuardBinding(): IValidatingAdmissionPolicyBinding {
+    return guardBinding(NETWORK_GUARD_NAME);
 }

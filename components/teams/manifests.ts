@@ -7,7 +7,7 @@ import type { IRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role"
 import type { IRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
 import type { TeamLimits, TeamQuota } from "../config/types";
 import { MONITORING_NAMESPACE, TEAM_LABEL, teamGroup } from "../shared/naming";
-import { EGRESS_LABEL, ENVIRONMENT_LABEL, GUARDED_LABEL } from "./labels";
+import { EGRESS_LABEL, INGRESS_LABEL, ENVIRONMENT_LABEL, GUARDED_LABEL } from "./labels";
 
 /**
  * A team's Kubernetes objects, typed with the upstream models so that tests can validate them
@@ -28,7 +28,7 @@ function meta(id: TeamIdentity, name: string, guarded = false) {
 }
 
 /** The namespace, with the team and environment labels and Pod Security admission pinned to the cluster's version. */
-export function teamNamespace(id: TeamIdentity, podSecurity: "baseline" | "restricted", egress: "open" | "restricted", kubernetesVersion: string): INamespace {
+export function teamNamespace(id: TeamIdentity, podSecurity: "baseline" | "restricted", egress: "open" | "restricted", ingress: "internal" | "public", kubernetesVersion: string): INamespace {
     const version = `v${kubernetesVersion}`;
     return {
         apiVersion: "v1",
@@ -40,6 +40,7 @@ export function teamNamespace(id: TeamIdentity, podSecurity: "baseline" | "restr
                 [TEAM_LABEL]: id.team,
                 [ENVIRONMENT_LABEL]: id.environment,
                 [EGRESS_LABEL]: egress,
+                [INGRESS_LABEL]: ingress,
                 [`${POD_SECURITY}/enforce`]: podSecurity,
                 [`${POD_SECURITY}/enforce-version`]: version,
                 [`${POD_SECURITY}/warn`]: "restricted",

@@ -28,6 +28,8 @@ export interface TeamArgs {
     podSecurity?: TeamConfig["podSecurity"];
     /** Whether egress is open (default) or limited to DNS and the namespace itself. */
     egress?: TeamConfig["egress"];
+    /** Whether the team's LoadBalancer Services and Ingresses may face the internet (default internal); the admission guard enforces it. */
+    ingress?: TeamConfig["ingress"];
     /** Overrides of the preset's quota. */
     quota?: Partial<TeamQuota>;
     /** Overrides of the preset's limits. */
@@ -83,7 +85,7 @@ export class Team extends pulumi.ComponentResource {
         const { quota, limits } = teamAllowance(config);
         const onCluster = { parent: this, provider: args.k8sProvider };
 
-        this.namespace = new k8s.core.v1.Namespace(name, manifests.teamNamespace(id, config.podSecurity, config.egress, args.kubernetesVersion) as k8s.core.v1.NamespaceArgs, {
+        this.namespace = new k8s.core.v1.Namespace(name, manifests.teamNamespace(id, config.podSecurity, config.egress, config.ingress, args.kubernetesVersion) as k8s.core.v1.NamespaceArgs, {
             ...onCluster,
             protect: args.protect,
         });
@@ -163,8 +165,8 @@ export class Team extends pulumi.ComponentResource {
 /** The entry through the same schema and checks as a stack's `teams`, so a Team used on its own is just as safe. */
 function validateTeam(args: TeamArgs, resourceName: string): TeamConfig {
     const problems = new Problems();
-    const { name, size, roleArn, podSecurity, egress, quota, limits, clusterRoles, serviceAccounts } = args;
-    const entry = { name, size, roleArn, podSecurity, egress, quota, limits, clusterRoles, serviceAccounts };
+    const { name, size, roleArn, podSecurity, egress, ingress, quota, limits, clusterRoles, serviceAccounts } = args;
+    const entry = { name, size, roleArn, podSecurity, egress, ingress, quota, limits, clusterRoles, serviceAccounts };
     const parsed = parseReporting(teamSchema, entry, problems, ["team"]);
     checkTeam("team", entry, { region: args.region, storageClasses: args.storageClasses, resourcePrefix: resourceName }, problems);
     problems.throwIfAny(`Team ${String(name)} arguments`);
