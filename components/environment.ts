@@ -74,6 +74,8 @@ export class Environment extends pulumi.ComponentResource {
                 accountId: config.accountId,
                 deletionWindowInDays: config.kms.deletionWindowInDays,
                 protect: config.protect,
+                // Only Karpenter's launches need EC2 to use the key on the account's behalf.
+                allowEc2ForAccount: config.karpenter.enabled,
                 tags: this.tags,
             },
             { parent: this },

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { ConfigError, Environment, EnvironmentKey, environmentKeyPolicy } from "../components";
+import { policyDocument } from "../components/shared/iam";
 import { json, register, Registered, validInput } from "./harness";
+import { simulate } from "./iam";
 
 const KEY = "aws:kms/key:Key";
 
@@ -59,19 +61,53 @@ describe("EnvironmentKey", () => {
         expect(use.Action).to.include("kms:GenerateDataKey*");
     });
 
-    it("can leave the Auto Scaling grant out, and builds ARNs in the region's partition", () => {
-        const policy = environmentKeyPolicy({
-            environmentName: "cn",
-            region: "cn-north-1",
-            accountId: "111122223333",
-            deletionWindowInDays: 30,
-            protect: true,
-            allowAutoScaling: false,
-            tags: {},
-        });
+    it("lets principals of this account use the key through EC2 alone, so Spot and Fleet can create node volumes (simulated)", async () => {
+        const key = dev.one(KEY);
+        const keyArn = key.outputs.arn as string;
+        const keyPolicy = json(key.inputs.policy);
+        const role = "arn:aws:iam::111122223333:role/acme-dev-karpenter-controller";
+        const outsider = "arn:aws:iam::999988887777:role/attacker";
+        // The outsider's own account lets it do anything; only the key policy stands in the way.
+        const outsiderPolicies = [policyDocument({ Effect: "Allow", Action: "kms:*", Resource: "*" })];
+        const use = (action: string, principal: string, context: Record<string, string>) =>
+            simulate(principal === outsider ? outsiderPolicies : [], {
+                action,
+                resource: keyArn,
+                principal,
+                resourcePolicy: keyPolicy,
+                context: { "kms:CallerAccount": principal.split(":")[4], ...context },
+            });
+        const viaEc2 = { "kms:ViaService": "ec2.eu-west-1.amazonaws.com" };
+        const forAws = { "kms:GrantIsForAWSResource": "true" };
+        for (const action of ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]) {
+            expect(await use(action, role, viaEc2), action).to.equal("Allowed");
+        }
+        expect(await use("kms:CreateGrant", role, { ...viaEc2, ...forAws })).to.equal("Allowed");
+        expect(await use("kms:Decrypt", role, {}), "directly, not through EC2").to.equal("ImplicitlyDenied");
+        expect(await use("kms:Decrypt", role, { "kms:ViaService": "s3.eu-west-1.amazonaws.com" }), "through another service").to.equal("ImplicitlyDenied");
+        expect(await use("kms:Decrypt", role, { "kms:ViaService": "ec2.us-east-1.amazonaws.com" }), "through EC2 in another region").to.equal("ImplicitlyDenied");
+        expect(await use("kms:Decrypt", outsider, viaEc2), "another account").to.equal("ImplicitlyDenied");
+        expect(await use("kms:CreateGrant", outsider, { ...viaEc2, ...forAws }), "another account's grant").to.equal("ImplicitlyDenied");
+        expect(await use("kms:CreateGrant", role, viaEc2), "a grant not for an AWS resource").to.equal("ImplicitlyDenied");
+        expect(await use("kms:CreateGrant", role, { ...viaEc2, "kms:GrantIsForAWSResource": "false" })).to.equal("ImplicitlyDenied");
+        expect(await use("kms:ScheduleKeyDeletion", role, viaEc2), "administration").to.equal("ImplicitlyDenied");
+    });
+
+    it("can leave the Auto Scaling and EC2 grants out, and builds ARNs and service names in the region's partition", () => {
+        const args = { environmentName: "cn", region: "cn-north-1", accountId: "111122223333", deletionWindowInDays: 30, protect: true, tags: {} };
+        const policy = environmentKeyPolicy({ ...args, allowAutoScaling: false, allowEc2ForAccount: false });
         expect(policy.Statement.map((s) => s.Sid)).to.deep.equal(["AccountAdministersKeyThroughIam", "CloudWatchLogsForEnvironmentLogGroups"]);
         expect(policy.Statement[0].Principal).to.deep.equal({ AWS: "arn:aws-cn:iam::111122223333:root" });
         expect(policy.Statement[1].Principal).to.deep.equal({ Service: "logs.cn-north-1.amazonaws.com.cn" });
+        const ec2 = environmentKeyPolicy({ ...args, allowAutoScaling: false }).Statement.find((s) => s.Sid === "AccountUsesKeyThroughEc2ForNodeVolumes")!;
+        expect(ec2.Condition).to.deep.equal({ StringEquals: { "kms:CallerAccount": "111122223333", "kms:ViaService": "ec2.cn-north-1.amazonaws.com.cn" } });
+    });
+
+    it("lets EC2 use the key on the account's behalf only when Karpenter is on", async () => {
+        const withoutKarpenter = await register(() => new Environment("acme-dev", { ...validInput("dev"), karpenter: { enabled: false } }));
+        const sids = json(withoutKarpenter.one(KEY).inputs.policy).Statement.map((s: { Sid: string }) => s.Sid);
+        expect(sids).to.include("AutoScalingUsesKeyForNodeVolumes").and.not.include("AccountUsesKeyThroughEc2ForNodeVolumes").and.not.include("AccountGrantsThroughEc2ForNodeVolumes");
+        expect(json(dev.one(KEY).inputs.policy).Statement.map((s: { Sid: string }) => s.Sid)).to.include("AccountUsesKeyThroughEc2ForNodeVolumes");
     });
 
     it("used on its own, reports every bad argument before registering anything", async () => {

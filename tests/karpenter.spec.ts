@@ -143,12 +143,14 @@ describe("Karpenter", () => {
         ]);
     });
 
-    it("keeps a 300 s, SSE-encrypted interruption queue that EventBridge may write to and nothing may use without TLS", () => {
+    it("keeps a 300 s, SSE-encrypted interruption queue that only its EventBridge rules may write to and nothing may use without TLS", () => {
         const r = plans.dev.registered;
         const queue = r.one("aws:sqs/queue:Queue");
         expect(queue.inputs).to.include({ messageRetentionSeconds: 300, sqsManagedSseEnabled: true });
         const policy = json(r.one("aws:sqs/queuePolicy:QueuePolicy").inputs.policy);
-        expect(policy.Statement[0]).to.deep.include({ Effect: "Allow", Action: "sqs:SendMessage", Resource: queue.outputs.arn, Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] } });
+        const ruleArns = r.ofType("aws:cloudwatch/eventRule:EventRule").map((rule) => rule.outputs.arn);
+        expect(policy.Statement[0]).to.deep.include({ Effect: "Allow", Action: "sqs:SendMessage", Resource: queue.outputs.arn, Principal: { Service: "events.amazonaws.com" } });
+        expect(policy.Statement[0].Condition.ArnEquals["aws:SourceArn"]).to.have.members(ruleArns).and.have.length(5);
         expect(policy.Statement[1]).to.deep.include({ Effect: "Deny", Action: "sqs:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
     });
 

@@ -24,6 +24,12 @@ export interface EnvironmentKeyArgs {
      * with encrypted root volumes. The role must already exist in the account. Default true.
      */
     allowAutoScaling?: boolean;
+    /**
+     * Let principals of this account use the key through EC2 in this region only, as AWS's own
+     * EBS key does. Karpenter needs it: EC2 Fleet and Spot may create a node's volume under a
+     * service identity, and without it the node is terminated right after launch. Default true.
+     */
+    allowEc2ForAccount?: boolean;
     /** Tags on the key. */
     tags: Tags;
 }
@@ -75,7 +81,7 @@ export class EnvironmentKey extends pulumi.ComponentResource {
     }
 }
 
-/** The key policy: account administration through IAM, CloudWatch Logs for our groups, Auto Scaling for node volumes. */
+/** The key policy: account administration through IAM, CloudWatch Logs for our groups, Auto Scaling and EC2 for node volumes. */
 export function environmentKeyPolicy(args: EnvironmentKeyArgs): PolicyDocument {
     const partition = partitionOf(args.region);
     const account = args.accountId;
@@ -120,6 +126,28 @@ export function environmentKeyPolicy(args: EnvironmentKeyArgs): PolicyDocument {
                 Action: "kms:CreateGrant",
                 Resource: "*",
                 Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+            },
+        );
+    }
+    if (args.allowEc2ForAccount ?? true) {
+        // Principal "*" is bounded by the caller's account and by EC2 in this region; it needs no IAM grant.
+        const throughEc2 = { "kms:CallerAccount": account, "kms:ViaService": `ec2.${args.region}.${dnsSuffixOf(args.region)}` };
+        statements.push(
+            {
+                Sid: "AccountUsesKeyThroughEc2ForNodeVolumes",
+                Effect: "Allow",
+                Principal: { AWS: "*" },
+                Action: useKey,
+                Resource: "*",
+                Condition: { StringEquals: throughEc2 },
+            },
+            {
+                Sid: "AccountGrantsThroughEc2ForNodeVolumes",
+                Effect: "Allow",
+                Principal: { AWS: "*" },
+                Action: "kms:CreateGrant",
+                Resource: "*",
+                Condition: { StringEquals: throughEc2, Bool: { "kms:GrantIsForAWSResource": "true" } },
             },
         );
     }

@@ -26,16 +26,21 @@ export const INTERRUPTION_RULES: readonly InterruptionRule[] = [
     { name: "capacity-reservation-interruption", source: "aws.ec2", detailType: "EC2 Capacity Reservation Instance Interruption Warning" },
 ];
 
-/** The queue's policy: EventBridge (and SQS) may send; nothing may use it without TLS. */
-export function queuePolicy(queueArn: string) {
+/**
+ * The queue's policy: only EventBridge, and only for this environment's rules, may send (any rule
+ * in the account could otherwise make Karpenter drain nodes); nothing may use it without TLS.
+ * Upstream also names `sqs.amazonaws.com`; nothing here needs it, so it is left out.
+ */
+export function queuePolicy(queueArn: string, ruleArns: string[]) {
     return {
         ...policyDocument(
             {
-                Sid: "EventBridgeAndSqsSend",
+                Sid: "EventBridgeRulesSend",
                 Effect: "Allow",
-                Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
+                Principal: { Service: "events.amazonaws.com" },
                 Action: "sqs:SendMessage",
                 Resource: queueArn,
+                Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
             },
             {
                 Sid: "DenyHTTP",
@@ -64,7 +69,6 @@ export function createInterruptionQueue(name: string, args: InterruptionQueueArg
         { name: `${args.clusterName}-karpenter`, messageRetentionSeconds: 300, sqsManagedSseEnabled: true, tags: args.tags },
         { parent, dependsOn: args.dependsOn },
     );
-    new aws.sqs.QueuePolicy(`${name}-interruption`, { queueUrl: queue.url, policy: queue.arn.apply((arn) => JSON.stringify(queuePolicy(arn))) }, { parent: queue });
     const rules = INTERRUPTION_RULES.map((r) => {
         const rule = new aws.cloudwatch.EventRule(
             `${name}-${r.name}`,
@@ -78,5 +82,7 @@ export function createInterruptionQueue(name: string, args: InterruptionQueueArg
         new aws.cloudwatch.EventTarget(`${name}-${r.name}`, { rule: rule.name, targetId: "KarpenterInterruptionQueueTarget", arn: queue.arn }, { parent: rule });
         return rule;
     });
+    const policy = pulumi.all([queue.arn, ...rules.map((rule) => rule.arn)]).apply(([queueArn, ...ruleArns]) => JSON.stringify(queuePolicy(queueArn, ruleArns)));
+    new aws.sqs.QueuePolicy(`${name}-interruption`, { queueUrl: queue.url, policy }, { parent: queue });
     return { queue, rules };
 }
