@@ -134,12 +134,30 @@ describe("Storage", () => {
         const key = dev.one("aws:kms/key:Key").outputs.arn as string;
         const other = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-4000-8000-000000000000";
         const policies = [json(dev.one("aws:iam/rolePolicy:RolePolicy", "acme-dev-aws-ebs-csi-driver-kms").inputs.policy)];
-        const forAws = { "kms:GrantIsForAWSResource": "true" };
+        const viaEc2 = { "kms:ViaService": "ec2.eu-west-1.amazonaws.com", "kms:CallerAccount": "111122223333" };
+        const forAws = { ...viaEc2, "kms:GrantIsForAWSResource": "true" };
         expect(await simulate(policies, { action: "kms:CreateGrant", resource: key, context: forAws, resourcePolicy: keyPolicy })).to.equal("Allowed");
-        expect(await simulate(policies, { action: "kms:CreateGrant", resource: key, context: { "kms:GrantIsForAWSResource": "false" }, resourcePolicy: keyPolicy })).to.equal("ImplicitlyDenied");
-        expect(await simulate(policies, { action: "kms:Decrypt", resource: key, resourcePolicy: keyPolicy })).to.equal("Allowed");
-        expect(await simulate(policies, { action: "kms:Decrypt", resource: other, resourcePolicy: keyPolicy })).to.equal("ImplicitlyDenied");
-        expect(await simulate(policies, { action: "kms:ScheduleKeyDeletion", resource: key, resourcePolicy: keyPolicy })).to.equal("ImplicitlyDenied");
+        expect(await simulate(policies, { action: "kms:CreateGrant", resource: key, context: { ...viaEc2, "kms:GrantIsForAWSResource": "false" }, resourcePolicy: keyPolicy })).to.equal("ImplicitlyDenied");
+        expect(await simulate(policies, { action: "kms:Decrypt", resource: key, context: viaEc2, resourcePolicy: keyPolicy })).to.equal("Allowed");
+        expect(await simulate(policies, { action: "kms:Decrypt", resource: other, context: viaEc2, resourcePolicy: keyPolicy })).to.equal("ImplicitlyDenied");
+        expect(await simulate(policies, { action: "kms:ScheduleKeyDeletion", resource: key, context: viaEc2, resourcePolicy: keyPolicy })).to.equal("ImplicitlyDenied");
+    });
+
+    it("lets the EBS CSI role use the environment key only through EC2 in this account, never directly (simulated)", async () => {
+        const keyPolicy = json(dev.one("aws:kms/key:Key").inputs.policy);
+        const key = dev.one("aws:kms/key:Key").outputs.arn as string;
+        const policies = [json(dev.one("aws:iam/rolePolicy:RolePolicy", "acme-dev-aws-ebs-csi-driver-kms").inputs.policy)];
+        const use = (action: string, context: Record<string, string>) => simulate(policies, { action, resource: key, context, resourcePolicy: keyPolicy });
+        const viaEc2 = { "kms:ViaService": "ec2.eu-west-1.amazonaws.com", "kms:CallerAccount": "111122223333" };
+        const forAws = { "kms:GrantIsForAWSResource": "true" };
+        for (const action of ["kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKeyWithoutPlaintext", "kms:Encrypt", "kms:DescribeKey"]) {
+            expect(await use(action, viaEc2), `${action} via EC2`).to.equal("Allowed");
+            expect(await use(action, { "kms:CallerAccount": "111122223333" }), `${action} directly`).to.equal("ImplicitlyDenied");
+            expect(await use(action, { ...viaEc2, "kms:ViaService": "s3.eu-west-1.amazonaws.com" }), `${action} via S3`).to.equal("ImplicitlyDenied");
+            expect(await use(action, { ...viaEc2, "kms:CallerAccount": "999988887777" }), `${action} for another account`).to.equal("ImplicitlyDenied");
+        }
+        expect(await use("kms:CreateGrant", { ...viaEc2, ...forAws }), "a grant via EC2").to.equal("Allowed");
+        expect(await use("kms:CreateGrant", { "kms:CallerAccount": "111122223333", ...forAws }), "a grant directly").to.equal("ImplicitlyDenied");
     });
 
     it("protects the file system, the key and static volumes in prod, and not in dev", () => {

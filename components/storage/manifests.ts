@@ -2,6 +2,7 @@ import type { IStorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageC
 import type { IPersistentVolume } from "kubernetes-models/v1/PersistentVolume";
 import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import type { EbsClassConfig, ReclaimPolicy, StaticVolumeConfig } from "../config/types";
+import { dnsSuffixOf } from "../shared/aws";
 import { PolicyDocument, policyDocument } from "../shared/iam";
 
 /** The annotation that makes a StorageClass the cluster default. */
@@ -106,23 +107,26 @@ export function staticPersistentVolumeClaim(v: StaticVolumeConfig): IPersistentV
 }
 
 /**
- * The EBS CSI driver's use of the environment key: grants only for AWS resources (the volumes it
- * attaches), and the data-key operations EBS needs, on that key only.
+ * The EBS CSI driver's use of the environment key: only through EC2 in this account (EC2 calls
+ * KMS for the volumes it creates and attaches; the driver never needs the key directly), grants
+ * only for AWS resources, on that key only.
  */
-export function ebsCsiKmsPolicy(kmsKeyArn: string): PolicyDocument {
+export function ebsCsiKmsPolicy(kmsKeyArn: string, region: string, accountId: string): PolicyDocument {
+    const viaEc2 = { "kms:ViaService": `ec2.${region}.${dnsSuffixOf(region)}`, "kms:CallerAccount": accountId };
     return policyDocument(
         {
             Sid: "GrantsForAttachedVolumes",
             Effect: "Allow",
             Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
             Resource: kmsKeyArn,
-            Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+            Condition: { Bool: { "kms:GrantIsForAWSResource": "true" }, StringEquals: viaEc2 },
         },
         {
             Sid: "EncryptVolumesWithEnvironmentKey",
             Effect: "Allow",
             Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
             Resource: kmsKeyArn,
+            Condition: { StringEquals: viaEc2 },
         },
     );
 }

@@ -85,7 +85,7 @@ export class Storage extends pulumi.ComponentResource {
                 addonName: "aws-ebs-csi-driver",
                 serviceAccount: "ebs-csi-controller-sa",
                 managedPolicy: "service-role/AmazonEBSCSIDriverPolicy",
-                inlinePolicy: pulumi.output(args.kmsKeyArn).apply((arn) => JSON.stringify(ebsCsiKmsPolicy(arn))),
+                inlinePolicy: pulumi.output(args.kmsKeyArn).apply((arn) => JSON.stringify(ebsCsiKmsPolicy(arn, args.region, args.accountId))),
                 dependsOn: args.dependsOn,
             },
             this,
