@@ -9,6 +9,8 @@ import { PolicyDocument, policyDocument } from "../shared/iam";
 export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 export const EBS_PROVISIONER = "ebs.csi.aws.com";
 export const EFS_PROVISIONER = "efs.csi.aws.com";
+/** TLS, and the node pods' IAM identity (efs-utils `iam`): without it a client is anonymous. */
+const EFS_MOUNT_OPTIONS = ["tls", "iam"];
 
 /**
  * An encrypted EBS class. Parameters are strings (the CSI driver ignores a YAML boolean for
@@ -39,7 +41,7 @@ export function ebsClass(c: EbsClassConfig & { isDefault?: boolean }, kmsKeyArn:
 /**
  * The `efs` class: each claim gets its own access point, directory (mode 700) under `basePath`
  * and POSIX uid/gid from the range, so applications sharing the file system cannot read each
- * other's files. Mounts use TLS.
+ * other's files. Mounts use TLS and the CSI node's IAM role, which the file system policy requires.
  */
 export function efsClass(fileSystemId: string, basePath: string, reclaimPolicy: ReclaimPolicy): IStorageClass {
     return {
@@ -58,7 +60,7 @@ export function efsClass(fileSystemId: string, basePath: string, reclaimPolicy: 
         },
         reclaimPolicy,
         volumeBindingMode: "Immediate",
-        mountOptions: ["tls"],
+        mountOptions: [...EFS_MOUNT_OPTIONS],
     };
 }
 
@@ -68,7 +70,7 @@ export function efsVolumeHandle(efs: NonNullable<StaticVolumeConfig["efs"]>): st
     return efs.path ? `${efs.fileSystemId}:${efs.path}` : efs.fileSystemId;
 }
 
-/** A PersistentVolume for existing data: no class, Retain, and for EBS pinned to the volume's AZ. */
+/** A PersistentVolume for existing data: no class, Retain; EFS mounted as the `efs` class mounts, EBS pinned to the volume's AZ. */
 export function staticPersistentVolume(v: StaticVolumeConfig): IPersistentVolume {
     const csi = v.efs
         ? { driver: EFS_PROVISIONER, volumeHandle: efsVolumeHandle(v.efs) }
@@ -84,6 +86,7 @@ export function staticPersistentVolume(v: StaticVolumeConfig): IPersistentVolume
             storageClassName: "",
             volumeMode: "Filesystem",
             csi,
+            ...(v.efs ? { mountOptions: [...EFS_MOUNT_OPTIONS] } : {}),
             ...(v.ebs
                 ? { nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: "topology.kubernetes.io/zone", operator: "In", values: [v.ebs.availabilityZone] }] }] } } }
                 : {}),
