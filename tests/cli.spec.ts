@@ -99,7 +99,7 @@ describe("the envstack command (and npm run plan)", () => {
             const onTerminal = await runCli(["plan", "--stack", "prod", "--cwd", REPO]);
             expect(onTerminal.err.split("\n").filter(Boolean).map((l) => l.replace(/ \([\d.]+ s\)$/, ""))).to.deep.equal([
                 "envstack: running the stack's program for stack prod",
-                "envstack: evaluating 22 policies on 125 resources",
+                "envstack: evaluating 22 policies on 128 resources",
                 "envstack: done",
             ]);
             process.env.CI = "true";

@@ -24,7 +24,7 @@ describe("Composing with plain Pulumi", () => {
         const r = await register(() => new Environment("acme-dev", input));
         expect(r.ofType("aws:eks/addon:Addon")).to.deep.equal([]);
         const associations = r.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").map((a) => `${a.inputs.namespace}/${a.inputs.serviceAccount}`);
-        expect(associations).to.include.members(["kube-system/ebs-csi-controller-sa", "kube-system/efs-csi-controller-sa", "amazon-cloudwatch/cloudwatch-agent"]);
+        expect(associations).to.include.members(["kube-system/ebs-csi-controller-sa", "kube-system/efs-csi-controller-sa", "kube-system/efs-csi-node-sa", "amazon-cloudwatch/cloudwatch-agent"]);
         const gp3 = r.one("kubernetes:storage.k8s.io/v1:StorageClass", "acme-dev-gp3");
         expect(r.dependencyNames(gp3)).to.include("acme-dev-aws-ebs-csi-driver");
 

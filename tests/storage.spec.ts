@@ -3,12 +3,15 @@ import type { IPersistentVolume } from "kubernetes-models/v1/PersistentVolume";
 import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { expect } from "chai";
 import { ConfigError, ConfigProblem, Environment, EnvironmentInput, resolveEnvironmentConfig, StaticVolume, StaticVolumeArgs } from "../components";
+import { policyDocument, scopedPodIdentityTrust } from "../components/shared/iam";
 import { json, planStack, register, Registered, validInput } from "./harness";
 import { simulate } from "./iam";
 
 const CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
 const PV = "kubernetes:core/v1:PersistentVolume";
 const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
+const ROLE = "aws:iam/role:Role";
+const [MOUNT, WRITE, ROOT] = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"];
 
 const EFS_VOLUME = { name: "reports", namespace: "analytics", accessMode: "ReadWriteMany", capacity: "1Ti", efs: { fileSystemId: "fs-0123456789abcdef0", accessPointId: "fsap-0123456789abcdef0" } } as const;
 const EBS_VOLUME = { name: "ledger", namespace: "payments", accessMode: "ReadWriteOnce", capacity: "200Gi", ebs: { volumeId: "vol-0123456789abcdef0", availabilityZone: "eu-west-1b" } } as const;
@@ -85,7 +88,75 @@ describe("Storage", () => {
             gidRangeEnd: "7000000",
             ensureUniqueDirectory: "true",
         });
-        expect(efs.mountOptions).to.deep.equal(["tls"]);
+    });
+
+    it("refuses the file system to every pod but the EFS CSI node's, and to it without an access point or as root (simulated)", async () => {
+        const fsPolicy = json(dev.one("aws:efs/fileSystemPolicy:FileSystemPolicy").inputs.policy);
+        const fs = dev.one("aws:efs/fileSystem:FileSystem").outputs.arn as string;
+        const accessPoint = fs.replace(/file-system\/.*$/, "access-point/fsap-0123456789abcdef0");
+        const mount = { "elasticfilesystem:AccessedViaMountTarget": "true", "elasticfilesystem:AccessPointArn": accessPoint, "aws:SecureTransport": "true" };
+        // Pods act as Pod Identity sessions of their role; aws:PrincipalArn is the role.
+        const as = (role: string, identity: object[], action: string, context: Record<string, string> = mount) =>
+            simulate(identity as never, {
+                action,
+                resource: fs,
+                principal: role.replace(/^arn:aws:iam::(\d+):role\/(.*)$/, "arn:aws:sts::$1:assumed-role/$2/eks-acme-dev-session"),
+                context: { ...context, "aws:PrincipalArn": role },
+                resourcePolicy: fsPolicy,
+            });
+        // A team's Pod Identity role that grants itself EFS client rights: same-account access is the union, so only a deny stops it.
+        const teamRole = "arn:aws:iam::111122223333:role/acme-dev-payments-app";
+        const grantsItself = policyDocument({ Effect: "Allow", Action: [MOUNT, WRITE, ROOT], Resource: "*" });
+        for (const action of [MOUNT, WRITE, ROOT]) expect(await as(teamRole, [grantsItself], action), `a team role, ${action}`).to.equal("ExplicitlyDenied");
+        expect(await as("arn:aws:iam::111122223333:role/anyone-else", [], MOUNT), "another principal").to.equal("ExplicitlyDenied");
+
+        const node = dev.one(ROLE, "acme-dev-efs-csi-node").outputs.arn as string;
+        const nodePolicy = [json(dev.one("aws:iam/rolePolicy:RolePolicy", "acme-dev-efs-csi-node-mount").inputs.policy)];
+        for (const action of [MOUNT, WRITE]) expect(await as(node, nodePolicy, action), `the node role, ${action}`).to.equal("Allowed");
+        const { ["elasticfilesystem:AccessPointArn"]: _, ...noAccessPoint } = mount;
+        expect(await as(node, nodePolicy, MOUNT, noAccessPoint), "the node role without an access point").to.equal("ExplicitlyDenied");
+        expect(await as(node, nodePolicy, ROOT), "the node role as root").to.equal("ExplicitlyDenied");
+        expect(await as(node, nodePolicy, MOUNT, { ...mount, "aws:SecureTransport": "false" }), "the node role without TLS").to.equal("ExplicitlyDenied");
+        expect(await as(node, nodePolicy, MOUNT, { ...mount, "elasticfilesystem:AccessedViaMountTarget": "false" }), "the node role not through a mount target").to.equal("ImplicitlyDenied");
+    });
+
+    it("gives the EFS CSI node pods their own Pod Identity role, allowed only to mount and write, associated before the add-on", () => {
+        const role = dev.one(ROLE, "acme-dev-efs-csi-node");
+        const scope = { accountId: "111122223333", region: "eu-west-1", clusterName: "acme-dev", namespace: "kube-system", serviceAccount: "efs-csi-node-sa" };
+        expect(json(role.inputs.assumeRolePolicy)).to.deep.equal(scopedPodIdentityTrust(scope));
+        const mountPolicy = dev.one("aws:iam/rolePolicy:RolePolicy", "acme-dev-efs-csi-node-mount");
+        expect(mountPolicy.parent).to.equal(role.urn);
+        expect(json(mountPolicy.inputs.policy).Statement).to.deep.equal([
+            {
+                Sid: "MountThroughMountTargets",
+                Effect: "Allow",
+                Action: [MOUNT, WRITE],
+                // The environment's file system and the static volume's.
+                Resource: [dev.one("aws:efs/fileSystem:FileSystem").outputs.arn, "arn:aws:elasticfilesystem:eu-west-1:111122223333:file-system/fs-0123456789abcdef0"],
+                Condition: { Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } },
+            },
+        ]);
+        const association = dev.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "acme-dev-efs-csi-node");
+        expect(association.inputs).to.deep.include({ clusterName: "acme-dev", namespace: "kube-system", serviceAccount: "efs-csi-node-sa", roleArn: role.outputs.arn });
+        expect(association.dependencies).to.include(mountPolicy.urn);
+        expect(dev.dependencyNames(association)).to.include.members(["acme-dev-eks-pod-identity-agent", "acme-dev-system"]);
+        // The node pods read their credentials when they start: the association must exist before the add-on creates them.
+        const addon = dev.ofType("aws:eks/addon:Addon").find((a) => a.inputs.addonName === "aws-efs-csi-driver")!;
+        expect(addon.dependencies).to.include(association.urn);
+    });
+
+    it("mounts EFS with TLS and the node's IAM identity, from the efs class and static EFS volumes", async () => {
+        const { StorageClass } = await import("kubernetes-models/storage.k8s.io/v1/StorageClass");
+        const { PersistentVolume } = await import("kubernetes-models/v1/PersistentVolume");
+        for (const r of [dev, prod]) {
+            const efs = r.one(CLASS, `${r === dev ? "acme-dev" : "acme-prod"}-efs`).inputs;
+            expect(efs.mountOptions).to.deep.equal(["tls", "iam"]);
+            new StorageClass({ apiVersion: "storage.k8s.io/v1", kind: "StorageClass", ...efs } as IStorageClass).validate();
+        }
+        const efsPv = dev.one(PV, "acme-dev-reports").inputs as unknown as IPersistentVolume;
+        expect(efsPv.spec!.mountOptions).to.deep.equal(["tls", "iam"]);
+        new PersistentVolume(efsPv).validate();
+        expect((dev.one(PV, "acme-dev-ledger").inputs as unknown as IPersistentVolume).spec).not.to.have.property("mountOptions");
     });
 
     it("encrypts the file system with the environment key, with elastic throughput, IA lifecycle, backups and TLS-only access", () => {
@@ -94,7 +165,7 @@ describe("Storage", () => {
         expect(fs.inputs.lifecyclePolicies).to.deep.equal([{ transitionToIa: "AFTER_30_DAYS" }, { transitionToPrimaryStorageClass: "AFTER_1_ACCESS" }]);
         expect(prod.one("aws:efs/backupPolicy:BackupPolicy").inputs.backupPolicy).to.deep.equal({ status: "ENABLED" });
         const policy = json(prod.one("aws:efs/fileSystemPolicy:FileSystemPolicy").inputs.policy);
-        expect(policy.Statement[1]).to.deep.include({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+        expect(policy.Statement.find((st: { Sid: string }) => st.Sid === "DenyUnencryptedTransport")).to.deep.include({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
     });
 
     it("puts one mount target in each configured AZ's private subnet", async () => {
@@ -134,12 +205,32 @@ describe("Storage", () => {
         const key = dev.one("aws:kms/key:Key").outputs.arn as string;
         const other = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-4000-8000-000000000000";
         const policies = [json(dev.one("aws:iam/rolePolicy:RolePolicy", "acme-dev-aws-ebs-csi-driver-kms").inputs.policy)];
-        const forAws = { "kms:GrantIsForAWSResource": "true" };
+        const viaEc2 = { "kms:ViaService": "ec2.eu-west-1.amazonaws.com", "kms:CallerAccount": "111122223333" };
+        const forAws = { ...viaEc2, "kms:GrantIsForAWSResource": "true" };
         expect(await simulate(policies, { action: "kms:CreateGrant", resource: key, context: forAws, resourcePolicy: keyPolicy })).to.equal("Allowed");
-        expect(await simulate(policies, { action: "kms:CreateGrant", resource: key, context: { "kms:GrantIsForAWSResource": "false" }, resourcePolicy: keyPolicy })).to.equal("ImplicitlyDenied");
-        expect(await simulate(policies, { action: "kms:Decrypt", resource: key, resourcePolicy: keyPolicy })).to.equal("Allowed");
-        expect(await simulate(policies, { action: "kms:Decrypt", resource: other, resourcePolicy: keyPolicy })).to.equal("ImplicitlyDenied");
-        expect(await simulate(policies, { action: "kms:ScheduleKeyDeletion", resource: key, resourcePolicy: keyPolicy })).to.equal("ImplicitlyDenied");
+        expect(await simulate(policies, { action: "kms:CreateGrant", resource: key, context: { ...viaEc2, "kms:GrantIsForAWSResource": "false" }, resourcePolicy: keyPolicy })).to.equal("ImplicitlyDenied");
+        expect(await simulate(policies, { action: "kms:Decrypt", resource: key, context: viaEc2, resourcePolicy: keyPolicy })).to.equal("Allowed");
+        // Another key of the account, whose policy (the default) leaves access to IAM: the role's policy does not reach it.
+        const defaultKeyPolicy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" }] };
+        expect(await simulate(policies, { action: "kms:Decrypt", resource: other, context: viaEc2, resourcePolicy: defaultKeyPolicy })).to.equal("ImplicitlyDenied");
+        expect(await simulate(policies, { action: "kms:ScheduleKeyDeletion", resource: key, context: viaEc2, resourcePolicy: keyPolicy })).to.equal("ImplicitlyDenied");
+    });
+
+    it("lets the EBS CSI role use the environment key only through EC2 in this account, never directly (simulated)", async () => {
+        const keyPolicy = json(dev.one("aws:kms/key:Key").inputs.policy);
+        const key = dev.one("aws:kms/key:Key").outputs.arn as string;
+        const policies = [json(dev.one("aws:iam/rolePolicy:RolePolicy", "acme-dev-aws-ebs-csi-driver-kms").inputs.policy)];
+        const use = (action: string, context: Record<string, string>) => simulate(policies, { action, resource: key, context, resourcePolicy: keyPolicy });
+        const viaEc2 = { "kms:ViaService": "ec2.eu-west-1.amazonaws.com", "kms:CallerAccount": "111122223333" };
+        const forAws = { "kms:GrantIsForAWSResource": "true" };
+        for (const action of ["kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKeyWithoutPlaintext", "kms:Encrypt", "kms:DescribeKey"]) {
+            expect(await use(action, viaEc2), `${action} via EC2`).to.equal("Allowed");
+            expect(await use(action, { "kms:CallerAccount": "111122223333" }), `${action} directly`).to.equal("ImplicitlyDenied");
+            expect(await use(action, { ...viaEc2, "kms:ViaService": "s3.eu-west-1.amazonaws.com" }), `${action} via S3`).to.equal("ImplicitlyDenied");
+            expect(await use(action, { ...viaEc2, "kms:CallerAccount": "999988887777" }), `${action} for another account`).to.equal("ImplicitlyDenied");
+        }
+        expect(await use("kms:CreateGrant", { ...viaEc2, ...forAws }), "a grant via EC2").to.equal("Allowed");
+        expect(await use("kms:CreateGrant", { "kms:CallerAccount": "111122223333", ...forAws }), "a grant directly").to.equal("ImplicitlyDenied");
     });
 
     it("protects the file system, the key and static volumes in prod, and not in dev", () => {

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StorageConfig } from "../config/types";
-import { policyDocument } from "../shared/iam";
 import type { Tags } from "../shared/tags";
+import { fileSystemPolicy } from "./efsNode";
 
 export interface SharedFileSystemArgs {
     clusterName: string;
@@ -13,38 +13,19 @@ export interface SharedFileSystemArgs {
     /** Security groups allowed to mount over NFS, by a short label. */
     nfsClients: Record<string, pulumi.Input<string>>;
     kmsKeyArn: pulumi.Input<string>;
+    /** The EFS CSI node pods' role: the only principal the file system policy lets mount. */
+    nodeRoleArn: pulumi.Input<string>;
     efs: StorageConfig["efs"];
     protect: boolean;
     tags: Tags;
 }
 
-/** Only TLS mounts through a mount target; the file system's own default would allow any client. */
-export function fileSystemPolicy(fileSystemArn: string) {
-    return policyDocument(
-        {
-            Sid: "MountThroughMountTargets",
-            Effect: "Allow",
-            Principal: { AWS: "*" },
-            Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"],
-            Resource: fileSystemArn,
-            Condition: { Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } },
-        },
-        {
-            Sid: "DenyUnencryptedTransport",
-            Effect: "Deny",
-            Principal: { AWS: "*" },
-            Action: "*",
-            Resource: fileSystemArn,
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-    );
-}
-
 /**
  * The shared EFS file system: encrypted with the environment key, elastic throughput, files
- * moved to Infrequent Access when cold, automatic backups on, TLS-only mounts, a mount target in
- * each AZ, and NFS reachable only from the cluster's security groups. Its creation token is
- * derived from the cluster name alone, so nothing that changes between runs can replace it.
+ * moved to Infrequent Access when cold, automatic backups on, mounts by the CSI node role only
+ * (TLS, access points, no root), a mount target in each AZ, and NFS reachable only from the
+ * cluster's security groups. Its creation token is derived from the cluster name alone, so
+ * nothing that changes between runs can replace it.
  */
 export function createSharedFileSystem(name: string, args: SharedFileSystemArgs, parent: pulumi.Resource) {
     const fileSystem = new aws.efs.FileSystem(
@@ -61,7 +42,7 @@ export function createSharedFileSystem(name: string, args: SharedFileSystemArgs,
         { parent, protect: args.protect },
     );
     new aws.efs.BackupPolicy(`${name}-efs`, { fileSystemId: fileSystem.id, backupPolicy: { status: "ENABLED" } }, { parent: fileSystem });
-    new aws.efs.FileSystemPolicy(`${name}-efs`, { fileSystemId: fileSystem.id, policy: fileSystem.arn.apply((arn) => JSON.stringify(fileSystemPolicy(arn))) }, { parent: fileSystem });
+    new aws.efs.FileSystemPolicy(`${name}-efs`, { fileSystemId: fileSystem.id, policy: pulumi.all([fileSystem.arn, args.nodeRoleArn]).apply(([arn, role]) => JSON.stringify(fileSystemPolicy(arn, role))) }, { parent: fileSystem });
 
     const securityGroup = new aws.ec2.SecurityGroup(
         `${name}-efs`,

@@ -2,12 +2,15 @@ import type { IStorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageC
 import type { IPersistentVolume } from "kubernetes-models/v1/PersistentVolume";
 import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import type { EbsClassConfig, ReclaimPolicy, StaticVolumeConfig } from "../config/types";
+import { dnsSuffixOf } from "../shared/aws";
 import { PolicyDocument, policyDocument } from "../shared/iam";
 
 /** The annotation that makes a StorageClass the cluster default. */
 export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 export const EBS_PROVISIONER = "ebs.csi.aws.com";
 export const EFS_PROVISIONER = "efs.csi.aws.com";
+/** TLS, and the node pods' IAM identity (efs-utils `iam`): without it a client is anonymous. */
+const EFS_MOUNT_OPTIONS = ["tls", "iam"];
 
 /**
  * An encrypted EBS class. Parameters are strings (the CSI driver ignores a YAML boolean for
@@ -38,7 +41,7 @@ export function ebsClass(c: EbsClassConfig & { isDefault?: boolean }, kmsKeyArn:
 /**
  * The `efs` class: each claim gets its own access point, directory (mode 700) under `basePath`
  * and POSIX uid/gid from the range, so applications sharing the file system cannot read each
- * other's files. Mounts use TLS.
+ * other's files. Mounts use TLS and the CSI node's IAM role, which the file system policy requires.
  */
 export function efsClass(fileSystemId: string, basePath: string, reclaimPolicy: ReclaimPolicy): IStorageClass {
     return {
@@ -57,7 +60,7 @@ export function efsClass(fileSystemId: string, basePath: string, reclaimPolicy: 
         },
         reclaimPolicy,
         volumeBindingMode: "Immediate",
-        mountOptions: ["tls"],
+        mountOptions: [...EFS_MOUNT_OPTIONS],
     };
 }
 
@@ -67,7 +70,7 @@ export function efsVolumeHandle(efs: NonNullable<StaticVolumeConfig["efs"]>): st
     return efs.path ? `${efs.fileSystemId}:${efs.path}` : efs.fileSystemId;
 }
 
-/** A PersistentVolume for existing data: no class, Retain, and for EBS pinned to the volume's AZ. */
+/** A PersistentVolume for existing data: no class, Retain; EFS mounted as the `efs` class mounts, EBS pinned to the volume's AZ. */
 export function staticPersistentVolume(v: StaticVolumeConfig): IPersistentVolume {
     const csi = v.efs
         ? { driver: EFS_PROVISIONER, volumeHandle: efsVolumeHandle(v.efs) }
@@ -83,6 +86,7 @@ export function staticPersistentVolume(v: StaticVolumeConfig): IPersistentVolume
             storageClassName: "",
             volumeMode: "Filesystem",
             csi,
+            ...(v.efs ? { mountOptions: [...EFS_MOUNT_OPTIONS] } : {}),
             ...(v.ebs
                 ? { nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: "topology.kubernetes.io/zone", operator: "In", values: [v.ebs.availabilityZone] }] }] } } }
                 : {}),
@@ -106,23 +110,26 @@ export function staticPersistentVolumeClaim(v: StaticVolumeConfig): IPersistentV
 }
 
 /**
- * The EBS CSI driver's use of the environment key: grants only for AWS resources (the volumes it
- * attaches), and the data-key operations EBS needs, on that key only.
+ * The EBS CSI driver's use of the environment key: only through EC2 in this account (EC2 calls
+ * KMS for the volumes it creates and attaches; the driver never needs the key directly), grants
+ * only for AWS resources, on that key only.
  */
-export function ebsCsiKmsPolicy(kmsKeyArn: string): PolicyDocument {
+export function ebsCsiKmsPolicy(kmsKeyArn: string, region: string, accountId: string): PolicyDocument {
+    const viaEc2 = { "kms:ViaService": `ec2.${region}.${dnsSuffixOf(region)}`, "kms:CallerAccount": accountId };
     return policyDocument(
         {
             Sid: "GrantsForAttachedVolumes",
             Effect: "Allow",
             Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
             Resource: kmsKeyArn,
-            Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+            Condition: { Bool: { "kms:GrantIsForAWSResource": "true" }, StringEquals: viaEc2 },
         },
         {
             Sid: "EncryptVolumesWithEnvironmentKey",
             Effect: "Allow",
             Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
             Resource: kmsKeyArn,
+            Condition: { StringEquals: viaEc2 },
         },
     );
 }

@@ -17,7 +17,9 @@ export interface StaticVolumeArgs extends StaticVolumeConfig {
 /**
  * Existing data (an EFS file system or access point, or an EBS volume) mounted into a namespace:
  * a PersistentVolume with the CSI volume handle, no StorageClass and a Retain policy, and a claim
- * bound to it by name. Deleting the claim or the volume object never deletes the data.
+ * bound to it by name. Deleting the claim or the volume object never deletes the data. EFS is
+ * mounted with TLS and the CSI node's IAM role: `Storage` lets that role mount the file systems
+ * of its config's static volumes; one built alone needs its file system added to the role.
  */
 export class StaticVolume extends pulumi.ComponentResource {
     /** The PersistentVolume with the existing data's handle. */

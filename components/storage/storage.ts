@@ -8,6 +8,7 @@ import type { AddonSwitches, VersionMap } from "../config/versions";
 import type { Tags } from "../shared/tags";
 import { createAddonWithPodIdentity } from "../cluster/addons";
 import { createSharedFileSystem } from "./efs";
+import { attachEfsNodeRole, createEfsNodeRole, fileSystemArn } from "./efsNode";
 import { DEFAULT_CLASS_ANNOTATION, ebsCsiKmsPolicy, ebsClass, efsClass } from "./manifests";
 import { StaticVolume } from "./staticVolume";
 
@@ -65,6 +66,8 @@ export class Storage extends pulumi.ComponentResource {
     readonly fileSystem?: aws.efs.FileSystem;
     /** The security group of the EFS mount targets. */
     readonly efsSecurityGroup?: aws.ec2.SecurityGroup;
+    /** The EFS CSI node pods' role: the only principal that may mount the file system. */
+    readonly efsNodeRole?: aws.iam.Role;
     /** Static volumes, by name. */
     readonly staticVolumes: Record<string, StaticVolume>;
 
@@ -85,7 +88,7 @@ export class Storage extends pulumi.ComponentResource {
                 addonName: "aws-ebs-csi-driver",
                 serviceAccount: "ebs-csi-controller-sa",
                 managedPolicy: "service-role/AmazonEBSCSIDriverPolicy",
-                inlinePolicy: pulumi.output(args.kmsKeyArn).apply((arn) => JSON.stringify(ebsCsiKmsPolicy(arn))),
+                inlinePolicy: pulumi.output(args.kmsKeyArn).apply((arn) => JSON.stringify(ebsCsiKmsPolicy(arn, args.region, args.accountId))),
                 dependsOn: args.dependsOn,
             },
             this,
@@ -105,9 +108,14 @@ export class Storage extends pulumi.ComponentResource {
         );
 
         if (args.efs.enabled) {
-            const shared = createSharedFileSystem(name, { ...args, efs: args.efs }, this);
+            // The node pods mount with their own role (the `iam` option); only it may mount the file system.
+            const nodeRole = createEfsNodeRole(name, driver, this);
+            const shared = createSharedFileSystem(name, { ...args, efs: args.efs, nodeRoleArn: nodeRole.arn }, this);
             this.fileSystem = shared.fileSystem;
             this.efsSecurityGroup = shared.securityGroup;
+            this.efsNodeRole = nodeRole;
+            const staticFileSystems = args.staticVolumes.flatMap((v) => (v.efs ? [fileSystemArn(args.region, args.accountId, v.efs.fileSystemId)] : []));
+            const nodeAssociation = attachEfsNodeRole(name, nodeRole, { ...driver, fileSystemArns: [shared.fileSystem.arn, ...staticFileSystems], dependsOn: args.dependsOn });
             const efs = createAddonWithPodIdentity(
                 name,
                 {
@@ -115,7 +123,7 @@ export class Storage extends pulumi.ComponentResource {
                     addonName: "aws-efs-csi-driver",
                     serviceAccount: "efs-csi-controller-sa",
                     managedPolicy: "service-role/AmazonEFSCSIDriverPolicy",
-                    dependsOn: [...args.dependsOn, ...shared.mountTargets],
+                    dependsOn: [...args.dependsOn, ...shared.mountTargets, nodeAssociation],
                 },
                 this,
             );
