@@ -29,8 +29,11 @@ export class ProjectError extends Error {
     }
 }
 
-/** Placeholder for `secure:` values: the offline plan has no secrets provider. */
-export const SECRET_PLACEHOLDER = "offline-plan-secret";
+/**
+ * Placeholder for `secure:` values: the offline plan has no secrets provider. It is an https URL,
+ * so a secret endpoint (the commonest nested secret) still passes the config's checks.
+ */
+export const SECRET_PLACEHOLDER = "https://offline-plan.invalid/secret";
 
 /** The project; with `optional`, a directory without Pulumi.yaml is a project named after its package.json or itself. */
 export function readProject(dir: string, optional = false): PulumiProject {
@@ -70,14 +73,24 @@ export function readStackConfig(file: string, project: string): StackConfig {
     const secretKeys: string[] = [];
     for (const [rawKey, value] of Object.entries(config)) {
         const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
-        if (isSecure(value)) {
-            values[key] = SECRET_PLACEHOLDER;
-            secretKeys.push(key);
-        } else {
-            values[key] = typeof value === "string" ? value : JSON.stringify(value);
-        }
+        // `pulumi config set --secret --path` nests `secure:` inside a structured value; the whole key is then secret.
+        let secret = false;
+        const plain = withoutSecrets(value, () => (secret = true));
+        if (secret) secretKeys.push(key);
+        values[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
     }
     return { values, secretKeys };
+}
+
+/** The value with every `secure:` leaf replaced by the placeholder; `found` is called for each. */
+function withoutSecrets(value: unknown, found: () => void): unknown {
+    if (isSecure(value)) {
+        found();
+        return SECRET_PLACEHOLDER;
+    }
+    if (Array.isArray(value)) return value.map((v) => withoutSecrets(v, found));
+    if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutSecrets(v, found)]));
+    return value;
 }
 
 function isSecure(value: unknown): boolean {

@@ -26,10 +26,41 @@ export interface StackSettings {
  * the environment use. The name defaults to the stack name. Every key of both namespaces is
  * read, so a misspelt key is reported rather than ignored, with every other problem, at once.
  */
-export function readStack(all: Record<string, string> = pulumi.runtime.allConfig()): StackSettings {
+export function readStack(all: Record<string, string> = pulumi.runtime.allConfig(), isSecret: (key: string) => boolean = isConfigSecret): StackSettings {
     const problems: ConfigProblem[] = [];
     const aws = readAwsProviderSettings(all, problems);
+    checkSecretEndpoints(all, isSecret, problems);
     return { input: readEnvironmentKeys(all, problems), aws };
+}
+
+/** The runtime's record of which config keys were set with `--secret` (the SDK exports it untyped). */
+function isConfigSecret(key: string): boolean {
+    return (require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean }).isConfigSecret(key);
+}
+
+/**
+ * An alert endpoint often carries its integration key in the URL: in prod it must be a secret,
+ * so it never sits in the stack file or the state in plain text.
+ */
+function checkSecretEndpoints(all: Record<string, string>, isSecret: (key: string) => boolean, problems: ConfigProblem[]): void {
+    if (all[`${NAMESPACE}:tier`] !== "prod") return;
+    const parse = (key: string) => {
+        try {
+            return JSON.parse(all[key] ?? "null");
+        } catch {
+            return null;
+        }
+    };
+    const how = (path: string) => `allowed: a secret, set with pulumi config set --secret --path '${path}' <url>`;
+    const observability = `${NAMESPACE}:observability`;
+    if (parse(observability)?.alerts?.httpsEndpoint !== undefined && !isSecret(observability)) {
+        problems.push({ path: `${observability}.alerts.httpsEndpoint`, message: `a plain value in prod; ${how(`${observability}.alerts.httpsEndpoint`)}` });
+    }
+    const teams = `${NAMESPACE}:teams`;
+    const list = parse(teams);
+    (Array.isArray(list) ? list : []).forEach((team: { alerts?: { httpsEndpoint?: string } }, i: number) => {
+        if (team?.alerts?.httpsEndpoint !== undefined && !isSecret(teams)) problems.push({ path: `${teams}[${i}].alerts.httpsEndpoint`, message: `a plain value in prod; ${how(`${teams}[${i}].alerts.httpsEndpoint`)}` });
+    });
 }
 
 /** Reads only the environment (the `envstack:` keys and the region), checking it. */

@@ -148,3 +148,30 @@ describe("the stack file's aws: keys", () => {
         expect(input.region).to.equal("eu-west-1");
     });
 });
+
+describe("secret alert endpoints", () => {
+    const PROD = readStackConfig(path.join(REPO, "Pulumi.prod.yaml"), "envstack");
+    const endpoint = "https://events.pager.example/integration/key-3f9a";
+
+    it("the offline plan reads a nested `secure:` value as a secret it cannot decrypt, and marks the key secret", () => {
+        expect(PROD.secretKeys).to.deep.equal(["envstack:observability"]);
+        expect(JSON.parse(PROD.values["envstack:observability"]).alerts).to.deep.equal({ email: "platform-alerts@acme.example", httpsEndpoint: "https://offline-plan.invalid/secret" });
+    });
+
+    it("in prod, refuses an endpoint in plain text, the platform's and each team's, with the command that sets it as a secret", () => {
+        const plain = { ...PROD.values, "envstack:observability": JSON.stringify({ alerts: { httpsEndpoint: endpoint } }), "envstack:teams": JSON.stringify([{ name: "payments", roleArn: "arn:aws:iam::777788889999:role/payments", alerts: { httpsEndpoint: endpoint } }]) };
+        let thrown: unknown;
+        try {
+            readStack(plain, () => false);
+        } catch (err) {
+            thrown = err;
+        }
+        expect((thrown as ConfigError).problems.map((p) => `${p.path}: ${p.message}`)).to.deep.equal([
+            "envstack:observability.alerts.httpsEndpoint: a plain value in prod; allowed: a secret, set with pulumi config set --secret --path 'envstack:observability.alerts.httpsEndpoint' <url>",
+            "envstack:teams[0].alerts.httpsEndpoint: a plain value in prod; allowed: a secret, set with pulumi config set --secret --path 'envstack:teams[0].alerts.httpsEndpoint' <url>",
+        ]);
+        expect(() => readStack(plain, (key) => key === "envstack:observability" || key === "envstack:teams")).not.to.throw();
+        // Outside prod a plain value is the team's choice.
+        expect(() => readStack({ ...DEV, "envstack:observability": JSON.stringify({ alerts: { httpsEndpoint: endpoint } }) }, () => false)).not.to.throw();
+    });
+});
