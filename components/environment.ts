@@ -98,6 +98,7 @@ export class Environment extends pulumi.ComponentResource {
                 ...config.cluster,
                 addons: config.addons,
                 clusterName: config.name,
+                accountId: config.accountId,
                 region: config.region,
                 vpcId: this.network.vpcId,
                 privateSubnetIds: this.network.privateSubnetIds,

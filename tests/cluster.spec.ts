@@ -116,7 +116,7 @@ describe("Cluster", () => {
         expect(registered.one(NODE_GROUP, "acme-dev-arm").inputs.amiType).to.equal("AL2023_ARM_64_STANDARD");
     });
 
-    it("gives nodes a role with exactly the worker, CNI, ECR pull-only and SSM policies", () => {
+    it("gives nodes a role with exactly the worker, ECR pull-only and SSM policies; the CNI's rights are its own role's", () => {
         const role = dev.one("aws:iam/role:Role", "acme-dev-node");
         expect(json(role.inputs.assumeRolePolicy).Statement[0].Principal).to.deep.equal({ Service: "ec2.amazonaws.com" });
         const attached = dev
@@ -124,7 +124,14 @@ describe("Cluster", () => {
             .filter((a) => a.parent === role.urn)
             .map((a) => a.inputs.policyArn);
         expect(attached).to.deep.equal(NODE_ROLE_POLICIES.map((p) => `arn:aws:iam::aws:policy/${p}`));
+        expect(attached).not.to.include("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy");
         for (const group of dev.ofType(NODE_GROUP)) expect(group.inputs.nodeRoleArn).to.match(/role\/acme-dev-node/);
+        // aws-node runs as its own Pod Identity role with the CNI policy, through the add-on.
+        const cni = coreAddons(dev).find((a) => a.inputs.addonName === "vpc-cni")!;
+        const cniRole = dev.one("aws:iam/role:Role", "acme-dev-vpc-cni");
+        expect(cni.inputs.podIdentityAssociations).to.deep.equal([{ roleArn: cniRole.outputs.arn, serviceAccount: "aws-node" }]);
+        expect(dev.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.parent === cniRole.urn).map((a) => a.inputs.policyArn)).to.deep.equal(["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"]);
+        expect(json(cni.inputs.configurationValues)).to.deep.equal({ enableNetworkPolicy: "true" });
     });
 
     it("installs the core add-ons at their pinned versions, owned only here", () => {
@@ -142,12 +149,15 @@ describe("Cluster", () => {
         expect(cluster.version).to.equal("1.35");
     });
 
-    it("orders add-ons: CNI, kube-proxy and the identity agent before any node group; CoreDNS after the system group", () => {
+    it("orders add-ons: the identity agent and kube-proxy, then the CNI (it needs the agent), all before any node group; CoreDNS after the system group", () => {
         const cluster = dev.one(CLUSTER);
         const early = coreAddons(dev).filter((a) => a.inputs.addonName !== "coredns");
-        for (const addon of early) expect(addon.dependsOn).to.deep.equal([cluster.urn]);
+        const byName = (n: string) => early.find((a) => a.inputs.addonName === n)!;
+        for (const addon of [byName("kube-proxy"), byName("eks-pod-identity-agent")]) expect(addon.dependsOn).to.deep.equal([cluster.urn]);
+        const cni = byName("vpc-cni");
+        expect(cni.dependsOn).to.include.members([cluster.urn, byName("eks-pod-identity-agent").urn]);
         for (const group of dev.ofType(NODE_GROUP)) {
-            expect(group.dependsOn.sort()).to.deep.equal(early.map((a) => a.urn).sort());
+            expect(group.dependsOn).to.include.members(early.map((a) => a.urn));
         }
         const coredns = coreAddons(dev).find((a) => a.inputs.addonName === "coredns")!;
         expect(coredns.dependsOn).to.deep.equal([dev.one(NODE_GROUP, "acme-dev-system").urn]);
@@ -170,6 +180,7 @@ describe("Cluster", () => {
                     ...config.cluster,
                     kubernetesVersion: "1.99",
                     clusterName: "solo",
+                    accountId: "111122223333",
                     region: "eu-west-1",
                     vpcId: "vpc-0a1b2c3d4e5f67890",
                     privateSubnetIds: ["subnet-1", "subnet-2"],

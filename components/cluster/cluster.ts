@@ -11,12 +11,14 @@ import { managedPolicyArn, partitionOf } from "../shared/aws";
 import { policyDocument, serviceTrust } from "../shared/iam";
 import { logGroupName } from "../shared/naming";
 import type { Tags } from "../shared/tags";
-import { createAddon } from "./addons";
+import { ADDON_CONFIGURATION, createAddon, createAddonWithPodIdentity } from "./addons";
 import { createManagedNodeGroup, createNodeRole, NodeGroupContext, SYSTEM_TAINT } from "./nodeGroups";
 
 export interface ClusterArgs extends ClusterConfig {
     /** The EKS cluster's name. */
     clusterName: string;
+    /** The cluster's account: the VPC CNI's role trusts only its Pod Identity sessions. */
+    accountId: string;
     /** AWS region. */
     region: string;
     /** VPC the cluster runs in. */
@@ -145,11 +147,31 @@ export class Cluster extends pulumi.ComponentResource {
         // Nodes cannot become Ready without the CNI and kube-proxy; pods need the identity agent.
         const afterCluster = { parent: this, dependsOn: [this.eks] };
         const beforeNodes: Record<string, aws.eks.Addon> = Object.fromEntries(
-            (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).filter((addon) => addonInstalled(args.addons, addon)).map((addon) => [
+            (["kube-proxy", "eks-pod-identity-agent"] as const).filter((addon) => addonInstalled(args.addons, addon)).map((addon) => [
                 addon,
                 createAddon(name, addon, args.clusterName, release, args.tags, afterCluster),
             ]),
         );
+        // The CNI's ENI and IP calls come from its own role through Pod Identity, not from every pod's node role.
+        const cni = createAddonWithPodIdentity(
+            name,
+            {
+                addonName: "vpc-cni",
+                namespace: "kube-system",
+                serviceAccount: "aws-node",
+                managedPolicy: "AmazonEKS_CNI_Policy",
+                configuration: ADDON_CONFIGURATION["vpc-cni"],
+                addons: args.addons,
+                clusterName: args.clusterName,
+                accountId: args.accountId,
+                region: args.region,
+                release,
+                tags: args.tags,
+                dependsOn: [this.eks, ...(beforeNodes["eks-pod-identity-agent"] ? [beforeNodes["eks-pod-identity-agent"]] : [])],
+            },
+            this,
+        );
+        if (cni.addon) beforeNodes["vpc-cni"] = cni.addon;
 
         this.nodeRole = createNodeRole(name, args.region, args.tags, { parent: this });
         const context: NodeGroupContext = {
@@ -161,7 +183,7 @@ export class Cluster extends pulumi.ComponentResource {
             kmsKeyArn: args.kmsKeyArn,
             versions: args.versions,
             tags: args.tags,
-            dependsOn: Object.values(beforeNodes),
+            dependsOn: [...Object.values(beforeNodes), cni.ready],
         };
         this.systemNodeGroup = createManagedNodeGroup(`${name}-system`, systemGroupSpec(args), context, this);
         this.nodeGroups = Object.fromEntries(

@@ -11,7 +11,6 @@ import type { Tags } from "../shared/tags";
 /** The least-privilege managed policies every EKS node needs, and nothing else. */
 export const NODE_ROLE_POLICIES = [
     "AmazonEKSWorkerNodePolicy",
-    "AmazonEKS_CNI_Policy",
     "AmazonEC2ContainerRegistryPullOnly",
     "AmazonSSMManagedInstanceCore",
 ] as const;
