@@ -89,6 +89,7 @@ export class Environment extends pulumi.ComponentResource {
                 accountId: config.accountId,
                 kmsKeyArn: this.key.keyArn,
                 tags: this.tags,
+                retainLogsOnDelete: config.protect,
             },
             { parent: this },
         );
@@ -100,6 +101,8 @@ export class Environment extends pulumi.ComponentResource {
                 clusterName: config.name,
                 accountId: config.accountId,
                 region: config.region,
+                // In prod the control-plane and flow logs are audit evidence: a destroy leaves them.
+                retainLogsOnDelete: config.protect,
                 vpcId: this.network.vpcId,
                 privateSubnetIds: this.network.privateSubnetIds,
                 publicSubnetIds: this.network.publicSubnetIds,

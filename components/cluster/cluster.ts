@@ -37,6 +37,8 @@ export interface ClusterArgs extends ClusterConfig {
     tags: Tags;
     /** How the kubeconfig authenticates, when not with the ambient credentials: the same profile and role as the AWS provider's. */
     kubeconfigCredentials?: KubeconfigCredentials;
+    /** Keep the control-plane log group when the cluster is destroyed: it is audit evidence (prod). */
+    retainLogsOnDelete?: boolean;
 }
 
 /**
@@ -98,7 +100,7 @@ export class Cluster extends pulumi.ComponentResource {
                 kmsKeyId: args.kmsKeyArn,
                 tags: args.tags,
             },
-            { parent: this },
+            { parent: this, retainOnDelete: args.retainLogsOnDelete ?? false },
         );
         const serviceRole = this.createServiceRole(name, args);
 

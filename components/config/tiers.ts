@@ -77,7 +77,7 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             logRetentionInDays: 30,
             systemNodeGroup: { instanceTypes: ["m7i.large"], minSize: 2, maxSize: 4, desiredSize: 2, diskSizeGiB: 50 },
             nodeGroups: [],
-            deletionProtection: false,
+            deletionProtection: true,
         },
         karpenter: {
             enabled: true,

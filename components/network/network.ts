@@ -20,6 +20,8 @@ export interface NetworkArgs extends NetworkConfig {
     kmsKeyArn: pulumi.Input<string>;
     /** Tags on every taggable resource. */
     tags: Tags;
+    /** Keep the flow-log group when the network is destroyed: it is audit evidence (prod). */
+    retainLogsOnDelete?: boolean;
 }
 
 /** Tags that tell load balancers and Karpenter which subnets to use. */
@@ -151,7 +153,7 @@ export class Network extends pulumi.ComponentResource {
                 kmsKeyId: args.kmsKeyArn,
                 tags: args.tags,
             },
-            { parent: this },
+            { parent: this, retainOnDelete: args.retainLogsOnDelete ?? false },
         );
         const partition = partitionOf(args.region);
         const role = new aws.iam.Role(
