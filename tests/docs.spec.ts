@@ -66,6 +66,11 @@ describe("the docs", () => {
                 .map((target) => `${page} -> ${target}`),
         );
         expect(broken).to.deep.equal([]);
+        // Paths the prose names in backticks (a spec that proves a claim, a module) exist too.
+        const named = pages().flatMap((page) =>
+            [...prose(page).matchAll(/`((?:tests|components|docs|plan|policy|stacks|scripts)\/[\w./-]+\.(?:ts|json|md|js))`/g)].map((m) => m[1]).filter((f) => !fs.existsSync(path.join(REPO, f))).map((f) => `${page}: ${f}`),
+        );
+        expect(named).to.deep.equal([]);
     });
 
     it("show stack-file snippets that, merged into a real stack file, pass every check", () => {
