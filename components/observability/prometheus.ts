@@ -7,7 +7,8 @@ import type { Tags } from "../shared/tags";
 import { MONITORING_NAMESPACE, TEAM_LABEL } from "../shared/naming";
 import { ALERTMANAGER_SERVICE_ACCOUNT, createAlertTopics } from "./alerts";
 import { monitoringAllowance, NODE_EXPORTER_RESOURCES } from "./quota";
-import { alertRouting, enforcedNamespaceValues, monitoringNetworkPolicies, PLATFORM_RULE_LABELS, TeamAlertRoute } from "./tenancy";
+import { monitoringNetworkPolicies } from "./monitoringNetwork";
+import { alertRouting, enforcedNamespaceValues, PLATFORM_RULE_LABELS, TeamAlertRoute } from "./tenancy";
 import { karpenterServiceMonitor, platformRules } from "./rules";
 
 export { MONITORING_NAMESPACE };

@@ -1,4 +1,3 @@
-import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertReceivers } from "../config/types";
 import { MONITORING_NAMESPACE, PLATFORM_OWNER_LABEL } from "../shared/naming";
@@ -75,18 +74,4 @@ export function alertRouting(platformTopicArn: pulumi.Input<string>, region: str
 /** Teams with receivers of their own. */
 export function teamsWithReceivers(teams: { name: string; alerts: AlertReceivers }[]) {
     return teams.filter((t) => t.alerts.email || t.alerts.httpsEndpoint);
-}
-
-/** The monitoring namespace admits traffic from itself only: Grafana, Prometheus and Alertmanager talk among themselves; teams reach none of them. */
-export function monitoringNetworkPolicies(): INetworkPolicy[] {
-    const policy = (name: string, spec: INetworkPolicy["spec"]): INetworkPolicy => ({
-        apiVersion: "networking.k8s.io/v1",
-        kind: "NetworkPolicy",
-        metadata: { name, namespace: MONITORING_NAMESPACE, labels: { "app.kubernetes.io/managed-by": "envstack" } },
-        spec,
-    });
-    return [
-        policy("default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] }),
-        policy("allow-same-namespace", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] }),
-    ];
 }
