@@ -250,7 +250,7 @@ describe("Storage", () => {
         expect(first.inputs.creationToken).to.equal("acme-prod-shared");
     });
 
-    it("mounts existing EFS data and an EBS volume statically: the right handle, no class, Retain, bound by name", () => {
+    it("mounts existing EFS data and an EBS volume statically: the right handle, no class, Retain, bound both ways by name", () => {
         const efsPv = dev.one(PV, "acme-dev-reports").inputs as unknown as IPersistentVolume;
         expect(efsPv.spec!.csi).to.deep.equal({ driver: "efs.csi.aws.com", volumeHandle: "fs-0123456789abcdef0::fsap-0123456789abcdef0" });
         expect(efsPv.spec).to.include({ persistentVolumeReclaimPolicy: "Retain", storageClassName: "" });
@@ -262,6 +262,9 @@ describe("Storage", () => {
         expect(claim.metadata).to.deep.equal({ name: "ledger", namespace: "payments" });
         expect(claim.spec).to.deep.include({ storageClassName: "", volumeName: "ledger", accessModes: ["ReadWriteOnce"] });
         expect(claim.spec!.resources).to.deep.equal({ requests: { storage: "200Gi" } });
+        // Pre-bound: while the volume waits, no claim in another namespace can take it.
+        expect(ebsPv.spec!.claimRef).to.deep.equal({ namespace: "payments", name: "ledger" });
+        expect(efsPv.spec!.claimRef).to.deep.equal({ namespace: "analytics", name: "reports" });
     });
 
     it("refuses bad static volumes with clear errors, before registering anything", async () => {

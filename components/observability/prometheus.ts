@@ -8,7 +8,7 @@ import { MONITORING_NAMESPACE, TEAM_LABEL } from "../shared/naming";
 import { ALERTMANAGER_SERVICE_ACCOUNT, createAlertTopics } from "./alerts";
 import { monitoringAllowance, NODE_EXPORTER_RESOURCES } from "./quota";
 import { monitoringNetworkPolicies } from "./monitoringNetwork";
-import { alertRouting, enforcedNamespaceValues, PLATFORM_RULE_LABELS, TeamAlertRoute } from "./tenancy";
+import { alertRouting, enforcedNamespaceValues, TeamAlertRoute } from "./tenancy";
 import { karpenterServiceMonitor, platformRules } from "./rules";
 
 export { MONITORING_NAMESPACE };
@@ -66,8 +66,6 @@ export function prometheusStackValues(args: Pick<PrometheusStackArgs, "config" |
                 ...enforcedNamespaceValues(),
             },
         },
-        // The chart's rules are the platform's: their alerts take the platform's route.
-        defaultRules: { additionalRuleLabels: PLATFORM_RULE_LABELS },
         // Its webhook would need the API server to reach into the monitoring namespace, which admits nothing from outside.
         prometheusOperator: { admissionWebhooks: { enabled: false } },
         alertmanager: {

@@ -1,7 +1,6 @@
 import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 import { TEAM_LABEL } from "../shared/naming";
-import { PLATFORM_RULE_LABELS } from "./tenancy";
 
 // Team namespaces carry TEAM_LABEL; kube-state-metrics exports it so rules can select them.
 export { TEAM_LABEL };
@@ -25,9 +24,9 @@ export function platformRules(namespace: string): IPrometheusRule {
                     rules: [
                         {
                             alert: "KarpenterNodeClaimsNotLaunching",
-                            expr: "sum(increase(karpenter_nodeclaims_created_total[15m])) > 0 and on() sum(increase(karpenter_nodeclaims_launched_total[15m])) == 0",
+                            expr: "sum(increase(karpenter_nodeclaims_created_total{namespace=\"kube-system\"}[15m])) > 0 and on() sum(increase(karpenter_nodeclaims_launched_total{namespace=\"kube-system\"}[15m])) == 0",
                             for: "15m",
-                            labels: { severity: "critical", ...PLATFORM_RULE_LABELS },
+                            labels: { severity: "critical" },
                             annotations: {
                                 summary: "Karpenter creates node claims but no node launches.",
                                 description: "For 15 minutes Karpenter has created NodeClaims without launching any instance: check EC2 capacity, quotas, and the controller's logs.",
@@ -35,16 +34,16 @@ export function platformRules(namespace: string): IPrometheusRule {
                         },
                         {
                             alert: "KarpenterCloudProviderErrors",
-                            expr: "sum by (method) (increase(karpenter_cloudprovider_errors_total[10m])) > 10",
+                            expr: "sum by (method) (increase(karpenter_cloudprovider_errors_total{namespace=\"kube-system\"}[10m])) > 10",
                             for: "10m",
-                            labels: { severity: "warning", ...PLATFORM_RULE_LABELS },
+                            labels: { severity: "warning" },
                             annotations: { summary: "Karpenter's calls to EC2 keep failing ({{ $labels.method }})." },
                         },
                         {
                             alert: "KarpenterInterruptionQueueBacklog",
-                            expr: "histogram_quantile(0.99, sum by (le) (rate(karpenter_interruption_message_queue_duration_seconds_bucket[10m]))) > 60",
+                            expr: "histogram_quantile(0.99, sum by (le) (rate(karpenter_interruption_message_queue_duration_seconds_bucket{namespace=\"kube-system\"}[10m]))) > 60",
                             for: "10m",
-                            labels: { severity: "warning", ...PLATFORM_RULE_LABELS },
+                            labels: { severity: "warning" },
                             annotations: {
                                 summary: "Interruption messages wait over a minute in the queue.",
                                 description: "Spot interruptions give two minutes' notice; a backlog means nodes may vanish before Karpenter drains them.",
@@ -52,9 +51,9 @@ export function platformRules(namespace: string): IPrometheusRule {
                         },
                         {
                             alert: "KarpenterInterruptionMessagesPiling",
-                            expr: "sum(increase(karpenter_interruption_received_messages_total[15m])) - sum(increase(karpenter_interruption_deleted_messages_total[15m])) > 20",
+                            expr: "sum(increase(karpenter_interruption_received_messages_total{namespace=\"kube-system\"}[15m])) - sum(increase(karpenter_interruption_deleted_messages_total{namespace=\"kube-system\"}[15m])) > 20",
                             for: "15m",
-                            labels: { severity: "warning", ...PLATFORM_RULE_LABELS },
+                            labels: { severity: "warning" },
                             annotations: { summary: "Karpenter receives interruption messages faster than it handles them." },
                         },
                     ],
@@ -66,14 +65,14 @@ export function platformRules(namespace: string): IPrometheusRule {
                             alert: "PersistentVolumeClaimFillingUp",
                             expr: "kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes < 0.10 and kubelet_volume_stats_used_bytes > 0",
                             for: "15m",
-                            labels: { severity: "warning", ...PLATFORM_RULE_LABELS },
+                            labels: { severity: "warning" },
                             annotations: { summary: "PVC {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} has less than 10% free." },
                         },
                         {
                             alert: "PersistentVolumeClaimAlmostFull",
                             expr: "kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes < 0.03 and kubelet_volume_stats_used_bytes > 0",
                             for: "5m",
-                            labels: { severity: "critical", ...PLATFORM_RULE_LABELS },
+                            labels: { severity: "critical" },
                             annotations: { summary: "PVC {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} has less than 3% free." },
                         },
                     ],
@@ -87,7 +86,7 @@ export function platformRules(namespace: string): IPrometheusRule {
                                 'max_over_time(kube_pod_container_status_waiting_reason{reason="CrashLoopBackOff"}[5m]) ' +
                                 `* on (namespace) group_left (${TEAM_LABEL_METRIC}) kube_namespace_labels{${TEAM_LABEL_METRIC}!=""} >= 1`,
                             for: "15m",
-                            labels: { severity: "warning", ...PLATFORM_RULE_LABELS },
+                            labels: { severity: "warning" },
                             annotations: { summary: "{{ $labels.namespace }}/{{ $labels.pod }} ({{ $labels.container }}) of team {{ $labels." + TEAM_LABEL_METRIC + " }} is crash-looping." },
                         },
                     ],

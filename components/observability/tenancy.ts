@@ -1,14 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertReceivers } from "../config/types";
-import { MONITORING_NAMESPACE, PLATFORM_OWNER_LABEL } from "../shared/naming";
+import { MONITORING_NAMESPACE } from "../shared/naming";
 
 /**
  * Prometheus is shared by the platform and every team, so teams get only their own namespace's
  * worth of it: series and alerts from a team's monitors and rules carry the team's namespace
  * (the operator enforces the label; the platform's own objects, in the platform's namespaces,
- * are exempt), the platform's alert route takes only alerts labelled as the platform's, each
- * team's alerts go to its own receivers or nowhere, and nothing outside the monitoring namespace
- * reaches Prometheus, Alertmanager or Grafana, which answer without authentication.
+ * are exempt), and alerts are routed by that label, the one a team cannot forge: a team
+ * namespace's alerts go to the team's receivers or nowhere, everything else to the platform.
  */
 
 /** The namespaces where the platform's monitors and rules live; teams cannot write there. */
@@ -23,9 +22,6 @@ export function enforcedNamespaceValues() {
     };
 }
 
-/** The label every platform rule carries, the chart's included, so its alerts take the platform's route. */
-export const PLATFORM_RULE_LABELS = { [PLATFORM_OWNER_LABEL]: "platform" };
-
 /** A team's alerts: where they come from (its namespace) and, if it has receivers, its topic. */
 export interface TeamAlertRoute {
     /** The team's namespace. */
@@ -38,8 +34,10 @@ export interface TeamAlertRoute {
 export const teamReceiver = (namespace: string) => `team-${namespace}`;
 
 /**
- * Alertmanager's routing: Watchdog to nowhere; the platform's alerts to its topic; each team's to
- * its own topic, or nowhere; anything else (no owner, no team) to the platform's topic.
+ * Alertmanager's routing: Watchdog to nowhere; an alert about a team's namespace (the team's
+ * own, or a platform rule's about the team's pods or volumes) to the team's topic, or nowhere;
+ * everything else to the platform's topic. Only the namespace label decides, which the operator
+ * stamps on a team's alerts: no label a team can write reaches the platform's on-call.
  */
 export function alertRouting(platformTopicArn: pulumi.Input<string>, region: string, teams: TeamAlertRoute[]) {
     const sns = (topicArn: pulumi.Input<string>) => ({
@@ -59,7 +57,6 @@ export function alertRouting(platformTopicArn: pulumi.Input<string>, region: str
             routes: [
                 // Watchdog always fires: it proves the pipeline works, it is not news.
                 { receiver: "null", matchers: ['alertname = "Watchdog"'] },
-                { receiver: "sns", matchers: [`${PLATFORM_OWNER_LABEL} = "platform"`] },
                 ...teams.map((t) => ({ receiver: t.topicArn ? teamReceiver(t.namespace) : "null", matchers: [`namespace = "${t.namespace}"`] })),
             ],
         },

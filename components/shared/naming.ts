@@ -37,6 +37,3 @@ export const TEAM_LABEL = "envstack.io/team";
 
 /** The Kubernetes group a team's IAM role is mapped to by its access entry. */
 export const teamGroup = (team: string) => `envstack:team:${team}`;
-
-/** The alert label that routes to the platform's on-call; set on the platform's rules, refused on teams'. */
-export const PLATFORM_OWNER_LABEL = "envstack_owner";

@@ -85,6 +85,8 @@ export function staticPersistentVolume(v: StaticVolumeConfig): IPersistentVolume
             persistentVolumeReclaimPolicy: "Retain",
             storageClassName: "",
             volumeMode: "Filesystem",
+            // Pre-bound to its own claim: no other namespace's claim can take the data while it is unbound.
+            claimRef: { namespace: v.namespace, name: v.name },
             csi,
             ...(v.efs ? { mountOptions: [...EFS_MOUNT_OPTIONS] } : {}),
             ...(v.ebs

@@ -4,8 +4,8 @@ import { EXPOSURE_GUARD_NAME, INGRESS_LABEL } from "./labels";
 
 /**
  * What a team namespace exposes, whoever asks (a member, a team's CI, a GitOps controller): no
- * NodePort Services, which open a port on every node; LoadBalancer Services and Ingresses
- * internal unless the team's config says `ingress: public`. The public subnets carry the ELB
+ * NodePort Services, which open a port on every node; no externalIPs; LoadBalancer Services and
+ * Ingresses internal unless the team's config says `ingress: public`. The public subnets carry the ELB
  * role tag, so without this one Service puts a team's pods on the internet.
  */
 
@@ -19,10 +19,13 @@ const isPublic = `${namespaceLabel(INGRESS_LABEL)} == 'public'`;
 
 export const EXPOSURE_GUARD_EXPRESSIONS = {
     noNodePort: `!has(object.spec) || !has(object.spec.type) || object.spec.type != 'NodePort'`,
-    // The scheme annotation decides when present; without it the in-tree provider's is internet-facing unless marked internal.
+    // externalIPs make kube-proxy send every pod's traffic for that address to this Service (CVE-2020-8554).
+    noExternalIps: `!has(object.spec) || !has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0`,
+    // Both controllers must agree: the in-tree provider reads only the legacy annotation, the
+    // Load Balancer Controller the scheme one; either alone can leave the other internet-facing.
     internalLoadBalancer:
         `!has(object.spec) || !has(object.spec.type) || object.spec.type != 'LoadBalancer' || ${isPublic} || ` +
-        `(${annotation(SCHEME_ANNOTATION)} != '' ? ${annotation(SCHEME_ANNOTATION)} == 'internal' : ${annotation(INTERNAL_ANNOTATION)} == 'true')`,
+        `(${annotation(INTERNAL_ANNOTATION)} == 'true' && (${annotation(SCHEME_ANNOTATION)} == '' || ${annotation(SCHEME_ANNOTATION)} == 'internal'))`,
     internalIngress: `${isPublic} || ${annotation(ALB_SCHEME_ANNOTATION)} != 'internet-facing'`,
 };
 
@@ -37,9 +40,10 @@ export function exposureGuardPolicy(): IValidatingAdmissionPolicy {
         ],
         [
             { expression: `!(${service}) || (${e.noNodePort})`, message: "NodePort Services are refused in team namespaces: they open a port on every node; use ClusterIP, or an internal LoadBalancer" },
+            { expression: `!(${service}) || (${e.noExternalIps})`, message: "externalIPs are refused in team namespaces: they take over that address's traffic from every pod in the cluster" },
             {
                 expression: `!(${service}) || (${e.internalLoadBalancer})`,
-                message: `this team's load balancers must be internal: set ${SCHEME_ANNOTATION}: internal (or ${INTERNAL_ANNOTATION}: "true"), or give the team ingress: public in the environment's config`,
+                message: `this team's load balancers must be internal: set ${INTERNAL_ANNOTATION}: "true" (and ${SCHEME_ANNOTATION}, if set, to internal), or give the team ingress: public in the environment's config`,
             },
             { expression: `${service} || (${e.internalIngress})`, message: `this team's Ingresses must be internal: drop ${ALB_SCHEME_ANNOTATION}: internet-facing, or give the team ingress: public in the environment's config` },
         ],
