@@ -8,6 +8,8 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 
+import { KubeObject, kubernetesObjects } from "./kubernetes";
+
 /**
  * Helpers shared by the guardrails. Policies match on Pulumi type tokens rather than on
  * `@pulumi/aws` classes, so the pack loads without the AWS SDK and checks any program's
@@ -17,8 +19,11 @@ import type {
 export type Props = Record<string, any>;
 export type Check = (props: Props, args: ResourceValidationArgs, report: ReportViolation) => void;
 
-/** Every guardrail states its level, severity and how to fix a violation. */
-type Described = { enforcementLevel: EnforcementLevel; severity: Severity; remediationSteps: string };
+/**
+ * Every guardrail states its level, severity, why it exists (the attack or accident it stops,
+ * for the generated docs) and how to fix a violation.
+ */
+type Described = { enforcementLevel: EnforcementLevel; severity: Severity; remediationSteps: string; why?: string };
 export type GuardrailResourcePolicy = ResourceValidationPolicy & Described;
 export type GuardrailStackPolicy = StackValidationPolicy & Described;
 export type Guardrail = GuardrailResourcePolicy | GuardrailStackPolicy;
@@ -26,6 +31,17 @@ export type Guardrail = GuardrailResourcePolicy | GuardrailStackPolicy;
 /** Runs the check registered for the resource's type, if any. */
 export function byType(checks: Record<string, Check>): ResourceValidation {
     return (args, report) => checks[args.type]?.(args.props, args, report);
+}
+
+/**
+ * Runs `check` on every Kubernetes object a resource declares: a typed resource, its server-side
+ * patch, or each object inside a `yaml/v2` ConfigGroup or ConfigFile. The same check then holds
+ * however a program declared the object.
+ */
+export function byKubernetesObject(check: (o: KubeObject, args: ResourceValidationArgs, report: ReportViolation) => void): ResourceValidation {
+    return (args, report) => {
+        for (const o of kubernetesObjects(args.type, args.props)) check(o, args, report);
+    };
 }
 
 /** The same check for several types. */
