@@ -25,6 +25,7 @@ export const PACK = {
 
 export const guardrails: Guardrail[] = [...encryptionPolicies, ...computePolicies, ...quotaPolicies];
 
+export * from "./capacity";
 export * from "./compute";
 export * from "./encryption";
 export * from "./presets";

@@ -98,12 +98,30 @@ export const GENERATORS: Record<string, () => Promise<string>> = {
     },
 
     async guardrails() {
-        const config = (g: (typeof guardrails)[number]) =>
-            Object.entries((g.configSchema?.properties ?? {}) as Record<string, { default?: unknown }>)
-                .map(([name, p]) => `\`${name}\`${p.default === undefined ? "" : ` (${JSON.stringify(p.default).replace(/"/g, "").replace(/,/g, ", ")})`}`)
-                .join("; ") || "—";
-        const rows = guardrails.map((g) => `| \`${g.name}\` | ${g.severity} | ${g.enforcementLevel} | ${g.description} | ${config(g)} |`);
-        return [`${guardrails.length} policies in the pack \`${PACK.name}\`:`, "", "| policy | severity | level | what it checks | config (default) |", "| --- | --- | --- | --- | --- |", ...rows, ""].join("\n");
+        const tiers = STACKS.map((stack) => {
+            const file = path.join(REPO, "policy", "config", `${stack}.json`);
+            return { stack, config: resolvePolicyConfig(readPolicyConfigFile(file), guardrails, file) };
+        });
+        const show = (v: unknown) => JSON.stringify(v).replace(/"/g, "").replace(/,/g, ", ");
+        const sections = guardrails.map((g) => {
+            const defaults = Object.entries((g.configSchema?.properties ?? {}) as Record<string, { default?: unknown; description?: string }>);
+            const levels = tiers.map((t) => `${t.stack} ${t.config.get(g.name)?.enforcementLevel ?? g.enforcementLevel}`).join(", ");
+            const knobs = defaults.map(([name, p]) => {
+                const perTier = tiers.map((t) => show(t.config.get(g.name)?.properties[name])).join(" / ");
+                return `\`${name}\` (default ${show(p.default)}; dev / staging / prod: ${perTier})`;
+            });
+            return [
+                `### \`${g.name}\``,
+                "",
+                `${g.description} Severity ${g.severity}; level ${levels}.`,
+                "",
+                ...(g.why ? [`Why: ${g.why}`, ""] : []),
+                `Fix: ${g.remediationSteps}`,
+                "",
+                ...(knobs.length ? [`Config: ${knobs.join("; ")}.`, ""] : []),
+            ].join("\n");
+        });
+        return [`${guardrails.length} policies in the pack \`${PACK.name}\`.`, "", ...sections].join("\n");
     },
 
     async "karpenter-mix"() {
