@@ -62,27 +62,39 @@ export async function evaluatePack(pack: PackDefinition, resources: RecordedReso
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
 
     const resourcePolicies = active.filter(isResourcePolicy);
+    const remediating = resourcePolicies.filter((p) => levelOf(p) === "remediate" && p.remediateResource);
+    const validating = resourcePolicies.map((policy) => ({
+        policy,
+        level: (levelOf(policy) === "advisory" ? "advisory" : "mandatory") as Violation["level"],
+        getConfig: configOf(policy),
+        validations: [policy.validateResource ?? []].flat(),
+    }));
     for (const resource of resources) {
+        // One args object per resource, its getConfig answering for the policy being run:
+        // building one per resource and policy was most of the pack's cost on large programs.
+        let current: () => any = () => ({});
+        const args = resourceArgs(resource, byUrn, () => current());
         // Remediations run first, so validations see the remediated inputs.
-        for (const policy of resourcePolicies) {
-            if (levelOf(policy) !== "remediate" || !policy.remediateResource) continue;
-            const args = resourceArgs(resource, byUrn, configOf(policy));
-            const result = await guard(() => policy.remediateResource!(args), policy.name, resource.urn, report);
+        for (const policy of remediating) {
+            current = configOf(policy);
+            let result = guard(() => policy.remediateResource!(args), policy.name, resource.urn, report);
+            if (result instanceof Promise) result = await result;
             if (result && typeof result === "object") {
                 resource.inputs = result as Record<string, unknown>;
+                args.props = resource.inputs;
                 report.remediations.push({ policy: policy.name, urn: resource.urn });
             }
         }
-        for (const policy of resourcePolicies) {
-            const level = levelOf(policy) === "advisory" ? "advisory" : "mandatory";
-            const args = resourceArgs(resource, byUrn, configOf(policy));
-            for (const validate of [policy.validateResource ?? []].flat()) {
-                await guard(
+        for (const { policy, level, getConfig, validations } of validating) {
+            current = getConfig;
+            for (const validate of validations) {
+                const done = guard(
                     () => validate(args, (message) => report.violations.push(violation(policy, level, message, resource))),
                     policy.name,
                     resource.urn,
                     report,
                 );
+                if (done instanceof Promise) await done;
             }
         }
     }
@@ -123,16 +135,24 @@ function violation(policy: Policy, level: Violation["level"], message: string, r
     };
 }
 
-/** Runs policy code; `notApplicable` is recorded, anything else thrown is a failure of the pack. */
-async function guard<T>(run: () => T | Promise<T>, policy: string, urn: string | undefined, report: PolicyReport): Promise<T | undefined> {
-    try {
-        return await run();
-    } catch (err) {
+/**
+ * Runs policy code; `notApplicable` is recorded, anything else thrown is a failure of the pack.
+ * Synchronous checks (nearly all) return at once: awaiting each of policies × resources costs
+ * a microtask apiece on large programs.
+ */
+function guard<T>(run: () => T | Promise<T>, policy: string, urn: string | undefined, report: PolicyReport): T | undefined | Promise<T | undefined> {
+    const failed = (err: unknown): undefined => {
         if (err instanceof NotApplicable) {
             report.notApplicable.push({ policy, urn, reason: err.reason });
             return undefined;
         }
         throw new Error(`policy ${policy} failed${urn ? ` on ${urn}` : ""}: ${(err as Error)?.message ?? err}`);
+    };
+    try {
+        const result = run();
+        return result instanceof Promise ? result.catch(failed) : result;
+    } catch (err) {
+        return failed(err);
     }
 }
 
