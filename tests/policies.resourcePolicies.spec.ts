@@ -40,6 +40,8 @@ describe("resource policy guardrails", () => {
             new aws.sqs.Queue("office", { policy: doc(allow("*", "sqs:SendMessage", QUEUE, { IpAddress: { "aws:SourceIp": ["203.0.113.0/24"] } })) });
             new aws.lambda.Permission("from-bucket", { function: "fn", action: "lambda:InvokeFunction", principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::uploads" });
             new aws.lambda.Permission("any-in-org", { function: "fn", action: "lambda:InvokeFunction", principal: "*", principalOrgId: ORG });
+            const topic = new aws.sns.Topic("source");
+            new aws.lambda.Permission("from-topic-output", { function: "fn", action: "lambda:InvokeFunction", principal: "*", sourceArn: topic.arn });
             new aws.lambda.FunctionUrl("iam-url", { functionName: "fn", authorizationType: "AWS_IAM" });
         }, { only: POLICY });
         expectViolations(report, POLICY, []);
@@ -144,6 +146,28 @@ describe("resource policy guardrails", () => {
             'layer: principal "*" may lambda:GetLayerVersion from any account: set organizationId to narrow who',
             'wildcard-account: principal "*" may lambda:InvokeFunction from any account: set sourceArn, sourceAccount, principalOrgId to narrow who',
             'public-url: principal "*" may lambda:InvokeFunctionUrl from any account: set sourceArn, sourceAccount, principalOrgId to narrow who',
+        ]);
+    });
+
+    it(`${POLICY} evasion: a public S3 ACL instead of a policy (canned, a grant to AllUsers, Cloud Control)`, async () => {
+        const owner = { id: "owner" };
+        const report = await evaluate(() => {
+            new aws.s3.Bucket("private-acl", { acl: "private" });
+            new aws.s3.Bucket("canned", { acl: "public-read" });
+            new aws.s3.BucketAcl("grant", {
+                bucket: "data",
+                accessControlPolicy: { owner, grants: [{ grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers" }, permission: "READ" }] },
+            });
+            new aws.s3.BucketObjectv2("object", { bucket: "data", key: "k", acl: "public-read-write" });
+            new aws.cloudcontrol.Resource("cc-bucket", { typeName: "AWS::S3::Bucket", desiredState: JSON.stringify({ AccessControl: "PublicRead" }) });
+        }, { only: POLICY });
+        const acl = (name: string, where: string, who: string, what: string) =>
+            `${name}: ${where} grants ${who} access (${what}): an ACL opens the bucket or object as a "*" policy would; use a bucket policy naming principals`;
+        expectViolations(report, POLICY, [
+            acl("canned", "acl", "anyone", "public-read"),
+            acl("grant", "accessControlPolicy.grants[0]", "every AWS account", "AuthenticatedUsers READ"),
+            acl("object", "acl", "anyone", "public-read-write"),
+            acl("cc-bucket", "desiredState.AccessControl", "anyone", "PublicRead"),
         ]);
     });
 

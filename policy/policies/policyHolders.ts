@@ -212,3 +212,37 @@ export function functionUrlAuthType(type: string, props: Props): string | undefi
     const cfn = cloudFormation(type, props);
     return cfn?.kind === "lambda::url" ? (get(cfn.props, "AuthType")?.value as string | undefined) : undefined;
 }
+
+/** Canned ACLs and grantee groups that grant everyone, or every AWS account, access. */
+const PUBLIC_ACLS: Record<string, string> = {
+    "public-read": "anyone",
+    "public-read-write": "anyone",
+    "authenticated-read": "every AWS account",
+    publicread: "anyone",
+    publicreadwrite: "anyone",
+    authenticatedread: "every AWS account",
+};
+const PUBLIC_GROUPS: Record<string, string> = { AllUsers: "anyone", AuthenticatedUsers: "every AWS account" };
+const S3_ACL_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2", "aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2"];
+
+/** S3 ACLs that open a bucket or object to everyone: a canned ACL or a grant to a global group. */
+export function publicS3Acls(type: string, props: Props): { where: string; who: string; what: string }[] {
+    const cfn = cloudFormation(type, props);
+    if (cfn?.kind === "s3::bucket") {
+        const acl = get(cfn.props, "AccessControl");
+        const who = PUBLIC_ACLS[String(acl?.value).toLowerCase()];
+        return who ? [{ where: `${cfn.prefix}${acl!.key}`, who, what: String(acl!.value) }] : [];
+    }
+    if (!S3_ACL_TYPES.includes(type)) return [];
+    const found: { where: string; who: string; what: string }[] = [];
+    if (typeof props.acl === "string" && PUBLIC_ACLS[props.acl]) found.push({ where: "acl", who: PUBLIC_ACLS[props.acl], what: props.acl });
+    const grants: { where: string; grant: Props }[] = [
+        ...list<Props>(props.grants).map((grant, i) => ({ where: `grants[${i}]`, grant })),
+        ...list<Props>(props.accessControlPolicy?.grants).map((g, i) => ({ where: `accessControlPolicy.grants[${i}]`, grant: { ...g.grantee, permissions: g.permission } })),
+    ];
+    for (const { where, grant } of grants) {
+        const group = String(grant?.uri ?? "").split("/").pop() as string;
+        if (PUBLIC_GROUPS[group]) found.push({ where, who: PUBLIC_GROUPS[group], what: `${group} ${list(grant.permissions).join(", ")}` });
+    }
+    return found;
+}

@@ -1,5 +1,5 @@
 import { anyonePrincipal, statements, Statement } from "./iamDocuments";
-import { functionUrlAuthType, lambdaGrants, resourcePolicies } from "./policyHolders";
+import { functionUrlAuthType, lambdaGrants, publicS3Acls, resourcePolicies } from "./policyHolders";
 import { describeActions, narrowingKeys, narrowingValue, ScopeConfig, scopeSchema, statementLabel, untrustedAccounts } from "./policyScope";
 import type { GuardrailResourcePolicy } from "./support";
 
@@ -21,7 +21,7 @@ const LAMBDA_NARROWING = { sourceArn: "arn", sourceAccount: "account", principal
 export const resourcePolicyNoPublicPrincipal: GuardrailResourcePolicy = {
     name: "resource-policy-no-public-principal",
     description:
-        'Resource policies (SQS, SNS, S3, ECR, KMS, Secrets Manager, EFS, Backup, EventBridge and others, inline or through their *Policy resource, Cloud Control or AWS Native) allow no "*" principal or NotPrincipal without a condition that narrows who; Lambda permissions and function URLs are not open to everyone.',
+        'Resource policies (SQS, SNS, S3, ECR, KMS, Secrets Manager, EFS, Backup, EventBridge and others, inline or through their *Policy resource, Cloud Control or AWS Native) allow no "*" principal or NotPrincipal without a condition that narrows who; Lambda permissions, function URLs and S3 ACLs are not open to everyone.',
     why: 'A policy that allows "*" lets any AWS account, or anyone on the internet, read, send to, decrypt or invoke the resource; a condition such as aws:SecureTransport changes how, not who.',
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -49,6 +49,9 @@ export const resourcePolicyNoPublicPrincipal: GuardrailResourcePolicy = {
             );
             const fields = Object.keys(grant.narrowing).join(", ");
             if (!narrowed) report(`principal "*" may ${grant.what} from any account: set ${fields} to narrow who`);
+        }
+        for (const acl of publicS3Acls(args.type, args.props)) {
+            report(`${acl.where} grants ${acl.who} access (${acl.what}): an ACL opens the bucket or object as a "*" policy would; use a bucket policy naming principals`);
         }
         if (functionUrlAuthType(args.type, args.props) === "NONE") {
             report("authorizationType is NONE: anyone on the internet can invoke the function through its URL; use AWS_IAM");
