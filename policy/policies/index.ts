@@ -8,7 +8,9 @@
 import type { EnforcementLevel } from "@pulumi/policy";
 import { computePolicies } from "./compute";
 import { encryptionPolicies } from "./encryption";
+import { iamGuardrails } from "./iam";
 import { quotaPolicies } from "./quotas";
+import { resourcePolicyGuardrails } from "./resourcePolicies";
 import type { Guardrail } from "./support";
 
 /**
@@ -23,11 +25,13 @@ export const PACK = {
     description: "envstack guardrails: nothing unencrypted and nothing unbounded reaches an account.",
 };
 
-export const guardrails: Guardrail[] = [...encryptionPolicies, ...computePolicies, ...quotaPolicies];
+export const guardrails: Guardrail[] = [...encryptionPolicies, ...computePolicies, ...quotaPolicies, ...resourcePolicyGuardrails, ...iamGuardrails];
 
 export * from "./capacity";
 export * from "./compute";
 export * from "./encryption";
+export * from "./iam";
 export * from "./presets";
 export * from "./quotas";
+export * from "./resourcePolicies";
 export { Guardrail, GuardrailResourcePolicy, GuardrailStackPolicy, T as TYPES } from "./support";

@@ -1,0 +1,253 @@
+import * as aws from "@pulumi/aws";
+import { scopedPodIdentityTrust, serviceTrust } from "../components/shared/iam";
+import { evaluate, expectViolations } from "./guardrails";
+import { Native } from "./nativeResource";
+
+const ACCOUNT = "111122223333";
+const ROLE = "workload";
+const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
+const scope = { accountId: ACCOUNT, region: "eu-west-1", clusterName: "acme-dev", namespace: "payments", serviceAccount: "ledger" };
+
+/** A policy document of these statements, as JSON. */
+const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const allow = (action: unknown, resource: unknown, extra: object = {}) => ({ Effect: "Allow", Action: action, Resource: resource, ...extra });
+/** A role trusting EC2, the usual carrier of identity policies here. */
+const ec2Trust = JSON.stringify(serviceTrust("ec2.amazonaws.com"));
+
+describe("IAM guardrails", () => {
+    describe("iam-no-admin-access", () => {
+        const P = "iam-no-admin-access";
+
+        it("passes scoped policies and narrow AWS-managed policies", async () => {
+            const report = await evaluate(() => {
+                new aws.iam.Policy("read-bucket", { policy: doc(allow(["s3:GetObject", "s3:ListBucket"], ["arn:aws:s3:::data", "arn:aws:s3:::data/*"])) });
+                new aws.iam.Policy("all-on-one-bucket", { policy: doc(allow("s3:*", "arn:aws:s3:::data/*")) });
+                new aws.iam.RolePolicy("describe", { role: ROLE, policy: doc(allow("ec2:Describe*", "*")) });
+                new aws.iam.RolePolicy("bounded-attach", {
+                    role: ROLE,
+                    policy: doc(allow("iam:AttachRolePolicy", "*", { Condition: { ArnEquals: { "iam:PolicyARN": "arn:aws:iam::aws:policy/ReadOnlyAccess" } } })),
+                });
+                new aws.iam.Policy("deny-everything", { policy: doc({ Effect: "Deny", Action: "*", Resource: "*" }) });
+                new aws.iam.RolePolicyAttachment("worker", { role: ROLE, policyArn: "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy" });
+                new aws.iam.Role("with-readonly", { assumeRolePolicy: ec2Trust, managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] });
+            }, { only: P });
+            expectViolations(report, P, []);
+        });
+
+        it("flags Action \"*\" on \"*\" in every identity policy resource, and admin policies on every attachment resource", async () => {
+            const admin = doc(allow("*", "*"));
+            const report = await evaluate(() => {
+                new aws.iam.Policy("policy", { policy: admin });
+                new aws.iam.RolePolicy("role-policy", { role: ROLE, policy: admin });
+                new aws.iam.UserPolicy("user-policy", { user: "u", policy: admin });
+                new aws.iam.GroupPolicy("group-policy", { group: "g", policy: admin });
+                new aws.iam.Role("role-inline", { assumeRolePolicy: ec2Trust, inlinePolicies: [{ name: "all", policy: admin }] });
+                new aws.iam.RolePolicyAttachment("role-attachment", { role: ROLE, policyArn: ADMIN });
+                new aws.iam.UserPolicyAttachment("user-attachment", { user: "u", policyArn: ADMIN });
+                new aws.iam.GroupPolicyAttachment("group-attachment", { group: "g", policyArn: "arn:aws:iam::aws:policy/IAMFullAccess" });
+                new aws.iam.PolicyAttachment("policy-attachment", { roles: [ROLE], policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" });
+            }, { only: P });
+            const everything = "Statement[0] allows every action on every resource: administrator access";
+            expectViolations(report, P, [
+                `policy: policy: ${everything}`,
+                `role-policy: policy: ${everything}`,
+                `user-policy: policy: ${everything}`,
+                `group-policy: policy: ${everything}`,
+                `role-inline: inlinePolicies[0] (all): ${everything}`,
+                "role-attachment: policyArn attaches the AWS-managed AdministratorAccess: every action on every resource",
+                "user-attachment: policyArn attaches the AWS-managed AdministratorAccess: every action on every resource",
+                "group-attachment: policyArn attaches the AWS-managed IAMFullAccess: iam:* on every resource: the holder can attach AdministratorAccess to itself",
+                "policy-attachment: policyArn attaches the AWS-managed PowerUserAccess: every action but IAM, Organizations and Account on every resource: every service and all data",
+            ]);
+        });
+
+        it("evasion: NotAction, \"*\" hidden in a list, \"*:*\", NotResource, iam:* on every role, and the exclusive and managedPolicyArns attachments", async () => {
+            const report = await evaluate(() => {
+                new aws.iam.Policy("not-action", { policy: doc({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }) });
+                new aws.iam.Policy("star-in-list", { policy: doc(allow(["s3:*", "*"], ["*"])) });
+                new aws.iam.Policy("star-colon-star", { policy: doc(allow("*:*", "arn:aws:*:*:*:*")) });
+                new aws.iam.Policy("not-resource", { policy: doc({ Effect: "Allow", Action: "*", NotResource: "arn:aws:s3:::audit/*" }) });
+                new aws.iam.Policy("iam-star", { policy: doc(allow("iam:*", "arn:aws:iam::*:*")) });
+                new aws.iam.Policy("put-role-policy", {
+                    policy: doc(allow("iam:Put*", `arn:aws:iam::${ACCOUNT}:role/*`, { Condition: { ArnLike: { "iam:PolicyARN": "arn:aws:iam::aws:policy/*" } } })),
+                });
+                new aws.iam.Role("managed-arns", { assumeRolePolicy: ec2Trust, managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", ADMIN] });
+                new aws.iam.RolePolicyAttachmentsExclusive("exclusive", { roleName: ROLE, policyArns: ["arn:aws-us-gov:iam::aws:policy/AdministratorAccess-Amplify"] });
+                new aws.ssoadmin.ManagedPolicyAttachment("permission-set", { instanceArn: "i", permissionSetArn: "p", managedPolicyArn: ADMIN });
+            }, { only: P });
+            expectViolations(report, P, [
+                "not-action: policy: Statement[0] allows every action but iam:* on every resource: administrator access in all but name",
+                "star-in-list: policy: Statement[0] allows every action on every resource: administrator access",
+                "star-colon-star: policy: Statement[0] allows every action on every resource: administrator access",
+                "not-resource: policy: Statement[0] allows every action on every resource: administrator access",
+                "iam-star: policy: Statement[0] allows iam:AttachRolePolicy, iam:PutRolePolicy, iam:UpdateAssumeRolePolicy, iam:AttachUserPolicy, iam:PutUserPolicy, iam:CreateAccessKey, iam:CreateLoginProfile, iam:UpdateLoginProfile, iam:AttachGroupPolicy, iam:PutGroupPolicy, iam:AddUserToGroup, iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion on every principal or policy it names: the holder can grant itself any permission",
+                "put-role-policy: policy: Statement[0] allows iam:PutRolePolicy on every principal or policy it names: the holder can grant itself any permission",
+                "managed-arns: managedPolicyArns[1] attaches the AWS-managed AdministratorAccess: every action on every resource",
+                "exclusive: policyArns[0] attaches the AWS-managed AdministratorAccess-Amplify: IAM role and policy management with PassRole on every role, which AWS rates as powerful as AdministratorAccess",
+                "permission-set: managedPolicyArn attaches the AWS-managed AdministratorAccess: every action on every resource",
+            ]);
+        });
+
+        it("evasion: admin through Cloud Control and AWS Native roles; forbiddenManagedPolicies extends by name or path", async () => {
+            const build = () => {
+                new aws.cloudcontrol.Resource("cc-role", {
+                    typeName: "AWS::IAM::Role",
+                    desiredState: JSON.stringify({ AssumeRolePolicyDocument: JSON.parse(ec2Trust), Policies: [{ PolicyName: "all", PolicyDocument: { Statement: [allow("*", "*")] } }] }),
+                });
+                new Native("aws-native:iam:Role", "native-role", { assumeRolePolicyDocument: JSON.parse(ec2Trust), managedPolicyArns: [ADMIN] });
+                new Native("aws-native:iam:ManagedPolicy", "native-policy", { policyDocument: { Statement: [{ Effect: "Allow", NotAction: ["s3:DeleteBucket"], Resource: "*" }] } });
+                new aws.iam.RolePolicyAttachment("sysadmin", { role: ROLE, policyArn: "arn:aws:iam::aws:policy/job-function/SystemAdministrator" });
+            };
+            expectViolations(await evaluate(build, { only: P }), P, [
+                "cc-role: desiredState.Policies[0]: Statement[0] allows every action on every resource: administrator access",
+                "native-role: managedPolicyArns[0] attaches the AWS-managed AdministratorAccess: every action on every resource",
+                "native-policy: policyDocument: Statement[0] allows every action but s3:DeleteBucket on every resource: administrator access in all but name",
+            ]);
+            const config = { [P]: { forbiddenManagedPolicies: ["AdministratorAccess", "job-function/SystemAdministrator"] } };
+            const report = await evaluate(build, { only: P, config });
+            expectViolations(report, P, [
+                "cc-role: desiredState.Policies[0]: Statement[0] allows every action on every resource: administrator access",
+                "native-role: managedPolicyArns[0] attaches the AWS-managed AdministratorAccess: every action on every resource",
+                "native-policy: policyDocument: Statement[0] allows every action but s3:DeleteBucket on every resource: administrator access in all but name",
+                "sysadmin: policyArn attaches the AWS-managed job-function/SystemAdministrator: listed in forbiddenManagedPolicies",
+            ]);
+        });
+    });
+
+    describe("iam-passrole-scoped", () => {
+        const P = "iam-passrole-scoped";
+
+        it("passes PassRole on named roles and a path of roles; flags it on every role", async () => {
+            const report = await evaluate(() => {
+                new aws.iam.RolePolicy("node-role", { role: ROLE, policy: doc(allow("iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/acme-dev-nodes`)) });
+                new aws.iam.RolePolicy("team-prefix", { role: ROLE, policy: doc(allow("iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/payments-*`)) });
+                new aws.iam.RolePolicy("everything", { role: ROLE, policy: doc(allow("iam:PassRole", "*")) });
+                new aws.iam.Policy("all-roles", {
+                    policy: doc(allow("iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/*`, { Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } })),
+                });
+            }, { only: P });
+            expectViolations(report, P, [
+                "everything: policy: Statement[0] allows iam:PassRole (through iam:PassRole) on every role (*): name the roles it may pass",
+                `all-roles: policy: Statement[0] allows iam:PassRole (through iam:PassRole) on every role (arn:aws:iam::${ACCOUNT}:role/*): name the roles it may pass`,
+            ]);
+        });
+
+        it("evasion: iam:Pass*, iam:*, \"*\", NotAction, any account's roles, inline on a Role and through Cloud Control", async () => {
+            const report = await evaluate(() => {
+                new aws.iam.Policy("pass-star", { policy: doc(allow("iam:Pass*", "*")) });
+                new aws.iam.Policy("iam-star", { policy: doc(allow("iam:*", "arn:aws:iam::*:role/*")) });
+                new aws.iam.Policy("lowercase", { policy: doc(allow("IAM:passrole", "arn:aws:iam::*:*")) });
+                new aws.iam.Policy("not-action", { policy: doc({ Effect: "Allow", NotAction: "s3:*", Resource: "arn:aws:iam::*:role/*" }) });
+                new aws.iam.Role("inline", { assumeRolePolicy: ec2Trust, inlinePolicies: [{ name: "pass", policy: doc(allow(["ec2:RunInstances", "iam:PassRole"], "*")) }] });
+                new aws.cloudcontrol.Resource("cc-policy", { typeName: "AWS::IAM::ManagedPolicy", desiredState: JSON.stringify({ PolicyDocument: { Statement: [allow("iam:PassRole", "*")] } }) });
+            }, { only: P });
+            expectViolations(report, P, [
+                "pass-star: policy: Statement[0] allows iam:PassRole (through iam:Pass*) on every role (*): name the roles it may pass",
+                "iam-star: policy: Statement[0] allows iam:PassRole (through iam:*) on every role (arn:aws:iam::*:role/*): name the roles it may pass",
+                "lowercase: policy: Statement[0] allows iam:PassRole (through IAM:passrole) on every role (arn:aws:iam::*:*): name the roles it may pass",
+                "not-action: policy: Statement[0] allows iam:PassRole (through every action but s3:*) on every role (arn:aws:iam::*:role/*): name the roles it may pass",
+                "inline: inlinePolicies[0] (pass): Statement[0] allows iam:PassRole (through ec2:RunInstances, iam:PassRole) on every role (*): name the roles it may pass",
+                "cc-policy: desiredState.PolicyDocument: Statement[0] allows iam:PassRole (through iam:PassRole) on every role (*): name the roles it may pass",
+            ]);
+        });
+    });
+
+    describe("iam-pod-identity-trust-scoped", () => {
+        const P = "iam-pod-identity-trust-scoped";
+        const role = (name: string, condition?: object) =>
+            new aws.iam.Role(name, {
+                assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], ...(condition ? { Condition: condition } : {}) }),
+            });
+        const why = "(a wildcard, IfExists or ForAllValues condition does not pin): any Pod Identity association could hand the role to other pods";
+        const ALL = "aws:SourceAccount, aws:RequestTag/eks-cluster-arn (or eks-cluster-name), aws:RequestTag/kubernetes-namespace, aws:RequestTag/kubernetes-service-account";
+
+        it("passes envstack's scopedPodIdentityTrust and the cluster-name variant; flags a bare pods.eks trust", async () => {
+            const report = await evaluate(() => {
+                new aws.iam.Role("scoped", { assumeRolePolicy: JSON.stringify(scopedPodIdentityTrust(scope)) });
+                role("by-cluster-name", {
+                    StringEquals: { "aws:SourceAccount": ACCOUNT, "aws:RequestTag/eks-cluster-name": "acme-dev" },
+                    StringLike: { "aws:RequestTag/kubernetes-namespace": "payments", "aws:RequestTag/kubernetes-service-account": "ledger-*" },
+                });
+                role("bare");
+                new aws.iam.Role("ec2", { assumeRolePolicy: ec2Trust });
+            }, { only: P });
+            expectViolations(report, P, [`bare: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com without pinning ${ALL} ${why}`]);
+        });
+
+        it("evasion: only aws:SourceAccount, wildcard tag values, IfExists, and the same trust through Cloud Control", async () => {
+            const report = await evaluate(() => {
+                role("account-only", { StringEquals: { "aws:SourceAccount": ACCOUNT } });
+                role("wildcards", {
+                    StringEquals: { "aws:SourceAccount": ACCOUNT },
+                    StringLike: { "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/*`, "aws:RequestTag/kubernetes-namespace": "*", "aws:RequestTag/kubernetes-service-account": "*" },
+                });
+                role("if-exists", {
+                    StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT, "aws:RequestTag/eks-cluster-name": "acme-dev", "aws:RequestTag/kubernetes-namespace": "payments", "aws:RequestTag/kubernetes-service-account": "ledger" },
+                });
+                new aws.cloudcontrol.Resource("cc-role", {
+                    typeName: "AWS::IAM::Role",
+                    desiredState: JSON.stringify({ AssumeRolePolicyDocument: { Statement: [{ Effect: "Allow", Principal: { Service: ["pods.eks.amazonaws.com"] }, Action: "sts:*" }] } }),
+                });
+            }, { only: P });
+            expectViolations(report, P, [
+                `account-only: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com without pinning aws:RequestTag/eks-cluster-arn (or eks-cluster-name), aws:RequestTag/kubernetes-namespace, aws:RequestTag/kubernetes-service-account ${why}`,
+                `wildcards: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com without pinning aws:RequestTag/eks-cluster-arn (or eks-cluster-name), aws:RequestTag/kubernetes-namespace, aws:RequestTag/kubernetes-service-account ${why}`,
+                `if-exists: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com without pinning ${ALL} ${why}`,
+                `cc-role: desiredState.AssumeRolePolicyDocument: Statement[0] trusts pods.eks.amazonaws.com without pinning ${ALL} ${why}`,
+            ]);
+        });
+    });
+
+    describe("iam-trust-not-public", () => {
+        const P = "iam-trust-not-public";
+        const trust = (name: string, statement: object) => new aws.iam.Role(name, { assumeRolePolicy: doc({ Effect: "Allow", ...statement }) });
+        const github = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+        const eksOidc = `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE`;
+
+        it("passes account, service and scoped OIDC trust; flags Principal \"*\"", async () => {
+            const report = await evaluate(() => {
+                trust("account", { Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/platform-admin` }, Action: "sts:AssumeRole" });
+                trust("service", { Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" });
+                trust("org", { Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } });
+                trust("github-repo", {
+                    Principal: { Federated: github },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/app:*" } },
+                });
+                trust("anyone", { Principal: "*", Action: "sts:AssumeRole" });
+            }, { only: P });
+            expectViolations(report, P, ['anyone: assumeRolePolicy: Statement[0] lets anyone (Principal "*") sts:AssumeRole with no condition on who']);
+        });
+
+        it("evasion: {AWS: [\"*\"]} with sts:*, a TLS-only condition, OIDC with only aud or a wildcard owner, and Cloud Control", async () => {
+            const report = await evaluate(() => {
+                trust("aws-list", { Principal: { AWS: ["*"] }, Action: "sts:*" });
+                trust("tls-only", { Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { Bool: { "aws:SecureTransport": "true" } } });
+                trust("github-aud-only", { Principal: { Federated: github }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } } });
+                trust("github-any-repo", { Principal: { Federated: github }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringLike: { "token.actions.githubusercontent.com:sub": "repo:*" } } });
+                trust("eks-any-namespace", {
+                    Principal: { Federated: eksOidc },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: { StringLike: { "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": "system:serviceaccount:*:default" } },
+                });
+                new aws.cloudcontrol.Resource("cc-role", { typeName: "AWS::IAM::Role", desiredState: JSON.stringify({ AssumeRolePolicyDocument: { Statement: [{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }] } }) });
+            }, { only: P });
+            expectViolations(report, P, [
+                'aws-list: assumeRolePolicy: Statement[0] lets anyone (Principal "*") sts:AssumeRole, sts:AssumeRoleWithWebIdentity, sts:AssumeRoleWithSAML with no condition on who',
+                'tls-only: assumeRolePolicy: Statement[0] lets anyone (Principal "*") sts:AssumeRole with no condition on who',
+                "github-aud-only: assumeRolePolicy: Statement[0] lets any identity of token.actions.githubusercontent.com assume the role: no token.actions.githubusercontent.com:sub condition",
+                'github-any-repo: assumeRolePolicy: Statement[0] lets any identity of token.actions.githubusercontent.com assume the role: token.actions.githubusercontent.com:sub ["repo:*"] names no single owner',
+                'eks-any-namespace: assumeRolePolicy: Statement[0] lets any identity of oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE assume the role: oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub ["system:serviceaccount:*:default"] names no single owner',
+                'cc-role: desiredState.AssumeRolePolicyDocument: Statement[0] lets anyone (Principal "*") sts:AssumeRole with no condition on who',
+            ]);
+        });
+
+        it("with trustedAccounts set, trust in another account is reported", async () => {
+            const build = () => trust("partner", { Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" });
+            expectViolations(await evaluate(build, { only: P }), P, []);
+            expectViolations(await evaluate(build, { only: P, config: { [P]: { trustedAccounts: [ACCOUNT] } } }), P, [
+                "partner: assumeRolePolicy: Statement[0] trusts account(s) 999999999999, not among trustedAccounts",
+            ]);
+        });
+    });
+});

@@ -1,0 +1,187 @@
+import * as aws from "@pulumi/aws";
+import { environmentKeyPolicy } from "../components/encryption";
+import { queuePolicy } from "../components/karpenter/interruption";
+import { alertTopicPolicy } from "../components/observability/alerts";
+import { evaluate, expectViolations } from "./guardrails";
+import { Native } from "./nativeResource";
+
+const POLICY = "resource-policy-no-public-principal";
+const ACCOUNT = "111122223333";
+const QUEUE = `arn:aws:sqs:eu-west-1:${ACCOUNT}:jobs`;
+const QUEUE_URL = `https://sqs.eu-west-1.amazonaws.com/${ACCOUNT}/jobs`;
+const TOPIC = `arn:aws:sns:eu-west-1:${ACCOUNT}:events`;
+const ORG = "o-a1b2c3d4e5";
+
+/** A policy document of one statement, as JSON. */
+function doc(statement: object): string {
+    return JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
+}
+/** An Allow statement for `principal`, with optional conditions. */
+const allow = (principal: unknown, action: string | string[], resource: string, condition?: object) => ({
+    Effect: "Allow",
+    Principal: principal,
+    Action: action,
+    Resource: resource,
+    ...(condition ? { Condition: condition } : {}),
+});
+const openTo = (what: string) => `lets anyone (Principal "*") ${what} with no condition on who`;
+
+describe("resource policy guardrails", () => {
+    it(`${POLICY}: passes named principals, conditioned "*" and Deny statements, including envstack's own policies`, async () => {
+        const report = await evaluate(() => {
+            new aws.sqs.QueuePolicy("karpenter-interruption", { queueUrl: QUEUE_URL, policy: JSON.stringify(queuePolicy(QUEUE, [`arn:aws:events:eu-west-1:${ACCOUNT}:rule/health`])) });
+            new aws.sns.TopicPolicy("alerts", { arn: TOPIC, policy: JSON.stringify(alertTopicPolicy(TOPIC, `arn:aws:iam::${ACCOUNT}:role/alertmanager`)) });
+            new aws.kms.Key("environment", {
+                policy: JSON.stringify(environmentKeyPolicy({ environmentName: "acme-dev", region: "eu-west-1", accountId: ACCOUNT, deletionWindowInDays: 7, protect: false, tags: {} })),
+                enableKeyRotation: true,
+            });
+            new aws.s3.BucketPolicy("via-endpoint", { bucket: "data", policy: doc(allow("*", "s3:GetObject", "arn:aws:s3:::data/*", { StringEquals: { "aws:SourceVpce": "vpce-0123456789abcdef0" } })) });
+            new aws.ecr.RepositoryPolicy("org-pull", { repository: "app", policy: doc(allow({ AWS: "*" }, ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], "*", { StringEquals: { "aws:PrincipalOrgID": ORG } })) });
+            new aws.sqs.Queue("office", { policy: doc(allow("*", "sqs:SendMessage", QUEUE, { IpAddress: { "aws:SourceIp": ["203.0.113.0/24"] } })) });
+            new aws.lambda.Permission("from-bucket", { function: "fn", action: "lambda:InvokeFunction", principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::uploads" });
+            new aws.lambda.Permission("any-in-org", { function: "fn", action: "lambda:InvokeFunction", principal: "*", principalOrgId: ORG });
+            const topic = new aws.sns.Topic("source");
+            new aws.lambda.Permission("from-topic-output", { function: "fn", action: "lambda:InvokeFunction", principal: "*", sourceArn: topic.arn });
+            new aws.lambda.FunctionUrl("iam-url", { functionName: "fn", authorizationType: "AWS_IAM" });
+        }, { only: POLICY });
+        expectViolations(report, POLICY, []);
+    });
+
+    it(`${POLICY}: flags "*" on SQS, SNS, S3, ECR, KMS and Lambda, inline and through each *Policy resource`, async () => {
+        const report = await evaluate(() => {
+            new aws.sqs.Queue("queue-inline", { policy: doc(allow("*", "sqs:SendMessage", QUEUE)) });
+            new aws.sqs.QueuePolicy("queue-policy", { queueUrl: QUEUE_URL, policy: doc(allow("*", "sqs:*", QUEUE)) });
+            new aws.sns.Topic("topic-inline", { policy: doc(allow({ AWS: "*" }, "sns:Publish", TOPIC)) });
+            new aws.sns.TopicPolicy("topic-policy", { arn: TOPIC, policy: doc(allow({ AWS: "*" }, "sns:Subscribe", TOPIC)) });
+            new aws.s3.BucketPolicy("bucket-policy", { bucket: "data", policy: doc(allow("*", "s3:GetObject", "arn:aws:s3:::data/*")) });
+            new aws.ecr.RepositoryPolicy("repository-policy", { repository: "app", policy: doc(allow("*", "ecr:BatchGetImage", "*")) });
+            new aws.ecr.RegistryPolicy("registry-policy", { policy: doc(allow({ AWS: "*" }, "ecr:ReplicateImage", "*")) });
+            new aws.kms.Key("key-inline", { enableKeyRotation: true, policy: doc(allow("*", "kms:Decrypt", "*")) });
+            new aws.kms.KeyPolicy("key-policy", { keyId: "k", policy: doc(allow({ AWS: "*" }, "kms:*", "*")) });
+            new aws.lambda.Permission("lambda-anyone", { function: "fn", action: "lambda:InvokeFunction", principal: "*" });
+            new aws.lambda.FunctionUrl("lambda-url", { functionName: "fn", authorizationType: "NONE" });
+        }, { only: POLICY });
+        expectViolations(report, POLICY, [
+            `queue-inline: policy: Statement[0] ${openTo("sqs:SendMessage")}`,
+            `queue-policy: policy: Statement[0] ${openTo("sqs:*")}`,
+            `topic-inline: policy: Statement[0] ${openTo("sns:Publish")}`,
+            `topic-policy: policy: Statement[0] ${openTo("sns:Subscribe")}`,
+            `bucket-policy: policy: Statement[0] ${openTo("s3:GetObject")}`,
+            `repository-policy: policy: Statement[0] ${openTo("ecr:BatchGetImage")}`,
+            `registry-policy: policy: Statement[0] ${openTo("ecr:ReplicateImage")}`,
+            `key-inline: policy: Statement[0] ${openTo("kms:Decrypt")}`,
+            `key-policy: policy: Statement[0] ${openTo("kms:*")}`,
+            'lambda-anyone: principal "*" may lambda:InvokeFunction from any account: set sourceArn, sourceAccount, principalOrgId to narrow who',
+            "lambda-url: authorizationType is NONE: anyone on the internet can invoke the function through its URL; use AWS_IAM",
+        ]);
+    });
+
+    it(`${POLICY} evasion: {AWS: ["*"]}, a NotPrincipal, an object document and the legacy Bucket.policy are all "anyone"`, async () => {
+        const report = await evaluate(() => {
+            new aws.sqs.QueuePolicy("aws-list", { queueUrl: QUEUE_URL, policy: doc(allow({ AWS: ["*"] }, "sqs:ReceiveMessage", QUEUE)) });
+            new aws.s3.BucketPolicy("not-principal", {
+                bucket: "data",
+                policy: doc({ Effect: "Allow", NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:role/blocked` }, Action: "s3:GetObject", Resource: "arn:aws:s3:::data/*" }),
+            });
+            new aws.sns.TopicPolicy("object-document", { arn: TOPIC, policy: { Version: "2012-10-17", Statement: [allow("*", "sns:Publish", TOPIC) as never] } });
+            new aws.s3.Bucket("legacy-bucket", { policy: doc(allow("*", "s3:PutObject", "arn:aws:s3:::legacy-bucket/*")) });
+            new aws.s3.BucketV2("bucket-v2", { policy: doc(allow("*", "s3:GetObject", "arn:aws:s3:::bucket-v2/*")) });
+        }, { only: POLICY });
+        expectViolations(report, POLICY, [
+            `aws-list: policy: Statement[0] ${openTo("sqs:ReceiveMessage")}`,
+            "not-principal: policy: Statement[0] lets everyone but its NotPrincipal s3:GetObject with no condition on who",
+            `object-document: policy: Statement[0] ${openTo("sns:Publish")}`,
+            `legacy-bucket: policy: Statement[0] ${openTo("s3:PutObject")}`,
+            `bucket-v2: policy: Statement[0] ${openTo("s3:GetObject")}`,
+        ]);
+    });
+
+    it(`${POLICY} evasion: conditions that are present but do not narrow who (TLS only, IfExists, ForAllValues, negated, wildcards, half the internet)`, async () => {
+        const queue = (name: string, condition: object) => new aws.sqs.QueuePolicy(name, { queueUrl: QUEUE_URL, policy: doc(allow("*", "sqs:SendMessage", QUEUE, condition)) });
+        const report = await evaluate(() => {
+            queue("tls-only", { Bool: { "aws:SecureTransport": "true" } });
+            queue("if-exists", { StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } });
+            queue("for-all-values", { "ForAllValues:StringEquals": { "aws:PrincipalOrgID": ORG } });
+            queue("negated", { StringNotEquals: { "aws:PrincipalAccount": "999999999999" } });
+            queue("wildcard-arn", { ArnLike: { "aws:SourceArn": "arn:aws:sns:*:*:*" } });
+            queue("wildcard-account", { StringLike: { "aws:SourceAccount": "*" } });
+            queue("split-internet", { IpAddress: { "aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"] } });
+            queue("any-bucket", { ArnLike: { "aws:SourceArn": "arn:aws:s3:::*" } });
+            // One narrowing condition among others is enough: conditions are ANDed.
+            queue("tls-and-account", { Bool: { "aws:SecureTransport": "true" }, StringEquals: { "aws:SourceAccount": ACCOUNT } });
+        }, { only: POLICY });
+        const open = (name: string, key: string) => `${name}: policy: Statement[0] ${openTo("sqs:SendMessage")}; ${key} does not narrow who`;
+        expectViolations(report, POLICY, [
+            open("tls-only", "aws:SecureTransport"),
+            open("if-exists", "aws:SourceAccount"),
+            open("for-all-values", "aws:PrincipalOrgID"),
+            open("negated", "aws:PrincipalAccount"),
+            open("wildcard-arn", "aws:SourceArn"),
+            open("wildcard-account", "aws:SourceAccount"),
+            open("split-internet", "aws:SourceIp"),
+            open("any-bucket", "aws:SourceArn"),
+        ]);
+    });
+
+    it(`${POLICY} evasion: the same open policy through Cloud Control, AWS Native, Secrets Manager, a layer and a wildcard sourceAccount`, async () => {
+        const report = await evaluate(() => {
+            new aws.cloudcontrol.Resource("cc-queue-policy", {
+                typeName: "AWS::SQS::QueuePolicy",
+                desiredState: JSON.stringify({ Queues: [QUEUE_URL], PolicyDocument: { Statement: [allow("*", "sqs:SendMessage", QUEUE)] } }),
+            });
+            new aws.cloudcontrol.Resource("cc-function-url", { typeName: "AWS::Lambda::Url", desiredState: JSON.stringify({ TargetFunctionArn: "fn", AuthType: "NONE" }) });
+            new Native("aws-native:kms:Key", "native-key", { keyPolicy: { Statement: [allow({ AWS: "*" }, "kms:Decrypt", "*")] } });
+            new Native("aws-native:lambda:Permission", "native-permission", { functionName: "fn", action: "lambda:InvokeFunction", principal: "*" });
+            new aws.secretsmanager.SecretPolicy("secret-policy", { secretArn: "s", policy: doc(allow("*", "secretsmanager:GetSecretValue", "*")) });
+            new aws.lambda.LayerVersionPermission("layer", { layerName: "l", versionNumber: 1, action: "lambda:GetLayerVersion", statementId: "all", principal: "*" });
+            new aws.lambda.Permission("wildcard-account", { function: "fn", action: "lambda:InvokeFunction", principal: "*", sourceAccount: "*" });
+            new aws.lambda.Permission("public-url", { function: "fn", action: "lambda:InvokeFunctionUrl", principal: "*", functionUrlAuthType: "NONE" });
+        }, { only: POLICY });
+        expectViolations(report, POLICY, [
+            `cc-queue-policy: desiredState.PolicyDocument: Statement[0] ${openTo("sqs:SendMessage")}`,
+            "cc-function-url: authorizationType is NONE: anyone on the internet can invoke the function through its URL; use AWS_IAM",
+            `native-key: keyPolicy: Statement[0] ${openTo("kms:Decrypt")}`,
+            'native-permission: principal "*" may lambda:InvokeFunction from any account: set sourceArn, sourceAccount, principalOrgId to narrow who',
+            `secret-policy: policy: Statement[0] ${openTo("secretsmanager:GetSecretValue")}`,
+            'layer: principal "*" may lambda:GetLayerVersion from any account: set organizationId to narrow who',
+            'wildcard-account: principal "*" may lambda:InvokeFunction from any account: set sourceArn, sourceAccount, principalOrgId to narrow who',
+            'public-url: principal "*" may lambda:InvokeFunctionUrl from any account: set sourceArn, sourceAccount, principalOrgId to narrow who',
+        ]);
+    });
+
+    it(`${POLICY} evasion: a public S3 ACL instead of a policy (canned, a grant to AllUsers, Cloud Control)`, async () => {
+        const owner = { id: "owner" };
+        const report = await evaluate(() => {
+            new aws.s3.Bucket("private-acl", { acl: "private" });
+            new aws.s3.Bucket("canned", { acl: "public-read" });
+            new aws.s3.BucketAcl("grant", {
+                bucket: "data",
+                accessControlPolicy: { owner, grants: [{ grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers" }, permission: "READ" }] },
+            });
+            new aws.s3.BucketObjectv2("object", { bucket: "data", key: "k", acl: "public-read-write" });
+            new aws.cloudcontrol.Resource("cc-bucket", { typeName: "AWS::S3::Bucket", desiredState: JSON.stringify({ AccessControl: "PublicRead" }) });
+        }, { only: POLICY });
+        const acl = (name: string, where: string, who: string, what: string) =>
+            `${name}: ${where} grants ${who} access (${what}): an ACL opens the bucket or object as a "*" policy would; use a bucket policy naming principals`;
+        expectViolations(report, POLICY, [
+            acl("canned", "acl", "anyone", "public-read"),
+            acl("grant", "accessControlPolicy.grants[0]", "every AWS account", "AuthenticatedUsers READ"),
+            acl("object", "acl", "anyone", "public-read-write"),
+            acl("cc-bucket", "desiredState.AccessControl", "anyone", "PublicRead"),
+        ]);
+    });
+
+    it(`${POLICY}: with trustedAccounts and trustedOrganizations set, only those accounts and organizations count`, async () => {
+        const build = () => {
+            new aws.sqs.QueuePolicy("own-account", { queueUrl: QUEUE_URL, policy: doc(allow({ AWS: `arn:aws:iam::${ACCOUNT}:root` }, "sqs:SendMessage", QUEUE)) });
+            new aws.sqs.QueuePolicy("partner", { queueUrl: QUEUE_URL, policy: doc(allow({ AWS: "arn:aws:iam::999999999999:role/partner" }, "sqs:SendMessage", QUEUE)) });
+            new aws.sqs.QueuePolicy("other-org", { queueUrl: QUEUE_URL, policy: doc(allow("*", "sqs:SendMessage", QUEUE, { StringEquals: { "aws:PrincipalOrgID": "o-zzzzzzzzzz" } })) });
+        };
+        expectViolations(await evaluate(build, { only: POLICY }), POLICY, []);
+        const config = { [POLICY]: { trustedAccounts: [ACCOUNT], trustedOrganizations: [ORG] } };
+        expectViolations(await evaluate(build, { only: POLICY, config }), POLICY, [
+            "partner: policy: Statement[0] grants account(s) 999999999999, not among trustedAccounts",
+            `other-org: policy: Statement[0] ${openTo("sqs:SendMessage")}; aws:PrincipalOrgID does not narrow who`,
+        ]);
+    });
+});
