@@ -9,7 +9,10 @@ import type { EnforcementLevel } from "@pulumi/policy";
 import { computePolicies } from "./compute";
 import { encryptionPolicies } from "./encryption";
 import { quotaPolicies } from "./quotas";
+import { rbacPolicies } from "./rbac";
 import type { Guardrail } from "./support";
+import { unverifiablePolicies } from "./unverifiable";
+import { workloadPolicies } from "./workloads";
 
 /**
  * envstack's guardrails, as plain policy objects. `policy/index.ts` builds the CrossGuard pack
@@ -23,11 +26,14 @@ export const PACK = {
     description: "envstack guardrails: nothing unencrypted and nothing unbounded reaches an account.",
 };
 
-export const guardrails: Guardrail[] = [...encryptionPolicies, ...computePolicies, ...quotaPolicies];
+export const guardrails: Guardrail[] = [...encryptionPolicies, ...computePolicies, ...quotaPolicies, ...workloadPolicies, ...rbacPolicies, ...unverifiablePolicies];
 
 export * from "./capacity";
 export * from "./compute";
 export * from "./encryption";
 export * from "./presets";
 export * from "./quotas";
+export * from "./rbac";
+export * from "./unverifiable";
+export * from "./workloads";
 export { Guardrail, GuardrailResourcePolicy, GuardrailStackPolicy, T as TYPES } from "./support";
