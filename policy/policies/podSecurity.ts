@@ -49,7 +49,7 @@ export function podTemplateOf(kind: string, object: Props): PodTemplate | undefi
 }
 
 const unset = (v: unknown) => v === undefined || v === null;
-const show = (v: unknown) => JSON.stringify(v);
+const show = (v: unknown) => (v === undefined ? "unset" : JSON.stringify(v));
 /** `SYS_ADMIN`, `sys_admin` and `CAP_SYS_ADMIN` are one capability to the runtime. */
 const capability = (c: unknown) => (typeof c === "string" ? c.toUpperCase().replace(/^CAP_/, "") : show(c));
 
@@ -132,9 +132,9 @@ export function restrictedFindings(pod: PodTemplate): string[] {
     for (const { where, sc, container } of setters(spec)) {
         if (!unset(sc.runAsUser) && (typeof sc.runAsUser !== "number" || sc.runAsUser === 0)) out.push(`${where} securityContext.runAsUser is ${show(sc.runAsUser)}: it may not be root (0)`);
         if (!container) continue;
-        if (sc.allowPrivilegeEscalation !== false) out.push(`${where} securityContext.allowPrivilegeEscalation is ${show(sc.allowPrivilegeEscalation ?? "unset")}: it must be false`);
+        if (sc.allowPrivilegeEscalation !== false) out.push(`${where} securityContext.allowPrivilegeEscalation is ${show(sc.allowPrivilegeEscalation)}: it must be false`);
         if (unset(sc.runAsNonRoot) ? podSc.runAsNonRoot !== true : sc.runAsNonRoot !== true) {
-            out.push(`${where} securityContext.runAsNonRoot is ${show(sc.runAsNonRoot ?? "unset")}: it must be true, on the container or the pod`);
+            out.push(`${where} securityContext.runAsNonRoot is ${show(sc.runAsNonRoot)}: it must be true, on the container or the pod`);
         }
         if (!seccompTypeOk(podSc) && unset(sc.seccompProfile)) out.push(`${where} securityContext.seccompProfile is unset and so is the pod's: set RuntimeDefault or Localhost`);
         const drop = list<unknown>(sc.capabilities?.drop);

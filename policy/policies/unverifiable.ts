@@ -43,7 +43,7 @@ export const kubernetesNotVerifiable: GuardrailResourcePolicy = {
     enforcementLevel: "advisory",
     severity: "medium",
     remediationSteps:
-        "Review the rendered manifests (helm template ... | or kustomize build) against the guardrails, or declare the objects as typed resources or inline ConfigGroup YAML so the pack checks them; keep the chart version pinned.",
+        "Review the rendered manifests (helm template, kustomize build) against the guardrails, or declare the objects as typed resources or inline ConfigGroup YAML so the pack checks them; keep the chart version pinned.",
     validateResource: (args, report) => {
         const what = rendered(args.type, args.props);
         if (what) report(`${what} is rendered by the provider: its objects are not verifiable offline`);
