@@ -179,6 +179,10 @@ export function remoteComponentOutputs(type: string, name: string, inputs: State
         }
         case "eks:index:ManagedNodeGroup":
             return { state: { placementGroupName: "" }, refs: {} };
+        // A real engine registers their objects as children, which stack policies see; here their inputs stand for them.
+        case "kubernetes:yaml/v2:ConfigGroup":
+        case "kubernetes:yaml/v2:ConfigFile":
+            return { state: {}, refs: {} };
         default:
             return undefined;
     }

@@ -71,12 +71,16 @@ export class RealAnalyzer {
         }));
     }
 
-    /** Sends resolved config, as the CLI does after validating it. */
+    /**
+     * Sends resolved config, as the CLI does after validating it: a policy that config gives no
+     * level keeps the level the pack reports for it (the CLI's ReconcilePolicyPackConfig).
+     */
     async configure(config: Map<string, ResolvedPolicyConfig>, packLevel: string): Promise<void> {
+        const own = new Map((await this.policies()).map((p) => [p.name, p.level]));
         const request = new pb.ConfigureAnalyzerRequest();
         for (const [name, c] of config) {
             const entry = new pb.PolicyConfig();
-            entry.setEnforcementlevel(LEVEL.indexOf((c.enforcementLevel ?? packLevel) as (typeof LEVEL)[number]));
+            entry.setEnforcementlevel(LEVEL.indexOf((c.enforcementLevel ?? own.get(name) ?? packLevel) as (typeof LEVEL)[number]));
             entry.setProperties(Struct.fromJavaScript(c.properties));
             request.getPolicyconfigMap().set(name, entry);
         }

@@ -149,7 +149,7 @@ describe("Observability", () => {
         });
     });
 
-    it("fences the monitoring namespace like any other: compute for the stack and a node exporter per node, its volumes, no load balancers or node ports", async () => {
+    it("fences the monitoring namespace like any other: compute and pods for the stack and a node exporter per node, its volumes, no load balancers or node ports", async () => {
         const { ResourceQuota } = await import("kubernetes-models/v1/ResourceQuota");
         const { LimitRange } = await import("kubernetes-models/v1/LimitRange");
         const quota = prod.registered.one("kubernetes:core/v1:ResourceQuota", "acme-prod-monitoring").inputs as any;
@@ -163,6 +163,7 @@ describe("Observability", () => {
             "requests.cpu": "15100m", // 2 x (1 + 1) + 222 x 50m
             "requests.memory": "34688Mi", // 2 x (8Gi + 2Gi) + 222 x 64Mi
             "requests.storage": "440Gi",
+            pods: "238", // 2 x 8 + 222 node exporters
             persistentvolumeclaims: "6",
             "services.loadbalancers": "0",
             "services.nodeports": "0",

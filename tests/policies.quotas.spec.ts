@@ -25,13 +25,19 @@ function group(name: string, maxSize: number, instanceTypes: string[]) {
 }
 
 describe("quota guardrails", () => {
-    it("namespace-quota-and-limits: every non-system namespace has a ResourceQuota and a LimitRange", async () => {
+    const fullQuota = { "requests.cpu": "4", "limits.cpu": "8", "requests.memory": "8Gi", pods: "40", "requests.storage": "200Gi" };
+    const limits = { limits: [{ type: "Container", default: { cpu: "500m" }, defaultRequest: { cpu: "100m" } }] };
+    const quotaIn = (name: string, namespace: string, hard: object, extra: object = {}) =>
+        new k8s.core.v1.ResourceQuota(name, { metadata: { name: "quota", namespace }, spec: { hard, ...extra } as any });
+    const limitsIn = (name: string, namespace: string, spec: object = limits) => new k8s.core.v1.LimitRange(name, { metadata: { name: "limits", namespace }, spec: spec as any });
+
+    it("namespace-quota-and-limits: every non-system namespace has quotas bounding cpu, memory, pods and storage, and a LimitRange", async () => {
         const build = () => {
             new k8s.core.v1.Namespace("team-a", { metadata: { name: "team-a" } });
-            new k8s.core.v1.ResourceQuota("team-a", { metadata: { name: "quota", namespace: "team-a" }, spec: { hard: { "requests.cpu": "4" } } });
-            new k8s.core.v1.LimitRange("team-a", { metadata: { name: "limits", namespace: "team-a" }, spec: { limits: [{ type: "Container", default: { cpu: "500m" } }] } });
+            quotaIn("team-a", "team-a", fullQuota);
+            limitsIn("team-a", "team-a");
             new k8s.core.v1.Namespace("team-b", { metadata: { name: "team-b" } });
-            new k8s.core.v1.ResourceQuota("team-b", { metadata: { name: "quota", namespace: "team-b" }, spec: { hard: { pods: "10" } } });
+            quotaIn("team-b", "team-b", fullQuota);
             new k8s.core.v1.Namespace("tools", { metadata: { name: "tools" } });
             new k8s.core.v1.Namespace("kube-system", { metadata: { name: "kube-system" } });
             new k8s.core.v1.Namespace("monitoring", { metadata: { name: MONITORING_NAMESPACE } });
@@ -45,6 +51,66 @@ describe("quota guardrails", () => {
         ]);
         const exempt = await evaluate(build, { only: "namespace-quota-and-limits", config: { "namespace-quota-and-limits": { exemptNamespaces: ["kube-system", "tools"] } } });
         expectViolations(exempt, "namespace-quota-and-limits", ["team-b: namespace team-b has no LimitRange", "monitoring: namespace monitoring has no ResourceQuota and no LimitRange"]);
+    });
+
+    it("namespace-quota-and-limits, evasion: a ResourceQuota with hard: {}, only pods, a scoped quota, an empty LimitRange", async () => {
+        const report = await evaluate(() => {
+            for (const ns of ["empty", "pods-only", "scoped"]) new k8s.core.v1.Namespace(ns, { metadata: { name: ns } });
+            quotaIn("empty", "empty", {});
+            limitsIn("empty", "empty", { limits: [] });
+            quotaIn("pods-only", "pods-only", { pods: "10" });
+            limitsIn("pods-only", "pods-only");
+            quotaIn("scoped", "scoped", fullQuota, { scopes: ["BestEffort"] });
+            limitsIn("scoped", "scoped");
+        }, { only: "namespace-quota-and-limits" });
+        expectViolations(report, "namespace-quota-and-limits", [
+            "empty: namespace empty has no ResourceQuota bound on cpu, memory, pods or storage and no LimitRange",
+            "pods-only: namespace pods-only has no ResourceQuota bound on cpu, memory or storage",
+            "scoped: namespace scoped has no ResourceQuota bound on cpu, memory, pods or storage (a scoped quota bounds only the pods it selects)",
+        ]);
+    });
+
+    it("namespace-quota-and-limits, evasion: namespaces from a ConfigGroup, a NamespacePatch, a CustomResource and a Helm release's createNamespace; quotas from patches and ConfigGroups count", async () => {
+        const report = await evaluate(() => {
+            new k8s.yaml.v2.ConfigGroup("bundle", {
+                yaml: "apiVersion: v1\nkind: Namespace\nmetadata: {name: hidden}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: fenced}\n",
+                objs: [
+                    { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "q", namespace: "fenced" }, spec: { hard: fullQuota } },
+                    { apiVersion: "v1", kind: "LimitRange", metadata: { name: "l", namespace: "fenced" }, spec: limits },
+                ],
+            });
+            new k8s.core.v1.NamespacePatch("patched", { metadata: { name: "patched" } });
+            new k8s.core.v1.ResourceQuotaPatch("patched-quota", { metadata: { name: "q", namespace: "patched" }, spec: { hard: { pods: "10" } } });
+            new k8s.apiextensions.CustomResource("custom", { apiVersion: "v1", kind: "Namespace", metadata: { name: "custom" } });
+            new k8s.helm.v3.Release("chart", { chart: "some-chart", namespace: "from-helm", createNamespace: true });
+        }, { only: "namespace-quota-and-limits" });
+        expectViolations(report, "namespace-quota-and-limits", [
+            "bundle: namespace hidden has no ResourceQuota and no LimitRange",
+            "patched: namespace patched has no ResourceQuota bound on cpu, memory or storage and no LimitRange",
+            "custom: namespace custom has no ResourceQuota and no LimitRange",
+            "chart: namespace from-helm has no ResourceQuota and no LimitRange",
+        ]);
+    });
+
+    it("namespace-quota-and-limits, evasion: bounds that are not quantities or exceed the ceilings, wherever the quota is", async () => {
+        const build = () => {
+            new k8s.core.v1.Namespace("team-a", { metadata: { name: "team-a" } });
+            quotaIn("team-a", "team-a", { ...fullQuota, "limits.cpu": "1000000", "requests.memory": "lots" });
+            limitsIn("team-a", "team-a");
+            new k8s.core.v1.ResourceQuotaPatch("raise", { metadata: { name: "team-quota", namespace: "payments" }, spec: { hard: { pods: "100000", "requests.storage": "1Ei" } } });
+        };
+        expectViolations(await evaluate(build, { only: "namespace-quota-and-limits" }), "namespace-quota-and-limits", [
+            "team-a: ResourceQuota team-a/quota: hard.limits.cpu is 1000000; a namespace may have at most 512",
+            'team-a: ResourceQuota team-a/quota: hard.requests.memory is "lots", not a Kubernetes quantity',
+            "team-a: namespace team-a has no ResourceQuota bound on memory",
+            "raise: ResourceQuota payments/team-quota (a patch): hard.pods is 100000; a namespace may have at most 2000",
+            "raise: ResourceQuota payments/team-quota (a patch): hard.requests.storage is 1Ei; a namespace may have at most 20Ti",
+        ]);
+        const dev = await evaluate(build, { only: "namespace-quota-and-limits", config: { "namespace-quota-and-limits": { maxCpu: "2", maxPods: 20 } } });
+        expect(violations(dev, "namespace-quota-and-limits")).to.include.members([
+            "team-a: ResourceQuota team-a/quota: hard.requests.cpu is 4; a namespace may have at most 2",
+            "team-a: ResourceQuota team-a/quota: hard.pods is 40; a namespace may have at most 20",
+        ]);
     });
 
     it("node-group-max-size: a configured ceiling on maxSize", async () => {
@@ -109,6 +175,21 @@ describe("quota guardrails", () => {
         ]);
     });
 
+    it("ebs-volume-size, evasion: an in-tree awsElasticBlockStore PV in a ConfigGroup, a Spot request's root disk, a node group's disk", async () => {
+        const report = await evaluate(() => {
+            new k8s.yaml.v2.ConfigGroup("pvs", {
+                objs: [{ apiVersion: "v1", kind: "PersistentVolume", metadata: { name: "legacy" }, spec: { capacity: { storage: "10Ti" }, accessModes: ["ReadWriteOnce"], awsElasticBlockStore: { volumeID: "vol-0123456789abcdef0" } } }],
+            });
+            new aws.ec2.SpotInstanceRequest("spot", { ami: "ami-0123456789abcdef0", instanceType: "m7i.large", rootBlockDevice: { volumeSize: 16384 } });
+            new aws.eks.NodeGroup("disks", { clusterName: "c", nodeRoleArn: "arn:aws:iam::111122223333:role/n", subnetIds: ["subnet-1"], diskSize: 4096, scalingConfig: { minSize: 1, maxSize: 2, desiredSize: 1 } });
+        }, { only: "ebs-volume-size" });
+        expectViolations(report, "ebs-volume-size", [
+            "pvs: PersistentVolume legacy (in a ConfigGroup): spec.capacity.storage is 10Ti; at most 2048 GiB is allowed",
+            "spot: rootBlockDevice.volumeSize is 16384 GiB; at most 2048 GiB is allowed",
+            "disks: diskSize is 4096 GiB; at most 2048 GiB is allowed",
+        ]);
+    });
+
     it("pvc-size: claims and StatefulSet claim templates request at most the configured size", async () => {
         const build = () => {
             new k8s.core.v1.PersistentVolumeClaim("small", { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } } });
@@ -131,6 +212,30 @@ describe("quota guardrails", () => {
             "large: spec.resources.requests.storage is 2Ti; at most 100Gi (100Gi) is allowed",
             'typo: spec.resources.requests.storage is "10Gb", not a Kubernetes quantity (e.g. 10Gi)',
             "db: spec.volumeClaimTemplates[0] (data) storage is 200Gi; at most 100Gi (100Gi) is allowed",
+        ]);
+    });
+
+    it("pvc-size, evasion: a generic ephemeral volume in a Deployment, a claim in a ConfigGroup, and a PersistentVolumeClaimPatch", async () => {
+        const report = await evaluate(() => {
+            new k8s.apps.v1.Deployment("scratch", {
+                spec: {
+                    selector: { matchLabels: { app: "s" } },
+                    template: {
+                        metadata: { labels: { app: "s" } },
+                        spec: {
+                            containers: [{ name: "s", image: "x" }],
+                            volumes: [{ name: "scratch", ephemeral: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Ti" } } } } } }],
+                        },
+                    },
+                },
+            });
+            new k8s.yaml.v2.ConfigGroup("claims", { yaml: "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: big, namespace: team-a}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 5Ti}}}\n" });
+            new k8s.core.v1.PersistentVolumeClaimPatch("grow", { metadata: { name: "data", namespace: "team-a" }, spec: { resources: { requests: { storage: "3Ti" } } } });
+        }, { only: "pvc-size" });
+        expectViolations(report, "pvc-size", [
+            "scratch: ephemeral volume scratch storage is 50Ti; at most 1Ti (1Ti) is allowed",
+            "claims: PersistentVolumeClaim team-a/big (in a ConfigGroup): spec.resources.requests.storage is 5Ti; at most 1Ti (1Ti) is allowed",
+            "grow: PersistentVolumeClaim team-a/data (a patch): spec.resources.requests.storage is 3Ti; at most 1Ti (1Ti) is allowed",
         ]);
     });
 });

@@ -4,8 +4,8 @@ import { parseQuantity as quantity } from "../shared/quantity";
 /**
  * The monitoring namespace's own ResourceQuota and LimitRange. It holds privileged pods (node
  * exporters need the host), so it is fenced like any namespace: compute sized for the stack's
- * components, rolling updates, and one node exporter per node the cluster may run; storage for
- * its volumes; no load balancers and no node ports.
+ * components, rolling updates, and one node exporter per node the cluster may run; pods to
+ * match; storage for its volumes; no load balancers and no node ports.
  */
 
 /** What each node exporter asks for; set in the chart values, so the quota's arithmetic holds. */
@@ -14,6 +14,8 @@ export const NODE_EXPORTER_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" 
 const DEFAULT_REQUEST = { cpu: "50m", memory: "64Mi" };
 /** The other components (operator, kube-state-metrics, Grafana, Alertmanager and sidecars), generously. */
 const OTHER_COMPONENTS = { cpu: 1, memoryGiB: 2 };
+/** Pods other than the node exporters: Prometheus, Alertmanager, Grafana, operator, kube-state-metrics, the chart's webhook jobs, and slack. */
+const OTHER_PODS = 8;
 
 export interface MonitoringAllowance {
     quota: Record<string, string>;
@@ -39,6 +41,8 @@ export function monitoringAllowance(config: ObservabilityConfig["prometheus"], m
             "requests.cpu": cpuText(cpu),
             "requests.memory": memoryText(memory),
             "requests.storage": `${storageGiB}Gi`,
+            // Every pod twice for a rolling update, plus the exporters (a DaemonSet replaces in place).
+            pods: String(2 * OTHER_PODS + maxNodes),
             persistentvolumeclaims: "6",
             "services.loadbalancers": "0",
             "services.nodeports": "0",

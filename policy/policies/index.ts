@@ -11,7 +11,10 @@ import { encryptionPolicies } from "./encryption";
 import { iamGuardrails } from "./iam";
 import { quotaPolicies } from "./quotas";
 import { resourcePolicyGuardrails } from "./resourcePolicies";
+import { rbacPolicies } from "./rbac";
 import type { Guardrail } from "./support";
+import { unverifiablePolicies } from "./unverifiable";
+import { workloadPolicies } from "./workloads";
 
 /**
  * envstack's guardrails, as plain policy objects. `policy/index.ts` builds the CrossGuard pack
@@ -25,7 +28,16 @@ export const PACK = {
     description: "envstack guardrails: nothing unencrypted and nothing unbounded reaches an account.",
 };
 
-export const guardrails: Guardrail[] = [...encryptionPolicies, ...computePolicies, ...quotaPolicies, ...resourcePolicyGuardrails, ...iamGuardrails];
+export const guardrails: Guardrail[] = [
+    ...encryptionPolicies,
+    ...computePolicies,
+    ...quotaPolicies,
+    ...resourcePolicyGuardrails,
+    ...iamGuardrails,
+    ...workloadPolicies,
+    ...rbacPolicies,
+    ...unverifiablePolicies,
+];
 
 export * from "./capacity";
 export * from "./compute";
@@ -34,4 +46,7 @@ export * from "./iam";
 export * from "./presets";
 export * from "./quotas";
 export * from "./resourcePolicies";
+export * from "./rbac";
+export * from "./unverifiable";
+export * from "./workloads";
 export { Guardrail, GuardrailResourcePolicy, GuardrailStackPolicy, T as TYPES } from "./support";

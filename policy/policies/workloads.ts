@@ -1,0 +1,90 @@
+import { describeObject, KubeObject } from "./kubernetes";
+import { matchesAny } from "./patterns";
+import { baselineFindings, PodSecurityLevel, PodTemplate, podTemplateOf, restrictedFindings } from "./podSecurity";
+import { byKubernetesObject, GuardrailResourcePolicy, Props } from "./support";
+
+/**
+ * Guardrails on what pods may do to their node, by the Pod Security Standards: the baseline for
+ * every workload however it is declared (typed, patched, inside a ConfigGroup or ConfigFile, a
+ * List, a CustomResource with a pod template), the restricted level where config asks.
+ */
+
+const ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+
+/** The objects a declared object stands for: a `*List` holds its items. */
+export function expandLists(o: KubeObject): KubeObject[] {
+    if (!o.kind.endsWith("List") || !Array.isArray(o.object?.items)) return [o];
+    const itemKind = o.kind === "List" ? "" : o.kind.slice(0, -"List".length);
+    return o.object.items.map((item: Props) => ({ ...o, kind: String(item?.kind ?? itemKind), object: item ?? {} }));
+}
+
+const namespaceOf = (object: Props): string => object?.metadata?.namespace ?? "default";
+
+/** Runs `check` on each workload's pod template outside the exempt namespaces. */
+function eachPod(check: (o: KubeObject, findings: (level: PodSecurityLevel) => string[], config: Props, report: (m: string) => void) => void) {
+    return byKubernetesObject((declared, args, report) => {
+        const config = args.getConfig<Props>();
+        for (const o of expandLists(declared)) {
+            const pod = podTemplateOf(o.kind, o.object);
+            if (o.kind === "Namespace" || pod) check(o, (level) => (pod ? findings(pod, level, config) : []), config, report);
+        }
+    });
+}
+
+function findings(pod: PodTemplate, level: PodSecurityLevel, config: Props): string[] {
+    return level === "baseline" ? baselineFindings(pod, config.allowedHostPorts ?? []) : restrictedFindings(pod);
+}
+
+export const podSecurityBaseline: GuardrailResourcePolicy = {
+    name: "pod-security-baseline",
+    description:
+        "Workloads (Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, pod templates), however declared, meet the Pod Security Standards' baseline: no privileged or host-process containers, host namespaces, hostPath volumes or host ports; capabilities only from the default set; safe sysctls only; the default /proc mount; no unconfined seccomp or AppArmor, no custom SELinux user, role or type; probes and hooks that name no host. Init and ephemeral containers count. No namespace is labelled to enforce the privileged level.",
+    why: "A privileged container, a host namespace, a hostPath volume or an added capability like SYS_ADMIN gives a pod its node, and with the node every pod's secrets and the node's IAM role.",
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    remediationSteps:
+        "Remove privileged, hostNetwork/hostPID/hostIPC, hostPath volumes and hostPort; add only default capabilities (better: drop ALL); use RuntimeDefault seccomp and AppArmor. A workload that needs the node belongs in a reviewed Helm chart in an exempt namespace (exemptNamespaces), and a namespace labelled privileged in privilegedNamespaces.",
+    configSchema: {
+        properties: {
+            exemptNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces (names or * patterns) whose workloads are not checked; none by default, kube-system included." },
+            privilegedNamespaces: { type: "array", items: { type: "string" }, default: [], description: `Namespaces that may be labelled ${ENFORCE_LABEL}: privileged (the presets: envstack's monitoring namespace, for its node exporters).` },
+            allowedHostPorts: { type: "array", items: { type: "integer", minimum: 1, maximum: 65535 }, default: [], description: "Host ports a container may bind (the standard allows a known list)." },
+        },
+    },
+    validateResource: eachPod((o, podFindings, config, report) => {
+        if (o.kind === "Namespace") {
+            const name = o.object?.metadata?.name ?? "";
+            const enforce = o.object?.metadata?.labels?.[ENFORCE_LABEL];
+            if (enforce === "privileged" && !matchesAny(name, config.privilegedNamespaces)) {
+                report(`${describeObject(o)}: label ${ENFORCE_LABEL} is "privileged": the cluster would admit any pod there; use baseline or restricted`);
+            }
+            return;
+        }
+        if (matchesAny(namespaceOf(o.object), config.exemptNamespaces)) return;
+        for (const finding of podFindings("baseline")) report(`${describeObject(o)}: ${finding}`);
+    }),
+};
+
+export const podSecurityRestricted: GuardrailResourcePolicy = {
+    name: "pod-security-restricted",
+    description:
+        "In the namespaces config names (all of them with *), workloads also meet the Pod Security Standards' restricted level: non-root, no privilege escalation, all capabilities dropped (NET_BIND_SERVICE may come back), a RuntimeDefault or Localhost seccomp profile, and only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes.",
+    why: "A container that runs as root with its capabilities and setuid binaries is one kernel bug or misconfiguration away from its node; the restricted level removes what an exploit needs.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps:
+        "Set runAsNonRoot: true and a non-zero runAsUser, allowPrivilegeEscalation: false, capabilities.drop: [ALL] and seccompProfile.type: RuntimeDefault on every container (or the pod); replace other volume types with PersistentVolumeClaims.",
+    configSchema: {
+        properties: {
+            namespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces (names or * patterns) held to the restricted level; * for all. None by default." },
+            exemptNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces left at the baseline even where namespaces matches." },
+        },
+    },
+    validateResource: eachPod((o, podFindings, config, report) => {
+        const namespace = namespaceOf(o.object);
+        if (o.kind === "Namespace" || !matchesAny(namespace, config.namespaces) || matchesAny(namespace, config.exemptNamespaces)) return;
+        for (const finding of podFindings("restricted")) report(`${describeObject(o)}: ${finding}`);
+    }),
+};
+
+export const workloadPolicies = [podSecurityBaseline, podSecurityRestricted];

@@ -1,0 +1,195 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as k8s from "@pulumi/kubernetes";
+import { expect } from "chai";
+import { BASELINE_CAPABILITIES, baselineFindings } from "../policy/policies/podSecurity";
+import { evaluate, expectViolations, violations } from "./guardrails";
+
+const BASELINE = "pod-security-baseline";
+const RESTRICTED = "pod-security-restricted";
+
+/** A pod spec with one container named app; `container` and `pod` are merged in. */
+function podSpec(container: object = {}, pod: object = {}): any {
+    return { containers: [{ name: "app", image: "registry.example/app:1.0", ...container }], ...pod };
+}
+
+function deployment(name: string, spec: any, namespace = "team-a") {
+    return new k8s.apps.v1.Deployment(name, {
+        metadata: { name, namespace },
+        spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec } },
+    });
+}
+
+/** A container the restricted level accepts. */
+const hardened = { securityContext: { runAsNonRoot: true, runAsUser: 10001, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } } };
+
+describe("workload guardrails", () => {
+    describe("pod-security-baseline", () => {
+        it("passes the default pod configuration and what the baseline allows", async () => {
+            const report = await evaluate(() => {
+                deployment("plain", podSpec());
+                deployment("allowed", podSpec({ securityContext: { privileged: false, capabilities: { add: ["NET_BIND_SERVICE", "CHOWN"], drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" }, procMount: "Default" }, ports: [{ containerPort: 8080 }] }, { hostNetwork: false, securityContext: { sysctls: [{ name: "net.ipv4.ip_local_port_range", value: "1024 65535" }], seLinuxOptions: { type: "container_t" } } }));
+                new k8s.core.v1.Pod("annotated", { metadata: { name: "annotated", annotations: { "container.apparmor.security.beta.kubernetes.io/app": "runtime/default" } }, spec: podSpec({ securityContext: { appArmorProfile: { type: "Localhost", localhostProfile: "k8s-app" } } }) });
+            }, { only: BASELINE });
+            expectViolations(report, BASELINE, []);
+            expect(BASELINE_CAPABILITIES).to.include("NET_BIND_SERVICE").and.not.include("NET_RAW");
+        });
+
+        it("refuses privileged containers, host namespaces, hostPath volumes, host ports and capabilities beyond the default set", async () => {
+            const report = await evaluate(() => {
+                new k8s.core.v1.Pod("root", {
+                    metadata: { name: "root", namespace: "team-a" },
+                    spec: podSpec({ securityContext: { privileged: true, capabilities: { add: ["SYS_ADMIN"] } }, ports: [{ containerPort: 80, hostPort: 80 }] }, { hostNetwork: true, volumes: [{ name: "host", hostPath: { path: "/" } }] }),
+                });
+            }, { only: BASELINE });
+            expectViolations(report, BASELINE, [
+                "root: Pod team-a/root: hostNetwork is true: the pod would share the node's namespaces",
+                'root: Pod team-a/root: volume host is a hostPath ("/"): the pod would read and write the node\'s files',
+                "root: Pod team-a/root: containers[0] (app) securityContext.privileged is true: a privileged container is root on the node",
+                `root: Pod team-a/root: containers[0] (app) securityContext.capabilities.add includes SYS_ADMIN: only the default set (${BASELINE_CAPABILITIES.join(", ")}) may be added`,
+                "root: Pod team-a/root: containers[0] (app) ports hostPort is 80: the pod would listen on the node's address",
+            ]);
+            const allowed = await evaluate(() => deployment("ingress", podSpec({ ports: [{ containerPort: 80, hostPort: 80 }] })), { only: BASELINE, config: { [BASELINE]: { allowedHostPorts: [80] } } });
+            expectViolations(allowed, BASELINE, []);
+        });
+
+        it("refuses unsafe sysctls, unmasked /proc, custom SELinux, unconfined seccomp and AppArmor, and probes that name a host", () => {
+            const findings = baselineFindings({
+                metadata: { annotations: { "container.apparmor.security.beta.kubernetes.io/app": "unconfined" } },
+                spec: podSpec(
+                    { securityContext: { procMount: "Unmasked", seLinuxOptions: { user: "system_u", type: "spc_t" }, seccompProfile: { type: "Unconfined" } }, livenessProbe: { httpGet: { host: "169.254.169.254", path: "/", port: 80 } } },
+                    { securityContext: { sysctls: [{ name: "kernel.msgmax", value: "65536" }], appArmorProfile: { type: "Unconfined" } }, hostIPC: "true" },
+                ),
+            });
+            expect(findings).to.deep.equal([
+                'hostIPC is "true": the pod would share the node\'s namespaces',
+                'pod securityContext.sysctls sets "kernel.msgmax": only the namespaced, safe sysctls are allowed',
+                'pod securityContext.appArmorProfile.type is "Unconfined": only RuntimeDefault or Localhost keep the container confined',
+                'containers[0] (app) securityContext.seLinuxOptions.type is "spc_t": only the container types are allowed',
+                'containers[0] (app) securityContext.seLinuxOptions.user is "system_u": it may not be set',
+                'containers[0] (app) securityContext.seccompProfile.type is "Unconfined": only RuntimeDefault or Localhost keep the container confined',
+                'containers[0] (app) securityContext.procMount is "Unmasked": the default /proc masks are required outside a user namespace',
+                'containers[0] (app) livenessProbe.httpGet.host is "169.254.169.254": probes and hooks may only reach the pod itself',
+                'annotation container.apparmor.security.beta.kubernetes.io/app is "unconfined": only runtime/default or localhost/* keep AppArmor on',
+            ]);
+            // In a user namespace the baseline lets /proc be unmasked (Kubernetes 1.35); the restricted level does not.
+            expect(baselineFindings({ metadata: {}, spec: podSpec({ securityContext: { procMount: "Unmasked" } }, { hostUsers: false }) })).to.deep.equal([]);
+        });
+
+        it("evasion: a privileged initContainer in a Job and hostPID in a CronJob's job template", async () => {
+            const report = await evaluate(() => {
+                new k8s.batch.v1.Job("migrate", { metadata: { name: "migrate", namespace: "team-a" }, spec: { template: { spec: { ...podSpec(), restartPolicy: "Never", initContainers: [{ name: "setup", image: "busybox", securityContext: { privileged: true } }] } } } });
+                new k8s.batch.v1.CronJob("nightly", { metadata: { name: "nightly", namespace: "team-a" }, spec: { schedule: "0 3 * * *", jobTemplate: { spec: { template: { spec: { ...podSpec(), restartPolicy: "Never", hostPID: true } } } } } });
+            }, { only: BASELINE });
+            expectViolations(report, BASELINE, [
+                "migrate: Job team-a/migrate: initContainers[0] (setup) securityContext.privileged is true: a privileged container is root on the node",
+                "nightly: CronJob team-a/nightly: hostPID is true: the pod would share the node's namespaces",
+            ]);
+        });
+
+        it("evasion: a DeploymentPatch that turns privileged on, and an ephemeral container that adds SYS_PTRACE", async () => {
+            const report = await evaluate(() => {
+                new k8s.apps.v1.DeploymentPatch("escalate", { metadata: { name: "web", namespace: "team-a" }, spec: { template: { spec: { containers: [{ name: "app", securityContext: { privileged: true } }] } } } });
+                new k8s.core.v1.PodPatch("debug", { metadata: { name: "web-0", namespace: "team-a" }, spec: { ephemeralContainers: [{ name: "debugger", image: "busybox", securityContext: { capabilities: { add: ["SYS_PTRACE"] } } }] } });
+            }, { only: BASELINE });
+            expect(violations(report, BASELINE)).to.have.members([
+                "escalate: Deployment team-a/web (a patch): containers[0] (app) securityContext.privileged is true: a privileged container is root on the node",
+                `debug: Pod team-a/web-0 (a patch): ephemeralContainers[0] (debugger) securityContext.capabilities.add includes SYS_PTRACE: only the default set (${BASELINE_CAPABILITIES.join(", ")}) may be added`,
+            ]);
+        });
+
+        it("evasion: a privileged Pod in a ConfigGroup's YAML, a hostNetwork DaemonSet in its objects, and a Pod in a ConfigFile's List", async () => {
+            const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "envstack-")), "pods.yaml");
+            fs.writeFileSync(file, "apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: listed, namespace: team-a}\n  spec: {containers: [{name: app, image: x, securityContext: {capabilities: {add: [NET_RAW]}}}]}\n");
+            const report = await evaluate(() => {
+                new k8s.yaml.v2.ConfigGroup("bundle", {
+                    yaml: "apiVersion: v1\nkind: Pod\nmetadata: {name: sneaky, namespace: team-a}\nspec:\n  containers:\n  - name: app\n    image: x\n    securityContext: {privileged: true}\n",
+                    objs: [{ apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "agent", namespace: "team-a" }, spec: { selector: { matchLabels: { a: "b" } }, template: { metadata: { labels: { a: "b" } }, spec: podSpec({}, { hostNetwork: true }) } } }],
+                });
+                new k8s.yaml.v2.ConfigFile("file", { file });
+            }, { only: BASELINE });
+            expectViolations(report, BASELINE, [
+                "bundle: DaemonSet team-a/agent (in a ConfigGroup): hostNetwork is true: the pod would share the node's namespaces",
+                "bundle: Pod team-a/sneaky (in a ConfigGroup): containers[0] (app) securityContext.privileged is true: a privileged container is root on the node",
+                `file: Pod team-a/listed (in a ConfigFile): containers[0] (app) securityContext.capabilities.add includes NET_RAW: only the default set (${BASELINE_CAPABILITIES.join(", ")}) may be added`,
+            ]);
+        });
+
+        it('evasion: privileged: "true" as a string, capabilities spelled cap_sys_admin or ALL, and an Argo Rollout\'s pod template', async () => {
+            const report = await evaluate(() => {
+                deployment("stringly", podSpec({ securityContext: { privileged: "true", capabilities: { add: ["cap_sys_admin", "ALL", "cap_chown"] } } }));
+                new k8s.apiextensions.CustomResource("rollout", { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", metadata: { name: "rollout", namespace: "team-a" }, spec: { template: { spec: podSpec({}, { hostPID: true }) } } });
+            }, { only: BASELINE });
+            expectViolations(report, BASELINE, [
+                'stringly: Deployment team-a/stringly: containers[0] (app) securityContext.privileged is "true": a privileged container is root on the node',
+                `stringly: Deployment team-a/stringly: containers[0] (app) securityContext.capabilities.add includes SYS_ADMIN, ALL: only the default set (${BASELINE_CAPABILITIES.join(", ")}) may be added`,
+                "rollout: Rollout team-a/rollout: hostPID is true: the pod would share the node's namespaces",
+            ]);
+        });
+
+        it("evasion: kube-system is checked unless config exempts it; a namespace relabelled to enforce privileged is refused", async () => {
+            const build = () => {
+                deployment("in-system", podSpec({ securityContext: { privileged: true } }), "kube-system");
+                new k8s.core.v1.NamespacePatch("open-up", { metadata: { name: "team-a", labels: { "pod-security.kubernetes.io/enforce": "privileged" } } });
+                new k8s.core.v1.Namespace("monitoring", { metadata: { name: "monitoring", labels: { "pod-security.kubernetes.io/enforce": "privileged" } } });
+            };
+            expectViolations(await evaluate(build, { only: BASELINE }), BASELINE, [
+                "in-system: Deployment kube-system/in-system: containers[0] (app) securityContext.privileged is true: a privileged container is root on the node",
+                'open-up: Namespace team-a (a patch): label pod-security.kubernetes.io/enforce is "privileged": the cluster would admit any pod there; use baseline or restricted',
+                'monitoring: Namespace monitoring: label pod-security.kubernetes.io/enforce is "privileged": the cluster would admit any pod there; use baseline or restricted',
+            ]);
+            const exempt = await evaluate(build, { only: BASELINE, config: { [BASELINE]: { exemptNamespaces: ["kube-*"], privilegedNamespaces: ["monitoring"] } } });
+            expectViolations(exempt, BASELINE, ['open-up: Namespace team-a (a patch): label pod-security.kubernetes.io/enforce is "privileged": the cluster would admit any pod there; use baseline or restricted']);
+        });
+    });
+
+    describe("pod-security-restricted", () => {
+        const prodLike = { [RESTRICTED]: { namespaces: ["*"] } };
+
+        it("holds hardened workloads, and applies only where config names the namespace", async () => {
+            const build = () => {
+                deployment("hardened", podSpec(hardened, { volumes: [{ name: "data", persistentVolumeClaim: { claimName: "data" } }, { name: "tmp", emptyDir: {} }] }));
+                deployment("plain", podSpec(), "team-b");
+            };
+            expectViolations(await evaluate(build, { only: RESTRICTED }), RESTRICTED, []);
+            expectViolations(await evaluate(build, { only: RESTRICTED, config: { [RESTRICTED]: { namespaces: ["team-a"] } } }), RESTRICTED, []);
+        });
+
+        it("refuses root, privilege escalation, kept capabilities, a missing seccomp profile and non-core volumes", async () => {
+            const report = await evaluate(() => deployment("plain", podSpec({}, { volumes: [{ name: "share", nfs: { server: "10.0.0.2", path: "/" } }] })), { only: RESTRICTED, config: prodLike });
+            expectViolations(report, RESTRICTED, [
+                "plain: Deployment team-a/plain: volume share is nfs: only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret volumes are allowed",
+                "plain: Deployment team-a/plain: containers[0] (app) securityContext.allowPrivilegeEscalation is unset: it must be false",
+                "plain: Deployment team-a/plain: containers[0] (app) securityContext.runAsNonRoot is unset: it must be true, on the container or the pod",
+                "plain: Deployment team-a/plain: containers[0] (app) securityContext.seccompProfile is unset and so is the pod's: set RuntimeDefault or Localhost",
+                "plain: Deployment team-a/plain: containers[0] (app) securityContext.capabilities.drop is []: it must include ALL",
+            ]);
+            const exempt = await evaluate(() => deployment("plain", podSpec()), { only: RESTRICTED, config: { [RESTRICTED]: { namespaces: ["*"], exemptNamespaces: ["team-a"] } } });
+            expectViolations(exempt, RESTRICTED, []);
+        });
+
+        it("evasion: runAsNonRoot on the pod undone by a container, runAsUser 0, drop [all] in lower case, NET_RAW added, an init container without seccomp, unmasked /proc in a user namespace", async () => {
+            const report = await evaluate(() => {
+                const sc = hardened.securityContext;
+                deployment(
+                    "almost",
+                    {
+                        securityContext: { runAsNonRoot: true },
+                        hostUsers: false,
+                        initContainers: [{ name: "init", image: "x", securityContext: { ...sc, seccompProfile: undefined, runAsUser: 0 } }],
+                        containers: [{ name: "app", image: "x", securityContext: { ...sc, runAsNonRoot: false, procMount: "Unmasked", capabilities: { drop: ["all"], add: ["NET_RAW"] } } }],
+                    },
+                );
+            }, { only: RESTRICTED, config: prodLike });
+            expectViolations(report, RESTRICTED, [
+                "almost: Deployment team-a/almost: initContainers[0] (init) securityContext.runAsUser is 0: it may not be root (0)",
+                "almost: Deployment team-a/almost: initContainers[0] (init) securityContext.seccompProfile is unset and so is the pod's: set RuntimeDefault or Localhost",
+                "almost: Deployment team-a/almost: containers[0] (app) securityContext.runAsNonRoot is false: it must be true, on the container or the pod",
+                'almost: Deployment team-a/almost: containers[0] (app) securityContext.capabilities.drop is ["all"]: it must include ALL',
+                "almost: Deployment team-a/almost: containers[0] (app) securityContext.capabilities.add includes NET_RAW: only NET_BIND_SERVICE may be added",
+                'almost: Deployment team-a/almost: containers[0] (app) securityContext.procMount is "Unmasked": the default /proc masks are required',
+            ]);
+        });
+    });
+});
