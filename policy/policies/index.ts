@@ -8,6 +8,7 @@
 import type { EnforcementLevel } from "@pulumi/policy";
 import { computePolicies } from "./compute";
 import { encryptionPolicies } from "./encryption";
+import { networkPolicies } from "./network";
 import { quotaPolicies } from "./quotas";
 import type { Guardrail } from "./support";
 
@@ -23,11 +24,12 @@ export const PACK = {
     description: "envstack guardrails: nothing unencrypted and nothing unbounded reaches an account.",
 };
 
-export const guardrails: Guardrail[] = [...encryptionPolicies, ...computePolicies, ...quotaPolicies];
+export const guardrails: Guardrail[] = [...encryptionPolicies, ...computePolicies, ...networkPolicies, ...quotaPolicies];
 
 export * from "./capacity";
 export * from "./compute";
 export * from "./encryption";
+export * from "./network";
 export * from "./presets";
 export * from "./quotas";
 export { Guardrail, GuardrailResourcePolicy, GuardrailStackPolicy, T as TYPES } from "./support";
