@@ -140,27 +140,31 @@ function resolvedChoices(r: PolicyResource, type: string, props: Props, template
 }
 
 /** The most vCPUs `units` of capacity can be, however the choices fill them: ceil(units / weight) x vCPUs, the largest over the choices. */
-function bound(units: number, choices: Choice[], unitType?: string): { vcpu: number; largest: number } | { unknown: string[] } {
-    const unknown: string[] = [];
+function bound(units: number, choices: Choice[], unitType?: string): { vcpu: number; largest: number } | { problem: string } {
+    const unknownTypes = new Set<string>();
+    const unbounded: string[] = [];
     let vcpu = 0;
     let largest = 0;
     for (const c of choices) {
         const v = vcpuOfChoice(c);
-        if ("unknown" in v) {
-            unknown.push(v.unknown);
-            continue;
-        }
+        if ("unknownType" in v) unknownTypes.add(v.unknownType);
+        if ("unbounded" in v) unbounded.push(v.unbounded);
+        if (!("vcpu" in v)) continue;
         // Fleets may count capacity in vCPUs or MiB of memory instead of instances.
         const memory = c.instanceType ? instanceTypeInfo(c.instanceType)?.memoryGiB : undefined;
         if (unitType === "memory-mib" && memory === undefined) {
-            unknown.push(`${c.where} (memory unknown)`);
+            unbounded.push(`${c.where} counts capacity in memory-mib`);
             continue;
         }
         const weight = unitType === "vcpu" ? v.vcpu : unitType === "memory-mib" ? memory! * 1024 : c.weight;
         vcpu = Math.max(vcpu, Math.ceil(units / weight) * v.vcpu);
         largest = Math.max(largest, v.vcpu);
     }
-    return unknown.length > 0 ? { unknown } : { vcpu, largest };
+    const problems = [
+        unknownTypes.size > 0 ? `instance type(s) ${[...unknownTypes].join(", ")} are not in envstack's instance-type table` : "",
+        ...unbounded,
+    ].filter(Boolean);
+    return problems.length > 0 ? { problem: `${problems.join("; ")}, so their vCPUs cannot be counted` } : { vcpu, largest };
 }
 
 function shareOf(r: PolicyResource, templates: Map<string, Choice[]>): Share | undefined {
@@ -170,7 +174,7 @@ function shareOf(r: PolicyResource, templates: Map<string, Choice[]>): Share | u
         const choices = resolvedChoices(r, type, props, templates);
         if (!choices) return { problem: "its instance types (or launch template) are not declared in this program, so its vCPUs cannot be counted" };
         const b = bound(units, choices, unitType);
-        if ("unknown" in b) return { problem: `instance type(s) ${[...new Set(b.unknown)].join(", ")} are not in envstack's instance-type table, so their vCPUs cannot be counted` };
+        if ("problem" in b) return b;
         return { vcpu: b.vcpu, detail: unitType || choices.some((c) => c.weight !== 1) ? `${r.name}: ${units} units, up to ${b.vcpu} vCPU` : `${r.name}: ${units} x ${b.largest} vCPU` };
     };
     const maxSize = maxSizeOf(type, props);
@@ -227,12 +231,22 @@ function nodePoolShares(resources: PolicyResource[]): { counted: Counted[]; prob
     return { counted: entries.flatMap((e) => (e.best && e.unbounded.length === 0 ? [e.best] : [])), problems: entries.flatMap((e) => e.unbounded) };
 }
 
+/** The resources through which a component launches its nodes in a real deployment. */
+const REALIZED_BY: Record<string, string[]> = {
+    [T.managedNodeGroupComponent]: [T.eksNodeGroup],
+    [C.nodeGroupComponent]: [T.autoscalingGroup],
+    [C.nodeGroupV2Component]: [T.autoscalingGroup],
+    [T.eksClusterComponent]: [C.nodeGroupComponent, C.nodeGroupV2Component, T.autoscalingGroup],
+};
+
+type Total = { vcpu: number; details: string[] };
+
 /**
- * The vCPUs of capacity resources, nested ones merged: a component and the resources that realize
- * it (a ManagedNodeGroup and its NodeGroup, an eks NodeGroupV2 and its Auto Scaling group) are one
- * capacity, so the largest of a parent and its largest child counts, plus the other children.
+ * The vCPUs of capacity resources, each counted once: a component and the child that realizes it
+ * (a ManagedNodeGroup and its NodeGroup, an eks NodeGroupV2 and its Auto Scaling group) are one
+ * capacity, the larger of the two; anything else under a component counts on its own.
  */
-function mergedTotal(counted: Counted[]): { vcpu: number; details: string[] } {
+function mergedTotal(counted: Counted[]): Total {
     const byUrn = new Map(counted.map((c) => [c.r.urn, c]));
     const children = new Map<string, Counted[]>();
     const roots: Counted[] = [];
@@ -242,10 +256,15 @@ function mergedTotal(counted: Counted[]): { vcpu: number; details: string[] } {
         if (parent) children.set(parent.urn, [...(children.get(parent.urn) ?? []), c]);
         else roots.push(c);
     }
-    const effective = (c: Counted): { vcpu: number; details: string[] } => {
-        const kids = (children.get(c.r.urn) ?? []).map(effective).sort((a, b) => b.vcpu - a.vcpu);
-        const [first, ...rest] = kids;
-        const head = first && first.vcpu > c.vcpu ? first : { vcpu: c.vcpu, details: [c.detail] };
+    const effective = (c: Counted): Total => {
+        const kids = children.get(c.r.urn) ?? [];
+        // The realizing child closest in size to the component stands for it.
+        const realizing = kids
+            .filter((k) => (REALIZED_BY[c.r.type] ?? []).includes(k.r.type))
+            .sort((a, b) => Math.abs(a.vcpu - c.vcpu) - Math.abs(b.vcpu - c.vcpu))[0];
+        const mine = realizing ? effective(realizing) : undefined;
+        const head = mine && mine.vcpu > c.vcpu ? mine : { vcpu: c.vcpu, details: [c.detail] };
+        const rest = kids.filter((k) => k !== realizing).map(effective);
         return { vcpu: head.vcpu + rest.reduce((n, k) => n + k.vcpu, 0), details: [...head.details, ...rest.flatMap((k) => k.details)] };
     };
     const all = roots.map(effective);

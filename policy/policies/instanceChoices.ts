@@ -116,10 +116,10 @@ export function requirementsProblem(requirements: Props, allowed: readonly strin
 }
 
 /** The most vCPUs one instance of a choice can have, or why that cannot be known. */
-export function vcpuOfChoice(choice: Choice): { vcpu: number } | { unknown: string } {
+export function vcpuOfChoice(choice: Choice): { vcpu: number } | { unknownType: string } | { unbounded: string } {
     if (choice.instanceType) {
         const info = instanceTypeInfo(choice.instanceType);
-        return info ? { vcpu: info.vcpu } : { unknown: choice.instanceType };
+        return info ? { vcpu: info.vcpu } : { unknownType: choice.instanceType };
     }
     const r = choice.requirements ?? {};
     const max = Number(r.vcpuCount?.max);
@@ -127,5 +127,5 @@ export function vcpuOfChoice(choice: Choice): { vcpu: number } | { unknown: stri
     const known = named.every((t) => typeof t === "string" && instanceTypeInfo(t));
     const fromTypes = named.length > 0 && known ? Math.max(...named.map((t) => instanceTypeInfo(t)!.vcpu)) : undefined;
     const bound = Math.min(max > 0 ? max : Infinity, fromTypes ?? Infinity);
-    return Number.isFinite(bound) ? { vcpu: bound } : { unknown: `${choice.where} (no vcpuCount.max, and allowedInstanceTypes not all in the table)` };
+    return Number.isFinite(bound) ? { vcpu: bound } : { unbounded: `${choice.where} set no vcpuCount.max (nor only allowedInstanceTypes in the table)` };
 }

@@ -11,7 +11,6 @@ import { byKubernetesObject, GuardrailResourcePolicy, GuardrailStackPolicy, list
 const N = {
     rdsInstance: "aws:rds/instance:Instance",
     rdsClusterInstance: "aws:rds/clusterInstance:ClusterInstance",
-    rdsCluster: "aws:rds/cluster:Cluster",
     nativeDbInstance: "aws-native:rds:DBInstance",
     nativeDbCluster: "aws-native:rds:DBCluster",
     nativeEksCluster: "aws-native:eks:Cluster",
@@ -21,7 +20,7 @@ const N = {
 export function describeExposure(cidrs: readonly string[]): string {
     const e = exposure(cidrs);
     const parts = [
-        e.ipv4 > 0n ? `${e.ipv4.toLocaleString("en-US")} internet IPv4 addresses` : "",
+        e.ipv4 > 0n ? `${e.ipv4.toLocaleString("en-US")} internet IPv4 address${e.ipv4 === 1n ? "" : "es"}` : "",
         e.wideIpv6 ? "an IPv6 range wider than a /48" : "",
         e.invalid.length > 0 ? `unreadable ranges ${e.invalid.join(", ")}` : "",
     ].filter(Boolean);
@@ -68,7 +67,7 @@ const isTrue = (v: unknown) => v === true || v === "true";
 
 export const rdsPublicAccess: GuardrailResourcePolicy = {
     name: "rds-public-access",
-    description: "RDS instances, Aurora cluster instances and Multi-AZ DB clusters are not publicly accessible (a public address in a public subnet).",
+    description: "RDS instances and Aurora cluster instances (and Cloud Control DB instances and clusters) are not publicly accessible: no public address, whether set or left to AWS's default.",
     why: "A publicly accessible database is one security-group mistake away from the internet, and its endpoint resolves to a public address anyone can probe.",
     enforcementLevel: "mandatory",
     severity: "high",
@@ -79,9 +78,6 @@ export const rdsPublicAccess: GuardrailResourcePolicy = {
         },
         [N.rdsClusterInstance]: (props, _, report) => {
             if (isTrue(props.publiclyAccessible)) report("publiclyAccessible is true: the cluster instance gets a public address");
-        },
-        [N.rdsCluster]: (props, _, report) => {
-            if (isTrue(props.publiclyAccessible)) report("publiclyAccessible is true: the DB cluster gets public addresses");
         },
         [N.nativeDbInstance]: (props, _, report) => {
             if (isTrue(props.publiclyAccessible)) report("publiclyAccessible is true: the instance gets a public address");

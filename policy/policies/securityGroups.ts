@@ -79,19 +79,30 @@ function declared(r: PolicyResource): Declared | undefined {
     }
 }
 
-/** The CIDRs of the prefix lists the program declares, by id (lists it does not declare cannot be read offline). */
+/**
+ * The CIDRs of the prefix lists the program declares, by id and by URN (a new list's id is not
+ * known in a preview, so rules and entries are also matched through their dependencies). Lists
+ * the program does not declare cannot be read offline.
+ */
 function prefixListCidrs(resources: PolicyResource[]): Map<string, string[]> {
     const out = new Map<string, string[]>();
-    const add = (id: unknown, cidrs: string[]) => {
-        if (typeof id === "string") out.set(id, [...(out.get(id) ?? []), ...cidrs]);
+    const add = (keys: unknown[], cidrs: string[]) => {
+        for (const key of keys) if (typeof key === "string") out.set(key, [...(out.get(key) ?? []), ...cidrs]);
     };
+    const isList = (r: PolicyResource) => [S.prefixList, S.nativePrefixList].includes(viewOf(r.type, r.props).type as typeof S.prefixList);
     for (const r of resources) {
         const { type, props } = viewOf(r.type, r.props);
-        if (type === S.prefixList) add(r.props.id, strings(...list<Props>(props.entries).map((e) => e.cidr)));
-        else if (type === S.nativePrefixList) add(r.props.prefixListId ?? r.props.id, strings(...list<Props>(props.entries).map((e) => e.cidr)));
-        else if (type === S.prefixListEntry) add(props.prefixListId, strings(props.cidr));
+        if (type === S.prefixList || type === S.nativePrefixList) add([r.props.id, r.props.prefixListId, r.urn], strings(...list<Props>(props.entries).map((e) => e?.cidr)));
+        else if (type === S.prefixListEntry) add([props.prefixListId, ...r.dependencies.filter(isList).map((d) => d.urn)], strings(props.cidr));
     }
     return out;
+}
+
+/** The CIDRs behind a rule's prefix lists: by id, else the declared lists its resource depends on. */
+function expand(ids: string[], from: PolicyResource, lists: Map<string, string[]>): string[] {
+    const known = ids.flatMap((id) => lists.get(id) ?? []);
+    if (ids.length === 0 || ids.every((id) => lists.has(id))) return known;
+    return [...known, ...from.dependencies.flatMap((d) => lists.get(d.urn) ?? [])];
 }
 
 /** A security group's ingress, gathered from every resource that adds to it. */
@@ -121,8 +132,7 @@ export function ingressByGroup(resources: PolicyResource[]): GroupIngress[] {
         const entry = byKey.get(key) ?? { group, rules: [] };
         byKey.set(key, entry);
         for (const rule of d.rules) {
-            const listed = rule.prefixLists.flatMap((id) => prefixLists.get(id) ?? []);
-            entry.rules.push({ rule: { ...rule, cidrs: [...rule.cidrs, ...listed] }, from: d.resource });
+            entry.rules.push({ rule: { ...rule, cidrs: [...rule.cidrs, ...expand(rule.prefixLists, d.resource, prefixLists)] }, from: d.resource });
         }
     }
     return [...byKey.values()];
