@@ -1,7 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
+import { expect } from "chai";
+import { evaluatePack } from "../plan/policy";
+import { resolvePolicyConfig } from "../plan/policyConfig";
+import { guardrails, PACK } from "../policy/policies";
+import { RealAnalyzer } from "./analyzer";
 import { evaluate, expectViolations } from "./guardrails";
+import { register } from "./harness";
 
 const lt = { id: "lt-0123456789abcdef0", version: "1" };
 const ami = "ami-0123456789abcdef0";
@@ -153,5 +159,37 @@ describe("capacity guardrails", () => {
             }, tight(100));
             expectViolations(report, only, ["(stack): the environment can grow to 900 vCPUs (burst-raise (NodePool burst (a patch)): limits.cpu 900); the ceiling is 100"]);
         });
+    });
+});
+
+describe("network and capacity guardrails under the analyzer protocol", function () {
+    let analyzer: RealAnalyzer;
+    before(async () => {
+        analyzer = await RealAnalyzer.start();
+    });
+    after(() => analyzer?.stop());
+
+    it("reach the same verdicts as the offline plan where they read parents, dependencies and ConfigGroups", async () => {
+        const { all } = await register(() => {
+            const sg = new aws.ec2.SecurityGroup("split", {});
+            new aws.vpc.SecurityGroupIngressRule("low-half", { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/1" });
+            new aws.vpc.SecurityGroupIngressRule("high-half", { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "128.0.0.0/1" });
+            const template = new aws.ec2.LaunchTemplate("big", { instanceType: "m7i.48xlarge", metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } });
+            const group = new eks.ManagedNodeGroup("managed", { cluster: {} as never, instanceTypes: ["m7i.xlarge"], launchTemplate: lt, scalingConfig: scaling(10) });
+            new aws.autoscaling.Group("under", { maxSize: 4, minSize: 0, launchTemplate: { id: template.id } }, { parent: group });
+            new k8s.yaml.v2.ConfigGroup("pools", { yaml: POOL_YAML("unbounded") });
+        });
+        const policies = guardrails.filter((p) => ["security-group-admin-ports", "environment-vcpu-ceiling"].includes(p.name));
+        const config = resolvePolicyConfig({ "environment-vcpu-ceiling": { maxVcpu: 100 } }, guardrails);
+        await analyzer.configure(config, PACK.enforcementLevel);
+        const names = new Set(policies.map((p) => p.name));
+        const real = (await analyzer.analyzeAll(all)).filter((d) => names.has(d.policy)).map((d) => `${d.policy} ${d.urn} ${d.message}`).sort();
+        const offline = (await evaluatePack({ name: PACK.name, enforcementLevel: PACK.enforcementLevel, policies }, all, config)).violations.map((v) => `${v.policy} ${v.urn ?? ""} ${v.message}`).sort();
+        expect(offline).to.deep.equal(real);
+        expect(offline.map((v) => v.split(" ").slice(2).join(" "))).to.have.members([
+            `port 22 admits the internet: 0.0.0.0/1, 128.0.0.0/1 (3,702,390,784 internet IPv4 addresses) (rules low-half, high-half)`,
+            "NodePool unbounded (in a ConfigGroup): the NodePool sets no valid limits.cpu, so the environment's vCPUs are unbounded",
+            "the environment can grow to 808 vCPUs (managed: 10 x 4 vCPU; under: 4 x 192 vCPU); the ceiling is 100",
+        ]);
     });
 });
