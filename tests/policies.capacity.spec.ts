@@ -4,7 +4,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { expect } from "chai";
 import { evaluatePack } from "../plan/policy";
 import { resolvePolicyConfig } from "../plan/policyConfig";
-import { guardrails, PACK } from "../policy/policies";
+import { PolicyResource, unknownCheckingProxy } from "@pulumi/policy";
+import { environmentVcpuCeiling, GuardrailStackPolicy, guardrails, PACK, securityGroupAdminPorts } from "../policy/policies";
 import { RealAnalyzer } from "./analyzer";
 import { evaluate, expectViolations } from "./guardrails";
 import { register } from "./harness";
@@ -191,5 +192,31 @@ describe("network and capacity guardrails under the analyzer protocol", function
             "NodePool unbounded (in a ConfigGroup): the NodePool sets no valid limits.cpu, so the environment's vCPUs are unbounded",
             "the environment can grow to 808 vCPUs (managed: 10 x 4 vCPU; under: 4 x 192 vCPU); the ceiling is 100",
         ]);
+    });
+});
+
+describe("network and capacity guardrails in a preview, where new resources' ids are not known yet", () => {
+    /** CrossGuard's unknown string, and its props proxy that throws on reading one. */
+    const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    const resource = (type: string, name: string, props: object, dependencies: PolicyResource[] = []): PolicyResource =>
+        ({ type, name, urn: `urn:pulumi:preview::p::${type}::${name}`, props: unknownCheckingProxy(props), dependencies, propertyDependencies: {}, opts: {} }) as unknown as PolicyResource;
+    const run = (policy: GuardrailStackPolicy, resources: PolicyResource[], config: object) => {
+        const found: string[] = [];
+        policy.validateStack({ resources, getConfig: () => config } as never, (message, urn) => found.push(`${urn?.split("::").pop() ?? "(stack)"}: ${message}`));
+        return found;
+    };
+
+    it("read rules and groups through their dependencies instead of switching off", () => {
+        const sg = resource("aws:ec2/securityGroup:SecurityGroup", "split", { arn: UNKNOWN, ingress: [] });
+        const rule = (name: string, cidr: string) =>
+            resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name, { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: cidr }, [sg]);
+        const computed = resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "computed", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: UNKNOWN }, [sg]);
+        expect(run(securityGroupAdminPorts, [sg, rule("low", "0.0.0.0/1"), rule("high", "128.0.0.0/1"), computed], { ports: [22], maxAddresses: 4096 })).to.deep.equal([
+            "split: port 22 admits the internet: 0.0.0.0/1, 128.0.0.0/1 (3,702,390,784 internet IPv4 addresses) (rules low, high)",
+        ]);
+
+        const template = resource("aws:ec2/launchTemplate:LaunchTemplate", "big", { name: UNKNOWN, arn: UNKNOWN, instanceType: "m7i.48xlarge" });
+        const asg = resource("aws:autoscaling/group:Group", "asg", { maxSize: 4, launchTemplate: { id: UNKNOWN, version: "$Latest" } }, [template]);
+        expect(run(environmentVcpuCeiling, [template, asg], { maxVcpu: 100 })).to.deep.equal(["(stack): the environment can grow to 768 vCPUs (asg: 4 x 192 vCPU); the ceiling is 100"]);
     });
 });

@@ -4,6 +4,7 @@ import { parseQuantity } from "../../components/shared/quantity";
 import { byResourceView, viewOf } from "./cloudControl";
 import { Choice, COMPUTE_TYPES as C, DEFAULT_NODE_TYPE, hasDefaultNodeGroup, instanceChoices, vcpuOfChoice } from "./instanceChoices";
 import { describeObject, KubeObject, kubernetesObjects } from "./kubernetes";
+import { known } from "./preview";
 import { byKubernetesObject, Check, GuardrailResourcePolicy, GuardrailStackPolicy, list, Props, T } from "./support";
 
 /** Guardrails that keep an environment's capacity bounded: node groups, NodePools, and the vCPUs of it all. */
@@ -109,34 +110,44 @@ function templateIndex(resources: PolicyResource[]): Map<string, Choice[]> {
     for (const r of resources) {
         const { type, props } = viewOf(r.type, r.props);
         if (type !== T.launchTemplate && type !== C.nativeLaunchTemplate && type !== C.launchConfiguration) continue;
-        const choices = instanceChoices(type, props);
-        for (const key of [r.props.id, r.props.name, r.props.launchTemplateId, r.props.launchTemplateName, r.urn]) if (typeof key === "string") index.set(key, choices);
+        const choices = known(() => instanceChoices(type, props)) ?? [];
+        const keys = [known(() => r.props.id), known(() => r.props.name), known(() => r.props.launchTemplateId), known(() => r.props.launchTemplateName), r.urn];
+        for (const key of keys) if (typeof key === "string") index.set(key, choices);
     }
     return index;
 }
 
+/** Stands for a template reference a preview cannot read yet. */
+const UNKNOWN_REF = "(not known yet)";
+
 /** The template references a resource makes (ids or names), wherever it keeps them. */
 function templateRefs(props: Props): unknown[] {
-    const specs: Props[] = [
+    // A new template's id or name is not known in a preview; the dependencies stand in for it then.
+    const specs = known((): Props[] => [
         props.launchTemplate,
         props.mixedInstancesPolicy?.launchTemplate?.launchTemplateSpecification,
         ...list<Props>(props.mixedInstancesPolicy?.launchTemplate?.overrides).map((o) => o?.launchTemplateSpecification),
         ...list<Props>(props.launchTemplateConfigs).map((c) => c?.launchTemplateSpecification),
-    ];
-    return [...specs.flatMap((s) => [s?.id, s?.name, s?.launchTemplateId, s?.launchTemplateName]), props.launchConfiguration, props.launchConfigurationName].filter((x) => x !== undefined);
+    ]) ?? [];
+    const refs = specs.flatMap((s) => [known(() => s?.id), known(() => s?.name), known(() => s?.launchTemplateId), known(() => s?.launchTemplateName)]);
+    const declared = specs.some((s) => s !== undefined && s !== null);
+    return [...refs, known(() => props.launchConfiguration), known(() => props.launchConfigurationName), ...(declared && refs.every((x) => x === undefined) ? [UNKNOWN_REF] : [])].filter((x) => x !== undefined);
 }
 
 /** What a resource may launch: its own choices, else its templates' (by reference, else the templates it depends on). */
 function resolvedChoices(r: PolicyResource, type: string, props: Props, templates: Map<string, Choice[]>): Choice[] | undefined {
     const own = instanceChoices(type, props);
     if (own.length > 0) return own;
-    const refs = templateRefs(props);
-    if (refs.length === 0) return (type === T.eksNodeGroup ? [{ where: "instanceTypes (default)", instanceType: DEFAULT_NODE_TYPE, weight: 1 }] : undefined);
-    const byRef = refs.flatMap((ref) => (typeof ref === "string" ? (templates.get(ref) ?? []) : []));
-    if (byRef.length > 0) return byRef;
-    // In a preview a new template's id is not known yet: read the templates the resource depends on.
-    const byDependency = r.dependencies.flatMap((d) => templates.get(d.urn) ?? []);
-    return byDependency.length > 0 ? byDependency : undefined;
+    const eksDefault: Choice[] = [{ where: "instanceTypes (default)", instanceType: DEFAULT_NODE_TYPE, weight: 1 }];
+    const isEksGroup = type === T.eksNodeGroup || type === T.managedNodeGroupComponent;
+    const refs = templateRefs(props).filter((ref): ref is string => typeof ref === "string");
+    if (refs.length === 0) return isEksGroup ? eksDefault : undefined;
+    // In a preview a new template's id is not known yet: then read the templates the resource depends on.
+    const found = refs.some((ref) => templates.has(ref)) ? refs.filter((ref) => templates.has(ref)) : r.dependencies.map((d) => d.urn).filter((urn) => templates.has(urn));
+    if (found.length === 0) return undefined;
+    const choices = found.flatMap((key) => templates.get(key)!);
+    // A declared template without a type leaves EKS's default; any other consumer names its types itself.
+    return choices.length > 0 ? choices : isEksGroup ? eksDefault : undefined;
 }
 
 /** The most vCPUs `units` of capacity can be, however the choices fill them: ceil(units / weight) x vCPUs, the largest over the choices. */
@@ -212,18 +223,20 @@ function nodePoolShares(resources: PolicyResource[]): { counted: Counted[]; prob
     const byName = new Map<string, { best?: Counted; unbounded: Problem[] }>();
     for (const r of resources) {
         if (!r.type.startsWith("kubernetes:")) continue;
-        for (const o of kubernetesObjects(r.type, r.props)) {
-            const limits = limitsOf(o);
-            if (limits === null) continue;
-            const entry = byName.get(`${o.kind}/${o.object?.metadata?.name ?? r.urn}`) ?? { unbounded: [] };
-            byName.set(`${o.kind}/${o.object?.metadata?.name ?? r.urn}`, entry);
-            const cpu = limits?.cpu;
-            const cores = cpu === undefined || cpu === null ? undefined : parseQuantity(cpu);
+        for (const o of known(() => kubernetesObjects(r.type, r.props)) ?? []) {
+            const read = known(() => {
+                const limits = limitsOf(o);
+                return limits === null ? undefined : { name: `${o.kind}/${o.object?.metadata?.name ?? r.urn}`, cpu: limits?.cpu, label: describeObject(o) };
+            });
+            if (!read) continue;
+            const entry = byName.get(read.name) ?? { unbounded: [] };
+            byName.set(read.name, entry);
+            const cores = read.cpu === undefined || read.cpu === null ? undefined : parseQuantity(read.cpu);
             if (cores === undefined) {
-                const prefix = o.via === "resource" ? "" : `${describeObject(o)}: `;
+                const prefix = o.via === "resource" ? "" : `${read.label}: `;
                 if (o.via !== "patch") entry.unbounded.push({ r, message: `${prefix}the ${o.kind} sets no valid limits.cpu, so the environment's vCPUs are unbounded` });
             } else if (!entry.best || cores > entry.best.vcpu) {
-                entry.best = { r, vcpu: cores, detail: `${o.via === "resource" ? r.name : `${r.name} (${describeObject(o)})`}: limits.cpu ${cpu}` };
+                entry.best = { r, vcpu: cores, detail: `${o.via === "resource" ? r.name : `${r.name} (${read.label})`}: limits.cpu ${read.cpu}` };
             }
         }
     }
@@ -286,7 +299,8 @@ export const environmentVcpuCeiling: GuardrailStackPolicy = {
         const templates = templateIndex(args.resources);
         const counted: Counted[] = [];
         for (const r of args.resources) {
-            const share = shareOf(r, templates);
+            // What a preview cannot read yet is left to the offline plan, which knows it all.
+            const share = known(() => shareOf(r, templates));
             if (!share) continue;
             if ("problem" in share) report(share.problem, r.urn);
             else counted.push({ r, ...share });

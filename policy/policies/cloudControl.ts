@@ -1,4 +1,5 @@
 import type { ResourceValidation } from "@pulumi/policy";
+import { known } from "./preview";
 import type { Check, Props } from "./support";
 
 /**
@@ -41,8 +42,8 @@ function camelize(value: unknown): unknown {
  */
 export function viewOf(type: string, props: Props): ResourceView {
     if (type !== CLOUD_CONTROL_RESOURCE) return { type, props: props ?? {} };
-    const token = nativeToken(props?.typeName) ?? CLOUD_CONTROL_RESOURCE;
-    let state: unknown = props?.desiredState;
+    const token = nativeToken(known(() => props?.typeName)) ?? CLOUD_CONTROL_RESOURCE;
+    let state: unknown = known(() => props?.desiredState);
     if (typeof state === "string") {
         try {
             state = JSON.parse(state);

@@ -1,5 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { viewOf } from "./cloudControl";
+import { known } from "./preview";
 import { list, Props } from "./support";
 
 /**
@@ -60,20 +61,32 @@ interface Declared {
     rules: Ingress[];
 }
 
+/** Rules a preview cannot read yet (an output-built CIDR) are left out; the offline plan knows them all. */
+const readable = (items: unknown, read: (rule: Props) => Ingress): Ingress[] =>
+    (known(() => list<Props>(items as Props[])) ?? []).flatMap((rule) => {
+        const ingress = known(() => read(rule));
+        return ingress ? [ingress] : [];
+    });
+
 function declared(r: PolicyResource): Declared | undefined {
     const { type, props } = viewOf(r.type, r.props);
     switch (type) {
         case S.group:
         case S.defaultGroup:
-            return { resource: r, isGroup: true, rules: list<Props>(props.ingress).map(classic) };
+            return { resource: r, isGroup: true, rules: readable(known(() => props.ingress), classic) };
         case S.nativeGroup:
-            return { resource: r, isGroup: true, rules: list<Props>(props.securityGroupIngress).map(native) };
+            return { resource: r, isGroup: true, rules: readable(known(() => props.securityGroupIngress), native) };
         case S.rule:
-            return props.type === "ingress" ? { resource: r, isGroup: false, groupId: props.securityGroupId, rules: [classic(props)] } : undefined;
+            return known(() => props.type) === "ingress" ? { resource: r, isGroup: false, groupId: known(() => props.securityGroupId), rules: readable(props, classic) } : undefined;
         case S.ingressRule:
-            return { resource: r, isGroup: false, groupId: props.securityGroupId, rules: [{ ports: portsOf(props.ipProtocol, props.fromPort, props.toPort), cidrs: strings(props.cidrIpv4, props.cidrIpv6), prefixLists: strings(props.prefixListId) }] };
+            return {
+                resource: r,
+                isGroup: false,
+                groupId: known(() => props.securityGroupId),
+                rules: readable(props, (p) => ({ ports: portsOf(p.ipProtocol, p.fromPort, p.toPort), cidrs: strings(p.cidrIpv4, p.cidrIpv6), prefixLists: strings(p.prefixListId) })),
+            };
         case S.nativeIngress:
-            return { resource: r, isGroup: false, groupId: props.groupId ?? props.groupName, rules: [native(props)] };
+            return { resource: r, isGroup: false, groupId: known(() => props.groupId ?? props.groupName), rules: readable(props, native) };
         default:
             return undefined;
     }
@@ -92,8 +105,9 @@ function prefixListCidrs(resources: PolicyResource[]): Map<string, string[]> {
     const isList = (r: PolicyResource) => [S.prefixList, S.nativePrefixList].includes(viewOf(r.type, r.props).type as typeof S.prefixList);
     for (const r of resources) {
         const { type, props } = viewOf(r.type, r.props);
-        if (type === S.prefixList || type === S.nativePrefixList) add([r.props.id, r.props.prefixListId, r.urn], strings(...list<Props>(props.entries).map((e) => e?.cidr)));
-        else if (type === S.prefixListEntry) add([props.prefixListId, ...r.dependencies.filter(isList).map((d) => d.urn)], strings(props.cidr));
+        const cidrs = (read: () => unknown[]) => known(() => strings(...read())) ?? [];
+        if (type === S.prefixList || type === S.nativePrefixList) add([known(() => r.props.id), known(() => r.props.prefixListId), r.urn], cidrs(() => list<Props>(props.entries).map((e) => e?.cidr)));
+        else if (type === S.prefixListEntry) add([known(() => props.prefixListId), ...r.dependencies.filter(isList).map((d) => d.urn)], cidrs(() => [props.cidr]));
     }
     return out;
 }
@@ -120,7 +134,7 @@ export function ingressByGroup(resources: PolicyResource[]): GroupIngress[] {
     const groupsById = new Map<string, PolicyResource>();
     for (const d of all) {
         if (!d.isGroup) continue;
-        for (const id of [d.resource.props.id, d.resource.props.groupId]) if (typeof id === "string") groupsById.set(id, d.resource);
+        for (const id of [known(() => d.resource.props.id), known(() => d.resource.props.groupId)]) if (typeof id === "string") groupsById.set(id, d.resource);
     }
     const byKey = new Map<string, GroupIngress>();
     for (const d of all) {
