@@ -179,7 +179,10 @@ export function remoteComponentOutputs(type: string, name: string, inputs: State
         }
         case "eks:index:ManagedNodeGroup":
             return { state: { placementGroupName: "" }, refs: {} };
-        // A real engine registers their objects as children, which stack policies see; here their inputs stand for them.
+        // Their children (an Auto Scaling group, the objects of a ConfigGroup) carry what the inputs
+        // say in a real preview; offline, the inputs echoed stand in for them, so stack policies see them.
+        case "eks:index:NodeGroup":
+        case "eks:index:NodeGroupV2":
         case "kubernetes:yaml/v2:ConfigGroup":
         case "kubernetes:yaml/v2:ConfigFile":
             return { state: {}, refs: {} };

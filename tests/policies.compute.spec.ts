@@ -1,12 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_ALLOWED_INSTANCE_TYPES } from "../policy/policies";
 import { evaluate, expectViolations } from "./guardrails";
 
 const vpcConfig = { subnetIds: ["subnet-1", "subnet-2"] };
 const roleArn = "arn:aws:iam::111122223333:role/eks";
 const lt = { id: "lt-0123456789abcdef0", version: "1" };
+const ami = "ami-0123456789abcdef0";
+const V2 = { httpTokens: "required", httpPutResponseHopLimit: 1 };
+const NO_HOP = "metadataOptions.httpPutResponseHopLimit is not set: AMIs that default to IMDSv2 allow 2 hops, so containers reach the node's credentials; set it to 1";
 
 function nodePool(name: string, requirements: object[]) {
     return new k8s.apiextensions.CustomResource(name, {
@@ -15,6 +19,21 @@ function nodePool(name: string, requirements: object[]) {
         metadata: { name },
         spec: { template: { spec: { requirements, nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "default" } } }, limits: { cpu: "10", memory: "40Gi" } },
     });
+}
+
+function nodeClass(name: string, apiVersion: string, metadataOptions?: object) {
+    return new k8s.apiextensions.CustomResource(name, { apiVersion, kind: "EC2NodeClass", metadata: { name }, spec: metadataOptions ? { metadataOptions } : {} });
+}
+
+class Native extends pulumi.CustomResource {
+    constructor(type: string, name: string, props: Record<string, unknown>) {
+        super(type, name, props);
+    }
+}
+
+/** The message for a type outside the default allow-list (which lists every reviewed family). */
+function violationFor(name: string, type: string): string {
+    return `${name}: instance type(s) ${type} are not on the allow-list (${DEFAULT_ALLOWED_INSTANCE_TYPES.join(", ")})`;
 }
 
 describe("cluster and compute guardrails", () => {
@@ -37,65 +56,203 @@ describe("cluster and compute guardrails", () => {
         ]);
     });
 
-    it("imdsv2-required: launch templates, instances and EC2NodeClasses require tokens", async () => {
+    it("eks-control-plane-logging evasion: a Cloud Control cluster logging only the api", async () => {
         const report = await evaluate(() => {
-            new aws.ec2.LaunchTemplate("v2", { metadataOptions: { httpTokens: "required", httpEndpoint: "enabled" } });
-            new aws.ec2.LaunchTemplate("v1", { metadataOptions: { httpTokens: "optional" } });
-            new aws.ec2.LaunchTemplate("off", { metadataOptions: { httpEndpoint: "disabled" } });
-            new aws.ec2.Instance("vm", { ami: "ami-0123456789abcdef0", instanceType: "m7i.large" });
-            new k8s.apiextensions.CustomResource("class-default", { apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", metadata: { name: "a" }, spec: {} });
-            new k8s.apiextensions.CustomResource("class-v1", { apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", metadata: { name: "b" }, spec: { metadataOptions: { httpTokens: "optional" } } });
-            new eks.ManagedNodeGroup("with-template", { cluster: {} as never, launchTemplate: lt });
-        }, { only: "imdsv2-required" });
-        expectViolations(report, "imdsv2-required", [
-            'v1: metadataOptions.httpTokens is "optional"; IMDSv1 stays reachable',
-            'vm: metadataOptions.httpTokens is "optional (default)"; IMDSv1 stays reachable',
-            'class-v1: spec.metadataOptions.httpTokens is "optional"; use "required"',
-        ]);
+            new aws.cloudcontrol.Resource("cfn-cluster", {
+                typeName: "AWS::EKS::Cluster",
+                desiredState: JSON.stringify({ Name: "c", Logging: { ClusterLogging: { EnabledTypes: [{ Type: "api" }] } } }),
+            });
+        }, { only: "eks-control-plane-logging" });
+        expectViolations(report, "eks-control-plane-logging", ["cfn-cluster: control-plane log types audit are not enabled (enabled: api)"]);
     });
 
-    it("eks-public-endpoint: refuses an endpoint open to the internet unless config allows it", async () => {
-        const build = () => {
-            new eks.Cluster("private", { endpointPublicAccess: false, skipDefaultNodeGroup: true });
-            new eks.Cluster("vpn-only", { endpointPublicAccess: true, publicAccessCidrs: ["198.51.100.10/32"], skipDefaultNodeGroup: true });
-            new eks.Cluster("defaults", { skipDefaultNodeGroup: true });
-            new aws.eks.Cluster("open", { roleArn, vpcConfig: { ...vpcConfig, endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } });
-        };
-        expectViolations(await evaluate(build, { only: "eks-public-endpoint" }), "eks-public-endpoint", [
-            "defaults: the public endpoint is open to 0.0.0.0/0 (the default)",
-            "open: the public endpoint is open to 0.0.0.0/0",
-        ]);
-        const sandbox = await evaluate(build, { only: "eks-public-endpoint", config: { "eks-public-endpoint": { allowOpenToInternet: true } } });
-        expectViolations(sandbox, "eks-public-endpoint", []);
-    });
+    describe("imdsv2-required", () => {
+        const only = "imdsv2-required";
 
-    it("instance-type-allowlist: node group types and NodePool categories come from the allow-list", async () => {
-        const build = () => {
-            new eks.ManagedNodeGroup("general", { cluster: {} as never, instanceTypes: ["m7i.large", "m6i.large"], launchTemplate: lt });
-            new eks.ManagedNodeGroup("gpu", { cluster: {} as never, instanceTypes: ["p5.48xlarge"], launchTemplate: lt });
-            new aws.ec2.LaunchTemplate("memory", { instanceType: "x2idn.32xlarge" });
-            nodePool("mcr", [{ key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["m", "c", "r"] }]);
-            nodePool("accelerated", [{ key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["m", "p"] }]);
-            nodePool("anything", [{ key: "kubernetes.io/arch", operator: "In", values: ["amd64"] }]);
-        };
-        expectViolations(await evaluate(build, { only: "instance-type-allowlist" }), "instance-type-allowlist", [
-            violationFor("gpu", "p5.48xlarge"),
-            violationFor("memory", "x2idn.32xlarge"),
-            "accelerated: instance categories p are not allowed (allowed: c, m, r, t)",
-            "anything: the NodePool may launch any instance type: add a karpenter.k8s.aws/instance-category requirement with operator In",
-        ]);
-        const narrow = await evaluate(build, {
-            only: "instance-type-allowlist",
-            config: { "instance-type-allowlist": { allowedInstanceTypes: ["m7i.*", "p5.48xlarge", "x2idn.32xlarge"], allowedInstanceCategories: ["m", "c", "r", "p"] } },
+        it("passes tokens required with hop limit 1, IMDS off, Karpenter v1's defaults and instances from a template", async () => {
+            const report = await evaluate(() => {
+                new aws.ec2.LaunchTemplate("v2", { metadataOptions: { ...V2, httpEndpoint: "enabled" } });
+                new aws.ec2.LaunchTemplate("off", { metadataOptions: { httpEndpoint: "disabled" } });
+                new aws.ec2.Instance("from-template", { launchTemplate: lt });
+                new aws.ec2.LaunchConfiguration("lc", { imageId: ami, instanceType: "m7i.large", metadataOptions: V2 });
+                nodeClass("class-default", "karpenter.k8s.aws/v1");
+                new eks.ManagedNodeGroup("with-template", { cluster: {} as never, launchTemplate: lt });
+                new aws.eks.NodeGroup("plain-with-template", { clusterName: "c", nodeRoleArn: roleArn, subnetIds: ["subnet-1"], scalingConfig: { minSize: 0, maxSize: 1, desiredSize: 0 }, launchTemplate: lt });
+            }, { only });
+            expectViolations(report, only, []);
         });
-        expectViolations(narrow, "instance-type-allowlist", [
-            "general: instance type(s) m6i.large are not on the allow-list (m7i.*, p5.48xlarge, x2idn.32xlarge)",
-            "anything: the NodePool may launch any instance type: add a karpenter.k8s.aws/instance-category requirement with operator In",
-        ]);
+
+        it("refuses IMDSv1 on launch templates, instances, Spot requests, launch configurations and EC2NodeClasses, and node groups without a template", async () => {
+            const report = await evaluate(() => {
+                new aws.ec2.LaunchTemplate("v1", { metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 1 } });
+                new aws.ec2.Instance("vm", { ami, instanceType: "m7i.large" });
+                new aws.ec2.SpotInstanceRequest("spot", { ami, instanceType: "m7i.large", metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 1 } });
+                new aws.ec2.LaunchConfiguration("lc", { imageId: ami, instanceType: "m7i.large" });
+                nodeClass("class-v1", "karpenter.k8s.aws/v1", { httpTokens: "optional" });
+                new eks.ManagedNodeGroup("no-template", { cluster: {} as never });
+                new aws.eks.NodeGroup("plain", { clusterName: "c", nodeRoleArn: roleArn, subnetIds: ["subnet-1"], scalingConfig: { minSize: 0, maxSize: 1, desiredSize: 0 } });
+            }, { only });
+            expectViolations(report, only, [
+                'v1: metadataOptions.httpTokens is "optional"; IMDSv1 stays reachable',
+                'vm: metadataOptions.httpTokens is "optional (default)"; IMDSv1 stays reachable',
+                `vm: ${NO_HOP}`,
+                'spot: metadataOptions.httpTokens is "optional"; IMDSv1 stays reachable',
+                'lc: metadataOptions.httpTokens is "optional (default)"; IMDSv1 stays reachable',
+                `lc: ${NO_HOP}`,
+                'class-v1: spec.metadataOptions.httpTokens is "optional"; IMDSv1 stays reachable',
+                "no-template: no launchTemplate: EKS's default template does not require IMDSv2 with hop limit 1",
+                "plain: no launchTemplate: EKS's default template does not require IMDSv2 with hop limit 1",
+            ]);
+        });
+
+        it("evasion: tokens required but a hop limit of 3, or left to the AMI, lets containers reach the node's credentials", async () => {
+            const build = () => {
+                new aws.ec2.LaunchTemplate("three-hops", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 3 } });
+                new aws.ec2.LaunchTemplate("two-hops", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } });
+                new aws.ec2.LaunchTemplate("ami-decides", { metadataOptions: { httpTokens: "required" } });
+                nodeClass("class-hops", "karpenter.k8s.aws/v1", { httpTokens: "required", httpPutResponseHopLimit: 2 });
+                nodeClass("class-beta", "karpenter.k8s.aws/v1beta1", { httpTokens: "required" });
+                new eks.ManagedNodeGroup("imdsv2-flag", { cluster: {} as never, enableIMDSv2: true });
+            };
+            expectViolations(await evaluate(build, { only }), only, [
+                "three-hops: metadataOptions.httpPutResponseHopLimit is 3; at most 1 here, or containers reach the node's credentials",
+                "two-hops: metadataOptions.httpPutResponseHopLimit is 2; at most 1 here, or containers reach the node's credentials",
+                `ami-decides: ${NO_HOP}`,
+                "class-hops: spec.metadataOptions.httpPutResponseHopLimit is 2; at most 1 here, or containers reach the node's credentials",
+                "class-beta: spec.metadataOptions.httpPutResponseHopLimit is 2; at most 1 here, or containers reach the node's credentials",
+                "imdsv2-flag: enableIMDSv2 makes a template with httpPutResponseHopLimit 2, so containers reach the node's credentials: give the group a launch template with hop limit 1",
+            ]);
+            // Where config allows two hops, only the third is refused.
+            expectViolations(await evaluate(build, { only, config: { [only]: { maxHopLimit: 2 } } }), only, [
+                "three-hops: metadataOptions.httpPutResponseHopLimit is 3; at most 2 here, or containers reach the node's credentials",
+            ]);
+        });
+
+        it("evasion: the same nodes through a ConfigGroup, a patch, a Spot fleet, self-managed groups and Cloud Control", async () => {
+            const report = await evaluate(() => {
+                new k8s.yaml.v2.ConfigGroup("classes", {
+                    objs: [{ apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", metadata: { name: "loose" }, spec: { metadataOptions: { httpTokens: "optional" } } }],
+                });
+                new k8s.apiextensions.CustomResource("class-patch", {
+                    apiVersion: "karpenter.k8s.aws/v1",
+                    kind: "EC2NodeClassPatch",
+                    metadata: { name: "default" },
+                    spec: { metadataOptions: { httpPutResponseHopLimit: 4 } },
+                } as never);
+                new aws.ec2.SpotFleetRequest("fleet", { iamFleetRole: roleArn, targetCapacity: 2, launchSpecifications: [{ ami, instanceType: "m7i.large" }] });
+                new eks.NodeGroupV2("self-managed", { cluster: {} as never, instanceType: "m7i.large" });
+                new eks.Cluster("default-group", {});
+                new aws.cloudcontrol.Resource("cfn-template", {
+                    typeName: "AWS::EC2::LaunchTemplate",
+                    desiredState: JSON.stringify({ LaunchTemplateData: { MetadataOptions: { HttpTokens: "optional", HttpPutResponseHopLimit: 1 } } }),
+                });
+                new Native("aws-native:ec2:Instance", "native-vm", { imageId: ami, instanceType: "m7i.large" });
+            }, { only });
+            expectViolations(report, only, [
+                'classes: EC2NodeClass loose (in a ConfigGroup): spec.metadataOptions.httpTokens is "optional"; IMDSv1 stays reachable',
+                "class-patch: EC2NodeClass default (a patch): spec.metadataOptions.httpPutResponseHopLimit is 4; at most 1 here, or containers reach the node's credentials",
+                "fleet: launchSpecifications cannot set metadata options: use launchTemplateConfigs with a template that requires IMDSv2",
+                "self-managed: @pulumi/eks self-managed node groups cannot set metadata options, so the AMI's defaults apply: use a managed node group with a launch template",
+                "default-group: the default node group cannot set metadata options: set skipDefaultNodeGroup and add managed node groups with launch templates",
+                'cfn-template: launchTemplateData.metadataOptions.httpTokens is "optional"; IMDSv1 stays reachable',
+                "native-vm: a CloudFormation instance cannot set metadata options: launch it from a launch template that requires IMDSv2",
+            ]);
+        });
+    });
+
+    describe("instance-type-allowlist", () => {
+        const only = "instance-type-allowlist";
+
+        it("node group types and NodePool categories come from the allow-list", async () => {
+            const build = () => {
+                new eks.ManagedNodeGroup("general", { cluster: {} as never, instanceTypes: ["m7i.large", "m6i.large"], launchTemplate: lt });
+                new eks.ManagedNodeGroup("gpu", { cluster: {} as never, instanceTypes: ["p5.48xlarge"], launchTemplate: lt });
+                new aws.ec2.LaunchTemplate("memory", { instanceType: "x2idn.32xlarge" });
+                nodePool("mcr", [{ key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["m", "c", "r"] }]);
+                nodePool("accelerated", [{ key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["m", "p"] }]);
+                nodePool("anything", [{ key: "kubernetes.io/arch", operator: "In", values: ["amd64"] }]);
+            };
+            expectViolations(await evaluate(build, { only }), only, [
+                violationFor("gpu", "p5.48xlarge"),
+                violationFor("memory", "x2idn.32xlarge"),
+                "accelerated: instance categories p are not allowed (allowed: c, m, r, t)",
+                "anything: the NodePool may launch any instance type: add a karpenter.k8s.aws/instance-category requirement with operator In",
+            ]);
+            const narrow = await evaluate(build, {
+                only,
+                config: { [only]: { allowedInstanceTypes: ["m7i.*", "p5.48xlarge", "x2idn.32xlarge"], allowedInstanceCategories: ["m", "c", "r", "p"] } },
+            });
+            expectViolations(narrow, only, [
+                "general: instance type(s) m6i.large are not on the allow-list (m7i.*, p5.48xlarge, x2idn.32xlarge)",
+                "anything: the NodePool may launch any instance type: add a karpenter.k8s.aws/instance-category requirement with operator In",
+            ]);
+        });
+
+        it("evasion: an ASG override adds p4d.24xlarge; Spot requests, Spot fleets, EC2 fleets and Batch name types too", async () => {
+            const report = await evaluate(() => {
+                const template = new aws.ec2.LaunchTemplate("base", { instanceType: "m7i.large", metadataOptions: V2 });
+                new aws.autoscaling.Group("mixed", {
+                    maxSize: 4,
+                    minSize: 0,
+                    mixedInstancesPolicy: {
+                        launchTemplate: {
+                            launchTemplateSpecification: { launchTemplateId: template.id },
+                            overrides: [{ instanceType: "m7i.large" }, { instanceType: "p4d.24xlarge", weightedCapacity: "8" }],
+                        },
+                    },
+                });
+                new aws.ec2.SpotInstanceRequest("spot", { ami, instanceType: "g5.48xlarge", launchTemplate: lt });
+                new aws.ec2.SpotFleetRequest("spot-fleet", { iamFleetRole: roleArn, targetCapacity: 2, launchTemplateConfigs: [{ launchTemplateSpecification: { id: "lt-1", version: "1" }, overrides: [{ instanceType: "trn1.32xlarge" }] }] });
+                new aws.ec2.Fleet("fleet", {
+                    launchTemplateConfigs: [{ launchTemplateSpecification: { launchTemplateId: "lt-1", version: "1" }, overrides: [{ instanceType: "inf2.48xlarge" }] }],
+                    targetCapacitySpecification: { defaultTargetCapacityType: "spot", totalTargetCapacity: 1 },
+                });
+                new aws.batch.ComputeEnvironment("batch", { type: "MANAGED", computeResources: { type: "EC2", maxVcpus: 16, subnets: ["subnet-1"], securityGroupIds: ["sg-1"], instanceRole: roleArn, instanceTypes: ["p3.16xlarge"] } });
+            }, { only });
+            expectViolations(report, only, [
+                violationFor("mixed", "p4d.24xlarge"),
+                violationFor("spot", "g5.48xlarge"),
+                violationFor("spot-fleet", "trn1.32xlarge"),
+                violationFor("fleet", "inf2.48xlarge"),
+                violationFor("batch", "p3.16xlarge"),
+            ]);
+        });
+
+        it("evasion: instance requirements with acceleratorCount and no allowedInstanceTypes, or wildcards beyond a family", async () => {
+            const report = await evaluate(() => {
+                new aws.ec2.LaunchTemplate("gpus", { instanceRequirements: { vcpuCount: { min: 4 }, memoryMib: { min: 16384 }, acceleratorCount: { min: 1 } } });
+                new aws.ec2.LaunchTemplate("fenced", { instanceRequirements: { vcpuCount: { min: 2, max: 8 }, memoryMib: { min: 4096 }, allowedInstanceTypes: ["m7i.*", "c7g.large"] } });
+                new aws.ec2.LaunchTemplate("wild", { instanceRequirements: { vcpuCount: { min: 2 }, memoryMib: { min: 4096 }, allowedInstanceTypes: ["m7*", "p5.*"] } });
+                new aws.autoscaling.Group("attribute-based", {
+                    maxSize: 2,
+                    minSize: 0,
+                    mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateId: "lt-1" }, overrides: [{ instanceRequirements: { vcpuCount: { min: 2, max: 16 }, memoryMib: { min: 1024 } } }] } },
+                });
+            }, { only });
+            expectViolations(report, only, [
+                "gpus: instanceRequirements choose among every instance type that fits the attributes, accelerated ones included: list allowedInstanceTypes from the allow-list",
+                "wild: instanceRequirements allowedInstanceTypes m7*, p5.* reach beyond the allow-list",
+                "attribute-based: mixedInstancesPolicy.launchTemplate.overrides[0].instanceRequirements choose among every instance type that fits the attributes: list allowedInstanceTypes from the allow-list",
+            ]);
+        });
+
+        it("evasion: NodePools through a ConfigGroup, Auto Mode labels, a family requirement and a Cloud Control template", async () => {
+            const report = await evaluate(() => {
+                new k8s.yaml.v2.ConfigGroup("pools", {
+                    yaml: "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata:\n  name: hidden\nspec:\n  template:\n    spec:\n      requirements:\n        - key: karpenter.k8s.aws/instance-category\n          operator: In\n          values: [p, g]\n",
+                });
+                nodePool("auto-mode", [{ key: "eks.amazonaws.com/instance-category", operator: "In", values: ["g"] }]);
+                nodePool("family", [{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["m7i", "p4d"] }]);
+                nodePool("not-in", [{ key: "karpenter.k8s.aws/instance-category", operator: "NotIn", values: ["t"] }]);
+                new aws.cloudcontrol.Resource("cfn-template", { typeName: "AWS::EC2::LaunchTemplate", desiredState: JSON.stringify({ LaunchTemplateData: { InstanceType: "p5.48xlarge" } }) });
+            }, { only });
+            expectViolations(report, only, [
+                "pools: NodePool hidden (in a ConfigGroup): instance categories p, g are not allowed (allowed: c, m, r, t)",
+                "auto-mode: instance categories g are not allowed (allowed: c, m, r, t)",
+                "family: instance types/families p4d.* are not on the allow-list",
+                "not-in: the NodePool may launch any instance type: add a karpenter.k8s.aws/instance-category requirement with operator In",
+                violationFor("cfn-template", "p5.48xlarge"),
+            ]);
+        });
     });
 });
-
-/** The message for a type outside the default allow-list (which lists every reviewed family). */
-function violationFor(name: string, type: string): string {
-    return `${name}: instance type(s) ${type} are not on the allow-list (${DEFAULT_ALLOWED_INSTANCE_TYPES.join(", ")})`;
-}

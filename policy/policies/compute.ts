@@ -1,11 +1,22 @@
 import { INSTANCE_TYPES } from "../../components/config/instanceTypes";
-import { byType, Check, forEach, GuardrailResourcePolicy, list, Props, T } from "./support";
+import { byResourceView } from "./cloudControl";
+import { COMPUTE_TYPES as C, hasDefaultNodeGroup, instanceChoices, requirementsProblem, withinAllowList } from "./instanceChoices";
+import { describeObject } from "./kubernetes";
+import { byKubernetesObject, Check, forEach, GuardrailResourcePolicy, list, Props, T } from "./support";
 
-/** Guardrails on how clusters and nodes are reachable and what they run on. */
+/** Guardrails on what clusters log, and what nodes run on and expose to their containers. */
+
+const NATIVE_EKS_CLUSTER = "aws-native:eks:Cluster";
+
+function checkLogTypes(enabled: string[], config: { requiredLogTypes: string[] }, report: (m: string) => void): void {
+    const missing = config.requiredLogTypes.filter((t) => !enabled.includes(t));
+    if (missing.length > 0) report(`control-plane log types ${missing.join(", ")} are not enabled (enabled: ${enabled.join(", ") || "none"})`);
+}
 
 export const eksControlPlaneLogging: GuardrailResourcePolicy = {
     name: "eks-control-plane-logging",
     description: "EKS clusters send at least the api and audit control-plane logs to CloudWatch.",
+    why: "Without the audit log, who did what to the cluster (a leaked credential, a deleted namespace) cannot be found out afterwards.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps: "Add the missing types to enabledClusterLogTypes (envstack enables all five: api, audit, authenticator, controllerManager, scheduler).",
@@ -19,63 +30,106 @@ export const eksControlPlaneLogging: GuardrailResourcePolicy = {
             },
         },
     },
-    validateResource: byType(
-        forEach([T.eksCluster, T.eksClusterComponent], (props, args, report) => {
-            const { requiredLogTypes } = args.getConfig<{ requiredLogTypes: string[] }>();
-            const enabled = list<string>(props.enabledClusterLogTypes);
-            const missing = requiredLogTypes.filter((t) => !enabled.includes(t));
-            if (missing.length > 0) report(`control-plane log types ${missing.join(", ")} are not enabled (enabled: ${enabled.join(", ") || "none"})`);
-        }),
-    ),
+    validateResource: byResourceView({
+        ...forEach([T.eksCluster, T.eksClusterComponent], (props, args, report) => checkLogTypes(list<string>(props.enabledClusterLogTypes), args.getConfig(), report)),
+        [NATIVE_EKS_CLUSTER]: (props, args, report) => {
+            const enabled = list<Props>(props.logging?.clusterLogging?.enabledTypes).map((t) => t?.type);
+            checkLogTypes(enabled.filter((t): t is string => typeof t === "string"), args.getConfig(), report);
+        },
+    }),
 };
+
+type MetadataDefaults = { tokens?: string; hop?: number | "ami" };
+
+/**
+ * What a metadataOptions block leaves open. `defaults` are what applies to a field left out: a
+ * patch has none (it changes only what it states); "ami" means the AMI decides (1 or 2 hops).
+ */
+function metadataProblems(field: string, options: Props | undefined, maxHopLimit: number, defaults: MetadataDefaults): string[] {
+    const o = options ?? {};
+    if (o.httpEndpoint === "disabled") return [];
+    const problems: string[] = [];
+    const tokens = o.httpTokens ?? defaults.tokens;
+    if (tokens !== undefined && tokens !== "required") problems.push(`${field}.httpTokens is ${JSON.stringify(o.httpTokens ?? `${tokens} (default)`)}; IMDSv1 stays reachable`);
+    const hop = o.httpPutResponseHopLimit ?? defaults.hop;
+    if (hop === "ami" && maxHopLimit < 2) {
+        problems.push(`${field}.httpPutResponseHopLimit is not set: AMIs that default to IMDSv2 allow 2 hops, so containers reach the node's credentials; set it to 1`);
+    } else if (hop !== undefined && hop !== "ami" && !(Number(hop) <= maxHopLimit)) {
+        problems.push(`${field}.httpPutResponseHopLimit is ${hop}; at most ${maxHopLimit} here, or containers reach the node's credentials`);
+    }
+    return problems;
+}
+
+const FROM_TEMPLATE = "no launchTemplate: EKS's default template does not require IMDSv2 with hop limit 1";
+
+const awsMetadata = byResourceView({
+    ...forEach([T.launchTemplate, C.launchConfiguration], (props, args, report) => {
+        for (const p of metadataProblems("metadataOptions", props.metadataOptions, args.getConfig<ImdsConfig>().maxHopLimit, { tokens: "optional", hop: "ami" })) report(p);
+    }),
+    // An instance launched from a template takes the template's options unless it states its own; the template is judged where it is declared.
+    ...forEach([T.instance, C.spotInstanceRequest], (props, args, report) => {
+        if (props.launchTemplate && !props.metadataOptions) return;
+        for (const p of metadataProblems("metadataOptions", props.metadataOptions, args.getConfig<ImdsConfig>().maxHopLimit, { tokens: "optional", hop: "ami" })) report(p);
+    }),
+    [C.nativeLaunchTemplate]: (props, args, report) => {
+        const options = props.launchTemplateData?.metadataOptions;
+        for (const p of metadataProblems("launchTemplateData.metadataOptions", options, args.getConfig<ImdsConfig>().maxHopLimit, { tokens: "optional", hop: "ami" })) report(p);
+    },
+    [C.nativeInstance]: (props, _, report) => {
+        if (!props.launchTemplate) report("a CloudFormation instance cannot set metadata options: launch it from a launch template that requires IMDSv2");
+    },
+    [C.spotFleetRequest]: (props, _, report) => {
+        if (list(props.launchSpecifications).length > 0) report("launchSpecifications cannot set metadata options: use launchTemplateConfigs with a template that requires IMDSv2");
+    },
+    [T.managedNodeGroupComponent]: (props, args, report) => {
+        if (props.launchTemplate) return;
+        const { maxHopLimit } = args.getConfig<ImdsConfig>();
+        // @pulumi/eks's own template for enableIMDSv2 requires tokens with 2 hops.
+        if (props.enableIMDSv2 === true) {
+            if (maxHopLimit < 2) report("enableIMDSv2 makes a template with httpPutResponseHopLimit 2, so containers reach the node's credentials: give the group a launch template with hop limit 1");
+        } else report(FROM_TEMPLATE);
+    },
+    [T.eksNodeGroup]: (props, _, report) => {
+        if (!props.launchTemplate) report(FROM_TEMPLATE);
+    },
+    ...forEach([C.nodeGroupComponent, C.nodeGroupV2Component], (_, __, report) => {
+        report("@pulumi/eks self-managed node groups cannot set metadata options, so the AMI's defaults apply: use a managed node group with a launch template");
+    }),
+    [T.eksClusterComponent]: (props, _, report) => {
+        if (hasDefaultNodeGroup(props)) report("the default node group cannot set metadata options: set skipDefaultNodeGroup and add managed node groups with launch templates");
+    },
+});
+
+const karpenterMetadata = byKubernetesObject((o, args, report) => {
+    if (!o.apiVersion.startsWith("karpenter.k8s.aws/") || (o.kind !== "EC2NodeClass" && o.kind !== "AWSNodeTemplate")) return;
+    // Karpenter's v1 default is tokens required with 1 hop; earlier versions defaulted to 2 hops.
+    const defaults: MetadataDefaults = o.via === "patch" ? {} : { tokens: "required", hop: o.apiVersion === "karpenter.k8s.aws/v1" ? 1 : 2 };
+    const problems = metadataProblems("spec.metadataOptions", o.object?.spec?.metadataOptions, args.getConfig<ImdsConfig>().maxHopLimit, defaults);
+    const prefix = o.via === "resource" ? "" : `${describeObject(o)}: `;
+    for (const p of problems) report(`${prefix}${p}`);
+});
+
+type ImdsConfig = { maxHopLimit: number };
 
 export const imdsv2Required: GuardrailResourcePolicy = {
     name: "imdsv2-required",
-    description: "Nodes and instances require IMDSv2 (session tokens) for the instance metadata service.",
+    description:
+        "Instances and nodes require IMDSv2 with a response hop limit of 1 (2 where config allows): launch templates and configurations, instances, Spot requests and fleets, node groups, and Karpenter EC2NodeClasses however declared.",
+    why: "With IMDSv1 or a second hop, an SSRF bug or any container on the node can read the node role's credentials from the metadata service.",
     enforcementLevel: "mandatory",
     severity: "high",
-    remediationSteps: "Set metadataOptions.httpTokens to \"required\" (launch templates, instances, EC2NodeClasses); give managed node groups such a launch template.",
-    validateResource: byType({
-        ...forEach([T.launchTemplate, T.instance], (props, _, report) => {
-            const options = props.metadataOptions ?? {};
-            if (options.httpEndpoint === "disabled") return;
-            if (options.httpTokens !== "required") report(`metadataOptions.httpTokens is ${JSON.stringify(options.httpTokens ?? "optional (default)")}; IMDSv1 stays reachable`);
-        }),
-        [T.ec2NodeClass]: (props, _, report) => {
-            // Karpenter's default is IMDSv2; only an explicit "optional" is a problem.
-            const tokens = props.spec?.metadataOptions?.httpTokens;
-            if (tokens !== undefined && tokens !== "required") report(`spec.metadataOptions.httpTokens is ${JSON.stringify(tokens)}; use "required"`);
-        },
-        [T.managedNodeGroupComponent]: (props, _, report) => {
-            if (!props.launchTemplate) report("no launchTemplate: EKS's default template does not require IMDSv2");
-        },
-    }),
-};
-
-export const eksPublicEndpoint: GuardrailResourcePolicy = {
-    name: "eks-public-endpoint",
-    description: "An EKS API endpoint is never public to the whole internet, unless config allows it for this environment.",
-    enforcementLevel: "mandatory",
-    severity: "critical",
-    remediationSteps: "Turn the public endpoint off (private access only), or list your VPN and office CIDRs in publicAccessCidrs.",
+    remediationSteps:
+        "Set metadataOptions.httpTokens to \"required\" and httpPutResponseHopLimit to 1 (launch templates, instances, launch configurations, EC2NodeClasses); give node groups such a launch template; use Pod Identity rather than node credentials.",
     configSchema: {
         properties: {
-            allowOpenToInternet: { type: "boolean", default: false, description: "Let a public endpoint open to 0.0.0.0/0 through (for throwaway environments only)." },
+            maxHopLimit: { type: "integer", enum: [1, 2], default: 1, description: "Largest httpPutResponseHopLimit allowed (2 only where pods need the node's metadata)." },
         },
     },
-    validateResource: byType({
-        [T.eksCluster]: (props, args, report) => checkEndpoint(props.vpcConfig?.endpointPublicAccess, props.vpcConfig?.publicAccessCidrs, args.getConfig(), report),
-        [T.eksClusterComponent]: (props, args, report) => checkEndpoint(props.endpointPublicAccess, props.publicAccessCidrs, args.getConfig(), report),
-    }),
+    validateResource: (args, report) => {
+        awsMetadata(args, report);
+        karpenterMetadata(args, report);
+    },
 };
-
-function checkEndpoint(publicAccess: unknown, cidrs: unknown, config: { allowOpenToInternet?: boolean }, report: (m: string) => void): void {
-    // Both AWS and @pulumi/eks default to a public endpoint open to everyone.
-    if (publicAccess === false || config.allowOpenToInternet) return;
-    const allowed = list<string>(cidrs as string[]);
-    const open = allowed.length === 0 ? ["0.0.0.0/0 (the default)"] : allowed.filter((c) => c === "0.0.0.0/0" || c === "::/0");
-    if (open.length > 0) report(`the public endpoint is open to ${open.join(", ")}`);
-}
 
 /** Every instance family in envstack's reviewed table, as `family.*` patterns. */
 export const DEFAULT_ALLOWED_INSTANCE_TYPES = [...new Set(Object.keys(INSTANCE_TYPES).map((t) => `${t.split(".")[0]}.*`))];
@@ -83,49 +137,77 @@ export const DEFAULT_ALLOWED_CATEGORIES = ["c", "m", "r", "t"];
 
 type AllowListConfig = { allowedInstanceTypes: string[]; allowedInstanceCategories: string[] };
 
-function matches(type: string, patterns: string[]): boolean {
-    return patterns.some((p) => (p.endsWith(".*") ? type.startsWith(p.slice(0, -1)) : type === p));
-}
+const CHOICE_TYPES = [
+    T.managedNodeGroupComponent, T.eksNodeGroup, T.eksClusterComponent, T.launchTemplate, T.instance, T.autoscalingGroup,
+    ...Object.values(C),
+];
 
-const checkTypes =
-    (field: (props: Props) => unknown): Check =>
-    (props, args, report) => {
-        const { allowedInstanceTypes } = args.getConfig<AllowListConfig>();
-        const refused = list<string>(field(props) as string[]).filter((t) => !matches(t, allowedInstanceTypes));
-        if (refused.length > 0) report(`instance type(s) ${refused.join(", ")} are not on the allow-list (${allowedInstanceTypes.join(", ")})`);
-    };
+const awsInstanceTypes = byResourceView(
+    Object.fromEntries(
+        CHOICE_TYPES.map((type): [string, Check] => [
+            type,
+            (props, args, report) => {
+                const { allowedInstanceTypes } = args.getConfig<AllowListConfig>();
+                const choices = instanceChoices(type, props);
+                const refused = [...new Set(choices.flatMap((c) => (c.instanceType && !withinAllowList(c.instanceType, allowedInstanceTypes) ? [c.instanceType] : [])))];
+                if (refused.length > 0) report(`instance type(s) ${refused.join(", ")} are not on the allow-list (${allowedInstanceTypes.join(", ")})`);
+                for (const c of choices) {
+                    const problem = c.requirements ? requirementsProblem(c.requirements, allowedInstanceTypes) : undefined;
+                    if (problem) report(`${c.where} ${problem}`);
+                }
+            },
+        ]),
+    ),
+);
+
+/** Karpenter's (and EKS Auto Mode's) labels that name what a NodePool may launch. */
+const KEYS = {
+    category: ["karpenter.k8s.aws/instance-category", "eks.amazonaws.com/instance-category"],
+    family: ["karpenter.k8s.aws/instance-family", "eks.amazonaws.com/instance-family"],
+    type: ["node.kubernetes.io/instance-type"],
+};
+
+const nodePoolInstanceTypes = byKubernetesObject((o, args, report) => {
+    if (!o.apiVersion.startsWith("karpenter.sh/") || (o.kind !== "NodePool" && o.kind !== "Provisioner")) return;
+    const raw = o.kind === "Provisioner" ? o.object?.spec?.requirements : o.object?.spec?.template?.spec?.requirements;
+    // A patch that leaves the requirements alone changes nothing here.
+    if (o.via === "patch" && raw === undefined) return;
+    const config = args.getConfig<AllowListConfig>();
+    const prefix = o.via === "resource" ? "" : `${describeObject(o)}: `;
+    const requirements = list<Props>(raw);
+    const valuesOf = (keys: string[]) => requirements.filter((r) => keys.includes(r.key) && r.operator === "In").flatMap((r) => list<string>(r.values));
+    const categories = valuesOf(KEYS.category);
+    const families = valuesOf(KEYS.family);
+    const types = valuesOf(KEYS.type);
+    if (!requirements.some((r) => r.operator === "In" && [...KEYS.category, ...KEYS.family, ...KEYS.type].includes(r.key))) {
+        report(`${prefix}the NodePool may launch any instance type: add a karpenter.k8s.aws/instance-category requirement with operator In`);
+    }
+    const refusedCategories = [...new Set(categories)].filter((c) => !config.allowedInstanceCategories.includes(c));
+    if (refusedCategories.length > 0) report(`${prefix}instance categories ${refusedCategories.join(", ")} are not allowed (allowed: ${config.allowedInstanceCategories.join(", ")})`);
+    const refusedTypes = [...new Set([...types, ...families.map((f) => `${f}.*`)])].filter((t) => !withinAllowList(t, config.allowedInstanceTypes));
+    if (refusedTypes.length > 0) report(`${prefix}instance types/families ${refusedTypes.join(", ")} are not on the allow-list`);
+});
 
 export const instanceTypeAllowList: GuardrailResourcePolicy = {
     name: "instance-type-allowlist",
-    description: "Nodes use instance types, and Karpenter NodePools instance categories, from an allow-list.",
+    description:
+        "Everything that launches instances picks them from an allow-list: node groups, launch templates and configurations, instances, Spot requests, Auto Scaling group and fleet overrides, instance requirements (allowedInstanceTypes), and Karpenter NodePools (categories, families, types) however declared.",
+    why: "One GPU or very large instance type slipped into a node group, an override or open instance requirements costs more per hour than a whole environment.",
     enforcementLevel: "mandatory",
     severity: "medium",
-    remediationSteps: "Pick types from the allow-list, or extend the list in the policy config after review; NodePools must restrict karpenter.k8s.aws/instance-category (or instance-type/family) with operator In.",
+    remediationSteps:
+        "Pick types from the allow-list, or extend the list in the policy config after review; list allowedInstanceTypes in instance requirements; NodePools must restrict karpenter.k8s.aws/instance-category (or instance-type/family) with operator In.",
     configSchema: {
         properties: {
             allowedInstanceTypes: { type: "array", items: { type: "string" }, default: DEFAULT_ALLOWED_INSTANCE_TYPES, description: "Exact types or family.* patterns." },
             allowedInstanceCategories: { type: "array", items: { type: "string" }, default: DEFAULT_ALLOWED_CATEGORIES, description: "Karpenter instance categories." },
         },
     },
-    validateResource: byType({
-        ...forEach([T.managedNodeGroupComponent, T.eksNodeGroup], checkTypes((p) => p.instanceTypes)),
-        ...forEach([T.launchTemplate, T.instance], checkTypes((p) => p.instanceType)),
-        [T.nodePool]: (props, args, report) => {
-            const config = args.getConfig<AllowListConfig>();
-            const requirements = list<Props>(props.spec?.template?.spec?.requirements);
-            const valuesOf = (key: string) => requirements.find((r) => r.key === key && r.operator === "In")?.values as string[] | undefined;
-            const categories = valuesOf("karpenter.k8s.aws/instance-category");
-            const types = valuesOf("node.kubernetes.io/instance-type");
-            const families = valuesOf("karpenter.k8s.aws/instance-family");
-            if (!categories && !types && !families) {
-                report("the NodePool may launch any instance type: add a karpenter.k8s.aws/instance-category requirement with operator In");
-            }
-            const refusedCategories = list(categories).filter((c) => !config.allowedInstanceCategories.includes(c));
-            if (refusedCategories.length > 0) report(`instance categories ${refusedCategories.join(", ")} are not allowed (allowed: ${config.allowedInstanceCategories.join(", ")})`);
-            const refusedTypes = [...list(types), ...list(families).map((f) => `${f}.*`)].filter((t) => !matches(t, config.allowedInstanceTypes) && !config.allowedInstanceTypes.includes(t));
-            if (refusedTypes.length > 0) report(`instance types/families ${refusedTypes.join(", ")} are not on the allow-list`);
-        },
-    }),
+    validateResource: (args, report) => {
+        awsInstanceTypes(args, report);
+        nodePoolInstanceTypes(args, report);
+    },
 };
 
-export const computePolicies = [eksControlPlaneLogging, imdsv2Required, eksPublicEndpoint, instanceTypeAllowList];
+export const computePolicies = [eksControlPlaneLogging, imdsv2Required, instanceTypeAllowList];
+

@@ -9,6 +9,7 @@ import type { EnforcementLevel } from "@pulumi/policy";
 import { computePolicies } from "./compute";
 import { encryptionPolicies } from "./encryption";
 import { iamGuardrails } from "./iam";
+import { networkPolicies } from "./network";
 import { quotaPolicies } from "./quotas";
 import { resourcePolicyGuardrails } from "./resourcePolicies";
 import { rbacPolicies } from "./rbac";
@@ -31,6 +32,7 @@ export const PACK = {
 export const guardrails: Guardrail[] = [
     ...encryptionPolicies,
     ...computePolicies,
+    ...networkPolicies,
     ...quotaPolicies,
     ...resourcePolicyGuardrails,
     ...iamGuardrails,
@@ -43,6 +45,7 @@ export * from "./capacity";
 export * from "./compute";
 export * from "./encryption";
 export * from "./iam";
+export * from "./network";
 export * from "./presets";
 export * from "./quotas";
 export * from "./resourcePolicies";

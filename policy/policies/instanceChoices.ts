@@ -1,0 +1,131 @@
+import { instanceTypeInfo } from "../../components/config/instanceTypes";
+import { list, Props, T } from "./support";
+
+/**
+ * The instance types a resource may launch, however it names them: one type, a list, an Auto
+ * Scaling group's or a fleet's overrides, or attribute-based instance requirements. The
+ * allow-list and the vCPU ceiling read the same choices, so neither misses a way of asking.
+ */
+
+export const COMPUTE_TYPES = {
+    nodeGroupComponent: "eks:index:NodeGroup",
+    nodeGroupV2Component: "eks:index:NodeGroupV2",
+    spotInstanceRequest: "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+    launchConfiguration: "aws:ec2/launchConfiguration:LaunchConfiguration",
+    spotFleetRequest: "aws:ec2/spotFleetRequest:SpotFleetRequest",
+    fleet: "aws:ec2/fleet:Fleet",
+    batchComputeEnvironment: "aws:batch/computeEnvironment:ComputeEnvironment",
+    nativeInstance: "aws-native:ec2:Instance",
+    nativeLaunchTemplate: "aws-native:ec2:LaunchTemplate",
+    nativeAutoScalingGroup: "aws-native:autoscaling:AutoScalingGroup",
+} as const;
+const C = COMPUTE_TYPES;
+
+/** EKS's and @pulumi/eks's type when none is given. */
+export const DEFAULT_NODE_TYPE = "t3.medium";
+
+/** One way of choosing instances: a named type or instance requirements, and the capacity units one instance counts for. */
+export interface Choice {
+    where: string;
+    instanceType?: string;
+    requirements?: Props;
+    weight: number;
+}
+
+const weightOf = (w: unknown) => (Number(w) > 0 ? Number(w) : 1);
+const typeChoice = (where: string, t: unknown, weight?: unknown): Choice[] => (typeof t === "string" && t !== "" ? [{ where, instanceType: t, weight: weightOf(weight) }] : []);
+
+/** Overrides of an ASG or fleet: each names a type or instance requirements. */
+function overrides(prefix: string, items: unknown): Choice[] {
+    return list<Props>(items as Props[]).flatMap((o, i): Choice[] => {
+        const where = `${prefix}[${i}]`;
+        if (o?.instanceRequirements) return [{ where: `${where}.instanceRequirements`, requirements: o.instanceRequirements, weight: weightOf(o.weightedCapacity) }];
+        return typeChoice(`${where}.instanceType`, o?.instanceType, o?.weightedCapacity);
+    });
+}
+
+function template(where: string, data: Props | undefined): Choice[] {
+    if (data?.instanceRequirements) return [{ where: `${where}instanceRequirements`, requirements: data.instanceRequirements, weight: 1 }];
+    return typeChoice(`${where}instanceType`, data?.instanceType);
+}
+
+/** Whether an @pulumi/eks Cluster creates its default (self-managed) node group. */
+export function hasDefaultNodeGroup(props: Props): boolean {
+    return props.skipDefaultNodeGroup !== true && !props.fargate && !props.autoMode?.enabled;
+}
+
+/** The choices a resource declares itself (a launch template it references is read where it is declared). */
+export function instanceChoices(type: string, props: Props): Choice[] {
+    switch (type) {
+        case T.managedNodeGroupComponent:
+        case T.eksNodeGroup: {
+            const types = list<string>(props.instanceTypes).flatMap((t, i) => typeChoice(`instanceTypes[${i}]`, t));
+            // Without types or a template, EKS launches its default type.
+            return types.length > 0 || props.launchTemplate ? types : typeChoice("instanceTypes (default)", DEFAULT_NODE_TYPE);
+        }
+        case C.nodeGroupComponent:
+        case C.nodeGroupV2Component:
+            return typeChoice(props.instanceType ? "instanceType" : "instanceType (default)", props.instanceType ?? DEFAULT_NODE_TYPE);
+        case T.eksClusterComponent: {
+            if (!hasDefaultNodeGroup(props)) return [];
+            const t = props.nodeGroupOptions?.instanceType ?? props.instanceType;
+            return typeChoice(t ? "the default node group's instanceType" : "the default node group's instanceType (default)", t ?? DEFAULT_NODE_TYPE);
+        }
+        case T.launchTemplate:
+            return template("", props);
+        case C.nativeLaunchTemplate:
+            return template("launchTemplateData.", props.launchTemplateData);
+        case T.instance:
+        case C.spotInstanceRequest:
+        case C.launchConfiguration:
+        case C.nativeInstance:
+            return typeChoice("instanceType", props.instanceType);
+        case T.autoscalingGroup:
+        case C.nativeAutoScalingGroup:
+            return overrides("mixedInstancesPolicy.launchTemplate.overrides", props.mixedInstancesPolicy?.launchTemplate?.overrides);
+        case C.spotFleetRequest:
+            return [
+                ...list<Props>(props.launchSpecifications).flatMap((s, i) => typeChoice(`launchSpecifications[${i}].instanceType`, s?.instanceType, s?.weightedCapacity)),
+                ...list<Props>(props.launchTemplateConfigs).flatMap((c, i) => overrides(`launchTemplateConfigs[${i}].overrides`, c?.overrides)),
+            ];
+        case C.fleet:
+            return list<Props>(props.launchTemplateConfigs).flatMap((c, i) => overrides(`launchTemplateConfigs[${i}].overrides`, c?.overrides));
+        case C.batchComputeEnvironment:
+            return list<string>(props.computeResources?.instanceTypes).flatMap((t, i) => typeChoice(`computeResources.instanceTypes[${i}]`, t));
+        default:
+            return [];
+    }
+}
+
+/** Whether `type` (or an AWS wildcard pattern such as `m7i.*`) stays within the allow-list's exact types and `family.*` patterns. */
+export function withinAllowList(type: string, allowed: readonly string[]): boolean {
+    if (!type.includes("*")) return allowed.some((p) => (p.endsWith(".*") ? type.startsWith(p.slice(0, -1)) : type === p));
+    // A wildcard is within the list only if it cannot leave an allowed family.
+    return allowed.some((p) => p.endsWith(".*") && type.startsWith(p.slice(0, -1)));
+}
+
+/** Why instance requirements may launch types outside the allow-list, if they may. */
+export function requirementsProblem(requirements: Props, allowed: readonly string[]): string | undefined {
+    const types = list<string>(requirements.allowedInstanceTypes).filter((t) => typeof t === "string");
+    const accelerators = Number(requirements.acceleratorCount?.min ?? 0) > 0 || list(requirements.acceleratorTypes).length > 0 || list(requirements.acceleratorNames).length > 0;
+    if (types.length === 0) {
+        return `choose among every instance type that fits the attributes${accelerators ? ", accelerated ones included" : ""}: list allowedInstanceTypes from the allow-list`;
+    }
+    const refused = types.filter((t) => !withinAllowList(t, allowed));
+    return refused.length > 0 ? `allowedInstanceTypes ${refused.join(", ")} reach beyond the allow-list` : undefined;
+}
+
+/** The most vCPUs one instance of a choice can have, or why that cannot be known. */
+export function vcpuOfChoice(choice: Choice): { vcpu: number } | { unknownType: string } | { unbounded: string } {
+    if (choice.instanceType) {
+        const info = instanceTypeInfo(choice.instanceType);
+        return info ? { vcpu: info.vcpu } : { unknownType: choice.instanceType };
+    }
+    const r = choice.requirements ?? {};
+    const max = Number(r.vcpuCount?.max);
+    const named = list<string>(r.allowedInstanceTypes);
+    const known = named.every((t) => typeof t === "string" && instanceTypeInfo(t));
+    const fromTypes = named.length > 0 && known ? Math.max(...named.map((t) => instanceTypeInfo(t)!.vcpu)) : undefined;
+    const bound = Math.min(max > 0 ? max : Infinity, fromTypes ?? Infinity);
+    return Number.isFinite(bound) ? { vcpu: bound } : { unbounded: `${choice.where} set no vcpuCount.max (nor only allowedInstanceTypes in the table)` };
+}

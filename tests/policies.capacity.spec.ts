@@ -1,0 +1,222 @@
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import { expect } from "chai";
+import { evaluatePack } from "../plan/policy";
+import { resolvePolicyConfig } from "../plan/policyConfig";
+import { PolicyResource, unknownCheckingProxy } from "@pulumi/policy";
+import { environmentVcpuCeiling, GuardrailStackPolicy, guardrails, PACK, securityGroupAdminPorts } from "../policy/policies";
+import { RealAnalyzer } from "./analyzer";
+import { evaluate, expectViolations } from "./guardrails";
+import { register } from "./harness";
+
+const lt = { id: "lt-0123456789abcdef0", version: "1" };
+const ami = "ami-0123456789abcdef0";
+const roleArn = "arn:aws:iam::111122223333:role/nodes";
+const scaling = (maxSize: number) => ({ minSize: 0, maxSize, desiredSize: 0 });
+
+function nodePool(name: string, limits?: Record<string, string>, apiVersion = "karpenter.sh/v1") {
+    return new k8s.apiextensions.CustomResource(name, {
+        apiVersion,
+        kind: "NodePool",
+        metadata: { name },
+        spec: { template: { spec: { requirements: [{ key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["m"] }] } }, ...(limits ? { limits } : {}) },
+    });
+}
+
+const POOL_YAML = (name: string, limits = "") =>
+    `apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      requirements: [{ key: karpenter.k8s.aws/instance-category, operator: In, values: [m] }]\n${limits}`;
+
+describe("capacity guardrails", () => {
+    describe("node-group-max-size", () => {
+        const only = "node-group-max-size";
+
+        it("passes groups within maxNodes and refuses larger managed, plain and Auto Scaling groups", async () => {
+            const report = await evaluate(() => {
+                new eks.ManagedNodeGroup("small", { cluster: {} as never, launchTemplate: lt, scalingConfig: scaling(5) });
+                new aws.autoscaling.Group("asg", { maxSize: 21, minSize: 0, launchTemplate: lt });
+            }, { only });
+            expectViolations(report, only, ["asg: maxSize is 21; at most 20 is allowed here"]);
+        });
+
+        it("evasion: @pulumi/eks self-managed groups, a default node group and a Cloud Control group with its size as a string", async () => {
+            const report = await evaluate(() => {
+                new eks.NodeGroupV2("self-managed", { cluster: {} as never, instanceType: "m7i.large", maxSize: 50 });
+                new eks.Cluster("default-group", { maxSize: 30 });
+                new aws.cloudcontrol.Resource("cfn-asg", { typeName: "AWS::AutoScaling::AutoScalingGroup", desiredState: JSON.stringify({ MaxSize: "60", MinSize: "0" }) });
+            }, { only });
+            expectViolations(report, only, [
+                "self-managed: maxSize is 50; at most 20 is allowed here",
+                "default-group: maxSize is 30; at most 20 is allowed here",
+                "cfn-asg: maxSize is 60; at most 20 is allowed here",
+            ]);
+        });
+    });
+
+    describe("nodepool-limits", () => {
+        const only = "nodepool-limits";
+
+        it("evasion: a NodePool inside a ConfigGroup with no limits, a v1beta1 NodePool and a Provisioner", async () => {
+            const report = await evaluate(() => {
+                new k8s.yaml.v2.ConfigGroup("pools", { yaml: POOL_YAML("hidden") });
+                new k8s.yaml.v2.ConfigGroup("bounded-pools", { yaml: POOL_YAML("fine", "  limits: { cpu: '8', memory: 32Gi }\n") });
+                nodePool("beta", { cpu: "5000", memory: "64Gi" }, "karpenter.sh/v1beta1");
+                new k8s.apiextensions.CustomResource("provisioner", { apiVersion: "karpenter.sh/v1alpha5", kind: "Provisioner", metadata: { name: "old" }, spec: { limits: { resources: { cpu: "8" } } } });
+            }, { only });
+            expectViolations(report, only, [
+                "pools: NodePool hidden (in a ConfigGroup): spec.limits.cpu is not set: the NodePool could grow without bound",
+                "pools: NodePool hidden (in a ConfigGroup): spec.limits.memory is not set: the NodePool could grow without bound",
+                "beta: spec.limits.cpu is 5000; the ceiling here is 1000",
+                "provisioner: spec.limits.resources.memory is not set: the NodePool could grow without bound",
+            ]);
+        });
+
+        it("evasion: a patch that raises limits.cpu is judged; one that leaves the limits alone is not", async () => {
+            const report = await evaluate(() => {
+                new k8s.apiextensions.CustomResource("raise", { apiVersion: "karpenter.sh/v1", kind: "NodePoolPatch", metadata: { name: "burst" }, spec: { limits: { cpu: "100000" } } } as never);
+                new k8s.apiextensions.CustomResource("relabel", { apiVersion: "karpenter.sh/v1", kind: "NodePoolPatch", metadata: { name: "burst", labels: { team: "a" } } } as never);
+            }, { only });
+            expectViolations(report, only, ["raise: NodePool burst (a patch): spec.limits.cpu is 100000; the ceiling here is 1000"]);
+        });
+    });
+
+    describe("environment-vcpu-ceiling", () => {
+        const only = "environment-vcpu-ceiling";
+        const tight = (maxVcpu: number) => ({ only, config: { [only]: { maxVcpu } } });
+
+        it("counts instances, Spot requests, fleets, Batch and ASGs through their overrides or templates", async () => {
+            const build = () => {
+                const template = new aws.ec2.LaunchTemplate("big", { instanceType: "m7i.24xlarge" });
+                new aws.autoscaling.Group("through-template", { maxSize: 2, minSize: 0, launchTemplate: { id: template.id, version: "$Latest" } });
+                new aws.autoscaling.Group("override", {
+                    maxSize: 3,
+                    minSize: 0,
+                    mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateId: "lt-1" }, overrides: [{ instanceType: "m7i.large" }, { instanceType: "m7i.48xlarge" }] } },
+                });
+                new aws.ec2.Instance("vm", { ami, instanceType: "c7i.4xlarge" });
+                new aws.ec2.SpotInstanceRequest("spot", { ami, instanceType: "r7i.2xlarge" });
+                new aws.ec2.SpotFleetRequest("fleet", { iamFleetRole: roleArn, targetCapacity: 10, launchSpecifications: [{ ami, instanceType: "m7i.xlarge" }] });
+                new aws.ec2.Fleet("vcpu-fleet", {
+                    launchTemplateConfigs: [{ launchTemplateSpecification: { launchTemplateId: "lt-1", version: "1" }, overrides: [{ instanceType: "c7i.2xlarge" }] }],
+                    targetCapacitySpecification: { defaultTargetCapacityType: "spot", totalTargetCapacity: 32, targetCapacityUnitType: "vcpu" },
+                });
+                new aws.batch.ComputeEnvironment("batch", { type: "MANAGED", computeResources: { type: "SPOT", maxVcpus: 64, subnets: ["subnet-1"], instanceRole: roleArn, instanceTypes: ["c7i.large"] } });
+            };
+            expectViolations(await evaluate(build, { only }), only, []);
+            // 2 x 96 + 3 x 192 + 16 + 8 + 10 x 4 + 32 + 64
+            expectViolations(await evaluate(build, tight(900)), only, [
+                "(stack): the environment can grow to 928 vCPUs (batch: maxVcpus 64; fleet: 10 x 4 vCPU; override: 3 x 192 vCPU; spot: 1 x 8 vCPU; through-template: 2 x 96 vCPU; vcpu-fleet: 32 units, up to 32 vCPU; vm: 1 x 16 vCPU); the ceiling is 900",
+            ]);
+        });
+
+        it("counts a component and the resource that realizes it once, and anything else parented to it as well", async () => {
+            const report = await evaluate(() => {
+                const group = new eks.ManagedNodeGroup("managed", { cluster: {} as never, instanceTypes: ["m7i.xlarge"], launchTemplate: lt, scalingConfig: scaling(10) });
+                new aws.eks.NodeGroup("managed-realized", { clusterName: "c", nodeRoleArn: roleArn, subnetIds: ["subnet-1"], instanceTypes: ["m7i.xlarge"], scalingConfig: scaling(10) }, { parent: group });
+                new aws.autoscaling.Group("hidden-under", { maxSize: 4, minSize: 0, mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateId: "lt-1" }, overrides: [{ instanceType: "c7i.8xlarge" }] } } }, { parent: group });
+            }, tight(1));
+            expectViolations(report, "environment-vcpu-ceiling", ["(stack): the environment can grow to 168 vCPUs (hidden-under: 4 x 32 vCPU; managed: 10 x 4 vCPU); the ceiling is 1"]);
+        });
+
+        it("evasion: capacity that cannot be counted is reported, never guessed: unknown types, open instance requirements, NodePools without limits, Auto Mode", async () => {
+            const report = await evaluate(() => {
+                new aws.ec2.SpotInstanceRequest("gpu-spot", { ami, instanceType: "p4d.24xlarge" });
+                new aws.autoscaling.Group("open-requirements", {
+                    maxSize: 2,
+                    minSize: 0,
+                    mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateId: "lt-1" }, overrides: [{ instanceRequirements: { vcpuCount: { min: 2 }, memoryMib: { min: 1024 } } }] } },
+                });
+                new aws.autoscaling.Group("external-template", { maxSize: 2, minSize: 0, launchTemplate: { id: "lt-0fffffffffffffff0" } });
+                new k8s.yaml.v2.ConfigGroup("pools", { yaml: POOL_YAML("unbounded") });
+                new aws.eks.Cluster("auto", { roleArn, vpcConfig: { subnetIds: ["subnet-1"] }, computeConfig: { enabled: true, nodePools: ["general-purpose"], nodeRoleArn: roleArn } });
+            }, { only });
+            expectViolations(report, only, [
+                "gpu-spot: instance type(s) p4d.24xlarge are not in envstack's instance-type table, so their vCPUs cannot be counted",
+                "open-requirements: mixedInstancesPolicy.launchTemplate.overrides[0].instanceRequirements set no vcpuCount.max (nor only allowedInstanceTypes in the table), so their vCPUs cannot be counted",
+                "external-template: its instance types (or launch template) are not declared in this program, so its vCPUs cannot be counted",
+                "pools: NodePool unbounded (in a ConfigGroup): the NodePool sets no valid limits.cpu, so the environment's vCPUs are unbounded",
+                "auto: EKS Auto Mode's built-in node pools (general-purpose) have no limits, so the environment's vCPUs are unbounded",
+            ]);
+        });
+
+        it("evasion: @pulumi/eks self-managed groups, a default node group, a plain NodeGroup's template and a ConfigGroup NodePool count too", async () => {
+            const report = await evaluate(() => {
+                new eks.NodeGroupV2("self-managed", { cluster: {} as never, instanceType: "c7i.4xlarge", maxSize: 5 });
+                new eks.Cluster("default-group", { instanceType: "m7i.2xlarge", maxSize: 3 });
+                const template = new aws.ec2.LaunchTemplate("plain-template", { instanceType: "r7i.8xlarge" });
+                new aws.eks.NodeGroup("plain", { clusterName: "c", nodeRoleArn: roleArn, subnetIds: ["subnet-1"], scalingConfig: scaling(2), launchTemplate: { id: template.id, version: "1" } });
+                new k8s.yaml.v2.ConfigGroup("pools", { yaml: POOL_YAML("grouped", "  limits: { cpu: '100', memory: 400Gi }\n") });
+            }, tight(100));
+            // 5 x 16 + 3 x 8 + 2 x 32 + 100
+            expectViolations(report, only, [
+                "(stack): the environment can grow to 268 vCPUs (default-group: 3 x 8 vCPU; plain: 2 x 32 vCPU; pools (NodePool grouped (in a ConfigGroup)): limits.cpu 100; self-managed: 5 x 16 vCPU); the ceiling is 100",
+            ]);
+        });
+
+        it("evasion: a NodePool patch that raises limits.cpu counts at its larger value", async () => {
+            const report = await evaluate(() => {
+                nodePool("burst", { cpu: "16", memory: "64Gi" });
+                new k8s.apiextensions.CustomResource("burst-raise", { apiVersion: "karpenter.sh/v1", kind: "NodePoolPatch", metadata: { name: "burst" }, spec: { limits: { cpu: "900" } } } as never);
+            }, tight(100));
+            expectViolations(report, only, ["(stack): the environment can grow to 900 vCPUs (burst-raise (NodePool burst (a patch)): limits.cpu 900); the ceiling is 100"]);
+        });
+    });
+});
+
+describe("network and capacity guardrails under the analyzer protocol", function () {
+    let analyzer: RealAnalyzer;
+    before(async () => {
+        analyzer = await RealAnalyzer.start();
+    });
+    after(() => analyzer?.stop());
+
+    it("reach the same verdicts as the offline plan where they read parents, dependencies and ConfigGroups", async () => {
+        const { all } = await register(() => {
+            const sg = new aws.ec2.SecurityGroup("split", {});
+            new aws.vpc.SecurityGroupIngressRule("low-half", { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/1" });
+            new aws.vpc.SecurityGroupIngressRule("high-half", { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "128.0.0.0/1" });
+            const template = new aws.ec2.LaunchTemplate("big", { instanceType: "m7i.48xlarge", metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } });
+            const group = new eks.ManagedNodeGroup("managed", { cluster: {} as never, instanceTypes: ["m7i.xlarge"], launchTemplate: lt, scalingConfig: scaling(10) });
+            new aws.autoscaling.Group("under", { maxSize: 4, minSize: 0, launchTemplate: { id: template.id } }, { parent: group });
+            new k8s.yaml.v2.ConfigGroup("pools", { yaml: POOL_YAML("unbounded") });
+        });
+        const policies = guardrails.filter((p) => ["security-group-admin-ports", "environment-vcpu-ceiling"].includes(p.name));
+        const config = resolvePolicyConfig({ "environment-vcpu-ceiling": { maxVcpu: 100 } }, guardrails);
+        await analyzer.configure(config, PACK.enforcementLevel);
+        const names = new Set(policies.map((p) => p.name));
+        const real = (await analyzer.analyzeAll(all)).filter((d) => names.has(d.policy)).map((d) => `${d.policy} ${d.urn} ${d.message}`).sort();
+        const offline = (await evaluatePack({ name: PACK.name, enforcementLevel: PACK.enforcementLevel, policies }, all, config)).violations.map((v) => `${v.policy} ${v.urn ?? ""} ${v.message}`).sort();
+        expect(offline).to.deep.equal(real);
+        expect(offline.map((v) => v.split(" ").slice(2).join(" "))).to.have.members([
+            `port 22 admits the internet: 0.0.0.0/1, 128.0.0.0/1 (3,702,390,784 internet IPv4 addresses) (rules low-half, high-half)`,
+            "NodePool unbounded (in a ConfigGroup): the NodePool sets no valid limits.cpu, so the environment's vCPUs are unbounded",
+            "the environment can grow to 808 vCPUs (managed: 10 x 4 vCPU; under: 4 x 192 vCPU); the ceiling is 100",
+        ]);
+    });
+});
+
+describe("network and capacity guardrails in a preview, where new resources' ids are not known yet", () => {
+    /** CrossGuard's unknown string, and its props proxy that throws on reading one. */
+    const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    const resource = (type: string, name: string, props: object, dependencies: PolicyResource[] = []): PolicyResource =>
+        ({ type, name, urn: `urn:pulumi:preview::p::${type}::${name}`, props: unknownCheckingProxy(props), dependencies, propertyDependencies: {}, opts: {} }) as unknown as PolicyResource;
+    const run = (policy: GuardrailStackPolicy, resources: PolicyResource[], config: object) => {
+        const found: string[] = [];
+        policy.validateStack({ resources, getConfig: () => config } as never, (message, urn) => found.push(`${urn?.split("::").pop() ?? "(stack)"}: ${message}`));
+        return found;
+    };
+
+    it("read rules and groups through their dependencies instead of switching off", () => {
+        const sg = resource("aws:ec2/securityGroup:SecurityGroup", "split", { arn: UNKNOWN, ingress: [] });
+        const rule = (name: string, cidr: string) =>
+            resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name, { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: cidr }, [sg]);
+        const computed = resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "computed", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: UNKNOWN }, [sg]);
+        expect(run(securityGroupAdminPorts, [sg, rule("low", "0.0.0.0/1"), rule("high", "128.0.0.0/1"), computed], { ports: [22], maxAddresses: 4096 })).to.deep.equal([
+            "split: port 22 admits the internet: 0.0.0.0/1, 128.0.0.0/1 (3,702,390,784 internet IPv4 addresses) (rules low, high)",
+        ]);
+
+        const template = resource("aws:ec2/launchTemplate:LaunchTemplate", "big", { name: UNKNOWN, arn: UNKNOWN, instanceType: "m7i.48xlarge" });
+        const asg = resource("aws:autoscaling/group:Group", "asg", { maxSize: 4, launchTemplate: { id: UNKNOWN, version: "$Latest" } }, [template]);
+        expect(run(environmentVcpuCeiling, [template, asg], { maxVcpu: 100 })).to.deep.equal(["(stack): the environment can grow to 768 vCPUs (asg: 4 x 192 vCPU); the ceiling is 100"]);
+    });
+});
