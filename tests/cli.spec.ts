@@ -6,7 +6,6 @@ import * as path from "node:path";
 import { PLAN_USAGE, USAGE } from "../plan/cli";
 import { guardrails } from "../policy/policies";
 import { runPlan } from "../plan/run";
-import { guardrails } from "../policy/policies";
 import { REPO, runCli } from "./harness";
 
 describe("the envstack command (and npm run plan)", () => {
