@@ -27,7 +27,11 @@ export const guardrails: Guardrail[] = [...encryptionPolicies, ...computePolicie
 
 export * from "./capacity";
 export * from "./compute";
+export * from "./dataStores";
+export * from "./ebs";
 export * from "./encryption";
+export * from "./kms";
+export * from "./kubernetesVolumes";
 export * from "./presets";
 export * from "./quotas";
 export { Guardrail, GuardrailResourcePolicy, GuardrailStackPolicy, T as TYPES } from "./support";
