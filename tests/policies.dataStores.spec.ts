@@ -34,6 +34,14 @@ describe("data store encryption guardrails", () => {
             ]);
         });
 
+        it("evasion: data copied out of the database as a snapshot copy without a key", async () => {
+            const report = await evaluate(() => {
+                new aws.rds.SnapshotCopy("copy", { sourceDbSnapshotIdentifier: "db-snap", targetDbSnapshotIdentifier: "db-snap-copy" });
+                new aws.rds.ClusterSnapshotCopy("cluster-copy", { sourceDbClusterSnapshotIdentifier: "c-snap", targetDbClusterSnapshotIdentifier: "c-snap-copy", kmsKeyId: KEY });
+            }, { only: "rds-encryption" });
+            expectViolations(report, "rds-encryption", ["copy: the snapshot copy: no kmsKeyId, so it is only as encrypted as its source: name a key"]);
+        });
+
         it("evasion: a cluster whose instance sets nothing is judged by the cluster (encrypted passes, unencrypted fails)", async () => {
             const report = await evaluate(() => {
                 const encrypted = new aws.rds.Cluster("encrypted", { engine: "aurora-postgresql", storageEncrypted: true, kmsKeyId: KEY });

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import { expect } from "chai";
+import { s3DefaultEncryption } from "../policy/policies";
 import { evaluate, expectViolations, violations } from "./guardrails";
 
 const KEY = "arn:aws:kms:eu-west-1:111122223333:key/0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b";
@@ -127,6 +128,22 @@ describe("encryption guardrails", () => {
             ]);
         });
 
+        it("in a real preview, matches a configuration whose bucket is not known yet through its dependency on the bucket", () => {
+            // The policy SDK hands stack policies proxies that throw on values a preview cannot know.
+            const { unknownCheckingProxy, unknownStringValue } = require("@pulumi/policy/proxy");
+            const resource = (type: string, name: string, props: object, dependencies: object[] = []) =>
+                ({ type, name, urn: `urn:pulumi:dev::p::${type}::${name}`, props: unknownCheckingProxy(props), dependencies }) as never;
+            const bucket = resource("aws:s3/bucket:Bucket", "new", { bucket: "acme-new" });
+            const other = resource("aws:s3/bucket:Bucket", "other", { bucket: "acme-other" });
+            const config = resource("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "new", { bucket: unknownStringValue, rules: [kms] }, [bucket]);
+            const found: string[] = [];
+            s3DefaultEncryption.validateStack(
+                { resources: [bucket, other, config], getConfig: () => ({ requireKms: true }) as never, stackTags: new Map(), notApplicable: () => undefined as never },
+                (message) => found.push(message),
+            );
+            expect(found).to.deep.equal(["bucket acme-other has no default KMS encryption configuration"]);
+        });
+
         it("evasion: a public access block with one setting left off", async () => {
             const report = await evaluate(() => {
                 const b = new aws.s3.Bucket("leaky", { bucket: "acme-leaky" });
@@ -191,7 +208,7 @@ describe("encryption guardrails", () => {
             ]);
         });
 
-        it("evasion: keys AWS holds behind other resource types: launch configurations, Karpenter's default volume, S3 KMS rules, Firehose, MSK Serverless", async () => {
+        it("evasion: keys AWS holds behind other resource types: launch configurations, Karpenter's default volume, S3 KMS rules and objects, Firehose, MSK Serverless", async () => {
             const report = await evaluate(() => {
                 new aws.ec2.LaunchConfiguration("lc", { imageId: "ami-0123456789abcdef0", instanceType: "m7i.large", rootBlockDevice: { encrypted: true } });
                 new k8s.apiextensions.CustomResource("default-class", { apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", metadata: { name: "default-class" }, spec: {} });
@@ -200,6 +217,8 @@ describe("encryption guardrails", () => {
                 new aws.s3.Bucket("inline", { serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "alias/aws/s3" } } } });
                 new aws.kinesis.FirehoseDeliveryStream("owned", { destination: "extended_s3", extendedS3Configuration: { bucketArn: "arn:aws:s3:::b", roleArn }, serverSideEncryption: { enabled: true } });
                 new aws.msk.ServerlessCluster("serverless", { vpcConfigs: [{ subnetIds: ["subnet-1"] }], clientAuthentication: { sasl: { iam: { enabled: true } } } });
+                new aws.s3.BucketObjectv2("sse-s3-object", { bucket: "acme-b", key: "report.csv", content: "x", serverSideEncryption: "AES256" });
+                new aws.s3.BucketObjectv2("default-object", { bucket: "acme-b", key: "other.csv", content: "x" });
                 new k8s.yaml.v2.ConfigGroup("classes", { objs: [{ apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "nokey" }, provisioner: "ebs.csi.aws.com", parameters: { encrypted: "true" } }] });
             }, { only: POLICY });
             expectViolations(report, POLICY, [
@@ -209,6 +228,7 @@ describe("encryption guardrails", () => {
                 "inline: default encryption: encrypted with the AWS-managed key alias/aws/s3; set kmsMasterKeyId to a customer-managed key",
                 "owned: the delivery stream: encrypted with an AWS-owned key; set serverSideEncryption.keyType to CUSTOMER_MANAGED_CMK and keyArn to a customer-managed key",
                 "serverless: the cluster: encrypted with an AWS-managed key; MSK Serverless takes no customer-managed key: use a provisioned cluster with encryptionInfo.encryptionAtRestKmsKeyArn",
+                "sse-s3-object: the object: encrypted with S3's own key (AES256); leave serverSideEncryption unset, so the bucket's KMS default applies, or set aws:kms with kmsKeyId",
                 "classes: StorageClass nokey (in a ConfigGroup) parameters: encrypted with the account's default EBS key (aws/ebs unless changed); set parameters.kmsKeyId to a customer-managed key",
             ]);
         });

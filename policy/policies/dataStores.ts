@@ -11,7 +11,10 @@ const RDS_INSTANCE = "aws:rds/instance:Instance";
 const RDS_CLUSTER = "aws:rds/cluster:Cluster";
 const RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
 const RDS_GLOBAL_CLUSTER = "aws:rds/globalCluster:GlobalCluster";
+const RDS_SNAPSHOT_COPY = "aws:rds/snapshotCopy:SnapshotCopy";
+const RDS_CLUSTER_SNAPSHOT_COPY = "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy";
 const DOCDB_CLUSTER = "aws:docdb/cluster:Cluster";
+const DOCDB_ELASTIC_CLUSTER = "aws:docdb/elasticCluster:ElasticCluster";
 const NEPTUNE_CLUSTER = "aws:neptune/cluster:Cluster";
 const REDSHIFT_CLUSTER = "aws:redshift/cluster:Cluster";
 const REDSHIFT_NAMESPACE = "aws:redshiftserverless/namespace:Namespace";
@@ -47,6 +50,11 @@ function rdsExtras(props: Props): Store[] {
     ];
 }
 
+/** A database snapshot copy is encrypted by naming a key; without one it is as (un)encrypted as its source. */
+function snapshotCopy(p: Props): Store[] {
+    return [{ where: "the snapshot copy", encrypted: Boolean(p.kmsKeyId), unencrypted: "no kmsKeyId, so it is only as encrypted as its source: name a key", key: p.kmsKeyId, keyField: "kmsKeyId", serviceKey: RDS_KEY }];
+}
+
 const NO_CMK_DAX = "DAX takes no customer-managed key: keep data that needs one out of DAX";
 
 /** Every data store of this module, by type token. */
@@ -59,7 +67,9 @@ export const DATA_STORES: Record<string, StoresOf> = {
     [RDS_CLUSTER_INSTANCE]: (p) => rdsExtras(p),
     // A global cluster made from an existing cluster takes that cluster's encryption; its members name their keys.
     [RDS_GLOBAL_CLUSTER]: (p) => (p.sourceDbClusterIdentifier ? [] : [{ where: "the storage", encrypted: isTrue(p.storageEncrypted), unencrypted: "not encrypted: set storageEncrypted: true", serviceKey: RDS_KEY }]),
+    ...Object.fromEntries([RDS_SNAPSHOT_COPY, RDS_CLUSTER_SNAPSHOT_COPY].map((t) => [t, snapshotCopy])),
     [DOCDB_CLUSTER]: (p) => [rdsStorage(p, "kmsKeyId")],
+    [DOCDB_ELASTIC_CLUSTER]: (p) => [keyedStore("the cluster", p.kmsKeyId, "kmsKeyId", "an AWS-owned key")],
     [NEPTUNE_CLUSTER]: (p) => [rdsStorage(p, "kmsKeyArn")],
     // `encrypted` is a string here, and true unless set otherwise.
     [REDSHIFT_CLUSTER]: (p) => [
@@ -194,12 +204,12 @@ function storePolicy(described: Described, types: string[]): GuardrailResourcePo
 export const rdsEncryption = storePolicy(
     {
         name: "rds-encryption",
-        description: "RDS instances, Aurora and RDS clusters, global clusters, and DocumentDB and Neptune clusters encrypt their storage (a key named without storageEncrypted does not).",
+        description: "RDS instances, Aurora and RDS clusters, global clusters, snapshot copies, and DocumentDB and Neptune clusters encrypt their storage (a key named without storageEncrypted does not).",
         why: "An unencrypted database's storage, snapshots and backups can be copied or shared out of the account and read by whoever gets them, and encryption cannot be added later without a restore.",
         severity: "high",
-        remediationSteps: "Set storageEncrypted: true and kmsKeyId (Neptune: kmsKeyArn) to the environment key; a cluster's instances then need nothing. An existing database is encrypted by restoring an encrypted snapshot copy.",
+        remediationSteps: "Set storageEncrypted: true and kmsKeyId (Neptune: kmsKeyArn) to the environment key; a cluster's instances then need nothing; give snapshot copies a kmsKeyId. An existing database is encrypted by restoring an encrypted snapshot copy.",
     },
-    [RDS_INSTANCE, RDS_CLUSTER, RDS_GLOBAL_CLUSTER, DOCDB_CLUSTER, NEPTUNE_CLUSTER],
+    [RDS_INSTANCE, RDS_CLUSTER, RDS_GLOBAL_CLUSTER, RDS_SNAPSHOT_COPY, RDS_CLUSTER_SNAPSHOT_COPY, DOCDB_CLUSTER, NEPTUNE_CLUSTER],
 );
 
 export const redshiftEncryption = storePolicy(

@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { isTrue, keyedStore, reportAwsKeys, reportUnencrypted, Store, StoresOf } from "./atRest";
+import { isTrue, keyedStore, known, reportAwsKeys, reportUnencrypted, Store, StoresOf } from "./atRest";
 import { DATA_STORES, dataStorePolicies } from "./dataStores";
 import { EBS_STORES, ebsKubernetesStores, ebsPolicies } from "./ebs";
 import { kmsPolicies } from "./kms";
@@ -15,6 +15,7 @@ const ECR_CREATION_TEMPLATE = "aws:ecr/repositoryCreationTemplate:RepositoryCrea
 const SECRET = "aws:secretsmanager/secret:Secret";
 const BACKUP_VAULT = "aws:backup/vault:Vault";
 const SSM_PARAMETER = "aws:ssm/parameter:Parameter";
+const S3_OBJECTS = ["aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2"];
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
 
 export const eksSecretsEncryption: GuardrailResourcePolicy = {
@@ -61,6 +62,14 @@ function ecrKey(props: Props): Store[] {
     return [{ where: "the repository", encrypted: true, serviceKey: "ECR's AES256 (an AWS-owned key)", fix: "set encryptionConfigurations [{ encryptionType: \"KMS\", kmsKey }] to a customer-managed key" }];
 }
 
+/** An object's own encryption header overrides the bucket's default: SSE-S3, or KMS without a key (aws/s3). */
+function s3ObjectKey(props: Props): Store[] {
+    const algorithm = props.serverSideEncryption;
+    if (algorithm === undefined || algorithm === null || algorithm === "") return [];
+    if (KMS_ALGORITHMS.includes(algorithm)) return [keyedStore("the object", props.kmsKeyId, "kmsKeyId", "the AWS-managed key aws/s3")];
+    return [{ where: "the object", encrypted: true, serviceKey: `S3's own key (${algorithm})`, fix: "leave serverSideEncryption unset, so the bucket's KMS default applies, or set aws:kms with kmsKeyId" }];
+}
+
 /** The stores of this module's services: EFS, SQS, SNS, S3, ECR, Secrets Manager, Backup, SSM. */
 const SERVICE_STORES: Record<string, StoresOf> = {
     [T.efsFileSystem]: (p) => [
@@ -86,6 +95,7 @@ const SERVICE_STORES: Record<string, StoresOf> = {
     ],
     [T.snsTopic]: (p) => [{ where: "", encrypted: Boolean(p.kmsMasterKeyId), unencrypted: "the topic is not encrypted: set kmsMasterKeyId", key: p.kmsMasterKeyId, keyField: "kmsMasterKeyId", serviceKey: "" }],
     ...Object.fromEntries([...T.s3Buckets, ...T.s3Encryption].map((t) => [t, s3KmsKeys])),
+    ...Object.fromEntries(S3_OBJECTS.map((t) => [t, s3ObjectKey])),
     [ECR_REPOSITORY]: ecrKey,
     [ECR_CREATION_TEMPLATE]: ecrKey,
     [SECRET]: (p) => [
@@ -194,10 +204,11 @@ function bucketsWithout(resources: PolicyResource[], configTypes: readonly strin
     const configured = new Set<unknown>();
     for (const r of resources) {
         if (!configTypes.includes(r.type) || !ok(r.props)) continue;
-        if (r.props.bucket !== undefined) configured.add(r.props.bucket);
+        const bucket = known(() => r.props.bucket);
+        if (bucket !== undefined) configured.add(bucket);
         else for (const d of r.dependencies ?? []) if (buckets.includes(d.type)) configured.add(d.urn);
     }
-    return resources.filter((r) => buckets.includes(r.type) && !configured.has(r.props.bucket) && !configured.has(r.urn) && !inline?.(r.props));
+    return resources.filter((r) => buckets.includes(r.type) && !configured.has(known(() => r.props.bucket)) && !configured.has(r.urn) && !inline?.(r.props));
 }
 
 export const s3DefaultEncryption: GuardrailStackPolicy = {
@@ -215,8 +226,8 @@ export const s3DefaultEncryption: GuardrailStackPolicy = {
         const passes = (rules: Props[]) => rules.some((rule) => (requireKms ? KMS_ALGORITHMS.includes(s3Algorithm(rule) as string) : Boolean(s3Algorithm(rule))));
         const configs = args.resources.filter((r) => (T.s3Encryption as readonly string[]).includes(r.type));
         for (const bucket of bucketsWithout(args.resources, T.s3Encryption, (c) => passes(s3Rules(c)), (b) => passes(s3Rules(b)))) {
-            const name = bucket.props.bucket ?? bucket.urn;
-            const anyRule = [bucket, ...configs.filter((c) => c.props.bucket === bucket.props.bucket)].some((r) => s3Rules(r.props).some((rule) => s3Algorithm(rule)));
+            const name = known(() => bucket.props.bucket) ?? bucket.urn;
+            const anyRule = [bucket, ...configs.filter((c) => known(() => c.props.bucket) === name)].some((r) => s3Rules(r.props).some((rule) => s3Algorithm(rule)));
             report(anyRule ? `bucket ${name}'s default encryption is SSE-S3 (AES256, an S3-owned key), not KMS` : `bucket ${name} has no default ${requireKms ? "KMS " : ""}encryption configuration`, bucket.urn);
         }
     },
@@ -232,7 +243,7 @@ export const s3PublicAccessBlock: GuardrailStackPolicy = {
     validateStack: (args, report) => {
         const allOn = (c: Props) => ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every((k) => c[k] === true);
         for (const bucket of bucketsWithout(args.resources, [T.s3PublicAccessBlock], allOn)) {
-            report(`bucket ${bucket.props.bucket ?? bucket.urn} has no public access block with all four settings on`, bucket.urn);
+            report(`bucket ${known(() => bucket.props.bucket) ?? bucket.urn} has no public access block with all four settings on`, bucket.urn);
         }
     },
 };

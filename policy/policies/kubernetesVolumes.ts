@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { isTrue } from "./atRest";
+import { isTrue, known } from "./atRest";
 import { EBS_PROVISIONERS } from "./ebs";
 import { describeObject, KubeObject, kubernetesObjects, podSpecOf } from "./kubernetes";
 import { GuardrailStackPolicy, list, Props, T } from "./support";
@@ -39,7 +39,7 @@ class Volumes {
 
     constructor(resources: PolicyResource[]) {
         for (const r of resources) {
-            if (r.type === T.ebsVolume || r.type === T.efsFileSystem) this.encrypted.set(idOf(r), isTrue(r.props.encrypted));
+            if (r.type === T.ebsVolume || r.type === T.efsFileSystem) this.encrypted.set(idOf(r), isTrue(known(() => r.props.encrypted)));
             for (const o of kubernetesObjects(r.type, r.props)) this.add(o, r.urn);
         }
     }
@@ -72,12 +72,16 @@ class Volumes {
         const c = this.classes.get(name);
         if (!c) return config.trustedStorageClasses.includes(name) ? undefined : `StorageClass ${name} is not declared in this program, so its encryption cannot be known`;
         if (EBS_PROVISIONERS.includes(c.provisioner)) return c.parameters?.encrypted === "true" ? undefined : `StorageClass ${name} does not encrypt its EBS volumes`;
-        if (c.provisioner === EFS_PROVISIONER) return this.storeProblem(`file system ${c.parameters?.fileSystemId}`, c.parameters?.fileSystemId, config);
+        if (c.provisioner === EFS_PROVISIONER) {
+            const fileSystemId = known(() => c.parameters?.fileSystemId);
+            return this.storeProblem(`file system ${fileSystemId}`, fileSystemId, config);
+        }
         return `StorageClass ${name} uses ${c.provisioner}, not an encrypted EBS or EFS class`;
     }
 
-    /** Why a volume or file system (by id) is not known to be encrypted, or undefined when it is. */
+    /** Why a volume or file system (by id) is not known to be encrypted, or undefined when it is (or its id is not known yet). */
     storeProblem(what: string, id: unknown, config: Config): string | undefined {
+        if (id === undefined) return undefined;
         const encrypted = this.encrypted.get(String(id));
         if (encrypted === true || config.trustedVolumeIds.includes(String(id))) return undefined;
         return encrypted === false ? `${what} is not encrypted` : `${what} is not declared in this program, so its encryption cannot be known`;
@@ -103,9 +107,10 @@ class Volumes {
     persistentVolumeProblem(o: KubeObject, config: Config): string | undefined {
         const csi = o.object?.spec?.csi;
         if (!csi) return undefined;
-        if (EBS_DRIVERS.includes(csi.driver)) return this.storeProblem(`volume ${csi.volumeHandle}`, csi.volumeHandle, config);
+        const handle = known(() => csi.volumeHandle);
+        if (EBS_DRIVERS.includes(csi.driver)) return this.storeProblem(`volume ${handle}`, handle, config);
         if (csi.driver === EFS_PROVISIONER) {
-            const fileSystemId = String(csi.volumeHandle ?? "").split(":")[0];
+            const fileSystemId = handle === undefined ? undefined : String(handle).split(":")[0];
             return this.storeProblem(`file system ${fileSystemId}`, fileSystemId, config);
         }
         return undefined;
@@ -114,7 +119,7 @@ class Volumes {
 
 /** A resource's id: the `id` output, else the last part of its ARN (`.../volume/vol-...`). */
 function idOf(r: PolicyResource): string {
-    return String(r.props.id ?? String(r.props.arn ?? "").split("/").pop());
+    return String(known(() => r.props.id) ?? String(known(() => r.props.arn) ?? "").split("/").pop());
 }
 
 export const kubernetesVolumeEncryption: GuardrailStackPolicy = {
