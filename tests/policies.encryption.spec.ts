@@ -208,9 +208,10 @@ describe("encryption guardrails", () => {
             ]);
         });
 
-        it("evasion: keys AWS holds behind other resource types: launch configurations, Karpenter's default volume, S3 KMS rules and objects, Firehose, MSK Serverless", async () => {
+        it("evasion: keys AWS holds behind other resource types: launch configurations, eks.Cluster's default group, Karpenter's default volume, S3 KMS rules and objects, Firehose, MSK Serverless", async () => {
             const report = await evaluate(() => {
                 new aws.ec2.LaunchConfiguration("lc", { imageId: "ami-0123456789abcdef0", instanceType: "m7i.large", rootBlockDevice: { encrypted: true } });
+                new eks.Cluster("default-group", { nodeRootVolumeEncrypted: true, encryptionConfigKeyArn: KEY });
                 new k8s.apiextensions.CustomResource("default-class", { apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", metadata: { name: "default-class" }, spec: {} });
                 const bucket = new aws.s3.Bucket("b", {});
                 new aws.s3.BucketServerSideEncryptionConfiguration("aws-s3-key", { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] });
@@ -223,6 +224,7 @@ describe("encryption guardrails", () => {
             }, { only: POLICY });
             expectViolations(report, POLICY, [
                 "lc: rootBlockDevice: encrypted with the account's default EBS key (aws/ebs unless changed); a launch configuration cannot name a key: use a launch template with ebs.kmsKeyId",
+                "default-group: encrypted with the account's default EBS key (aws/ebs unless changed); the component cannot name a key: give the nodes a launch template whose root device sets kmsKeyId",
                 "default-class: spec.blockDeviceMappings (not set: Karpenter's default root volume): encrypted with the account's default EBS key (aws/ebs unless changed); declare the root volume in spec.blockDeviceMappings with ebs.kmsKeyID",
                 "aws-s3-key: default encryption: encrypted with the AWS-managed key aws/s3; set kmsMasterKeyId to a customer-managed key",
                 "inline: default encryption: encrypted with the AWS-managed key alias/aws/s3; set kmsMasterKeyId to a customer-managed key",

@@ -76,6 +76,11 @@ function launchTemplateDisks(props: Props): Store[] {
 const NO_LAUNCH_TEMPLATE = "no launchTemplate: EKS's default template leaves root-volume encryption to the account default";
 const NO_KEY_IN_COMPONENT = "the component cannot name a key: give the nodes a launch template whose root device sets kmsKeyId";
 
+/** Root volumes of @pulumi/eks node groups: encrypted or not, never under a key they can name. */
+function componentRoots(encrypted: unknown, unencrypted: string): Store[] {
+    return [{ ...disk("", { encrypted }, "kmsKeyId", NO_KEY_IN_COMPONENT), unencrypted }];
+}
+
 /** EBS stores of AWS and EKS-component resources, by type token. */
 export const EBS_STORES: Record<string, StoresOf> = {
     [T.ebsVolume]: (p) => [disk("the volume", p)],
@@ -88,21 +93,11 @@ export const EBS_STORES: Record<string, StoresOf> = {
     [T.launchTemplate]: launchTemplateDisks,
     [T.managedNodeGroupComponent]: (p) => (p.launchTemplate ? [] : [undeclaredRoot("", NO_LAUNCH_TEMPLATE)]),
     [T.eksNodeGroup]: (p) => (p.launchTemplate ? [] : [undeclaredRoot("", NO_LAUNCH_TEMPLATE)]),
-    ...Object.fromEntries(
-        SELF_MANAGED_NODE_GROUPS.map((t) => [
-            t,
-            (p: Props) => [{ ...disk("", { encrypted: p.nodeRootVolumeEncrypted }, "kmsKeyId", NO_KEY_IN_COMPONENT), unencrypted: "root volumes are not encrypted: set nodeRootVolumeEncrypted: true" }],
-        ]),
-    ),
+    ...Object.fromEntries(SELF_MANAGED_NODE_GROUPS.map((t) => [t, (p: Props) => componentRoots(p.nodeRootVolumeEncrypted, "root volumes are not encrypted: set nodeRootVolumeEncrypted: true")])),
     [T.eksClusterComponent]: (p) =>
         p.skipDefaultNodeGroup === true || p.fargate
             ? []
-            : [
-                  {
-                      ...disk("", { encrypted: p.nodeRootVolumeEncrypted }, "kmsKeyId", NO_KEY_IN_COMPONENT),
-                      unencrypted: "the default node group's root volumes are not encrypted: set skipDefaultNodeGroup: true or nodeRootVolumeEncrypted: true",
-                  },
-              ],
+            : componentRoots(p.nodeRootVolumeEncrypted, "the default node group's root volumes are not encrypted: set skipDefaultNodeGroup: true or nodeRootVolumeEncrypted: true"),
 };
 
 /** Prefixes a location with the object it is in, when the resource holds several (a ConfigGroup). */
