@@ -5,6 +5,7 @@ import { resolveEnvironmentConfig } from "./config/resolve";
 import type { EnvironmentConfig, EnvironmentInput } from "./config/types";
 import { EnvironmentKey } from "./encryption";
 import { Karpenter } from "./karpenter";
+import { interruptionQueueName } from "./karpenter/interruption";
 import { Observability } from "./observability";
 import { Storage } from "./storage";
 import { Network } from "./network";
@@ -76,6 +77,7 @@ export class Environment extends pulumi.ComponentResource {
                 protect: config.protect,
                 // Only Karpenter's launches need EC2 to use the key on the account's behalf.
                 allowEc2ForAccount: config.karpenter.enabled,
+                interruptionQueueName: config.karpenter.enabled ? interruptionQueueName(config.name) : undefined,
                 tags: this.tags,
             },
             { parent: this },

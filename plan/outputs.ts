@@ -179,8 +179,8 @@ export function remoteComponentOutputs(type: string, name: string, inputs: State
         }
         case "eks:index:ManagedNodeGroup":
             return { state: { placementGroupName: "" }, refs: {} };
-        // Their children (an Auto Scaling group, the objects of a ConfigGroup) carry what the inputs
-        // say in a real preview; offline, the inputs echoed stand in for them, so stack policies see them.
+        // The provider expands these into children the mock engine never registers: their inputs
+        // stand in for those children, so stack policies see the objects as under the real engine.
         case "eks:index:NodeGroup":
         case "eks:index:NodeGroupV2":
         case "kubernetes:yaml/v2:ConfigGroup":

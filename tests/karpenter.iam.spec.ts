@@ -62,6 +62,11 @@ describe("Karpenter controller IAM, simulated", () => {
         expect(await simulate(policies, { action: "sqs:DeleteMessage", resource: queueArn })).to.equal("Allowed");
         expect(await simulate(policies, { action: "sqs:ReceiveMessage", resource: `arn:aws:sqs:eu-west-1:${account}:some-other-queue` })).to.equal("ImplicitlyDenied");
         expect(await simulate(policies, { action: "sqs:SendMessage", resource: queueArn })).to.equal("ImplicitlyDenied");
+        // The queue is encrypted with the environment key: receiving decrypts through SQS, for that queue only.
+        // (The simulator does not resolve kms:EncryptionContext:* keys, so the statement is read, not simulated.)
+        const decrypt = policies.flatMap((p) => p.Statement).find((s) => s.Sid === "AllowInterruptionQueueDecryption");
+        expect(decrypt).to.deep.include({ Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn });
+        expect(decrypt?.Condition).to.deep.equal({ StringEquals: { "kms:ViaService": "sqs.eu-west-1.amazonaws.com", "kms:EncryptionContext:aws:sqs:arn": queueArn } });
     });
 
     it("can PassRole only on the node role, and only to EC2", async () => {

@@ -144,10 +144,15 @@ describe("Karpenter", () => {
         ]);
     });
 
-    it("keeps a 300 s, SSE-encrypted interruption queue that only its EventBridge rules may write to and nothing may use without TLS", () => {
+    it("keeps a 300 s interruption queue, encrypted with the environment key, that only its EventBridge rules may write to and nothing may use without TLS", () => {
         const r = plans.dev.registered;
         const queue = r.one("aws:sqs/queue:Queue");
-        expect(queue.inputs).to.include({ messageRetentionSeconds: 300, sqsManagedSseEnabled: true });
+        const key = r.one("aws:kms/key:Key");
+        expect(queue.inputs).to.include({ messageRetentionSeconds: 300, kmsMasterKeyId: key.outputs.arn });
+        // EventBridge encrypts what it sends with that key, for this queue and this account only.
+        const eventBridge = json(key.inputs.policy).Statement.find((s: { Sid: string }) => s.Sid === "EventBridgeWritesInterruptionQueue");
+        expect(eventBridge).to.deep.include({ Principal: { Service: "events.amazonaws.com" }, Action: ["kms:GenerateDataKey", "kms:Decrypt"] });
+        expect(eventBridge.Condition.StringEquals).to.deep.equal({ "aws:SourceAccount": "111122223333", "kms:EncryptionContext:aws:sqs:arn": queue.outputs.arn });
         const policy = json(r.one("aws:sqs/queuePolicy:QueuePolicy").inputs.policy);
         const ruleArns = r.ofType("aws:cloudwatch/eventRule:EventRule").map((rule) => rule.outputs.arn);
         expect(policy.Statement[0]).to.deep.include({ Effect: "Allow", Action: "sqs:SendMessage", Resource: queue.outputs.arn, Principal: { Service: "events.amazonaws.com" } });

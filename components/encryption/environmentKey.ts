@@ -30,6 +30,11 @@ export interface EnvironmentKeyArgs {
      * service identity, and without it the node is terminated right after launch. Default true.
      */
     allowEc2ForAccount?: boolean;
+    /**
+     * The name of Karpenter's interruption queue, which the key encrypts: EventBridge may then use
+     * the key for that queue, in this account, and nothing else. Unset: no such grant.
+     */
+    interruptionQueueName?: string;
     /** Tags on the key. */
     tags: Tags;
 }
@@ -150,6 +155,21 @@ export function environmentKeyPolicy(args: EnvironmentKeyArgs): PolicyDocument {
                 Condition: { StringEquals: throughEc2, Bool: { "kms:GrantIsForAWSResource": "true" } },
             },
         );
+    }
+    if (args.interruptionQueueName) {
+        statements.push({
+            Sid: "EventBridgeWritesInterruptionQueue",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+            Resource: "*",
+            Condition: {
+                StringEquals: {
+                    "aws:SourceAccount": account,
+                    "kms:EncryptionContext:aws:sqs:arn": `arn:${partition}:sqs:${args.region}:${account}:${args.interruptionQueueName}`,
+                },
+            },
+        });
     }
     return policyDocument(...statements);
 }

@@ -126,12 +126,22 @@ export function controllerPolicies(ctx: ControllerPolicyContext): Record<Control
             },
         ),
         "eks-integration": policyDocument({ Sid: "AllowAPIServerEndpointDiscovery", Effect: "Allow", Resource: clusterArn, Action: "eks:DescribeCluster" }),
-        interruption: policyDocument({
-            Sid: "AllowInterruptionQueueActions",
-            Effect: "Allow",
-            Resource: ctx.queueArn,
-            Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
-        }),
+        interruption: policyDocument(
+            {
+                Sid: "AllowInterruptionQueueActions",
+                Effect: "Allow",
+                Resource: ctx.queueArn,
+                Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
+            },
+            {
+                // The queue is encrypted with the environment key: reading it decrypts, through SQS, for this queue only.
+                Sid: "AllowInterruptionQueueDecryption",
+                Effect: "Allow",
+                Resource: ctx.kmsKeyArn,
+                Action: "kms:Decrypt",
+                Condition: { StringEquals: { "kms:ViaService": `sqs.${ctx.region}.${dnsSuffixOf(ctx.region)}`, "kms:EncryptionContext:aws:sqs:arn": ctx.queueArn } },
+            },
+        ),
         "resource-discovery": policyDocument(
             {
                 Sid: "AllowRegionalReadActions",

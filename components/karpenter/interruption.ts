@@ -57,16 +57,23 @@ export function queuePolicy(queueArn: string, ruleArns: string[]) {
 
 export interface InterruptionQueueArgs {
     clusterName: string;
+    /** The environment key, which encrypts the queue (EventBridge may use it for this queue only). */
+    kmsKeyArn: pulumi.Input<string>;
     tags: Tags;
     /** Resources the queue is created after (and deleted before): the cluster. */
     dependsOn: pulumi.Resource[];
 }
 
-/** The interruption queue (300 s retention, SSE) and the EventBridge rules that feed it. */
+/** The interruption queue's name; the environment key's policy names it before the queue exists. */
+export function interruptionQueueName(clusterName: string): string {
+    return `${clusterName}-karpenter`;
+}
+
+/** The interruption queue (300 s retention, encrypted with the environment key) and the EventBridge rules that feed it. */
 export function createInterruptionQueue(name: string, args: InterruptionQueueArgs, parent: pulumi.Resource) {
     const queue = new aws.sqs.Queue(
         `${name}-interruption`,
-        { name: `${args.clusterName}-karpenter`, messageRetentionSeconds: 300, sqsManagedSseEnabled: true, tags: args.tags },
+        { name: interruptionQueueName(args.clusterName), messageRetentionSeconds: 300, kmsMasterKeyId: args.kmsKeyArn, tags: args.tags },
         { parent, dependsOn: args.dependsOn },
     );
     const rules = INTERRUPTION_RULES.map((r) => {

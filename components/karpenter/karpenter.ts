@@ -27,7 +27,7 @@ export interface KarpenterArgs extends KarpenterConfig {
     systemNodeGroup: pulumi.Resource;
     /** The EKS cluster security group; it gets the discovery tag, so exactly one group is found. */
     clusterSecurityGroupId: pulumi.Input<string>;
-    /** The environment key, for Karpenter nodes' root volumes. */
+    /** The environment key, for Karpenter nodes' root volumes and the interruption queue. */
     kmsKeyArn: pulumi.Input<string>;
     /** Provider for the cluster. */
     k8sProvider: k8s.Provider;
@@ -84,7 +84,7 @@ export class Karpenter extends pulumi.ComponentResource {
             { resourceId: args.clusterSecurityGroupId, key: "karpenter.sh/discovery", value: args.clusterName },
             afterCluster,
         );
-        const { queue } = createInterruptionQueue(name, { clusterName: args.clusterName, tags: args.tags, dependsOn: [args.cluster] }, this);
+        const { queue } = createInterruptionQueue(name, { clusterName: args.clusterName, kmsKeyArn: args.kmsKeyArn, tags: args.tags, dependsOn: [args.cluster] }, this);
         this.queue = queue;
 
         const controller = this.createControllerRole(name, args, afterCluster);

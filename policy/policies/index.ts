@@ -11,8 +11,8 @@ import { encryptionPolicies } from "./encryption";
 import { iamGuardrails } from "./iam";
 import { networkPolicies } from "./network";
 import { quotaPolicies } from "./quotas";
-import { resourcePolicyGuardrails } from "./resourcePolicies";
 import { rbacPolicies } from "./rbac";
+import { resourcePolicyGuardrails } from "./resourcePolicies";
 import type { Guardrail } from "./support";
 import { unverifiablePolicies } from "./unverifiable";
 import { workloadPolicies } from "./workloads";
@@ -43,13 +43,17 @@ export const guardrails: Guardrail[] = [
 
 export * from "./capacity";
 export * from "./compute";
+export * from "./dataStores";
+export * from "./ebs";
 export * from "./encryption";
 export * from "./iam";
+export * from "./kms";
+export * from "./kubernetesVolumes";
 export * from "./network";
 export * from "./presets";
 export * from "./quotas";
-export * from "./resourcePolicies";
 export * from "./rbac";
+export * from "./resourcePolicies";
 export * from "./unverifiable";
 export * from "./workloads";
 export { Guardrail, GuardrailResourcePolicy, GuardrailStackPolicy, T as TYPES } from "./support";

@@ -1,0 +1,158 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { isTrue, known } from "./atRest";
+import { EBS_PROVISIONERS } from "./ebs";
+import { describeObject, KubeObject, kubernetesObjects, podSpecOf } from "./kubernetes";
+import { GuardrailStackPolicy, list, Props, T } from "./support";
+
+/**
+ * Volumes pods get through Kubernetes: claims (and StatefulSet and generic ephemeral claim
+ * templates) are provisioned by their StorageClass, so the class must be one this program
+ * declares encrypted (or one config trusts); static PersistentVolumes point at a volume or file
+ * system that must be declared here encrypted (or trusted). The in-tree `awsElasticBlockStore`
+ * names a volume whose encryption nothing here can know.
+ */
+
+const EFS_PROVISIONER = "efs.csi.aws.com";
+const EBS_DRIVERS = ["ebs.csi.aws.com", "ebs.csi.eks.amazonaws.com"];
+const DEFAULT_CLASS = ["storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class"];
+/** The legacy annotation still wins over spec.storageClassName. */
+const CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class";
+
+type Config = { trustedStorageClasses: string[]; trustedVolumeIds: string[] };
+
+interface Claim {
+    label: string;
+    metadata?: Props;
+    spec: Props;
+    urn: string;
+}
+
+/** What a stack declares that bears on volumes, gathered in one pass. */
+class Volumes {
+    readonly classes = new Map<string, Props>();
+    readonly defaults = new Set<string>();
+    readonly persistentVolumes = new Map<string, { o: KubeObject; urn: string }>();
+    readonly claims: Claim[] = [];
+    readonly inTree: { label: string; volumeId: unknown; urn: string }[] = [];
+    /** Encryption of the EBS volumes and EFS file systems declared, by id. */
+    readonly encrypted = new Map<string, boolean>();
+
+    constructor(resources: PolicyResource[]) {
+        for (const r of resources) {
+            if (r.type === T.ebsVolume || r.type === T.efsFileSystem) this.encrypted.set(idOf(r), isTrue(known(() => r.props.encrypted)));
+            for (const o of kubernetesObjects(r.type, r.props)) this.add(o, r.urn);
+        }
+    }
+
+    private add(o: KubeObject, urn: string): void {
+        const object = o.object ?? {};
+        const name = object.metadata?.name;
+        if (o.kind === "StorageClass") {
+            if (o.via !== "patch") this.classes.set(name, object);
+            if (DEFAULT_CLASS.some((a) => object.metadata?.annotations?.[a] === "true")) this.defaults.add(name);
+        } else if (o.kind === "PersistentVolume" && o.via !== "patch") {
+            this.persistentVolumes.set(name, { o, urn });
+            if (object.spec?.awsElasticBlockStore) this.inTree.push({ label: describeObject(o), volumeId: object.spec.awsElasticBlockStore.volumeID, urn });
+        } else if (o.kind === "PersistentVolumeClaim" && o.via !== "patch") {
+            this.claims.push({ label: describeObject(o), metadata: object.metadata, spec: object.spec ?? {}, urn });
+        }
+        list<Props>(o.kind === "StatefulSet" ? object.spec?.volumeClaimTemplates : undefined).forEach((t, i) =>
+            this.claims.push({ label: `${describeObject(o)} volumeClaimTemplates[${i}] (${t.metadata?.name})`, metadata: t.metadata, spec: t.spec ?? {}, urn }),
+        );
+        list<Props>(podSpecOf(o.kind, object)?.volumes).forEach((v, i) => {
+            const at = `${describeObject(o)} volumes[${i}] (${v.name})`;
+            const template = v.ephemeral?.volumeClaimTemplate;
+            if (template) this.claims.push({ label: `${at}, a generic ephemeral volume`, metadata: template.metadata, spec: template.spec ?? {}, urn });
+            if (v.awsElasticBlockStore) this.inTree.push({ label: at, volumeId: v.awsElasticBlockStore.volumeID, urn });
+        });
+    }
+
+    /** Why a class does not give encrypted volumes, or undefined when it does. */
+    classProblem(name: string, config: Config): string | undefined {
+        const c = this.classes.get(name);
+        if (!c) return config.trustedStorageClasses.includes(name) ? undefined : `StorageClass ${name} is not declared in this program, so its encryption cannot be known`;
+        if (EBS_PROVISIONERS.includes(c.provisioner)) return c.parameters?.encrypted === "true" ? undefined : `StorageClass ${name} does not encrypt its EBS volumes`;
+        if (c.provisioner === EFS_PROVISIONER) {
+            const fileSystemId = known(() => c.parameters?.fileSystemId);
+            return this.storeProblem(`file system ${fileSystemId}`, fileSystemId, config);
+        }
+        return `StorageClass ${name} uses ${c.provisioner}, not an encrypted EBS or EFS class`;
+    }
+
+    /** Why a volume or file system (by id) is not known to be encrypted, or undefined when it is (or its id is not known yet). */
+    storeProblem(what: string, id: unknown, config: Config): string | undefined {
+        if (id === undefined) return undefined;
+        const encrypted = this.encrypted.get(String(id));
+        if (encrypted === true || config.trustedVolumeIds.includes(String(id))) return undefined;
+        return encrypted === false ? `${what} is not encrypted` : `${what} is not declared in this program, so its encryption cannot be known`;
+    }
+
+    claimProblem(claim: Claim, config: Config): string | undefined {
+        const spec = claim.spec;
+        const className = claim.metadata?.annotations?.[CLASS_ANNOTATION] ?? spec.storageClassName;
+        if (spec.volumeName && this.persistentVolumes.has(spec.volumeName)) return undefined; // the volume is judged itself
+        if (className === "") {
+            return spec.volumeName
+                ? `it binds PersistentVolume ${spec.volumeName}, which is not declared in this program, so its encryption cannot be known`
+                : "storageClassName \"\" binds any pre-provisioned volume, whose encryption cannot be known";
+        }
+        if (className === undefined || className === null) {
+            if (this.defaults.size === 0) return "no storageClassName, and this program declares no default class: the cluster's default (EKS's gp2) is unencrypted";
+            const problems = [...this.defaults].map((d) => this.classProblem(d, config)).filter(Boolean);
+            return problems.length ? `no storageClassName, so the default class applies: ${problems.join("; ")}` : undefined;
+        }
+        return this.classProblem(String(className), config);
+    }
+
+    persistentVolumeProblem(o: KubeObject, config: Config): string | undefined {
+        const csi = o.object?.spec?.csi;
+        if (!csi) return undefined;
+        const handle = known(() => csi.volumeHandle);
+        if (EBS_DRIVERS.includes(csi.driver)) return this.storeProblem(`volume ${handle}`, handle, config);
+        if (csi.driver === EFS_PROVISIONER) {
+            const fileSystemId = handle === undefined ? undefined : String(handle).split(":")[0];
+            return this.storeProblem(`file system ${fileSystemId}`, fileSystemId, config);
+        }
+        return undefined;
+    }
+}
+
+/** A resource's id: the `id` output, else the last part of its ARN (`.../volume/vol-...`). */
+function idOf(r: PolicyResource): string {
+    return String(known(() => r.props.id) ?? String(known(() => r.props.arn) ?? "").split("/").pop());
+}
+
+export const kubernetesVolumeEncryption: GuardrailStackPolicy = {
+    name: "kubernetes-volume-encryption",
+    description:
+        "Pods' volumes are encrypted: claims, StatefulSet claim templates and generic ephemeral volumes use a StorageClass this program declares encrypted (or one config trusts); static PersistentVolumes use a volume or file system declared here encrypted (or trusted); no in-tree awsElasticBlockStore volume.",
+    why: "A claim on an unencrypted or unknown class, a static volume of unknown origin, or an in-tree EBS volume puts application data on disks nobody checked, whatever the platform's own classes do.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps:
+        "Name an encrypted class in storageClassName (declared in this program with parameters.encrypted \"true\" and kmsKeyId, or listed in trustedStorageClasses); back static volumes by an encrypted aws.ebs.Volume or aws.efs.FileSystem declared here (or list their ids in trustedVolumeIds after checking them); replace awsElasticBlockStore with the EBS CSI driver.",
+    configSchema: {
+        properties: {
+            trustedStorageClasses: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description: "StorageClasses declared elsewhere (the platform's program) and known to encrypt, e.g. envstack's gp3 and efs.",
+            },
+            trustedVolumeIds: { type: "array", items: { type: "string" }, default: [], description: "Existing EBS volume and EFS file system ids checked to be encrypted." },
+        },
+    },
+    validateStack: (args, report) => {
+        const config = args.getConfig<Config>();
+        const volumes = new Volumes(args.resources);
+        for (const v of volumes.inTree) report(`${v.label}: the in-tree awsElasticBlockStore volume ${v.volumeId} cannot be known to be encrypted; use the EBS CSI driver and an encrypted class`, v.urn);
+        for (const { o, urn } of volumes.persistentVolumes.values()) {
+            const problem = volumes.persistentVolumeProblem(o, config);
+            if (problem) report(`${describeObject(o)}: ${problem}`, urn);
+        }
+        for (const claim of volumes.claims) {
+            const problem = volumes.claimProblem(claim, config);
+            if (problem) report(`${claim.label}: ${problem}`, claim.urn);
+        }
+    },
+};
