@@ -24,14 +24,15 @@ function configProblems(raw: unknown): string[] {
 }
 
 describe("the guardrails pack", () => {
-    it("gives every policy a name, description, severity, remediation steps and a default level", () => {
-        expect(guardrails).to.have.length(22);
+    it("gives every policy a name, description, why, severity, remediation steps and a default level", () => {
+        expect(guardrails).to.have.length(46);
         expect(new Set(guardrails.map((p) => p.name)).size).to.equal(guardrails.length);
         for (const p of guardrails) {
             expect(p.name, p.name).to.match(/^[a-z0-9-]+$/);
             expect(p.description, p.name).to.have.length.greaterThan(20);
             expect(["low", "medium", "high", "critical"], p.name).to.include(p.severity);
             expect(p.remediationSteps, p.name).to.have.length.greaterThan(20);
+            expect(p.why, p.name).to.have.length.greaterThan(20);
             expect(["advisory", "mandatory"], p.name).to.include(p.enforcementLevel);
         }
     });
@@ -42,7 +43,8 @@ describe("the guardrails pack", () => {
             const config = resolvePolicyConfig(readPolicyConfigFile(path.join(REPO, "policy", "config", `${stack}.json`)), guardrails);
             const report = await evaluatePack(pack, plan.resources, config);
             expect(report.violations.filter((v) => v.level === "mandatory")).to.deep.equal([]);
-            expect(report.policies.every((p) => p.level === "mandatory")).to.equal(true);
+            // Only the finding that a chart cannot be seen into stays advisory: it is a prompt to review, not a verdict.
+            expect(report.policies.filter((p) => p.level !== "mandatory")).to.deep.equal([{ name: "kubernetes-not-verifiable-offline", level: "advisory" }]);
         });
     }
 
@@ -53,12 +55,21 @@ describe("the guardrails pack", () => {
         const found = report.violations.map((v) => `${v.policy} ${v.name ?? ""}`).sort();
         expect(found).to.deep.equal(
             [
+                "cluster-admin-bindings devs-admin",
+                "customer-managed-key orders",
                 "ebs-volume-encryption scratch",
+                "environment-vcpu-ceiling burst",
+                "iam-no-admin-access everything",
+                "iam-passrole-scoped everything",
                 "kms-key-rotation careless",
                 "log-group-encryption app",
                 "namespace-quota-and-limits team-a",
                 "nodepool-limits burst",
                 "nodepool-limits burst",
+                "pod-security-baseline debug",
+                "rds-public-access orders",
+                "resource-policy-no-public-principal jobs-open",
+                "security-group-admin-ports bastion",
                 "sqs-encryption jobs",
             ].sort(),
         );
@@ -72,12 +83,12 @@ describe("the guardrails pack", () => {
         const doc = JSON.parse(fs.readFileSync(json, "utf8"));
         fs.rmSync(json);
         expect(doc.policy.pack).to.equal("envstack-guardrails");
-        expect(doc.policy.violations).to.have.length(7);
+        expect(doc.policy.violations).to.have.length(16);
         expect(doc.policy.violations.find((v: { policy: string }) => v.policy === "sqs-encryption")).to.include({ level: "mandatory", name: "jobs", type: "aws:sqs/queue:Queue" });
         const text = out;
         expect(text).to.include("x sqs-encryption [mandatory, medium]");
         expect(text).to.include("- aws:sqs/queue:Queue jobs: the queue is not encrypted");
-        expect(text).to.include("22 of 22 policies evaluated: 7 mandatory violation(s), 0 advisory.");
+        expect(text).to.include(`${guardrails.length} of ${guardrails.length} policies evaluated: 16 mandatory violation(s), 0 advisory.`);
     });
 });
 
@@ -192,7 +203,7 @@ describe("policy config, with the CLI's semantics", () => {
             };
             const advisory = await quiet(["--stack", "fixture", "--cwd", REPO, "--config", FIXTURE, "--program", "tests/fixtures/badProgram.ts", "--policy-config", lenient]);
             expect(advisory.code).to.equal(0);
-            expect(advisory.text).to.include("0 mandatory violation(s), 7 advisory.");
+            expect(advisory.text).to.include("0 mandatory violation(s), 16 advisory.");
             const broken = path.join(dir, "broken.json");
             fs.writeFileSync(broken, JSON.stringify({ "pvc-size": { maxStorage: 5 } }));
             const bad = await quiet(["--stack", "dev", "--cwd", REPO, "--policy-config", broken]);
