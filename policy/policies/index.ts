@@ -6,6 +6,7 @@
  * @module envstack/policy
  */
 import type { EnforcementLevel } from "@pulumi/policy";
+import { accountPolicies } from "./accountSettings";
 import { computePolicies } from "./compute";
 import { encryptionPolicies } from "./encryption";
 import { iamGuardrails } from "./iam";
@@ -33,6 +34,7 @@ export const guardrails: Guardrail[] = [
     ...encryptionPolicies,
     ...computePolicies,
     ...networkPolicies,
+    ...accountPolicies,
     ...quotaPolicies,
     ...resourcePolicyGuardrails,
     ...iamGuardrails,
@@ -41,6 +43,7 @@ export const guardrails: Guardrail[] = [
     ...unverifiablePolicies,
 ];
 
+export * from "./accountSettings";
 export * from "./capacity";
 export * from "./compute";
 export * from "./dataStores";
