@@ -15,6 +15,12 @@ describe("guardrail helpers", () => {
             objs: [{ apiVersion: "karpenter.sh/v1", kind: "NodePool", metadata: { name: "np" } }],
         });
         expect(group.map((o) => `${o.via} ${o.kind} ${o.object.metadata.name}`)).to.deep.equal(["ConfigGroup NodePool np", "ConfigGroup Namespace sneaky", "ConfigGroup Pod p"]);
+        // A typed list holds its kind (items may leave it out), and a list inside a list is read through.
+        const typed = kubernetesObjects("kubernetes:core/v1:PodList", { items: [{ metadata: { name: "a" } }, { kind: "List", items: [{ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d" } }] }] });
+        expect(typed.map((o) => `${o.via} ${o.apiVersion} ${o.kind} ${o.object.metadata.name}`)).to.deep.equal(["resource v1 Pod a", "resource apps/v1 Deployment d"]);
+        // Parsed once per resource: every policy that asks gets the same objects.
+        const props = { yaml: "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n" };
+        expect(kubernetesObjects("kubernetes:yaml/v2:ConfigGroup", props)).to.equal(kubernetesObjects("kubernetes:yaml/v2:ConfigGroup", props));
     });
 
     it("find every pod spec and container, CronJobs and init containers included", () => {

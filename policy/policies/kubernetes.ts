@@ -35,8 +35,22 @@ export function kubernetesType(type: string): { apiVersion: string; kind: string
     return { apiVersion: core || !group ? version : `${group}${version}`, kind: patch ? name.slice(0, -"Patch".length) : name, patch };
 }
 
-/** Every Kubernetes object a resource of `type` with `props` declares. */
+const parsedObjects = new WeakMap<object, KubeObject[]>();
+
+/**
+ * Every Kubernetes object a resource of `type` with `props` declares, a `List` or `*List`
+ * (`PodList`) read as its items. Parsed once per props object: every policy asks again.
+ */
 export function kubernetesObjects(type: string, props: Props): KubeObject[] {
+    const cacheable = typeof props === "object" && props !== null;
+    const cached = cacheable ? parsedObjects.get(props) : undefined;
+    if (cached) return cached;
+    const objects = declaredObjects(type, props).flatMap(listItems);
+    if (cacheable) parsedObjects.set(props, objects);
+    return objects;
+}
+
+function declaredObjects(type: string, props: Props): KubeObject[] {
     if (type === CONFIG_GROUP || type === CONFIG_FILE) {
         const via = type === CONFIG_GROUP ? "ConfigGroup" : "ConfigFile";
         return embeddedObjects(props).map((object) => ({ kind: String(object.kind ?? ""), apiVersion: String(object.apiVersion ?? ""), object, via }));
@@ -44,6 +58,15 @@ export function kubernetesObjects(type: string, props: Props): KubeObject[] {
     const parsed = kubernetesType(type);
     if (!parsed || parsed.apiVersion === "v2" /* yaml/v2 components handled above */) return [];
     return [{ kind: parsed.kind, apiVersion: parsed.apiVersion, object: props ?? {}, via: parsed.patch ? "patch" : "resource" }];
+}
+
+/** A `List` holds objects of any kind; a `PodList` holds Pods (items may leave their kind out). */
+function listItems(o: KubeObject): KubeObject[] {
+    if (!o.kind.endsWith("List") || !Array.isArray(o.object?.items)) return [o];
+    const itemKind = o.kind === "List" ? "" : o.kind.slice(0, -"List".length);
+    return o.object.items
+        .filter((item: unknown) => typeof item === "object" && item !== null)
+        .flatMap((item: Props) => listItems({ ...o, kind: String(item.kind ?? itemKind), apiVersion: String(item.apiVersion ?? o.apiVersion), object: item }));
 }
 
 /** The objects of a ConfigGroup (objs, yaml, files) or ConfigFile (file), parsed as the provider would. */
@@ -58,8 +81,7 @@ function embeddedObjects(props: Props): Props[] {
     for (const text of texts) {
         for (const doc of loadAll(text)) if (typeof doc === "object" && doc !== null) objects.push(doc as Props);
     }
-    // A List holds its items.
-    return objects.flatMap((o) => (o.kind === "List" && Array.isArray(o.items) ? o.items : [o]));
+    return objects;
 }
 
 /** The kinds that run pods, and where each keeps its pod spec. */

@@ -3,7 +3,6 @@ import { capacityPolicies, QUANTITY } from "./capacity";
 import { describeObject, KubeObject, kubernetesObjects } from "./kubernetes";
 import { podTemplateOf } from "./podSecurity";
 import { byKubernetesObject, byType, forEach, GuardrailResourcePolicy, GuardrailStackPolicy, list, Props, T } from "./support";
-import { expandLists } from "./workloads";
 
 /** Guardrails that keep an environment bounded: quotas in namespaces and sizes of volumes; capacity ceilings are in capacity.ts. */
 
@@ -88,7 +87,7 @@ export const namespaceQuota: GuardrailStackPolicy = {
                 declared.add(r.props.namespace);
                 stateOf(r.props.namespace, r.urn);
             }
-            for (const o of kubernetesObjects(r.type, r.props).flatMap(expandLists)) {
+            for (const o of kubernetesObjects(r.type, r.props)) {
                 const meta = o.object?.metadata ?? {};
                 const namespace: string = meta.namespace ?? "default";
                 if (o.kind === "Namespace" && typeof meta.name === "string") {
@@ -178,17 +177,15 @@ export const pvcSize: GuardrailResourcePolicy = {
     severity: "low",
     remediationSteps: "Request less storage, or raise maxStorage in the policy config after review.",
     configSchema: { properties: { maxStorage: { type: "string", pattern: QUANTITY, default: "1Ti", description: "Largest storage request (a Kubernetes quantity)." } } },
-    validateResource: byKubernetesObject((declared, args, report) => {
+    validateResource: byKubernetesObject((o, args, report) => {
         const config = args.getConfig<{ maxStorage: string }>();
-        for (const o of expandLists(declared)) {
-            const say = (m: string) => report(about(o, m));
-            if (o.kind === "PersistentVolumeClaim") checkClaim("spec.resources.requests.storage", o.object?.spec, config, say);
-            if (o.kind === "StatefulSet") {
-                list<Props>(o.object?.spec?.volumeClaimTemplates).forEach((t, i) => checkClaim(`spec.volumeClaimTemplates[${i}] (${t?.metadata?.name}) storage`, t?.spec, config, say));
-            }
-            for (const volume of list<Props>(podTemplateOf(o.kind, o.object)?.spec.volumes)) {
-                if (volume?.ephemeral) checkClaim(`ephemeral volume ${volume.name} storage`, volume.ephemeral.volumeClaimTemplate?.spec, config, say);
-            }
+        const say = (m: string) => report(about(o, m));
+        if (o.kind === "PersistentVolumeClaim") checkClaim("spec.resources.requests.storage", o.object?.spec, config, say);
+        if (o.kind === "StatefulSet") {
+            list<Props>(o.object?.spec?.volumeClaimTemplates).forEach((t, i) => checkClaim(`spec.volumeClaimTemplates[${i}] (${t?.metadata?.name}) storage`, t?.spec, config, say));
+        }
+        for (const volume of list<Props>(podTemplateOf(o.kind, o.object)?.spec.volumes)) {
+            if (volume?.ephemeral) checkClaim(`ephemeral volume ${volume.name} storage`, volume.ephemeral.volumeClaimTemplate?.spec, config, say);
         }
     }),
 };

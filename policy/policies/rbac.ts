@@ -2,7 +2,6 @@ import { load } from "js-yaml";
 import { describeObject, KubeObject, kubernetesObjects } from "./kubernetes";
 import { matchesAny } from "./patterns";
 import { byKubernetesObject, byType, GuardrailResourcePolicy, GuardrailStackPolicy, list, Props, T } from "./support";
-import { expandLists } from "./workloads";
 
 /**
  * Guardrails on who gets the whole cluster: Kubernetes RBAC bindings to cluster-admin (or a role
@@ -59,7 +58,7 @@ export const clusterAdminBindings: GuardrailStackPolicy = {
         const admin = new Map<string, string>([["ClusterRole/cluster-admin", "cluster-admin"]]);
         const bindings: { o: KubeObject; urn: string }[] = [];
         for (const r of args.resources) {
-            for (const o of kubernetesObjects(r.type, r.props).flatMap(expandLists)) {
+            for (const o of kubernetesObjects(r.type, r.props)) {
                 const meta = o.object?.metadata ?? {};
                 if (o.kind === "ClusterRole" || o.kind === "Role") {
                     const why = adminEquivalent(o.object?.rules);

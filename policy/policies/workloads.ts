@@ -11,23 +11,14 @@ import { byKubernetesObject, GuardrailResourcePolicy, Props } from "./support";
 
 const ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
 
-/** The objects a declared object stands for: a `*List` holds its items. */
-export function expandLists(o: KubeObject): KubeObject[] {
-    if (!o.kind.endsWith("List") || !Array.isArray(o.object?.items)) return [o];
-    const itemKind = o.kind === "List" ? "" : o.kind.slice(0, -"List".length);
-    return o.object.items.map((item: Props) => ({ ...o, kind: String(item?.kind ?? itemKind), object: item ?? {} }));
-}
-
 const namespaceOf = (object: Props): string => object?.metadata?.namespace ?? "default";
 
 /** Runs `check` on each workload's pod template outside the exempt namespaces. */
 function eachPod(check: (o: KubeObject, findings: (level: PodSecurityLevel) => string[], config: Props, report: (m: string) => void) => void) {
-    return byKubernetesObject((declared, args, report) => {
+    return byKubernetesObject((o, args, report) => {
         const config = args.getConfig<Props>();
-        for (const o of expandLists(declared)) {
-            const pod = podTemplateOf(o.kind, o.object);
-            if (o.kind === "Namespace" || pod) check(o, (level) => (pod ? findings(pod, level, config) : []), config, report);
-        }
+        const pod = podTemplateOf(o.kind, o.object);
+        if (o.kind === "Namespace" || pod) check(o, (level) => (pod ? findings(pod, level, config) : []), config, report);
     });
 }
 
