@@ -129,8 +129,8 @@ function collect(response: any, urn: string): Diagnostic[] {
     return response.getDiagnosticsList().map((d: any) => ({
         policy: d.getPolicyname(),
         urn: d.getUrn() || urn,
-        // The server prefixes the policy's description; the offline report keeps it separate.
-        message: d.getMessage().split("\n").slice(1).join("\n"),
+        // The server prefixes a violation with the policy's description; the offline report keeps it separate.
+        message: d.getMessage().includes("\n") ? d.getMessage().split("\n").slice(1).join("\n") : d.getMessage(),
         level: LEVEL[d.getEnforcementlevel()],
     }));
 }

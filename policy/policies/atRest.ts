@@ -46,19 +46,6 @@ export function isAwsManagedKey(key: unknown): boolean {
     return typeof key === "string" && /(^|:)alias\/aws\//i.test(key.trim());
 }
 
-/**
- * A value read from a resource, or undefined while a real preview cannot know it yet (the
- * policy SDK throws on reading an unknown; stack policies see those values once they exist).
- */
-export function known<T>(read: () => T): T | undefined {
-    try {
-        return read();
-    } catch (err) {
-        if ((err as Error)?.constructor?.name === "UnknownValueError") return undefined;
-        throw err;
-    }
-}
-
 function at(where: string, message: string): string {
     return where ? `${where}: ${message}` : message;
 }

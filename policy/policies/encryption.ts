@@ -1,5 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { isTrue, keyedStore, known, reportAwsKeys, reportUnencrypted, Store, StoresOf } from "./atRest";
+import { isTrue, keyedStore, reportAwsKeys, reportUnencrypted, Store, StoresOf } from "./atRest";
+import { known } from "./preview";
 import { DATA_STORES, dataStorePolicies } from "./dataStores";
 import { EBS_STORES, ebsKubernetesStores, ebsPolicies } from "./ebs";
 import { kmsPolicies } from "./kms";

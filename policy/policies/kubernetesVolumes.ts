@@ -1,5 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { isTrue, known } from "./atRest";
+import { isTrue } from "./atRest";
+import { eachKnown, known } from "./preview";
 import { EBS_PROVISIONERS } from "./ebs";
 import { describeObject, KubeObject, kubernetesObjects, podSpecOf } from "./kubernetes";
 import { GuardrailStackPolicy, list, Props, T } from "./support";
@@ -38,10 +39,10 @@ class Volumes {
     readonly encrypted = new Map<string, boolean>();
 
     constructor(resources: PolicyResource[]) {
-        for (const r of resources) {
+        eachKnown(resources, (r) => {
             if (r.type === T.ebsVolume || r.type === T.efsFileSystem) this.encrypted.set(idOf(r), isTrue(known(() => r.props.encrypted)));
             for (const o of kubernetesObjects(r.type, r.props)) this.add(o, r.urn);
-        }
+        });
     }
 
     private add(o: KubeObject, urn: string): void {
@@ -145,14 +146,14 @@ export const kubernetesVolumeEncryption: GuardrailStackPolicy = {
     validateStack: (args, report) => {
         const config = args.getConfig<Config>();
         const volumes = new Volumes(args.resources);
-        for (const v of volumes.inTree) report(`${v.label}: the in-tree awsElasticBlockStore volume ${v.volumeId} cannot be known to be encrypted; use the EBS CSI driver and an encrypted class`, v.urn);
-        for (const { o, urn } of volumes.persistentVolumes.values()) {
+        eachKnown(volumes.inTree, (v) => report(`${v.label}: the in-tree awsElasticBlockStore volume ${known(() => v.volumeId) ?? "(not known yet)"} cannot be known to be encrypted; use the EBS CSI driver and an encrypted class`, v.urn));
+        eachKnown(volumes.persistentVolumes.values(), ({ o, urn }) => {
             const problem = volumes.persistentVolumeProblem(o, config);
             if (problem) report(`${describeObject(o)}: ${problem}`, urn);
-        }
-        for (const claim of volumes.claims) {
+        });
+        eachKnown(volumes.claims, (claim) => {
             const problem = volumes.claimProblem(claim, config);
             if (problem) report(`${claim.label}: ${problem}`, claim.urn);
-        }
+        });
     },
 };

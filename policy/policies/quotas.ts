@@ -2,6 +2,7 @@ import { formatBytes, parseQuantity } from "../../components/shared/quantity";
 import { capacityPolicies, QUANTITY } from "./capacity";
 import { describeObject, KubeObject, kubernetesObjects } from "./kubernetes";
 import { podTemplateOf } from "./podSecurity";
+import { eachKnown, known } from "./preview";
 import { byKubernetesObject, byType, forEach, GuardrailResourcePolicy, GuardrailStackPolicy, list, Props, T } from "./support";
 
 /** Guardrails that keep an environment bounded: quotas in namespaces and sizes of volumes; capacity ceilings are in capacity.ts. */
@@ -81,7 +82,7 @@ export const namespaceQuota: GuardrailStackPolicy = {
             return state;
         };
         const declared = new Set<string>();
-        for (const r of args.resources) {
+        eachKnown(args.resources, (r) => {
             // A Helm release can create its namespace; the chart's own objects are not visible.
             if (r.type === HELM_RELEASE && r.props.createNamespace === true && typeof r.props.namespace === "string") {
                 declared.add(r.props.namespace);
@@ -90,9 +91,13 @@ export const namespaceQuota: GuardrailStackPolicy = {
             for (const o of kubernetesObjects(r.type, r.props)) {
                 const meta = o.object?.metadata ?? {};
                 const namespace: string = meta.namespace ?? "default";
-                if (o.kind === "Namespace" && typeof meta.name === "string") {
-                    declared.add(meta.name);
-                    stateOf(meta.name, r.urn);
+                if (o.kind === "Namespace") {
+                    // A name computed from another resource's output is not known in a preview: it has no quota that could match it yet.
+                    const name = known(() => meta.name);
+                    if (typeof name !== "string" && name !== undefined) return;
+                    const key = name ?? `${r.urn} (a name not known until the resources exist)`;
+                    declared.add(key);
+                    stateOf(key, r.urn);
                 } else if (o.kind === "ResourceQuota") {
                     const spec: Props = o.object?.spec ?? {};
                     for (const problem of quotaProblems(spec.hard ?? {}, config)) report(`${describeObject(o)}: ${problem}`, r.urn);
@@ -105,7 +110,7 @@ export const namespaceQuota: GuardrailStackPolicy = {
                     stateOf(namespace).limited = true;
                 }
             }
-        }
+        });
         for (const name of declared) {
             if (config.exemptNamespaces.includes(name)) continue;
             const state = namespaces.get(name)!;

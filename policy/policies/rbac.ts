@@ -1,6 +1,7 @@
 import { load } from "js-yaml";
 import { describeObject, KubeObject, kubernetesObjects } from "./kubernetes";
 import { matchesAny } from "./patterns";
+import { eachKnown, known } from "./preview";
 import { byKubernetesObject, byType, GuardrailResourcePolicy, GuardrailStackPolicy, list, Props, T } from "./support";
 
 /**
@@ -57,7 +58,7 @@ export const clusterAdminBindings: GuardrailStackPolicy = {
         const { allowedSubjects } = args.getConfig<{ allowedSubjects: string[] }>();
         const admin = new Map<string, string>([["ClusterRole/cluster-admin", "cluster-admin"]]);
         const bindings: { o: KubeObject; urn: string }[] = [];
-        for (const r of args.resources) {
+        eachKnown(args.resources, (r) => {
             for (const o of kubernetesObjects(r.type, r.props)) {
                 const meta = o.object?.metadata ?? {};
                 if (o.kind === "ClusterRole" || o.kind === "Role") {
@@ -70,19 +71,20 @@ export const clusterAdminBindings: GuardrailStackPolicy = {
                     bindings.push({ o, urn: r.urn });
                 }
             }
-        }
-        for (const { o, urn } of bindings) {
+        });
+        eachKnown(bindings, ({ o, urn }) => {
             const namespace = o.object?.metadata?.namespace ?? "default";
             const ref: Props = o.object?.roleRef ?? {};
             const granted =
                 admin.get(roleKey(ref.kind, ref.name, namespace)) ??
                 (o.kind === "ClusterRoleBinding" && ref.kind === "ClusterRole" && BROAD_WHEN_CLUSTER_WIDE.includes(ref.name) ? `${ref.name} in every namespace` : undefined);
-            if (!granted) continue;
+            if (!granted) return;
             for (const subject of list<Props>(o.object?.subjects)) {
-                const name = subjectName(subject, namespace);
+                // A subject computed from another resource's output cannot be allowed before it is known.
+                const name = known(() => subjectName(subject, namespace)) ?? "a subject not known until the resources exist";
                 if (!matchesAny(name, allowedSubjects)) report(`${describeObject(o)} grants ${granted} to ${name}, which config does not allow`, urn);
             }
-        }
+        });
     },
 };
 
