@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { renderPolicyDocument } from "./policyDocument";
 
 /**
  * Realistic, deterministic outputs for resources registered under the mock engine: ids, ARNs
@@ -217,6 +218,13 @@ export function invokeResult(token: string, inputs: State, ctx: CloudContext): S
         case "aws:index/getAvailabilityZones:getAvailabilityZones": {
             const names = ["a", "b", "c"].map((s) => `${ctx.region}${s}`);
             return { names, zoneIds: names.map((_, i) => `${ctx.region.slice(0, 3)}1-az${i + 1}`), id: ctx.region };
+        }
+        case "aws:iam/getPolicyDocument:getPolicyDocument":
+            return { ...inputs, ...renderPolicyDocument(inputs), id: stableHex(JSON.stringify(inputs), 10) };
+        case "aws:iam/getPolicy:getPolicy": {
+            // By name, the lookup finds AWS-managed policies too; the ARN given wins.
+            const name = String(inputs.name ?? "");
+            return { ...inputs, arn: inputs.arn ?? `arn:${p}:iam::aws:policy/${inputs.pathPrefix ?? ""}${name}`.replace(/\/\/+/g, "/"), name };
         }
         default:
             return { ...inputs };
