@@ -33,7 +33,12 @@ export interface ObservabilityArgs extends ObservabilityConfig {
      * The team namespaces, with their own alert receivers: each team's alerts go to its own
      * encrypted topic, or nowhere, never to the platform's.
      */
-    teams?: { name: string; alerts?: AlertReceivers }[];
+    teams?: {
+        /** The team's namespace. */
+        name: string;
+        /** Where the team's alerts go (none by default). */
+        alerts?: AlertReceivers;
+    }[];
     /**
      * The most nodes the cluster may run (default 100). Node exporters run one per node in the
      * monitoring namespace, so this sizes that namespace's quota.
