@@ -36,7 +36,8 @@ describe("EBS encryption guardrails", () => {
             const report = await evaluate(() => {
                 new aws.ec2.Instance("data-only", { ami: AMI, instanceType: "m7i.large", ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true, kmsKeyId: KEY }] });
                 // Launched from a template, the root is the template's: node-volume-encryption judges it there.
-                new aws.ec2.Instance("from-template", { instanceType: "m7i.large", launchTemplate: { name: "nodes" } });
+                const nodes = new aws.ec2.LaunchTemplate("nodes", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: KEY } }] });
+                new aws.ec2.Instance("from-template", { instanceType: "m7i.large", launchTemplate: { id: nodes.id } });
             }, { only: "ebs-volume-encryption" });
             expectViolations(report, "ebs-volume-encryption", [`data-only: ${UNDECLARED_ROOT}`]);
         });
@@ -82,7 +83,7 @@ describe("EBS encryption guardrails", () => {
     describe("node-volume-encryption", () => {
         it("passes templates and EC2NodeClasses that encrypt the root; flags those that do not, and node groups without a template", async () => {
             const report = await evaluate(() => {
-                new aws.ec2.LaunchTemplate("good", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: KEY, volumeSize: 50 } }] });
+                const good = new aws.ec2.LaunchTemplate("good", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: KEY, volumeSize: 50 } }] });
                 new aws.ec2.LaunchTemplate("plain", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false", volumeSize: 50 } }] });
                 new aws.ec2.LaunchTemplate("bare", {});
                 nodeClass("good-class", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: true, kmsKeyID: KEY } }] });
@@ -95,7 +96,7 @@ describe("EBS encryption guardrails", () => {
                     nodeRoleArn: "arn:aws:iam::111122223333:role/n",
                     subnetIds: ["subnet-1"],
                     scalingConfig: { minSize: 1, maxSize: 2, desiredSize: 1 },
-                    launchTemplate: { name: "good", version: "1" },
+                    launchTemplate: { name: good.name, version: "1" },
                 });
             }, { only: "node-volume-encryption" });
             expectViolations(report, "node-volume-encryption", [
@@ -115,7 +116,9 @@ describe("EBS encryption guardrails", () => {
             }, { only: "node-volume-encryption" });
             expectViolations(report, "node-volume-encryption", [
                 `data-only: only /dev/xvdb is declared, not the root device (/dev/xvda or /dev/sda1), so the root volume ${ROOT_FROM_AMI}`,
-                `data-only-class: spec.blockDeviceMappings: no root volume is declared (rootVolume: true, or /dev/xvda), so the root volume ${ROOT_FROM_AMI}`,
+                `data-only-class: spec.blockDeviceMappings: /dev/xvda, the root volume of AL2 nodes, is not declared, so it ${ROOT_FROM_AMI}`,
+                // rootVolume only moves kubelet's directory: the OS still boots from the AMI's /dev/xvda.
+                `flagged-root: spec.blockDeviceMappings: /dev/xvda, the root volume of AL2 nodes, is not declared, so it ${ROOT_FROM_AMI}`,
                 `custom-ami: spec.blockDeviceMappings: not set, and a Custom AMI family has no default, so the root volume ${ROOT_FROM_AMI}`,
             ]);
         });
