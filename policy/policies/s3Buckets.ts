@@ -82,13 +82,15 @@ export const s3DefaultEncryption: GuardrailStackPolicy = {
         const judged = judgeBuckets(args.resources, [...T.s3Buckets, DIRECTORY_BUCKET], T.s3Encryption, (c) => passes(s3Rules(c)), (b) => passes(s3Rules(b)));
         eachKnown(judged, ({ bucket, name, passing, failing }) => {
             const shown = name ?? bucket.urn;
-            for (const c of failing) {
-                const algorithm = s3Rules(c.props).map(s3Algorithm).find(Boolean);
-                const what = algorithm ? `sets ${JSON.stringify(algorithm)}` : `has no ${requireKms ? "KMS " : ""}rule`;
-                report(`bucket ${shown}: its encryption configuration ${c.name} ${what}; S3 keeps whichever configuration is applied last: declare only one, with aws:kms`, bucket.urn);
+            if (passing) {
+                for (const c of failing) {
+                    const algorithm = s3Rules(c.props).map(s3Algorithm).find(Boolean);
+                    const what = algorithm ? `sets ${JSON.stringify(algorithm)}` : `has no ${requireKms ? "KMS " : ""}rule`;
+                    report(`bucket ${shown}: its encryption configuration ${c.name} ${what}; S3 keeps whichever configuration is applied last: declare only one, with aws:kms`, bucket.urn);
+                }
+                return;
             }
-            if (passing || failing.length > 0) return;
-            const anyRule = s3Rules(bucket.props).some((rule) => s3Algorithm(rule));
+            const anyRule = [bucket, ...failing].some((r) => s3Rules(r.props).some((rule) => s3Algorithm(rule)));
             const directory = bucket.type === DIRECTORY_BUCKET ? " (a directory bucket is SSE-S3 unless configured)" : "";
             report(anyRule ? `bucket ${shown}'s default encryption is SSE-S3 (AES256, an S3-owned key), not KMS` : `bucket ${shown} has no default ${requireKms ? "KMS " : ""}encryption configuration${directory}`, bucket.urn);
         });
@@ -106,11 +108,11 @@ export const s3PublicAccessBlock: GuardrailStackPolicy = {
         const allOn = (c: Props) => PUBLIC_ACCESS_SETTINGS.every((k) => isTrue(c[k]));
         eachKnown(judgeBuckets(args.resources, T.s3Buckets, [T.s3PublicAccessBlock], allOn), ({ bucket, name, passing, failing }) => {
             const shown = name ?? bucket.urn;
+            if (!passing) return report(`bucket ${shown} has no public access block with all four settings on`, bucket.urn);
             for (const c of failing) {
                 const off = PUBLIC_ACCESS_SETTINGS.filter((k) => !isTrue(c.props[k])).join(", ");
                 report(`bucket ${shown}: its public access block ${c.name} leaves ${off} off; S3 keeps whichever block is applied last: declare only one, all on`, bucket.urn);
             }
-            if (!passing && failing.length === 0) report(`bucket ${shown} has no public access block with all four settings on`, bucket.urn);
         });
     },
 };
