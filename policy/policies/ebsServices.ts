@@ -13,6 +13,7 @@ export const EBS_SERVICE_TYPES = {
     batchComputeEnvironment: "aws:batch/computeEnvironment:ComputeEnvironment",
     workspace: "aws:workspaces/workspace:Workspace",
     imageRecipe: "aws:imagebuilder/imageRecipe:ImageRecipe",
+    distribution: "aws:imagebuilder/distributionConfiguration:DistributionConfiguration",
 } as const;
 const S = EBS_SERVICE_TYPES;
 
@@ -62,6 +63,14 @@ function imageRecipeDisks(p: Props): Store[] {
     return stores;
 }
 
+/** The AMIs a distribution copies to other regions or accounts: as encrypted as the recipe's, under the key named here, else the destination's default EBS key. */
+function distributionKeys(p: Props): Store[] {
+    return list<Props>(p.distributions)
+        .map((d, i): [Props, number] => [d, i])
+        .filter(([d]) => d?.amiDistributionConfiguration)
+        .map(([d, i]) => ({ ...disk(`distributions[${i}] (${d.region})`, { encrypted: true, kmsKeyId: d.amiDistributionConfiguration.kmsKeyId }), keyField: "amiDistributionConfiguration.kmsKeyId" }));
+}
+
 function workspaceVolume(where: string, encrypted: unknown, p: Props, field: string): Store {
     return { where, encrypted: isTrue(encrypted), unencrypted: `not encrypted: set ${field}: true`, key: p.volumeEncryptionKey, keyField: "volumeEncryptionKey", serviceKey: "the AWS-managed key aws/workspaces" };
 }
@@ -75,4 +84,5 @@ export const EBS_SERVICE_STORES: Record<string, StoresOf> = {
         workspaceVolume("the user volume", p.userVolumeEncryptionEnabled, p, "userVolumeEncryptionEnabled"),
     ],
     [S.imageRecipe]: imageRecipeDisks,
+    [S.distribution]: distributionKeys,
 };
