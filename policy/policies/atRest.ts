@@ -72,6 +72,16 @@ export function asNumber(value: unknown): number | undefined {
     return Number.isFinite(n) ? n : undefined;
 }
 
+/** A JSON document given as a string or already as an object (an EMR configuration, an OpenSearch policy). */
+export function parseJson(text: unknown): Props | undefined {
+    if (typeof text !== "string") return typeof text === "object" && text !== null ? (text as Props) : undefined;
+    try {
+        return JSON.parse(text);
+    } catch {
+        return undefined;
+    }
+}
+
 /** No key, or an AWS-managed one (`alias/aws/<service>`, by alias or alias ARN): the service's key, not the customer's. */
 export function isAwsManagedKey(key: unknown): boolean {
     if (key === undefined || key === null || key === "") return true;

@@ -1,4 +1,4 @@
-import { HybridGuardrail, isTrue, keyedStore, reportUnencrypted, Store, StoresOf, untilKnown } from "./atRest";
+import { HybridGuardrail, isTrue, keyedStore, parseJson, reportUnencrypted, Store, StoresOf, untilKnown } from "./atRest";
 import { rdsReplicaSources } from "./rdsReplicas";
 import { byType, Check, GuardrailResourcePolicy, list, Props } from "./support";
 
@@ -148,15 +148,6 @@ export const DATA_STORES: Record<string, StoresOf> = {
 function searchDomain(p: Props): Store[] {
     const atRest = p.encryptAtRest;
     return [{ where: "encryptAtRest", encrypted: isTrue(atRest?.enabled), key: atRest?.kmsKeyId, keyField: "encryptAtRest.kmsKeyId", serviceKey: "the AWS-managed key aws/es" }];
-}
-
-function parseJson(text: unknown): Props | undefined {
-    if (typeof text !== "string") return typeof text === "object" && text !== null ? (text as Props) : undefined;
-    try {
-        return JSON.parse(text);
-    } catch {
-        return undefined;
-    }
 }
 
 /** What a store sends in the clear, by type token. */

@@ -1,4 +1,4 @@
-import { isTrue, keyedStore, Store, StoresOf } from "./atRest";
+import { isTrue, keyedStore, parseJson, Store, StoresOf } from "./atRest";
 import { DEFAULT_EBS_KEY, disk, ROOT_DEVICES, undeclaredRoot } from "./ebsDisks";
 import { list, Props } from "./support";
 
@@ -16,15 +16,6 @@ export const EBS_SERVICE_TYPES = {
     distribution: "aws:imagebuilder/distributionConfiguration:DistributionConfiguration",
 } as const;
 const S = EBS_SERVICE_TYPES;
-
-function parseJson(text: unknown): Props | undefined {
-    if (typeof text !== "string") return typeof text === "object" && text !== null ? (text as Props) : undefined;
-    try {
-        return JSON.parse(text);
-    } catch {
-        return undefined;
-    }
-}
 
 const EMR_DISKS = "the nodes' disks";
 
