@@ -91,6 +91,14 @@ function awsOutputs(type: string, name: string, inputs: State, ctx: CloudContext
             return { id: `https://sqs.${ctx.region}.amazonaws.com/${ctx.accountId}/${resourceName}`, state: { name: resourceName, url: `https://sqs.${ctx.region}.amazonaws.com/${ctx.accountId}/${resourceName}`, arn: `arn:${p}:sqs:${ctx.region}:${ctx.accountId}:${resourceName}` } };
         case "aws:sns/topic:Topic":
             return { id: `arn:${p}:sns:${ctx.region}:${ctx.accountId}:${resourceName}`, state: { name: resourceName, arn: `arn:${p}:sns:${ctx.region}:${ctx.accountId}:${resourceName}` } };
+        case "aws:emr/securityConfiguration:SecurityConfiguration":
+            return { id: resourceName, state: { name: resourceName } };
+        case "aws:lambda/function:Function":
+            return { id: resourceName, state: { name: resourceName, arn: `arn:${p}:lambda:${ctx.region}:${ctx.accountId}:function:${resourceName}` } };
+        case "aws:rds/instance:Instance": {
+            const identifier = typeof inputs.identifier === "string" ? inputs.identifier : `${name}-${stableHex(seed, 7)}`;
+            return { id: identifier, state: { identifier, arn: `arn:${p}:rds:${ctx.region}:${ctx.accountId}:db:${identifier}` } };
+        }
         case "aws:cloudwatch/eventRule:EventRule":
             return { id: resourceName, state: { name: resourceName, arn: `arn:${p}:events:${ctx.region}:${ctx.accountId}:rule/${resourceName}` } };
         case "aws:s3/bucket:Bucket":

@@ -51,6 +51,28 @@ describe("data store encryption guardrails", () => {
             }, { only: "rds-encryption" });
             expectViolations(report, "rds-encryption", ["plain: the storage: not encrypted: set storageEncrypted: true"]);
         });
+
+        it("passes a same-region read replica of an encrypted primary, which inherits its encryption", async () => {
+            const report = await evaluate(() => {
+                const primary = new aws.rds.Instance("orders", { engine: "postgres", instanceClass: "db.t4g.medium", allocatedStorage: 20, storageEncrypted: true, kmsKeyId: KEY });
+                const replica = new aws.rds.Instance("orders-replica", { replicateSourceDb: primary.identifier, instanceClass: "db.t4g.medium" });
+                new aws.rds.Instance("orders-replica-2", { replicateSourceDb: replica.identifier, instanceClass: "db.t4g.medium" });
+            }, { only: "rds-encryption" });
+            expectViolations(report, "rds-encryption", []);
+        });
+
+        it("evasion: a read replica of an unencrypted primary, or of a database the program does not declare", async () => {
+            const report = await evaluate(() => {
+                const plain = new aws.rds.Instance("plain", { engine: "postgres", instanceClass: "db.t4g.medium", allocatedStorage: 20 });
+                new aws.rds.Instance("plain-replica", { replicateSourceDb: plain.identifier, instanceClass: "db.t4g.medium", storageEncrypted: true });
+                new aws.rds.Instance("outside-replica", { replicateSourceDb: "legacy-orders", instanceClass: "db.t4g.medium" });
+            }, { only: "rds-encryption" });
+            expectViolations(report, "rds-encryption", [
+                "plain: the storage: not encrypted: set storageEncrypted: true",
+                "plain-replica: the storage: a replica of plain, which is not encrypted, so neither is the replica",
+                "outside-replica: the storage: a replica of legacy-orders, which this program does not declare, so its encryption cannot be judged: declare the source here",
+            ]);
+        });
     });
 
     describe("redshift-encryption", () => {
@@ -119,6 +141,14 @@ describe("data store encryption guardrails", () => {
                 "standalone: at rest: a standalone cache cluster cannot be encrypted: use a replication group or a serverless cache",
                 "standalone: in transit: not encrypted: set transitEncryptionEnabled: true",
             ]);
+        });
+
+        it("passes a Memcached cluster with TLS: Memcached keeps nothing at rest; flags one without TLS", async () => {
+            const report = await evaluate(() => {
+                new aws.elasticache.Cluster("sessions", { engine: "memcached", nodeType: "cache.t4g.small", numCacheNodes: 2, transitEncryptionEnabled: true });
+                new aws.elasticache.Cluster("plain-sessions", { engine: "memcached", nodeType: "cache.t4g.small", numCacheNodes: 2 });
+            }, { only: "elasticache-encryption" });
+            expectViolations(report, "elasticache-encryption", ["plain-sessions: in transit: not encrypted: set transitEncryptionEnabled: true"]);
         });
     });
 

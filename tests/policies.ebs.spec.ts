@@ -36,7 +36,8 @@ describe("EBS encryption guardrails", () => {
             const report = await evaluate(() => {
                 new aws.ec2.Instance("data-only", { ami: AMI, instanceType: "m7i.large", ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true, kmsKeyId: KEY }] });
                 // Launched from a template, the root is the template's: node-volume-encryption judges it there.
-                new aws.ec2.Instance("from-template", { instanceType: "m7i.large", launchTemplate: { name: "nodes" } });
+                const nodes = new aws.ec2.LaunchTemplate("nodes", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: KEY } }] });
+                new aws.ec2.Instance("from-template", { instanceType: "m7i.large", launchTemplate: { id: nodes.id } });
             }, { only: "ebs-volume-encryption" });
             expectViolations(report, "ebs-volume-encryption", [`data-only: ${UNDECLARED_ROOT}`]);
         });
@@ -77,12 +78,75 @@ describe("EBS encryption guardrails", () => {
             }, { only: "ebs-volume-encryption" });
             expectViolations(report, "ebs-volume-encryption", ["key-only: the volume: not encrypted", "string-false: rootBlockDevice: not encrypted"]);
         });
+
+        it("evasion: an imported snapshot, an EMR cluster, a Batch environment, a WorkSpace and an image recipe, each making unencrypted disks", async () => {
+            const report = await evaluate(() => {
+                new aws.ebs.SnapshotImport("imported", { diskContainer: { format: "VHD", userBucket: { s3Bucket: "disk-images", s3Key: "db.vhd" } }, roleName: "vmimport" });
+                new aws.ebs.SnapshotImport("imported-encrypted", { diskContainer: { format: "VHD", userBucket: { s3Bucket: "disk-images", s3Key: "db.vhd" } }, encrypted: true, kmsKeyId: KEY });
+                const emr = { releaseLabel: "emr-7.1.0", serviceRole: "EMR_DefaultRole", ec2Attributes: { instanceProfile: "EMR_EC2_DefaultRole" }, masterInstanceGroup: { instanceType: "m5.xlarge" } };
+                new aws.emr.Cluster("spark", emr);
+                const local = { EncryptionKeyProviderType: "AwsKms", AwsKmsKey: KEY };
+                const atRest = (disk: object) => JSON.stringify({ EncryptionConfiguration: { EnableInTransitEncryption: false, EnableAtRestEncryption: true, AtRestEncryptionConfiguration: { LocalDiskEncryptionConfiguration: disk } } });
+                const noEbs = new aws.emr.SecurityConfiguration("no-ebs", { configuration: atRest(local) });
+                new aws.emr.Cluster("spark-no-ebs", { ...emr, securityConfiguration: noEbs.name });
+                const good = new aws.emr.SecurityConfiguration("ebs", { configuration: atRest({ ...local, EnableEbsEncryption: true }) });
+                new aws.emr.Cluster("spark-ebs", { ...emr, securityConfiguration: good.name });
+                new aws.emr.Cluster("spark-elsewhere", { ...emr, securityConfiguration: "made-by-hand" });
+                const compute = { type: "EC2", maxVcpus: 16, instanceTypes: ["m5.large"], instanceRole: "arn:aws:iam::111122223333:instance-profile/ecs", subnets: ["subnet-1"], securityGroupIds: ["sg-1"] };
+                new aws.batch.ComputeEnvironment("jobs", { type: "MANAGED", computeResources: compute });
+                new aws.batch.ComputeEnvironment("fargate-jobs", { type: "MANAGED", computeResources: { type: "FARGATE", maxVcpus: 16, subnets: ["subnet-1"] } });
+                const lt = new aws.ec2.LaunchTemplate("batch", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: KEY } }] });
+                new aws.batch.ComputeEnvironment("templated-jobs", { type: "MANAGED", computeResources: { ...compute, launchTemplate: { launchTemplateId: lt.id } } });
+                new aws.workspaces.Workspace("analyst", { directoryId: "d-1234567890", bundleId: "wsb-1", userName: "analyst", rootVolumeEncryptionEnabled: false, userVolumeEncryptionEnabled: "true" as never, volumeEncryptionKey: KEY });
+                const recipe = { version: "1.0.0", parentImage: "arn:aws:imagebuilder:eu-west-1:aws:image/amazon-linux-2023-x86/x.x.x", components: [{ componentArn: "arn:aws:imagebuilder:eu-west-1:aws:component/update-linux/x.x.x" }] };
+                new aws.imagebuilder.ImageRecipe("node", { ...recipe, blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false", volumeSize: 30 } }] });
+                new aws.imagebuilder.ImageRecipe("parent-root", recipe);
+            }, { only: "ebs-volume-encryption" });
+            expectViolations(report, "ebs-volume-encryption", [
+                "imported: the imported snapshot: not encrypted",
+                "spark: no securityConfiguration, so the nodes' EBS volumes (root and HDFS) are not encrypted",
+                "no-ebs: the nodes' disks: EBS volumes are not encrypted: LocalDiskEncryptionConfiguration.EnableEbsEncryption is not true",
+                "spark-elsewhere: securityConfiguration made-by-hand is not declared in this program, so the encryption of the nodes' disks cannot be judged: declare it here",
+                "jobs: computeResources: no launchTemplate, so the instances' root volumes are made from the ECS-optimized AMI's snapshot, unencrypted unless the account encrypts EBS by default",
+                "analyst: the root volume: not encrypted: set rootVolumeEncryptionEnabled: true",
+                "node: blockDeviceMappings[0] (/dev/xvda): not encrypted",
+                "parent-root: blockDeviceMappings: no root device (/dev/xvda or /dev/sda1) is declared encrypted, so the images' root snapshot is the parent image's, unencrypted unless that one is",
+            ]);
+        });
+
+        it("passes a volume restored from an encrypted snapshot; evasion: one restored from an unencrypted or undeclared snapshot", async () => {
+            const report = await evaluate(() => {
+                const src = new aws.ebs.Volume("src", { availabilityZone: "eu-west-1a", size: 20, encrypted: true, kmsKeyId: KEY });
+                const snap = new aws.ebs.Snapshot("snap", { volumeId: src.id });
+                new aws.ebs.Volume("restored", { availabilityZone: "eu-west-1a", snapshotId: snap.id, kmsKeyId: KEY });
+                const plain = new aws.ebs.Volume("plain", { availabilityZone: "eu-west-1a", size: 20, encrypted: false });
+                const plainSnap = new aws.ebs.Snapshot("plain-snap", { volumeId: plain.id });
+                new aws.ebs.Volume("restored-plain", { availabilityZone: "eu-west-1a", snapshotId: plainSnap.id });
+                new aws.ebs.Volume("restored-outside", { availabilityZone: "eu-west-1a", snapshotId: "snap-0123456789abcdef0" });
+            }, { only: "ebs-volume-encryption" });
+            expectViolations(report, "ebs-volume-encryption", [
+                "plain: the volume: not encrypted",
+                "restored-plain: the volume: made from snapshot plain-snap, which is not encrypted (or not known to be): set encrypted: true",
+                "restored-outside: the volume: made from snapshot snap-0123456789abcdef0, which this program does not declare, so its encryption cannot be judged: set encrypted: true",
+            ]);
+        });
+
+        it("evasion: a launcher whose launch template the program does not declare", async () => {
+            const report = await evaluate(() => {
+                new aws.ec2.Instance("outside", { instanceType: "m7i.large", launchTemplate: { name: "made-by-hand" } });
+                new aws.autoscaling.Group("asg", { maxSize: 2, minSize: 1, vpcZoneIdentifiers: ["subnet-1"], launchTemplate: { id: "lt-0123456789abcdef0" } });
+            }, { only: "ebs-volume-encryption" });
+            expectViolations(report, "ebs-volume-encryption", [
+                "outside: launchTemplate: the launch template made-by-hand is not declared in this program, so the encryption of the volumes it launches cannot be judged: declare it here",
+                "asg: launchTemplate: the launch template lt-0123456789abcdef0 is not declared in this program, so the encryption of the volumes it launches cannot be judged: declare it here",
+            ]);
+        });
     });
 
     describe("node-volume-encryption", () => {
         it("passes templates and EC2NodeClasses that encrypt the root; flags those that do not, and node groups without a template", async () => {
             const report = await evaluate(() => {
-                new aws.ec2.LaunchTemplate("good", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: KEY, volumeSize: 50 } }] });
+                const good = new aws.ec2.LaunchTemplate("good", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: KEY, volumeSize: 50 } }] });
                 new aws.ec2.LaunchTemplate("plain", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false", volumeSize: 50 } }] });
                 new aws.ec2.LaunchTemplate("bare", {});
                 nodeClass("good-class", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: true, kmsKeyID: KEY } }] });
@@ -95,7 +159,7 @@ describe("EBS encryption guardrails", () => {
                     nodeRoleArn: "arn:aws:iam::111122223333:role/n",
                     subnetIds: ["subnet-1"],
                     scalingConfig: { minSize: 1, maxSize: 2, desiredSize: 1 },
-                    launchTemplate: { name: "good", version: "1" },
+                    launchTemplate: { name: good.name, version: "1" },
                 });
             }, { only: "node-volume-encryption" });
             expectViolations(report, "node-volume-encryption", [
@@ -115,7 +179,9 @@ describe("EBS encryption guardrails", () => {
             }, { only: "node-volume-encryption" });
             expectViolations(report, "node-volume-encryption", [
                 `data-only: only /dev/xvdb is declared, not the root device (/dev/xvda or /dev/sda1), so the root volume ${ROOT_FROM_AMI}`,
-                `data-only-class: spec.blockDeviceMappings: no root volume is declared (rootVolume: true, or /dev/xvda), so the root volume ${ROOT_FROM_AMI}`,
+                `data-only-class: spec.blockDeviceMappings: /dev/xvda, the root volume of AL2 nodes, is not declared, so it ${ROOT_FROM_AMI}`,
+                // rootVolume only moves kubelet's directory: the OS still boots from the AMI's /dev/xvda.
+                `flagged-root: spec.blockDeviceMappings: /dev/xvda, the root volume of AL2 nodes, is not declared, so it ${ROOT_FROM_AMI}`,
                 `custom-ami: spec.blockDeviceMappings: not set, and a Custom AMI family has no default, so the root volume ${ROOT_FROM_AMI}`,
             ]);
         });
@@ -157,6 +223,33 @@ describe("EBS encryption guardrails", () => {
             expectViolations(report, "node-volume-encryption", [
                 "default-group: the default node group's root volumes are not encrypted: set skipDefaultNodeGroup: true or nodeRootVolumeEncrypted: true",
                 "self-managed: root volumes are not encrypted: set nodeRootVolumeEncrypted: true",
+            ]);
+        });
+
+        it("passes an eks.Cluster whose default node group encrypts its roots through nodeGroupOptions", async () => {
+            const report = await evaluate(() => {
+                new eks.Cluster("options", { nodeGroupOptions: { nodeRootVolumeEncrypted: true, instanceType: "m6i.large" } });
+                new eks.Cluster("options-off", { nodeGroupOptions: { nodeRootVolumeEncrypted: false, instanceType: "m6i.large" } });
+            }, { only: "node-volume-encryption" });
+            expectViolations(report, "node-volume-encryption", ["options-off: the default node group's root volumes are not encrypted: set skipDefaultNodeGroup: true or nodeRootVolumeEncrypted: true"]);
+        });
+
+        it("evasion: a node group's template that leaves out a volume of its AMI type (Bottlerocket's data volume, Windows's /dev/sda1)", async () => {
+            const report = await evaluate(() => {
+                const group = { clusterName: "c", nodeRoleArn: "arn:aws:iam::111122223333:role/n", subnetIds: ["subnet-1"], scalingConfig: { minSize: 1, maxSize: 2, desiredSize: 1 } };
+                const encrypted = (deviceName: string) => ({ deviceName, ebs: { encrypted: "true", kmsKeyId: KEY } });
+                const osOnly = new aws.ec2.LaunchTemplate("br", { blockDeviceMappings: [encrypted("/dev/xvda")] });
+                new aws.eks.NodeGroup("br", { ...group, amiType: "BOTTLEROCKET_x86_64", launchTemplate: { id: osOnly.id, version: "$Latest" } });
+                const both = new aws.ec2.LaunchTemplate("br-both", { blockDeviceMappings: [encrypted("/dev/xvda"), encrypted("/dev/xvdb")] });
+                new aws.eks.NodeGroup("br-both", { ...group, amiType: "BOTTLEROCKET_ARM_64", launchTemplate: { id: both.id, version: "$Latest" } });
+                const linuxRoot = new aws.ec2.LaunchTemplate("win", { blockDeviceMappings: [encrypted("/dev/xvda")] });
+                new aws.eks.NodeGroup("win", { ...group, amiType: "WINDOWS_CORE_2022_x86_64", launchTemplate: { id: linuxRoot.id, version: "$Latest" } });
+                nodeClass("br-class", { amiSelectorTerms: [{ alias: "bottlerocket@latest" }], blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: true, kmsKeyID: KEY } }] });
+            }, { only: "node-volume-encryption" });
+            expectViolations(report, "node-volume-encryption", [
+                `br: launchTemplate br: /dev/xvdb, the data volume (images, logs, emptyDir) of BOTTLEROCKET_x86_64 nodes, is not declared, so it ${ROOT_FROM_AMI}`,
+                `win: launchTemplate win: /dev/sda1, the root volume of WINDOWS_CORE_2022_x86_64 nodes, is not declared, so it ${ROOT_FROM_AMI}`,
+                `br-class: spec.blockDeviceMappings: /dev/xvdb, the data volume (images, logs, emptyDir) of bottlerocket nodes, is not declared, so it ${ROOT_FROM_AMI}`,
             ]);
         });
     });

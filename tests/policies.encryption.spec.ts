@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { s3DefaultEncryption } from "../policy/policies";
 import { evaluate, expectViolations, violations } from "./guardrails";
@@ -64,6 +65,25 @@ describe("encryption guardrails", () => {
             const report = await evaluate(() => new aws.cloudwatch.LogGroup("empty", { kmsKeyId: "", retentionInDays: 0 }));
             expectViolations(report, "log-group-encryption", ["empty: no kmsKeyId: the log group is encrypted only with CloudWatch's own key"]);
             expectViolations(report, "log-group-retention", ["empty: no retentionInDays: logs would never expire"]);
+        });
+
+        it("evasion: a Lambda function whose log group the program leaves to Lambda (passes one declared by name or through loggingConfig)", async () => {
+            const report = await evaluate(() => {
+                const code = new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset("exports.handler=async()=>{}") });
+                const fn = { role: "arn:aws:iam::111122223333:role/fn", runtime: "nodejs20.x", handler: "index.handler", code };
+                new aws.lambda.Function("implicit", { ...fn, name: "payments-webhook" });
+                new aws.lambda.Function("declared", { ...fn, name: "declared" });
+                new aws.cloudwatch.LogGroup("declared", { name: "/aws/lambda/declared", kmsKeyId: KEY, retentionInDays: 90 });
+                const shared = new aws.cloudwatch.LogGroup("shared", { name: "/team/functions", kmsKeyId: KEY, retentionInDays: 90 });
+                new aws.lambda.Function("routed", { ...fn, loggingConfig: { logFormat: "JSON", logGroup: shared.name } });
+                new aws.lambda.Function("misrouted", { ...fn, loggingConfig: { logFormat: "JSON", logGroup: "/team/elsewhere" } });
+            });
+            const implicit = (what: string) => [
+                `implicit: the function writes to log group /aws/lambda/payments-webhook, which this program does not declare, so Lambda creates it ${what}: declare the log group`,
+                `misrouted: the function writes to log group /team/elsewhere, which this program does not declare, so Lambda creates it ${what}: declare the log group`,
+            ];
+            expectViolations(report, "log-group-encryption", implicit("under CloudWatch's own key"));
+            expectViolations(report, "log-group-retention", implicit("with no retention, keeping logs for ever"));
         });
     });
 
@@ -150,6 +170,31 @@ describe("encryption guardrails", () => {
                 new aws.s3.BucketPublicAccessBlock("leaky", { bucket: b.id, ...allBlocked, restrictPublicBuckets: false });
             }, { only: "s3-public-access-block" });
             expectViolations(report, "s3-public-access-block", ["leaky: bucket acme-leaky has no public access block with all four settings on"]);
+        });
+
+        it("evasion: a second configuration or public access block for the same bucket, which S3 may apply last", async () => {
+            const build = () => {
+                const b = new aws.s3.BucketV2("data", { bucket: "team-data" });
+                const on = new aws.s3.BucketPublicAccessBlock("data-on", { bucket: b.id, ...allBlocked });
+                new aws.s3.BucketPublicAccessBlock("data-off", { bucket: b.id, ...allBlocked, blockPublicPolicy: false, restrictPublicBuckets: false }, { dependsOn: [on] });
+                const kmsConfig = new aws.s3.BucketServerSideEncryptionConfigurationV2("data-kms", { bucket: b.id, rules: [kms] });
+                new aws.s3.BucketServerSideEncryptionConfigurationV2("data-s3", { bucket: b.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, { dependsOn: [kmsConfig] });
+            };
+            expectViolations(await evaluate(build, { only: "s3-default-encryption" }), "s3-default-encryption", [
+                'data: bucket team-data: its encryption configuration data-s3 sets "AES256"; S3 keeps whichever configuration is applied last: declare only one, with aws:kms',
+            ]);
+            expectViolations(await evaluate(build, { only: "s3-public-access-block" }), "s3-public-access-block", [
+                "data: bucket team-data: its public access block data-off leaves blockPublicPolicy, restrictPublicBuckets off; S3 keeps whichever block is applied last: declare only one, all on",
+            ]);
+        });
+
+        it("evasion: an S3 Express directory bucket left at SSE-S3 (passes one configured with KMS)", async () => {
+            const report = await evaluate(() => {
+                new aws.s3.DirectoryBucket("scratch", { bucket: "scratch--euw1-az1--x-s3", location: { name: "euw1-az1" } });
+                const good = new aws.s3.DirectoryBucket("fast", { bucket: "fast--euw1-az1--x-s3", location: { name: "euw1-az1" } });
+                new aws.s3.BucketServerSideEncryptionConfiguration("fast", { bucket: good.bucket, rules: [kms] });
+            }, { only: "s3-default-encryption" });
+            expectViolations(report, "s3-default-encryption", ["scratch: bucket scratch--euw1-az1--x-s3 has no default KMS encryption configuration (a directory bucket is SSE-S3 unless configured)"]);
         });
     });
 
@@ -249,6 +294,32 @@ describe("encryption guardrails", () => {
                 "cache: at rest: encrypted with ElastiCache's own key; set kmsKeyId to a customer-managed key",
                 "token: the parameter: encrypted with the AWS-managed key aws/ssm; set keyId to a customer-managed key",
                 "replicated: replicas[0] (eu-central-1): encrypted with the AWS-managed key aws/secretsmanager; set kmsKeyId to a customer-managed key",
+            ]);
+        });
+
+        it("evasion: FSx file systems under aws/fsx, and a DynamoDB export written to another account's bucket under SSE-S3", async () => {
+            const report = await evaluate(() => {
+                const subnetIds = ["subnet-0123456789abcdef0"];
+                new aws.fsx.LustreFileSystem("lustre", { storageCapacity: 1200, subnetIds: subnetIds[0], deploymentType: "PERSISTENT_2", perUnitStorageThroughput: 125 });
+                new aws.fsx.LustreFileSystem("lustre-cmk", { storageCapacity: 1200, subnetIds: subnetIds[0], deploymentType: "PERSISTENT_2", perUnitStorageThroughput: 125, kmsKeyId: KEY });
+                new aws.fsx.LustreFileSystem("scratch", { storageCapacity: 1200, subnetIds: subnetIds[0], deploymentType: "SCRATCH_2" });
+                new aws.fsx.OpenZfsFileSystem("zfs", { storageCapacity: 64, subnetIds, deploymentType: "SINGLE_AZ_1", throughputCapacity: 64 });
+                new aws.fsx.WindowsFileSystem("windows", { storageCapacity: 32, subnetIds, throughputCapacity: 8 });
+                new aws.fsx.OntapFileSystem("ontap", { storageCapacity: 1024, subnetIds, deploymentType: "SINGLE_AZ_1", preferredSubnetId: subnetIds[0], throughputCapacity: 128 });
+                new aws.dynamodb.TableExport("out", { tableArn: "arn:aws:dynamodb:eu-west-1:111122223333:table/orders", s3Bucket: "partner-dropbox", s3BucketOwner: "999988887777", s3SseAlgorithm: "AES256" });
+                new aws.dynamodb.TableExport("out-default", { tableArn: "arn:aws:dynamodb:eu-west-1:111122223333:table/orders", s3Bucket: "partner-dropbox", s3BucketOwner: "999988887777" });
+                new aws.dynamodb.TableExport("out-cmk", { tableArn: "arn:aws:dynamodb:eu-west-1:111122223333:table/orders", s3Bucket: "exports", s3SseAlgorithm: "KMS", s3SseKmsKeyId: KEY });
+            }, { only: POLICY });
+            const fsx = "the file system: encrypted with the AWS-managed key aws/fsx; set kmsKeyId to a customer-managed key";
+            const kms = 'set s3SseAlgorithm "KMS" and s3SseKmsKeyId to a customer-managed key';
+            expectViolations(report, POLICY, [
+                `lustre: ${fsx}`,
+                "scratch: the file system: encrypted with the AWS-managed key aws/fsx; a scratch file system cannot name a key: use a PERSISTENT deployment type with kmsKeyId",
+                `zfs: ${fsx}`,
+                `windows: ${fsx}`,
+                `ontap: ${fsx}`,
+                `out: the export: encrypted with S3's own key (AES256); ${kms}`,
+                `out-default: the export: encrypted with the default encryption of bucket partner-dropbox (account 999988887777), SSE-S3 unless set otherwise; ${kms}`,
             ]);
         });
     });

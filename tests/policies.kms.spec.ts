@@ -31,6 +31,14 @@ describe("KMS guardrails", () => {
             }, { only: "kms-key-rotation" });
             expectViolations(report, "kms-key-rotation", ["explicit: key rotation is off: set enableKeyRotation: true", "hsm: the key is in a custom key store, where KMS cannot rotate it: use a standard key"]);
         });
+
+        it("evasion: rotation on as the string \"true\" but the period as the string \"2560\", which the provider converts", async () => {
+            const report = await evaluate(() => {
+                new aws.kms.Key("slow", { enableKeyRotation: "true" as never, rotationPeriodInDays: "2560" as never });
+                new aws.kms.Key("off", { enableKeyRotation: "false" as never });
+            }, { only: "kms-key-rotation" });
+            expectViolations(report, "kms-key-rotation", ["slow: rotationPeriodInDays is 2560; at most 365 is allowed here", "off: key rotation is off: set enableKeyRotation: true"]);
+        });
     });
 
     describe("kms-imported-key-material", () => {

@@ -1,6 +1,7 @@
-import type { ReportViolation } from "@pulumi/policy";
+import type { ReportViolation, ResourceValidation } from "@pulumi/policy";
 import type { KubeObject } from "./kubernetes";
-import type { Props } from "./support";
+import { known } from "./preview";
+import type { GuardrailResourcePolicy, GuardrailStackPolicy, Props } from "./support";
 
 /**
  * What the encryption guardrails share. Each data store's policy reads a resource as a list of
@@ -32,12 +33,53 @@ export type StoresOf = (props: Props) => Store[];
 /** Stores of Kubernetes objects (EC2NodeClasses, StorageClasses...), whichever way they were declared. */
 export type KubernetesStoresOf = (o: KubeObject) => Store[];
 
+const TRUE_STRINGS = new Set(["true", "t", "1"]);
+const FALSE_STRINGS = new Set(["false", "f", "0"]);
+
 /**
- * True for `true` and the string "true" (any case): launch templates and StorageClasses take
- * strings, and the providers coerce a string for a boolean. Anything else, "false" included, is false.
+ * A boolean as the AWS provider applies it: a boolean, 1 or 0, or a string it converts ("true",
+ * "false" in any case, "1", "0", "t", "f"); undefined when unset or unreadable. Launch templates and
+ * StorageClasses take strings, and a program may pass a string where a boolean is typed.
  */
+export function asBoolean(value: unknown): boolean | undefined {
+    if (typeof value === "boolean") return value;
+    if (value === 1 || value === 0) return value === 1;
+    if (typeof value !== "string") return undefined;
+    const text = value.trim().toLowerCase();
+    return TRUE_STRINGS.has(text) ? true : FALSE_STRINGS.has(text) ? false : undefined;
+}
+
+/** True only for a value the provider reads as true; anything else, "false" and "0" included, is false. */
 export function isTrue(value: unknown): boolean {
-    return value === true || (typeof value === "string" && value.trim().toLowerCase() === "true");
+    return asBoolean(value) === true;
+}
+
+/** A switch that is `unset` when not given; a value the provider cannot read counts as off. */
+export function isOn(value: unknown, unset: boolean): boolean {
+    return value === undefined || value === null ? unset : isTrue(value);
+}
+
+/** A switch that is off, as a message shows it: `false`, or the value the provider reads as false (`"0" (false)`). */
+export function shownOff(value: unknown): string {
+    return value === false || (typeof value === "string" && value.trim().toLowerCase() === "false") ? "false" : `${JSON.stringify(value)} (false)`;
+}
+
+/** A number as the provider applies it: a number, or a string it converts ("2560"); undefined otherwise. */
+export function asNumber(value: unknown): number | undefined {
+    if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+    if (typeof value !== "string" || value.trim() === "") return undefined;
+    const n = Number(value.trim());
+    return Number.isFinite(n) ? n : undefined;
+}
+
+/** A JSON document given as a string or already as an object (an EMR configuration, an OpenSearch policy). */
+export function parseJson(text: unknown): Props | undefined {
+    if (typeof text !== "string") return typeof text === "object" && text !== null ? (text as Props) : undefined;
+    try {
+        return JSON.parse(text);
+    } catch {
+        return undefined;
+    }
 }
 
 /** No key, or an AWS-managed one (`alias/aws/<service>`, by alias or alias ARN): the service's key, not the customer's. */
@@ -67,4 +109,20 @@ export function reportAwsKeys(stores: Store[], report: ReportViolation): void {
 /** A store that is always encrypted, by the service's key unless `keyField` names one. */
 export function keyedStore(where: string, key: unknown, keyField: string, serviceKey: string): Store {
     return { where, encrypted: true, key, keyField, serviceKey };
+}
+
+/** A guardrail judging each resource and, for what only the whole program shows, the stack. */
+export type HybridGuardrail = GuardrailResourcePolicy & Pick<GuardrailStackPolicy, "validateStack">;
+
+/**
+ * The resource half of a guardrail that also judges the whole program (which template a node group
+ * launches, which snapshot a volume comes from). CrossGuard runs such a policy among the stack
+ * policies, which one unknown value must not switch off in a preview, so this half skips a resource
+ * whose values are not known yet, as the stack half does; `pulumi up` judges it again with them known.
+ */
+export function untilKnown(validate: ResourceValidation | ResourceValidation[]): ResourceValidation {
+    const checks = Array.isArray(validate) ? validate : [validate];
+    return (args, report) => {
+        for (const check of checks) known(() => check(args, report));
+    };
 }

@@ -1,4 +1,5 @@
-import { isTrue, keyedStore, reportUnencrypted, Store, StoresOf } from "./atRest";
+import { HybridGuardrail, isTrue, keyedStore, parseJson, reportUnencrypted, Store, StoresOf, untilKnown } from "./atRest";
+import { rdsReplicaSources } from "./rdsReplicas";
 import { byType, Check, GuardrailResourcePolicy, list, Props } from "./support";
 
 /**
@@ -55,12 +56,19 @@ function snapshotCopy(p: Props): Store[] {
     return [{ where: "the snapshot copy", encrypted: Boolean(p.kmsKeyId), unencrypted: "no kmsKeyId, so it is only as encrypted as its source: name a key", key: p.kmsKeyId, keyField: "kmsKeyId", serviceKey: RDS_KEY }];
 }
 
+/**
+ * A read replica is as encrypted as its source, under the source's key in the same region or the
+ * key it names in another (storageEncrypted is ignored); the source is judged where it is declared.
+ */
+function replicaStorage(p: Props): Store[] {
+    return p.kmsKeyId ? [keyedStore("the storage", p.kmsKeyId, "kmsKeyId", RDS_KEY)] : [];
+}
+
 const NO_CMK_DAX = "DAX takes no customer-managed key: keep data that needs one out of DAX";
 
 /** Every data store of this module, by type token. */
 export const DATA_STORES: Record<string, StoresOf> = {
-    // A cross-region read replica is encrypted by naming a key; storageEncrypted is ignored there.
-    [RDS_INSTANCE]: (p) => [rdsStorage(p, "kmsKeyId", isTrue(p.storageEncrypted) || Boolean(p.replicateSourceDb && p.kmsKeyId)), ...rdsExtras(p)],
+    [RDS_INSTANCE]: (p) => [...(p.replicateSourceDb ? replicaStorage(p) : [rdsStorage(p, "kmsKeyId")]), ...rdsExtras(p)],
     // Aurora Serverless v1 is always encrypted.
     [RDS_CLUSTER]: (p) => [rdsStorage(p, "kmsKeyId", isTrue(p.storageEncrypted) || p.engineMode === "serverless"), ...rdsExtras(p)],
     // A cluster's instances keep their data in the cluster's storage.
@@ -92,8 +100,9 @@ export const DATA_STORES: Record<string, StoresOf> = {
         p.globalReplicationGroupId
             ? []
             : [{ where: "at rest", encrypted: isTrue(p.atRestEncryptionEnabled), unencrypted: "not encrypted: set atRestEncryptionEnabled: true", key: p.kmsKeyId, keyField: "kmsKeyId", serviceKey: "ElastiCache's own key" }],
+    // Memcached keeps nothing on disk, so only its transit is judged.
     [CACHE_CLUSTER]: (p) =>
-        p.replicationGroupId ? [] : [{ where: "at rest", encrypted: false, unencrypted: "a standalone cache cluster cannot be encrypted: use a replication group or a serverless cache", serviceKey: "" }],
+        p.replicationGroupId || /^memcached$/i.test(String(p.engine ?? "")) ? [] : [{ where: "at rest", encrypted: false, unencrypted: "a standalone cache cluster cannot be encrypted: use a replication group or a serverless cache", serviceKey: "" }],
     [SERVERLESS_CACHE]: (p) => [keyedStore("the cache", p.kmsKeyId, "kmsKeyId", "ElastiCache's own key")],
     [MEMORYDB_CLUSTER]: (p) => [keyedStore("the cluster", p.kmsKeyArn, "kmsKeyArn", "MemoryDB's own key")],
     [OPENSEARCH_DOMAIN]: searchDomain,
@@ -139,15 +148,6 @@ export const DATA_STORES: Record<string, StoresOf> = {
 function searchDomain(p: Props): Store[] {
     const atRest = p.encryptAtRest;
     return [{ where: "encryptAtRest", encrypted: isTrue(atRest?.enabled), key: atRest?.kmsKeyId, keyField: "encryptAtRest.kmsKeyId", serviceKey: "the AWS-managed key aws/es" }];
-}
-
-function parseJson(text: unknown): Props | undefined {
-    if (typeof text !== "string") return typeof text === "object" && text !== null ? (text as Props) : undefined;
-    try {
-        return JSON.parse(text);
-    } catch {
-        return undefined;
-    }
 }
 
 /** What a store sends in the clear, by type token. */
@@ -201,16 +201,19 @@ function storePolicy(described: Described, types: string[]): GuardrailResourcePo
     return { ...described, enforcementLevel: "mandatory", validateResource: byType(storeChecks(types)) };
 }
 
-export const rdsEncryption = storePolicy(
+const rdsStores = storePolicy(
     {
         name: "rds-encryption",
-        description: "RDS instances, Aurora and RDS clusters, global clusters, snapshot copies, and DocumentDB and Neptune clusters encrypt their storage (a key named without storageEncrypted does not).",
+        description:
+            "RDS instances, Aurora and RDS clusters, global clusters, snapshot copies, and DocumentDB and Neptune clusters encrypt their storage (a key named without storageEncrypted does not); a read replica's source is declared in the program and encrypted.",
         why: "An unencrypted database's storage, snapshots and backups can be copied or shared out of the account and read by whoever gets them, and encryption cannot be added later without a restore.",
         severity: "high",
         remediationSteps: "Set storageEncrypted: true and kmsKeyId (Neptune: kmsKeyArn) to the environment key; a cluster's instances then need nothing; give snapshot copies a kmsKeyId. An existing database is encrypted by restoring an encrypted snapshot copy.",
     },
     [RDS_INSTANCE, RDS_CLUSTER, RDS_GLOBAL_CLUSTER, RDS_SNAPSHOT_COPY, RDS_CLUSTER_SNAPSHOT_COPY, DOCDB_CLUSTER, NEPTUNE_CLUSTER],
 );
+
+export const rdsEncryption: HybridGuardrail = { ...rdsStores, validateResource: untilKnown(rdsStores.validateResource!), validateStack: rdsReplicaSources };
 
 export const redshiftEncryption = storePolicy(
     {

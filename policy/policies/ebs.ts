@@ -1,15 +1,21 @@
-import { isTrue, KubernetesStoresOf, reportUnencrypted, Store, StoresOf } from "./atRest";
+import { HybridGuardrail, isTrue, KubernetesStoresOf, reportUnencrypted, Store, StoresOf, untilKnown } from "./atRest";
+import { amiDevices, DEFAULT_EBS_KEY, disk, missingAmiDevices, ROOT_DEVICES, ROOT_FROM_AMI, undeclaredRoot } from "./ebsDisks";
+import { EBS_SERVICE_STORES } from "./ebsServices";
+import { ebsProvenance, nodeTemplates } from "./ebsStack";
+import { hasDefaultNodeGroup } from "./instanceChoices";
 import { describeObject, KubeObject } from "./kubernetes";
 import { byKubernetesObject, byType, Check, GuardrailResourcePolicy, list, Props, T } from "./support";
 
 /**
- * EBS at rest, however a disk comes to exist: a volume, a snapshot or AMI copy, an instance, a
- * Spot request or fleet, a launch configuration or template, a node group, a Karpenter
- * EC2NodeClass, a StorageClass. A root device that is not declared is made from the AMI's
+ * EBS at rest, however a disk comes to exist: a volume, a snapshot or AMI copy or import, an
+ * instance, a Spot request or fleet, a launch configuration or template, a node group, a Karpenter
+ * EC2NodeClass, a StorageClass, and the services that launch instances (EMR, Batch, WorkSpaces,
+ * Image Builder). A device the AMI boots with that is not declared is made from the AMI's
  * snapshot, which is unencrypted for the public AMIs, so it counts as not encrypted.
  */
 
 const SNAPSHOT_COPY = "aws:ebs/snapshotCopy:SnapshotCopy";
+const SNAPSHOT_IMPORT = "aws:ebs/snapshotImport:SnapshotImport";
 const AMI_COPY = "aws:ec2/amiCopy:AmiCopy";
 const SPOT_INSTANCE_REQUEST = "aws:ec2/spotInstanceRequest:SpotInstanceRequest";
 const SPOT_FLEET_REQUEST = "aws:ec2/spotFleetRequest:SpotFleetRequest";
@@ -18,19 +24,6 @@ const SELF_MANAGED_NODE_GROUPS = ["eks:index:NodeGroup", "eks:index:NodeGroupV2"
 
 /** Provisioners that create EBS volumes: the CSI driver, EKS Auto Mode's driver, the in-tree plugin. */
 export const EBS_PROVISIONERS = ["ebs.csi.aws.com", "ebs.csi.eks.amazonaws.com", "kubernetes.io/aws-ebs"];
-
-/** The device names AMIs boot from (Amazon Linux and Bottlerocket, Ubuntu and Windows). */
-const ROOT_DEVICES = new Set(["/dev/xvda", "/dev/sda1", "/dev/sda"]);
-const DEFAULT_EBS_KEY = "the account's default EBS key (aws/ebs unless changed)";
-const ROOT_FROM_AMI = "is made from the AMI's snapshot, unencrypted unless that snapshot is";
-
-function disk(where: string, device: Props | undefined, keyField = "kmsKeyId", fix?: string): Store {
-    return { where, encrypted: isTrue(device?.encrypted), key: device?.[keyField], keyField, serviceKey: DEFAULT_EBS_KEY, fix };
-}
-
-function undeclaredRoot(where: string, message = `not declared, so the root volume ${ROOT_FROM_AMI}`): Store {
-    return { where, encrypted: false, unencrypted: message, serviceKey: DEFAULT_EBS_KEY };
-}
 
 /** An instance's or Spot request's disks. With a launch template and no root device, the template's root applies (checked where it is declared). */
 function instanceDisks(props: Props): Store[] {
@@ -81,10 +74,20 @@ function componentRoots(encrypted: unknown, unencrypted: string): Store[] {
     return [{ ...disk("", { encrypted }, "kmsKeyId", NO_KEY_IN_COMPONENT), unencrypted }];
 }
 
+/**
+ * A volume made from a snapshot and not told to encrypt is as encrypted as the snapshot, which the
+ * stack half judges; a key it names is still the key of the copy.
+ */
+function volumeDisks(p: Props): Store[] {
+    if (!p.snapshotId || isTrue(p.encrypted)) return [disk("the volume", p)];
+    return p.kmsKeyId ? [{ ...disk("the volume", p), encrypted: true }] : [];
+}
+
 /** EBS stores of AWS and EKS-component resources, by type token. */
 export const EBS_STORES: Record<string, StoresOf> = {
-    [T.ebsVolume]: (p) => [disk("the volume", p)],
+    [T.ebsVolume]: volumeDisks,
     [SNAPSHOT_COPY]: (p) => [disk("the snapshot copy", p)],
+    [SNAPSHOT_IMPORT]: (p) => [disk("the imported snapshot", p)],
     [AMI_COPY]: (p) => [disk("the AMI copy", p)],
     [T.instance]: instanceDisks,
     [SPOT_INSTANCE_REQUEST]: instanceDisks,
@@ -94,10 +97,15 @@ export const EBS_STORES: Record<string, StoresOf> = {
     [T.managedNodeGroupComponent]: (p) => (p.launchTemplate ? [] : [undeclaredRoot("", NO_LAUNCH_TEMPLATE)]),
     [T.eksNodeGroup]: (p) => (p.launchTemplate ? [] : [undeclaredRoot("", NO_LAUNCH_TEMPLATE)]),
     ...Object.fromEntries(SELF_MANAGED_NODE_GROUPS.map((t) => [t, (p: Props) => componentRoots(p.nodeRootVolumeEncrypted, "root volumes are not encrypted: set nodeRootVolumeEncrypted: true")])),
+    // The default node group takes its options at the top level or in nodeGroupOptions, never both.
     [T.eksClusterComponent]: (p) =>
-        p.skipDefaultNodeGroup === true || p.fargate
-            ? []
-            : componentRoots(p.nodeRootVolumeEncrypted, "the default node group's root volumes are not encrypted: set skipDefaultNodeGroup: true or nodeRootVolumeEncrypted: true"),
+        hasDefaultNodeGroup(p)
+            ? componentRoots(
+                  p.nodeGroupOptions?.nodeRootVolumeEncrypted ?? p.nodeRootVolumeEncrypted,
+                  "the default node group's root volumes are not encrypted: set skipDefaultNodeGroup: true or nodeRootVolumeEncrypted: true",
+              )
+            : [],
+    ...EBS_SERVICE_STORES,
 };
 
 /** Prefixes a location with the object it is in, when the resource holds several (a ConfigGroup). */
@@ -105,13 +113,32 @@ function inObject(o: KubeObject, where: string): string {
     return o.via === "ConfigGroup" || o.via === "ConfigFile" ? `${describeObject(o)}${where ? ` ${where}` : ""}` : where;
 }
 
-/** A Karpenter EC2NodeClass's volumes. Without mappings Karpenter encrypts its default root volume with the account's default key; a Custom AMI family gets no default. */
+/** A NodeClass's AMI family: amiFamily, else the alias's (`bottlerocket@latest`); undefined for a custom AMI or when a patch does not say. */
+function nodeClassFamily(spec: Props, patch: boolean): string | undefined {
+    if (typeof spec.amiFamily === "string") return spec.amiFamily;
+    const alias = list<Props>(spec.amiSelectorTerms).find((t) => typeof t?.alias === "string")?.alias;
+    if (alias) return alias.split("@")[0];
+    // v1 requires one of the two; before v1 the family defaulted to AL2.
+    return patch ? undefined : "AL2";
+}
+
+/**
+ * A Karpenter EC2NodeClass's volumes. Without mappings Karpenter encrypts the family's default
+ * volumes with the account's default key; a Custom family gets none. With mappings, every volume
+ * the family boots with must be among them. A patch that changes the AMI is judged as a whole,
+ * since the volumes the new AMI boots with cannot be seen anywhere else.
+ */
 function ec2NodeClassDisks(o: KubeObject): Store[] {
     const spec = o.object?.spec ?? {};
+    const patch = o.via === "patch";
     const mappings = list<Props>(spec.blockDeviceMappings).filter((m) => m?.ebs);
+    const family = nodeClassFamily(spec, patch);
     if (mappings.length === 0) {
-        if (o.via === "patch") return [];
-        if (spec.amiFamily === "Custom") return [undeclaredRoot(inObject(o, "spec.blockDeviceMappings"), `not set, and a Custom AMI family has no default, so the root volume ${ROOT_FROM_AMI}`)];
+        if (patch && spec.amiFamily === undefined && spec.amiSelectorTerms === undefined) return [];
+        if (family === undefined || /^custom$/i.test(family)) {
+            const why = family ? "a Custom AMI family has no default" : "the patch changes the AMI without saying its family";
+            return [undeclaredRoot(inObject(o, "spec.blockDeviceMappings"), `not set, and ${why}, so the root volume ${ROOT_FROM_AMI}`)];
+        }
         return [
             {
                 where: inObject(o, "spec.blockDeviceMappings (not set: Karpenter's default root volume)"),
@@ -122,6 +149,8 @@ function ec2NodeClassDisks(o: KubeObject): Store[] {
         ];
     }
     const stores = mappings.map((m, i) => disk(inObject(o, `spec.blockDeviceMappings[${i}] (${m.deviceName})`), m.ebs, "kmsKeyID"));
+    const devices = amiDevices(family);
+    if (family && devices) return [...stores, ...missingAmiDevices(inObject(o, "spec.blockDeviceMappings"), family, devices, new Set(list<Props>(spec.blockDeviceMappings).map((m) => m?.deviceName)))];
     if (!mappings.some((m) => m.rootVolume === true || ROOT_DEVICES.has(m.deviceName))) {
         stores.push(undeclaredRoot(inObject(o, "spec.blockDeviceMappings"), `no root volume is declared (rootVolume: true, or /dev/xvda), so the root volume ${ROOT_FROM_AMI}`));
     }
@@ -152,33 +181,37 @@ function unencryptedOf(types: string[]): Record<string, Check> {
     return Object.fromEntries(types.map((t): [string, Check] => [t, (props, _, report) => reportUnencrypted(EBS_STORES[t](props), report)]));
 }
 
-export const ebsVolumeEncryption: GuardrailResourcePolicy = {
+const EBS_VOLUME_TYPES = [T.ebsVolume, SNAPSHOT_COPY, SNAPSHOT_IMPORT, AMI_COPY, T.instance, SPOT_INSTANCE_REQUEST, SPOT_FLEET_REQUEST, LAUNCH_CONFIGURATION, ...Object.keys(EBS_SERVICE_STORES)];
+
+export const ebsVolumeEncryption: HybridGuardrail = {
     name: "ebs-volume-encryption",
     description:
-        "EBS volumes, snapshot and AMI copies, and the disks of instances, Spot instance requests, Spot fleets and launch configurations are encrypted, the root device included whether or not it is declared.",
+        "EBS volumes, snapshot and AMI copies and imports, and the disks of instances, Spot instance requests, Spot fleets, launch configurations, EMR clusters (their security configuration), Batch compute environments, WorkSpaces and Image Builder recipes are encrypted, the root device included whether or not it is declared; a volume made from a snapshot is as encrypted as the snapshot; a launch template, launch configuration or EMR security configuration a resource names is declared in the program, where it is judged.",
     why: "An unencrypted disk, or a snapshot of one, can be copied or shared out of the account and read by whoever gets it.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-        "Set encrypted: true (and kmsKeyId to the environment key) on the volume or copy, and declare the rootBlockDevice (a fleet's rootBlockDevices) with encrypted: true next to every ebsBlockDevice; an instance launched from a template may leave its root to the template.",
-    validateResource: byType(unencryptedOf([T.ebsVolume, SNAPSHOT_COPY, AMI_COPY, T.instance, SPOT_INSTANCE_REQUEST, SPOT_FLEET_REQUEST, LAUNCH_CONFIGURATION])),
+        "Set encrypted: true (and kmsKeyId to the environment key) on the volume, copy or import, and declare the rootBlockDevice (a fleet's rootBlockDevices) with encrypted: true next to every ebsBlockDevice; give EMR clusters a security configuration with local-disk and EBS encryption, Batch environments and launchers a launch template declared in the program; turn on WorkSpaces' root and user volume encryption; declare an image recipe's root device encrypted.",
+    validateResource: untilKnown(byType(unencryptedOf(EBS_VOLUME_TYPES))),
+    validateStack: ebsProvenance,
 };
 
-export const nodeVolumeEncryption: GuardrailResourcePolicy = {
+export const nodeVolumeEncryption: HybridGuardrail = {
     name: "node-volume-encryption",
     description:
-        "Kubernetes nodes and launch templates boot from encrypted volumes: every EBS mapping of a launch template is encrypted and the root device is among them; Karpenter EC2NodeClasses likewise; node groups use such a template or encrypt their root volumes.",
-    why: "A template that declares only a data volume, or none, leaves each node's root volume, with its container images, logs and emptyDir data, unencrypted.",
+        "Kubernetes nodes and launch templates boot from encrypted volumes: every EBS mapping of a launch template is encrypted and the root device is among them; a node group's template (declared in the program) declares every volume of its AMI type (Bottlerocket's /dev/xvda and /dev/xvdb, Windows's /dev/sda1, Amazon Linux's /dev/xvda); Karpenter EC2NodeClasses likewise for their AMI family, a patch that changes the AMI included; node groups use such a template or encrypt their root volumes.",
+    why: "A template that declares only a data volume, or none, or the wrong AMI's devices, leaves each node's root or data volume, with its container images, logs and emptyDir data, unencrypted.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-        "Declare the root device (/dev/xvda, or the AMI's) in the launch template with ebs.encrypted \"true\" and kmsKeyId; in an EC2NodeClass set blockDeviceMappings[].ebs.encrypted: true and kmsKeyID, the root volume included; give managed node groups such a launch template; set nodeRootVolumeEncrypted on self-managed ones.",
-    validateResource: [
+        "Declare every device of the AMI (/dev/xvda; Bottlerocket also /dev/xvdb; Windows /dev/sda1) in the launch template with ebs.encrypted \"true\" and kmsKeyId, and declare the template in the program; in an EC2NodeClass set blockDeviceMappings[].ebs.encrypted: true and kmsKeyID for every volume of the family; give managed node groups such a launch template; set nodeRootVolumeEncrypted on self-managed ones.",
+    validateResource: untilKnown([
         byType(unencryptedOf([T.launchTemplate, T.managedNodeGroupComponent, T.eksNodeGroup, T.eksClusterComponent, ...SELF_MANAGED_NODE_GROUPS])),
         byKubernetesObject((o, _, report) => {
             if (o.kind === "EC2NodeClass") reportUnencrypted(ebsKubernetesStores(o), report);
         }),
-    ],
+    ]),
+    validateStack: nodeTemplates,
 };
 
 export const ebsStorageClassEncryption: GuardrailResourcePolicy = {

@@ -1,12 +1,12 @@
-import type { PolicyResource } from "@pulumi/policy";
-import { isTrue, keyedStore, reportAwsKeys, reportUnencrypted, Store, StoresOf } from "./atRest";
-import { known } from "./preview";
+import { asNumber, HybridGuardrail, isTrue, keyedStore, reportAwsKeys, reportUnencrypted, Store, StoresOf, untilKnown } from "./atRest";
+import { lambdaLogGroups } from "./logGroups";
+import { s3DefaultEncryption, s3KmsKeys, s3PublicAccessBlock } from "./s3Buckets";
 import { DATA_STORES, dataStorePolicies } from "./dataStores";
 import { EBS_STORES, ebsKubernetesStores, ebsPolicies } from "./ebs";
 import { kmsPolicies } from "./kms";
 import { kubernetesObjects } from "./kubernetes";
 import { kubernetesVolumeEncryption } from "./kubernetesVolumes";
-import { byType, Check, GuardrailResourcePolicy, GuardrailStackPolicy, list, Props, T } from "./support";
+import { byType, Check, GuardrailResourcePolicy, list, Props, T } from "./support";
 
 /** Guardrails that keep every store of data encrypted, with a customer-managed key where it matters. */
 
@@ -39,22 +39,6 @@ export const eksSecretsEncryption: GuardrailResourcePolicy = {
     }),
 };
 
-/** S3 default-encryption rules: a bucket's inline configuration or a separate configuration resource. */
-function s3Rules(props: Props): Props[] {
-    const inline = list<Props>(props.serverSideEncryptionConfiguration ?? props.serverSideEncryptionConfigurations);
-    return [...list<Props>(props.rules), ...inline.flatMap((c) => list<Props>(c.rule ?? c.rules))];
-}
-
-function s3Algorithm(rule: Props): unknown {
-    return list<Props>(rule?.applyServerSideEncryptionByDefault)[0]?.sseAlgorithm;
-}
-
-function s3KmsKeys(props: Props): Store[] {
-    return s3Rules(props)
-        .filter((rule) => KMS_ALGORITHMS.includes(s3Algorithm(rule) as string))
-        .map((rule) => keyedStore("default encryption", list<Props>(rule.applyServerSideEncryptionByDefault)[0]?.kmsMasterKeyId, "kmsMasterKeyId", "the AWS-managed key aws/s3"));
-}
-
 function ecrKey(props: Props): Store[] {
     const config = list<Props>(props.encryptionConfigurations)[0];
     if (String(config?.encryptionType ?? "AES256").toUpperCase().startsWith("KMS")) {
@@ -71,7 +55,24 @@ function s3ObjectKey(props: Props): Store[] {
     return [{ where: "the object", encrypted: true, serviceKey: `S3's own key (${algorithm})`, fix: "leave serverSideEncryption unset, so the bucket's KMS default applies, or set aws:kms with kmsKeyId" }];
 }
 
-/** The stores of this module's services: EFS, SQS, SNS, S3, ECR, Secrets Manager, Backup, SSM. */
+const FSX_FILE_SYSTEMS = ["aws:fsx/lustreFileSystem:LustreFileSystem", "aws:fsx/ontapFileSystem:OntapFileSystem", "aws:fsx/windowsFileSystem:WindowsFileSystem", "aws:fsx/openZfsFileSystem:OpenZfsFileSystem"];
+const TABLE_EXPORT = "aws:dynamodb/tableExport:TableExport";
+
+/** FSx always encrypts, under aws/fsx unless kmsKeyId names a key; a scratch Lustre file system cannot name one. */
+function fsxKey(p: Props): Store[] {
+    const store = keyedStore("the file system", p.kmsKeyId, "kmsKeyId", "the AWS-managed key aws/fsx");
+    const scratch = typeof p.deploymentType === "string" && p.deploymentType.toUpperCase().startsWith("SCRATCH");
+    return [scratch ? { ...store, keyField: undefined, fix: "a scratch file system cannot name a key: use a PERSISTENT deployment type with kmsKeyId" } : store];
+}
+
+/** A DynamoDB export's objects: under the key named with s3SseAlgorithm KMS, else S3's own key or the bucket's default, which another account's bucket sets. */
+function tableExportKey(p: Props): Store[] {
+    if (String(p.s3SseAlgorithm ?? "").toUpperCase() === "KMS") return [keyedStore("the export", p.s3SseKmsKeyId, "s3SseKmsKeyId", "the AWS-managed key aws/s3")];
+    const how = p.s3SseAlgorithm ? `S3's own key (${p.s3SseAlgorithm})` : `the default encryption of bucket ${p.s3Bucket}${p.s3BucketOwner ? ` (account ${p.s3BucketOwner})` : ""}, SSE-S3 unless set otherwise`;
+    return [{ where: "the export", encrypted: true, serviceKey: how, fix: "set s3SseAlgorithm \"KMS\" and s3SseKmsKeyId to a customer-managed key" }];
+}
+
+/** The stores of this module's services: EFS, FSx, SQS, SNS, S3, DynamoDB exports, ECR, Secrets Manager, Backup, SSM. */
 const SERVICE_STORES: Record<string, StoresOf> = {
     [T.efsFileSystem]: (p) => [
         {
@@ -97,6 +98,8 @@ const SERVICE_STORES: Record<string, StoresOf> = {
     [T.snsTopic]: (p) => [{ where: "", encrypted: Boolean(p.kmsMasterKeyId), unencrypted: "the topic is not encrypted: set kmsMasterKeyId", key: p.kmsMasterKeyId, keyField: "kmsMasterKeyId", serviceKey: "" }],
     ...Object.fromEntries([...T.s3Buckets, ...T.s3Encryption].map((t) => [t, s3KmsKeys])),
     ...Object.fromEntries(S3_OBJECTS.map((t) => [t, s3ObjectKey])),
+    ...Object.fromEntries(FSX_FILE_SYSTEMS.map((t) => [t, fsxKey])),
+    [TABLE_EXPORT]: tableExportKey,
     [ECR_REPOSITORY]: ecrKey,
     [ECR_CREATION_TEMPLATE]: ecrKey,
     [SECRET]: (p) => [
@@ -113,7 +116,7 @@ const STORES: Record<string, StoresOf> = { ...EBS_STORES, ...DATA_STORES, ...SER
 export const customerManagedKey: GuardrailResourcePolicy = {
     name: "customer-managed-key",
     description:
-        "Encrypted data stores use a customer-managed KMS key, not an AWS-managed key (alias/aws/...) or the service's own key: EBS (volumes, copies, instances, Spot, launch templates and configurations, node groups, EC2NodeClasses, StorageClasses), EFS, S3 (KMS rules), RDS, DocumentDB, Neptune, Redshift, DynamoDB, DAX, ElastiCache, MemoryDB, OpenSearch, MSK, Kinesis, Firehose, SQS, SNS, ECR, Secrets Manager, Backup vaults and SSM SecureStrings. Not encrypted at all is each store's own policy; log groups and S3's SSE-S3 are log-group-encryption's and s3-default-encryption's.",
+        "Encrypted data stores use a customer-managed KMS key, not an AWS-managed key (alias/aws/...) or the service's own key: EBS (volumes, copies and imports, instances, Spot, launch templates and configurations, node groups, EC2NodeClasses, StorageClasses, EMR, WorkSpaces, Image Builder), EFS, FSx, S3 (KMS rules, DynamoDB exports), RDS, DocumentDB, Neptune, Redshift, DynamoDB, DAX, ElastiCache, MemoryDB, OpenSearch, MSK, Kinesis, Firehose, SQS, SNS, ECR, Secrets Manager, Backup vaults and SSM SecureStrings. Not encrypted at all is each store's own policy; log groups and S3's SSE-S3 are log-group-encryption's and s3-default-encryption's.",
     why: "Nobody can narrow an AWS-managed key's policy: whoever the service lets read the data can decrypt it, its use cannot be limited to this environment or audited per key, and the data cannot be made unreadable by disabling the key.",
     enforcementLevel: "mandatory",
     severity: "medium",
@@ -139,40 +142,46 @@ export const efsEncryption: GuardrailResourcePolicy = {
     validateResource: byType(unencrypted(T.efsFileSystem)),
 };
 
-export const logGroupEncryption: GuardrailResourcePolicy = {
+export const logGroupEncryption: HybridGuardrail = {
     name: "log-group-encryption",
-    description: "CloudWatch log groups are encrypted with a customer-managed KMS key.",
+    description: "CloudWatch log groups are encrypted with a customer-managed KMS key, and the log group a Lambda function writes to is declared in the program (Lambda would create it under CloudWatch's own key).",
     why: "Logs carry tokens, personal data and request bodies; under CloudWatch's own key, anyone with logs:GetLogEvents reads them and nothing ties them to the environment's key policy.",
     enforcementLevel: "mandatory",
     severity: "medium",
-    remediationSteps: "Set kmsKeyId to the environment key; its key policy must let logs.<region>.amazonaws.com use it for this group.",
-    validateResource: byType({
-        [T.logGroup]: (props, _, report) => {
-            if (!props.kmsKeyId) report("no kmsKeyId: the log group is encrypted only with CloudWatch's own key");
-        },
-    }),
+    remediationSteps: "Set kmsKeyId to the environment key; its key policy must let logs.<region>.amazonaws.com use it for this group. Declare each Lambda function's log group (/aws/lambda/<name>, or its loggingConfig.logGroup).",
+    validateResource: untilKnown(
+        byType({
+            [T.logGroup]: (props, _, report) => {
+                if (!props.kmsKeyId) report("no kmsKeyId: the log group is encrypted only with CloudWatch's own key");
+            },
+        }),
+    ),
+    validateStack: lambdaLogGroups("under CloudWatch's own key"),
 };
 
-export const logGroupRetention: GuardrailResourcePolicy = {
+export const logGroupRetention: HybridGuardrail = {
     name: "log-group-retention",
-    description: "CloudWatch log groups keep logs for a finite time, at least a configured minimum.",
+    description: "CloudWatch log groups keep logs for a finite time, at least a configured minimum, and the log group a Lambda function writes to is declared in the program (Lambda would create it with no retention).",
     why: "Logs kept forever accumulate secrets and personal data without end; logs kept too briefly are gone before an incident is investigated.",
     enforcementLevel: "mandatory",
     severity: "medium",
-    remediationSteps: "Set retentionInDays to one of CloudWatch's values, at least the configured minimum.",
+    remediationSteps: "Set retentionInDays to one of CloudWatch's values, at least the configured minimum; declare each Lambda function's log group.",
     configSchema: {
         properties: {
             minRetentionDays: { type: "integer", minimum: 1, default: 1, description: "The shortest retention allowed." },
         },
     },
-    validateResource: byType({
-        [T.logGroup]: (props, args, report) => {
-            const { minRetentionDays } = args.getConfig<{ minRetentionDays: number }>();
-            const days = props.retentionInDays;
-            if (typeof days !== "number" || days <= 0) report("no retentionInDays: logs would never expire");
-            else if (days < minRetentionDays) report(`retentionInDays is ${days}; at least ${minRetentionDays} is required here`);
-        },
-    }),
+    validateResource: untilKnown(
+        byType({
+            [T.logGroup]: (props, args, report) => {
+                const { minRetentionDays } = args.getConfig<{ minRetentionDays: number }>();
+                const days = asNumber(props.retentionInDays);
+                if (days === undefined || days <= 0) report("no retentionInDays: logs would never expire");
+                else if (days < minRetentionDays) report(`retentionInDays is ${days}; at least ${minRetentionDays} is required here`);
+            },
+        }),
+    ),
+    validateStack: lambdaLogGroups("with no retention, keeping logs for ever"),
 };
 
 export const sqsEncryption: GuardrailResourcePolicy = {
@@ -195,59 +204,7 @@ export const snsEncryption: GuardrailResourcePolicy = {
     validateResource: byType(unencrypted(T.snsTopic)),
 };
 
-/**
- * Buckets left without a passing configuration: matched by the configuration's `bucket`, or,
- * while that is unknown (a bucket created in the same preview), by its dependency on the bucket.
- * A bucket's own inline configuration counts when `inline` passes it.
- */
-function bucketsWithout(resources: PolicyResource[], configTypes: readonly string[], ok: (config: Props) => boolean, inline?: (bucket: Props) => boolean) {
-    const buckets = T.s3Buckets as readonly string[];
-    const configured = new Set<unknown>();
-    for (const r of resources) {
-        if (!configTypes.includes(r.type) || !ok(r.props)) continue;
-        const bucket = known(() => r.props.bucket);
-        if (bucket !== undefined) configured.add(bucket);
-        else for (const d of r.dependencies ?? []) if (buckets.includes(d.type)) configured.add(d.urn);
-    }
-    return resources.filter((r) => buckets.includes(r.type) && !configured.has(known(() => r.props.bucket)) && !configured.has(r.urn) && !inline?.(r.props));
-}
-
-export const s3DefaultEncryption: GuardrailStackPolicy = {
-    name: "s3-default-encryption",
-    description: "S3 buckets have a default encryption configuration, KMS by default: inline on the bucket, or a BucketServerSideEncryptionConfiguration(V2) for it.",
-    why: "Without a KMS default, objects are encrypted only under S3's own key (SSE-S3): anyone granted s3:GetObject reads them, with no key policy in the way.",
-    enforcementLevel: "mandatory",
-    severity: "high",
-    remediationSteps: "Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with sseAlgorithm aws:kms and the environment key.",
-    configSchema: {
-        properties: { requireKms: { type: "boolean", default: true, description: "Require aws:kms rather than AES256 (SSE-S3)." } },
-    },
-    validateStack: (args, report) => {
-        const { requireKms } = args.getConfig<{ requireKms: boolean }>();
-        const passes = (rules: Props[]) => rules.some((rule) => (requireKms ? KMS_ALGORITHMS.includes(s3Algorithm(rule) as string) : Boolean(s3Algorithm(rule))));
-        const configs = args.resources.filter((r) => (T.s3Encryption as readonly string[]).includes(r.type));
-        for (const bucket of bucketsWithout(args.resources, T.s3Encryption, (c) => passes(s3Rules(c)), (b) => passes(s3Rules(b)))) {
-            const name = known(() => bucket.props.bucket) ?? bucket.urn;
-            const anyRule = [bucket, ...configs.filter((c) => known(() => c.props.bucket) === name)].some((r) => s3Rules(r.props).some((rule) => s3Algorithm(rule)));
-            report(anyRule ? `bucket ${name}'s default encryption is SSE-S3 (AES256, an S3-owned key), not KMS` : `bucket ${name} has no default ${requireKms ? "KMS " : ""}encryption configuration`, bucket.urn);
-        }
-    },
-};
-
-export const s3PublicAccessBlock: GuardrailStackPolicy = {
-    name: "s3-public-access-block",
-    description: "S3 buckets have a public access block with all four settings on.",
-    why: "One public ACL or bucket policy, written by mistake or by a tool, publishes the bucket's objects to the internet.",
-    enforcementLevel: "mandatory",
-    severity: "critical",
-    remediationSteps: "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
-    validateStack: (args, report) => {
-        const allOn = (c: Props) => ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every((k) => c[k] === true);
-        for (const bucket of bucketsWithout(args.resources, [T.s3PublicAccessBlock], allOn)) {
-            report(`bucket ${known(() => bucket.props.bucket) ?? bucket.urn} has no public access block with all four settings on`, bucket.urn);
-        }
-    },
-};
+export { s3DefaultEncryption, s3PublicAccessBlock };
 
 export const encryptionPolicies = [
     eksSecretsEncryption,

@@ -1,4 +1,4 @@
-import { isTrue } from "./atRest";
+import { asNumber, isTrue } from "./atRest";
 import { byType, GuardrailResourcePolicy, T } from "./support";
 
 /** Guardrails on the keys themselves: their material rotates, and it is KMS's own. */
@@ -23,10 +23,11 @@ export const kmsKeyRotation: GuardrailResourcePolicy = {
             const spec = props.customerMasterKeySpec ?? props.keySpec ?? "SYMMETRIC_DEFAULT";
             if (spec !== "SYMMETRIC_DEFAULT") args.notApplicable(`${spec} keys cannot rotate automatically`);
             const { maxRotationPeriodInDays } = args.getConfig<{ maxRotationPeriodInDays: number }>();
-            const period = props.rotationPeriodInDays;
+            // The provider converts a string ("2560") to the number of days.
+            const period = asNumber(props.rotationPeriodInDays);
             if (props.customKeyStoreId) report("the key is in a custom key store, where KMS cannot rotate it: use a standard key");
             else if (!isTrue(props.enableKeyRotation)) report("key rotation is off: set enableKeyRotation: true");
-            else if (typeof period === "number" && period > maxRotationPeriodInDays) report(`rotationPeriodInDays is ${period}; at most ${maxRotationPeriodInDays} is allowed here`);
+            else if (period !== undefined && period > maxRotationPeriodInDays) report(`rotationPeriodInDays is ${period}; at most ${maxRotationPeriodInDays} is allowed here`);
         },
     }),
 };
