@@ -141,6 +141,16 @@ describe("policy config, with the CLI's semantics", () => {
         ]);
     });
 
+    it("has defaults that pass its own schemas, since defaults alone are not validated at plan time", () => {
+        const withSchema = guardrails.filter((p) => p.configSchema);
+        const defaults = resolvePolicyConfig({}, guardrails);
+        // Every default given back as config is validated, as a team's own config would be.
+        const given = Object.fromEntries(withSchema.map((p) => [p.name, defaults.get(p.name)!.properties]));
+        expect(withSchema.length).to.be.greaterThan(10);
+        expect(() => resolvePolicyConfig(given, guardrails)).not.to.throw();
+        expect(() => resolvePolicyConfig({ ...given, "ebs-volume-size": { maxVolumeGiB: "big" } }, guardrails)).to.throw(PolicyConfigError, /maxVolumeGiB/);
+    });
+
     it("applies schema defaults, and a limit from config changes the verdict", async () => {
         const defaults = resolvePolicyConfig({}, guardrails);
         expect(defaults.get("node-group-max-size")?.properties).to.deep.equal({ maxNodes: 20 });

@@ -53,9 +53,16 @@ export function statements(document: unknown): Statement[] {
     }));
 }
 
+/** Compiled action patterns: a plan asks about the same few hundred patterns many times. */
+const actionPatterns = new Map<string, RegExp>();
+
 /** Whether an IAM action pattern (`s3:Get*`, `*`) covers an action, case-insensitively as IAM does. */
 export function actionMatches(pattern: string, action: string): boolean {
-    const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+    let regex = actionPatterns.get(pattern);
+    if (!regex) {
+        regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+        actionPatterns.set(pattern, regex);
+    }
     return regex.test(action);
 }
 

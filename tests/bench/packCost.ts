@@ -1,11 +1,22 @@
 /**
- * The guardrails' own cost inside one plan, for `npm run bench`: runs a stack's program under the
- * offline engine, then times what the pack adds in this fresh process (loading its modules,
- * resolving the tier's policy config, evaluating every policy) and prints it as JSON. A wall
- * clock difference between two whole plans is mostly noise at this size; this is the share itself.
+ * The guardrails' own share of one plan, for `npm run bench`: runs a stack's program under the
+ * offline engine, loaded as the `envstack` command loads it, then times what the pack adds in
+ * this fresh process (loading its modules, resolving the tier's policy config, evaluating every
+ * policy) and prints it as JSON. A wall-clock difference between two whole plans is mostly noise
+ * at this size; this is the share itself.
+ *
+ * Usage: node dist/tests/bench/packCost.js <stack> [config file] [tier]
  */
+import Module from "node:module";
 import * as path from "node:path";
-import { runPlan } from "../../plan/run";
+import { installLazyModules } from "../../plan/lean";
+
+// Loaded as the `envstack` command loads them: compile cache on, lazy SDK modules.
+const builtin = (Module as unknown as { enableCompileCache?: () => unknown }).enableCompileCache;
+if (typeof builtin === "function") builtin();
+else require("v8-compile-cache");
+installLazyModules();
+const { runPlan } = require("../../plan/run") as typeof import("../../plan/run");
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
 
