@@ -139,14 +139,21 @@ describe("RBAC guardrails", () => {
             ]);
         });
 
-        it("evasion: declaring a ClusterRole under a built-in name replaces the built-in one", async () => {
+        it("evasion: declaring a ClusterRole under a built-in name replaces the built-in one; labels patched onto one feed it into others", async () => {
             const report = await evaluate(() => {
                 new k8s.rbac.v1.ClusterRole("basic-user", { metadata: { name: "system:basic-user", annotations: { "pulumi.com/patchForce": "true" } }, rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }] });
                 new k8s.rbac.v1.ClusterRole("view", { metadata: { name: "view" }, rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }] });
+                // Labels patched onto a built-in role feed its rules into others.
+                new k8s.rbac.v1.ClusterRolePatch("admin-into-view", { metadata: { name: "cluster-admin", labels: { "rbac.authorization.k8s.io/aggregate-to-view": "true" } } });
+                new k8s.rbac.v1.ClusterRolePatch("edit-labelled", { metadata: { name: "edit", labels: { "acme.example/ops": "true" } } });
+                new k8s.rbac.v1.ClusterRole("ops", { metadata: { name: "ops" }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "acme.example/ops": "true" } }] } });
+                clusterRoleBinding("ops", "ops", [{ ...rbac, kind: "Group", name: "team-a" }]);
             }, { only: BINDINGS });
             expectViolations(report, BINDINGS, [
                 "basic-user: ClusterRole system:basic-user gives every verb on every resource to everyone bound to the built-in role it replaces",
                 "view: ClusterRole view gives read access to secrets to everyone bound to the built-in role it replaces",
+                "admin-into-view: ClusterRole cluster-admin (a patch) gives cluster-admin to everyone bound to the roles it aggregates into",
+                "ops: ClusterRoleBinding ops grants ClusterRole ops (aggregates ClusterRole edit: edit) in every namespace to Group:team-a, which config does not allow",
             ]);
         });
 

@@ -79,7 +79,14 @@ export const clusterAdminBindings: GuardrailStackPolicy = {
             for (const o of kubernetesObjects(r.type, r.props)) {
                 if (o.kind === "ClusterRole" || o.kind === "Role") {
                     const l = o.kind === "Role" ? landing(o.object, r.provider, context.stack) : undefined;
-                    const role: Declared = { o, urn: r.urn, landing: l, rules: rulesPower(o.object?.rules) };
+                    const rules = rulesPower(o.object?.rules);
+                    // A patch keeps the rules the role already has: a built-in's are known.
+                    if (o.via === "patch") {
+                        const existing = builtInPower(o.kind, o.object?.metadata?.name, l !== undefined && systemLanding(l, context.systemNamespaces) !== undefined);
+                        rules.admin ??= existing.admin;
+                        rules.takeover ??= existing.takeover;
+                    }
+                    const role: Declared = { o, urn: r.urn, landing: l, rules };
                     for (const ns of l?.namespaces ?? ["default"]) roles.set(roleKey(o.kind, o.object?.metadata?.name, ns), role);
                 } else if (o.kind === "ClusterRoleBinding" || o.kind === "RoleBinding") {
                     bindings.push({ o, r });
@@ -115,7 +122,7 @@ function rolePowers(declared: Declared[]): (role: Declared) => RolePower {
                 const absorbed = powerOf(other, seen);
                 const name = other.o.object?.metadata?.name;
                 if (absorbed.admin) power.admin ??= `aggregates ClusterRole ${name}: ${absorbed.admin}`;
-                if (absorbed.takeover) power.takeover ??= absorbed.takeover;
+                if (absorbed.takeover) power.takeover ??= `aggregates ClusterRole ${name}: ${absorbed.takeover}`;
             }
         }
         memo.set(role, power);

@@ -90,6 +90,7 @@ export function rulesPower(rules: unknown): RolePower {
 /** System roles that only read public information or check tokens: binding them gives nothing away. */
 const HARMLESS_SYSTEM_ROLES = [
     "system:basic-user",
+    "system:aggregate-to-view",
     "system:discovery",
     "system:public-info-viewer",
     "system:monitoring",
@@ -109,6 +110,8 @@ export function isBuiltInRole(kind: string, name: string, systemNamespace: boole
 export function builtInPower(kind: string, name: string, systemNamespace: boolean): RolePower {
     if (kind === "ClusterRole" && name === "cluster-admin") return { admin: "cluster-admin" };
     if (kind === "ClusterRole" && (name === "admin" || name === "edit")) return { takeover: name };
+    // The pieces admin and edit are aggregated from; view's reads no secret.
+    if (kind === "ClusterRole" && (name === "system:aggregate-to-admin" || name === "system:aggregate-to-edit")) return { takeover: name };
     if (isBuiltInRole(kind, name, systemNamespace) && name.startsWith("system:") && !HARMLESS_SYSTEM_ROLES.includes(name)) {
         return { admin: `${kind} ${name} (a built-in system role: the control plane's own rights, escalate and secrets among them)` };
     }
