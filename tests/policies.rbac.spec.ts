@@ -102,18 +102,24 @@ describe("RBAC guardrails", () => {
             ]);
         });
 
-        it("evasion: admin or edit in a system namespace, and built-in system roles bound by name", async () => {
+        it("evasion: admin or edit in a system namespace, built-in system roles bound by name, subjects patched into existing bindings", async () => {
             const report = await evaluate(() => {
                 new k8s.rbac.v1.RoleBinding("sys-admin", { metadata: { name: "team-a-admin", namespace: "kube-system" }, roleRef: { ...rbac, kind: "ClusterRole", name: "admin" }, subjects: [{ ...rbac, kind: "Group", name: "team-a:developers" }] });
                 const sys = new k8s.Provider("sys", { namespace: "karpenter" });
                 new k8s.rbac.v1.RoleBinding("sys-edit", { metadata: { name: "team-a-edit" }, roleRef: { ...rbac, kind: "ClusterRole", name: "edit" }, subjects: [{ ...rbac, kind: "Group", name: "team-a:developers" }] }, { provider: sys });
                 clusterRoleBinding("aggregator", "system:controller:clusterrole-aggregation-controller", [{ ...rbac, kind: "Group", name: "team-a:developers" }]);
+                // A patch adding subjects keeps the binding's role: the built-in one, or one the program does not show.
+                new k8s.rbac.v1.ClusterRoleBindingPatch("masters", { metadata: { name: "cluster-admin" }, subjects: [{ ...rbac, kind: "Group", name: "team-a:developers" }] });
+                new k8s.rbac.v1.RoleBindingPatch("existing", { metadata: { name: "existing", namespace: "kube-system" }, subjects: [{ ...rbac, kind: "Group", name: "team-a:developers" }] });
+                new k8s.rbac.v1.RoleBindingPatch("team", { metadata: { name: "existing", namespace: "team-a" }, subjects: [{ ...rbac, kind: "Group", name: "team-a:developers" }] });
                 // Roles that only read public information give nothing away.
                 clusterRoleBinding("discovery", "system:discovery", [{ ...rbac, kind: "Group", name: "team-a:developers" }]);
             }, { only: BINDINGS });
             expectViolations(report, BINDINGS, [
                 "sys-admin: RoleBinding kube-system/team-a-admin grants admin in kube-system (a system namespace) to Group:team-a:developers, which config does not allow",
                 "sys-edit: RoleBinding team-a-edit grants edit in the provider's default namespace, which may be karpenter (a system namespace) to Group:team-a:developers, which config does not allow",
+                "masters: ClusterRoleBinding cluster-admin (a patch) grants cluster-admin to Group:team-a:developers, which config does not allow",
+                "existing: RoleBinding kube-system/existing (a patch) grants whatever role the existing RoleBinding binds (the program does not show it) to Group:team-a:developers, which config does not allow",
                 "aggregator: ClusterRoleBinding aggregator grants ClusterRole system:controller:clusterrole-aggregation-controller (a built-in system role: the control plane's own rights, escalate and secrets among them) to Group:team-a:developers, which config does not allow",
             ]);
         });

@@ -159,10 +159,10 @@ function checkBinding(o: KubeObject, r: PolicyResource, roles: Map<string, Decla
     const l = clusterWide ? undefined : landing(o.object, r.provider, context.stack);
     const namespace = l?.namespaces[0] ?? "default";
     const system = l && systemLanding(l, context.systemNamespaces);
-    const ref: Props = o.object?.roleRef ?? {};
+    const ref: Props = o.object?.roleRef ?? existingRoleRef(o, system !== undefined);
     const declared = roles.get(roleKey(ref.kind, ref.name, namespace));
     const own = declared ? power(declared) : {};
-    const builtIn = builtInPower(ref.kind, ref.name, system !== undefined);
+    const builtIn = ref.name === undefined && (clusterWide || system) ? { admin: `whatever role the existing ${o.kind} binds (the program does not show it)` } : builtInPower(ref.kind, ref.name, system !== undefined);
     const label = (why: string) => `${ref.kind} ${ref.name} (${why})`;
     const admin = own.admin ? label(own.admin) : builtIn.admin;
     const takeover = own.takeover ? label(own.takeover) : builtIn.takeover;
@@ -173,6 +173,13 @@ function checkBinding(o: KubeObject, r: PolicyResource, roles: Map<string, Decla
         const name = known(() => subjectName(subject, namespace)) ?? UNKNOWN_SUBJECT;
         if (!matchesAny(name, context.allowedSubjects)) context.report(`${describeObject(o)} grants ${granted} to ${name}, which config does not allow`, r.urn);
     }
+}
+
+/** A binding patch without roleRef keeps the existing one: the built-in bindings are named after their roles. */
+function existingRoleRef(o: KubeObject, systemNamespace: boolean): Props {
+    const name = o.object?.metadata?.name;
+    const kind = o.kind === "ClusterRoleBinding" ? "ClusterRole" : "Role";
+    return o.via === "patch" && isBuiltInRole(kind, name, systemNamespace) ? { kind, name } : {};
 }
 
 /**
