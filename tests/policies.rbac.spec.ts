@@ -95,9 +95,14 @@ describe("RBAC guardrails", () => {
                 new k8s.rbac.v1.ClusterRole("reader", { metadata: { name: "reader", labels: { "acme.example/read": "true" } }, rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list"] }] });
                 new k8s.rbac.v1.ClusterRole("readers", { metadata: { name: "readers" }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "acme.example/read": "true" } }] } });
                 clusterRoleBinding("readers", "readers", [{ ...rbac, kind: "Group", name: "team-a:developers" }]);
+                // A role made of admin's pieces is admin: fine in a team's namespace, not cluster-wide.
+                new k8s.rbac.v1.ClusterRole("team-admin", { metadata: { name: "team-admin" }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "rbac.authorization.k8s.io/aggregate-to-admin": "true" } }] } });
+                new k8s.rbac.v1.RoleBinding("team-admin", { metadata: { name: "team-admin", namespace: "team-a" }, roleRef: { ...rbac, kind: "ClusterRole", name: "team-admin" }, subjects: [{ ...rbac, kind: "Group", name: "team-a:developers" }] });
+                clusterRoleBinding("all-admin", "team-admin", [{ ...rbac, kind: "Group", name: "team-a:developers" }]);
             };
             expectViolations(await evaluate(build, { only: BINDINGS }), BINDINGS, [
                 "ops: ClusterRoleBinding ops grants ClusterRole ops (aggregates every ClusterRole labelled kubernetes.io/bootstrapping=rbac-defaults: roles the stack does not declare, cluster-admin possibly among them) to Group:team-a:developers, which config does not allow",
+                "all-admin: ClusterRoleBinding all-admin grants ClusterRole team-admin (aggregates what admin aggregates) in every namespace to Group:team-a:developers, which config does not allow",
                 "ops-own: ClusterRoleBinding ops-own grants ClusterRole ops-own (aggregates ClusterRole granter: the bind verb(s), with which it can grant itself anything) to Group:team-a:developers, which config does not allow",
             ]);
         });

@@ -5,6 +5,7 @@ import { describeObject, KubeObject, kubernetesObjects, podSpecOf } from "./kube
 import { matchesAny } from "./patterns";
 import { eachKnown, known } from "./preview";
 import {
+    aggregatedUserRole,
     builtInPower,
     DEFAULT_SYSTEM_NAMESPACES,
     describeSelector,
@@ -113,6 +114,13 @@ function rolePowers(declared: Declared[]): (role: Declared) => RolePower {
         const power = { ...role.rules };
         const aggregation = role.o.kind === "ClusterRole" ? known(() => role.o.object?.aggregationRule) : undefined;
         for (const selector of list<Props>(aggregation?.clusterRoleSelectors)) {
+            const userRole = aggregatedUserRole(selector);
+            if (userRole) {
+                // The stack's own roles carrying that label are judged where they are declared.
+                const held = builtInPower("ClusterRole", userRole, false).takeover;
+                if (held) power.takeover ??= `aggregates what ${held} aggregates`;
+                continue;
+            }
             if (!selectsOwnRolesOnly(selector)) {
                 power.admin ??= `aggregates every ClusterRole labelled ${describeSelector(selector)}: roles the stack does not declare, cluster-admin possibly among them`;
                 continue;

@@ -136,6 +136,17 @@ export function selectsOwnRolesOnly(selector: Props): boolean {
     return positive.some(owned);
 }
 
+/**
+ * The user-facing role (admin, edit, view) a selector picks the pieces of, when it asks only for
+ * `rbac.authorization.k8s.io/aggregate-to-<role>: "true"`: the same pieces that role aggregates.
+ */
+export function aggregatedUserRole(selector: Props): string | undefined {
+    const labels = Object.entries(selector?.matchLabels ?? {});
+    if (labels.length !== 1 || list(selector?.matchExpressions).length > 0 || String(labels[0][1]) !== "true") return undefined;
+    const role = /^rbac\.authorization\.k8s\.io\/aggregate-to-(admin|edit|view)$/.exec(labels[0][0])?.[1];
+    return role;
+}
+
 /** A label selector's match, as the aggregation controller applies it. */
 export function selectorMatches(selector: Props, labels: Record<string, unknown>): boolean {
     const has = (k: string) => Object.prototype.hasOwnProperty.call(labels, k);
