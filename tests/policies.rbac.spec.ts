@@ -83,6 +83,106 @@ describe("RBAC guardrails", () => {
                 "aggregated: ClusterRole aggregated gives the impersonate verb(s), with which it can grant itself anything to everyone bound to the roles it aggregates into",
             ]);
         });
+
+        it("evasion: an aggregationRule that picks built-in roles, or a role of the stack that can escalate", async () => {
+            const build = () => {
+                new k8s.rbac.v1.ClusterRole("ops", { metadata: { name: "ops" }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "kubernetes.io/bootstrapping": "rbac-defaults" } }] }, rules: [] });
+                clusterRoleBinding("ops", "ops", [{ ...rbac, kind: "Group", name: "team-a:developers" }]);
+                new k8s.rbac.v1.ClusterRole("granter", { metadata: { name: "granter", labels: { "acme.example/ops": "true" } }, rules: [{ apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["bind"] }] });
+                new k8s.rbac.v1.ClusterRole("ops-own", { metadata: { name: "ops-own" }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "acme.example/ops": "true" } }] } });
+                clusterRoleBinding("ops-own", "ops-own", [{ ...rbac, kind: "Group", name: "team-a:developers" }]);
+                // Aggregating the stack's own harmless roles is fine.
+                new k8s.rbac.v1.ClusterRole("reader", { metadata: { name: "reader", labels: { "acme.example/read": "true" } }, rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list"] }] });
+                new k8s.rbac.v1.ClusterRole("readers", { metadata: { name: "readers" }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "acme.example/read": "true" } }] } });
+                clusterRoleBinding("readers", "readers", [{ ...rbac, kind: "Group", name: "team-a:developers" }]);
+                // A role made of admin's pieces is admin: fine in a team's namespace, not cluster-wide.
+                new k8s.rbac.v1.ClusterRole("team-admin", { metadata: { name: "team-admin" }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "rbac.authorization.k8s.io/aggregate-to-admin": "true" } }] } });
+                new k8s.rbac.v1.RoleBinding("team-admin", { metadata: { name: "team-admin", namespace: "team-a" }, roleRef: { ...rbac, kind: "ClusterRole", name: "team-admin" }, subjects: [{ ...rbac, kind: "Group", name: "team-a:developers" }] });
+                clusterRoleBinding("all-admin", "team-admin", [{ ...rbac, kind: "Group", name: "team-a:developers" }]);
+            };
+            expectViolations(await evaluate(build, { only: BINDINGS }), BINDINGS, [
+                "ops: ClusterRoleBinding ops grants ClusterRole ops (aggregates every ClusterRole labelled kubernetes.io/bootstrapping=rbac-defaults: roles the stack does not declare, cluster-admin possibly among them) to Group:team-a:developers, which config does not allow",
+                "all-admin: ClusterRoleBinding all-admin grants ClusterRole team-admin (aggregates what admin aggregates) in every namespace to Group:team-a:developers, which config does not allow",
+                "ops-own: ClusterRoleBinding ops-own grants ClusterRole ops-own (aggregates ClusterRole granter: the bind verb(s), with which it can grant itself anything) to Group:team-a:developers, which config does not allow",
+            ]);
+        });
+
+        it("evasion: admin or edit in a system namespace, built-in system roles bound by name, subjects patched into existing bindings", async () => {
+            const report = await evaluate(() => {
+                new k8s.rbac.v1.RoleBinding("sys-admin", { metadata: { name: "team-a-admin", namespace: "kube-system" }, roleRef: { ...rbac, kind: "ClusterRole", name: "admin" }, subjects: [{ ...rbac, kind: "Group", name: "team-a:developers" }] });
+                const sys = new k8s.Provider("sys", { namespace: "karpenter" });
+                new k8s.rbac.v1.RoleBinding("sys-edit", { metadata: { name: "team-a-edit" }, roleRef: { ...rbac, kind: "ClusterRole", name: "edit" }, subjects: [{ ...rbac, kind: "Group", name: "team-a:developers" }] }, { provider: sys });
+                clusterRoleBinding("aggregator", "system:controller:clusterrole-aggregation-controller", [{ ...rbac, kind: "Group", name: "team-a:developers" }]);
+                // A patch adding subjects keeps the binding's role: the built-in one, or one the program does not show.
+                new k8s.rbac.v1.ClusterRoleBindingPatch("masters", { metadata: { name: "cluster-admin" }, subjects: [{ ...rbac, kind: "Group", name: "team-a:developers" }] });
+                new k8s.rbac.v1.RoleBindingPatch("existing", { metadata: { name: "existing", namespace: "kube-system" }, subjects: [{ ...rbac, kind: "Group", name: "team-a:developers" }] });
+                new k8s.rbac.v1.RoleBindingPatch("team", { metadata: { name: "existing", namespace: "team-a" }, subjects: [{ ...rbac, kind: "Group", name: "team-a:developers" }] });
+                // Roles that only read public information give nothing away.
+                clusterRoleBinding("discovery", "system:discovery", [{ ...rbac, kind: "Group", name: "team-a:developers" }]);
+            }, { only: BINDINGS });
+            expectViolations(report, BINDINGS, [
+                "sys-admin: RoleBinding kube-system/team-a-admin grants admin in kube-system (a system namespace) to Group:team-a:developers, which config does not allow",
+                "sys-edit: RoleBinding team-a-edit grants edit in the provider's default namespace, which may be karpenter (a system namespace) to Group:team-a:developers, which config does not allow",
+                "masters: ClusterRoleBinding cluster-admin (a patch) grants cluster-admin to Group:team-a:developers, which config does not allow",
+                "existing: RoleBinding kube-system/existing (a patch) grants whatever role the existing RoleBinding binds (the program does not show it) to Group:team-a:developers, which config does not allow",
+                "aggregator: ClusterRoleBinding aggregator grants ClusterRole system:controller:clusterrole-aggregation-controller (a built-in system role: the control plane's own rights, escalate and secrets among them) to Group:team-a:developers, which config does not allow",
+            ]);
+        });
+
+        it("evasion: roles with their verbs spelled out instead of *: every verb, exec, secrets, impersonating users", async () => {
+            const report = await evaluate(() => {
+                new k8s.rbac.v1.ClusterRole("almost-all", { metadata: { name: "almost-all" }, rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"] }] });
+                clusterRoleBinding("almost-all", "almost-all", [{ ...rbac, kind: "Group", name: "team-a" }]);
+                new k8s.rbac.v1.ClusterRole("exec", { metadata: { name: "exec" }, rules: [{ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }] });
+                clusterRoleBinding("exec", "exec", [{ ...rbac, kind: "Group", name: "team-a" }]);
+                new k8s.rbac.v1.Role("secrets", { metadata: { name: "secrets", namespace: "kube-system" }, rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["list"] }] });
+                new k8s.rbac.v1.RoleBinding("secrets", { metadata: { name: "secrets", namespace: "kube-system" }, roleRef: { ...rbac, kind: "Role", name: "secrets" }, subjects: [{ ...rbac, kind: "Group", name: "team-a" }] });
+                new k8s.rbac.v1.ClusterRole("sudo", { metadata: { name: "sudo" }, rules: [{ apiGroups: [""], resources: ["users", "groups"], verbs: ["impersonate"] }] });
+                clusterRoleBinding("sudo", "sudo", [{ ...rbac, kind: "Group", name: "team-a" }]);
+                // The same exec rights in a team's own namespace are that team's business.
+                new k8s.rbac.v1.RoleBinding("team-exec", { metadata: { name: "team-exec", namespace: "team-a" }, roleRef: { ...rbac, kind: "ClusterRole", name: "exec" }, subjects: [{ ...rbac, kind: "Group", name: "team-a" }] });
+            }, { only: BINDINGS });
+            expectViolations(report, BINDINGS, [
+                "almost-all: ClusterRoleBinding almost-all grants ClusterRole almost-all (every verb on every resource) to Group:team-a, which config does not allow",
+                "exec: ClusterRoleBinding exec grants ClusterRole exec (exec into pods) in every namespace to Group:team-a, which config does not allow",
+                "secrets: RoleBinding kube-system/secrets grants Role secrets (read access to secrets) in kube-system (a system namespace) to Group:team-a, which config does not allow",
+                "sudo: ClusterRoleBinding sudo grants ClusterRole sudo (the impersonate verb(s), with which it can grant itself anything) to Group:team-a, which config does not allow",
+            ]);
+        });
+
+        it("evasion: declaring a ClusterRole under a built-in name replaces the built-in one; labels patched onto one feed it into others", async () => {
+            const report = await evaluate(() => {
+                new k8s.rbac.v1.ClusterRole("basic-user", { metadata: { name: "system:basic-user", annotations: { "pulumi.com/patchForce": "true" } }, rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }] });
+                new k8s.rbac.v1.ClusterRole("view", { metadata: { name: "view" }, rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }] });
+                // Labels patched onto a built-in role feed its rules into others.
+                new k8s.rbac.v1.ClusterRolePatch("admin-into-view", { metadata: { name: "cluster-admin", labels: { "rbac.authorization.k8s.io/aggregate-to-view": "true" } } });
+                new k8s.rbac.v1.ClusterRolePatch("edit-labelled", { metadata: { name: "edit", labels: { "acme.example/ops": "true" } } });
+                new k8s.rbac.v1.ClusterRole("ops", { metadata: { name: "ops" }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "acme.example/ops": "true" } }] } });
+                clusterRoleBinding("ops", "ops", [{ ...rbac, kind: "Group", name: "team-a" }]);
+            }, { only: BINDINGS });
+            expectViolations(report, BINDINGS, [
+                "basic-user: ClusterRole system:basic-user gives every verb on every resource to everyone bound to the built-in role it replaces",
+                "view: ClusterRole view gives read access to secrets to everyone bound to the built-in role it replaces",
+                "admin-into-view: ClusterRole cluster-admin (a patch) gives cluster-admin to everyone bound to the roles it aggregates into",
+                "ops: ClusterRoleBinding ops grants ClusterRole ops (aggregates ClusterRole edit: edit) in every namespace to Group:team-a, which config does not allow",
+            ]);
+        });
+
+        it("evasion: a workload or a token Secret as a service account of a system namespace", async () => {
+            const build = () => {
+                const template = { metadata: { labels: { app: "helper" } }, spec: { serviceAccountName: "clusterrole-aggregation-controller", containers: [{ name: "c", image: "busybox" }] } };
+                new k8s.apps.v1.Deployment("helper", { metadata: { name: "helper", namespace: "kube-system" }, spec: { selector: { matchLabels: { app: "helper" } }, template } });
+                new k8s.core.v1.Secret("agg-token", { metadata: { name: "agg-token", namespace: "kube-system", annotations: { "kubernetes.io/service-account.name": "clusterrole-aggregation-controller" } }, type: "kubernetes.io/service-account-token" });
+                // The same in a team's namespace is fine.
+                new k8s.apps.v1.Deployment("team", { metadata: { name: "team", namespace: "team-a" }, spec: { selector: { matchLabels: { app: "helper" } }, template } });
+            };
+            expectViolations(await evaluate(build, { only: BINDINGS }), BINDINGS, [
+                "helper: Deployment kube-system/helper runs as ServiceAccount:kube-system/clusterrole-aggregation-controller in kube-system (a system namespace), which config does not allow: its pods act with that account's rights and can mount any Secret there",
+                "agg-token: Secret kube-system/agg-token asks for a long-lived token of ServiceAccount:kube-system/clusterrole-aggregation-controller in kube-system (a system namespace), which config does not allow: the token lands in the stack's state",
+            ]);
+            const allowed = { [BINDINGS]: { allowedSubjects: ["ServiceAccount:kube-system/clusterrole-aggregation-controller"] } };
+            expectViolations(await evaluate(build, { only: BINDINGS, config: allowed }), BINDINGS, []);
+        });
     });
 
     describe("eks-cluster-admin-access", () => {
@@ -118,12 +218,68 @@ describe("RBAC guardrails", () => {
                     metadata: { name: "aws-auth", namespace: "kube-system" },
                     data: { mapRoles: "- rolearn: arn:aws:iam::111122223333:role/sneaky\n  username: sneaky\n  groups: [system:masters]\n- rolearn: arn:aws:iam::111122223333:role/nodes\n  username: system:node:{{EC2PrivateDNSName}}\n  groups: [system:bootstrappers, system:nodes]\n", mapUsers: "not: [a list" },
                 });
-            }, { only: EKS_ADMIN });
+            }, { only: EKS_ADMIN, config: { [EKS_ADMIN]: { allowClusterCreatorAdmin: true } } });
             expectViolations(report, EKS_ADMIN, [
                 'cluster: accessEntries.ops: "arn:aws:iam::111122223333:role/ops" gets AmazonEKSClusterAdminPolicy (cluster scope); allowed principals: none',
                 'cluster: "arn:aws:iam::111122223333:role/legacy" gets system:masters (roleMappings); allowed principals: none',
                 'aws-auth: ConfigMap kube-system/aws-auth (a patch): "arn:aws:iam::111122223333:role/sneaky" gets system:masters (aws-auth mapRoles); allowed principals: none',
                 "aws-auth: ConfigMap kube-system/aws-auth (a patch): data.mapUsers cannot be read as a list of mappings, so its grants cannot be checked",
+            ]);
+        });
+
+        it("evasion: aws-auth keys in another case, and an aws-auth that lands in kube-system through its provider", async () => {
+            const report = await evaluate(() => {
+                new k8s.core.v1.ConfigMapPatch("cased", {
+                    metadata: { name: "aws-auth", namespace: "kube-system" },
+                    data: { mapRoles: "- RoleARN: arn:aws:iam::999999999999:role/outsider\n  Username: outsider\n  Groups:\n  - system:masters\n" },
+                });
+                const sys = new k8s.Provider("sys", { namespace: "kube-system" });
+                new k8s.core.v1.ConfigMapPatch("unnamespaced", { metadata: { name: "aws-auth" }, data: { mapRoles: "- rolearn: arn:aws:iam::999999999999:role/other\n  groups: [system:masters]\n" } }, { provider: sys });
+                // An aws-auth in a team namespace authenticates nobody.
+                const team = new k8s.Provider("team", { namespace: "team-a" });
+                new k8s.core.v1.ConfigMap("decoy", { metadata: { name: "aws-auth" }, data: { mapRoles: "- rolearn: arn:aws:iam::999999999999:role/other\n  groups: [system:masters]\n" } }, { provider: team });
+            }, { only: EKS_ADMIN });
+            expectViolations(report, EKS_ADMIN, [
+                'cased: ConfigMap kube-system/aws-auth (a patch): "arn:aws:iam::999999999999:role/outsider" gets system:masters (aws-auth mapRoles); allowed principals: none',
+                'unnamespaced: ConfigMap aws-auth (a patch): "arn:aws:iam::999999999999:role/other" gets system:masters (aws-auth mapRoles); allowed principals: none',
+            ]);
+        });
+
+        it("evasion: AmazonEKSAdminPolicy on kube-system (or kube-*), AmazonEKSAdminViewPolicy cluster-wide", async () => {
+            const outsider = "arn:aws:iam::999999999999:role/outsider";
+            const report = await evaluate(() => {
+                association("sys-admin", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy", outsider, { type: "namespace", namespaces: ["kube-system"] });
+                association("wild-admin", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy", outsider, { type: "namespace", namespaces: ["kube-*"] });
+                association("reader", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", outsider);
+                association("viewer", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", outsider);
+            }, { only: EKS_ADMIN });
+            expectViolations(report, EKS_ADMIN, [
+                `sys-admin: "${outsider}" gets AmazonEKSAdminPolicy on namespace kube-system, a system namespace; allowed principals: none`,
+                `wild-admin: "${outsider}" gets AmazonEKSEditPolicy on namespace kube-* (kube-system among them), a system namespace; allowed principals: none`,
+                `reader: "${outsider}" gets AmazonEKSAdminViewPolicy at cluster scope; allowed principals: none`,
+            ]);
+        });
+
+        it("evasion: a cluster that makes the identity that deploys it admin (bootstrapClusterCreatorAdminPermissions)", async () => {
+            const cluster = (name: string, bootstrap?: boolean, opts?: object) =>
+                new aws.eks.Cluster(name, { roleArn: "arn:aws:iam::123456789012:role/eks", vpcConfig: { subnetIds: ["subnet-1"] }, accessConfig: { authenticationMode: "API", ...(bootstrap === undefined ? {} : { bootstrapClusterCreatorAdminPermissions: bootstrap }) } }, opts);
+            const build = () => {
+                cluster("side", true);
+                cluster("defaulted");
+                cluster("off", false);
+                const deployer = new aws.Provider("platform", { region: "eu-west-1", assumeRoles: [{ roleArn: PLATFORM }] });
+                cluster("by-platform", true, { provider: deployer });
+                new eks.Cluster("component", { skipDefaultNodeGroup: true });
+            };
+            const how = "accessConfig.bootstrapClusterCreatorAdminPermissions, true unless set to false";
+            const creatorAdmin = (name: string) => `${name}: the identity that deploys (not named by the program's AWS provider) gets AmazonEKSClusterAdminPolicy on the cluster it creates (${how}); allowed principals: ${PLATFORM}`;
+            // The knob admits only @pulumi/eks, which cannot turn it off; a cluster declared directly can.
+            const config = { [EKS_ADMIN]: { allowedPrincipals: [PLATFORM], allowClusterCreatorAdmin: true } };
+            expectViolations(await evaluate(build, { only: EKS_ADMIN, config }), EKS_ADMIN, [creatorAdmin("side"), creatorAdmin("defaulted")]);
+            expectViolations(await evaluate(build, { only: EKS_ADMIN, config: { [EKS_ADMIN]: { allowedPrincipals: [PLATFORM] } } }), EKS_ADMIN, [
+                creatorAdmin("side"),
+                creatorAdmin("defaulted"),
+                `component: the identity that deploys (not named by the program's AWS provider) gets AmazonEKSClusterAdminPolicy on the cluster it creates (@pulumi/eks always sets bootstrapClusterCreatorAdminPermissions); allowed principals: ${PLATFORM}`,
             ]);
         });
 
