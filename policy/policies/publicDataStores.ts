@@ -13,13 +13,13 @@ const FLAGGED: Record<string, string> = {
     "aws:rds/clusterInstance:ClusterInstance": "the cluster instance gets a public address",
     "aws:rds/shardGroup:ShardGroup": "the shard group's endpoints get public addresses",
     "aws:neptune/clusterInstance:ClusterInstance": "the Neptune instance gets a public address",
-    "aws:docdb/clusterInstance:ClusterInstance": "the DocumentDB instance gets a public address",
     "aws:redshift/cluster:Cluster": "the Redshift cluster gets a public address",
     "aws:redshiftserverless/workgroup:Workgroup": "the Redshift Serverless workgroup is reachable from public networks",
     "aws:mq/broker:Broker": "the broker's endpoints and web console accept connections from outside its VPC",
     "aws:timestreaminfluxdb/dbInstance:DbInstance": "the InfluxDB instance gets a public address",
     "aws:timestreaminfluxdb/dbCluster:DbCluster": "the InfluxDB cluster gets public addresses",
     "aws:lightsail/database:Database": "the database accepts connections from outside Lightsail",
+    "aws:m2/environment:Environment": "the applications deployed to the environment are reachable from the internet",
     "aws-native:rds:DBCluster": "the DB cluster gets public addresses",
     "aws-native:rds:DBShardGroup": "the shard group's endpoints get public addresses",
     "aws-native:redshift:Cluster": "the Redshift cluster gets a public address",
@@ -28,6 +28,7 @@ const FLAGGED: Record<string, string> = {
     "aws-native:timestream:InfluxDBInstance": "the InfluxDB instance gets a public address",
     "aws-native:timestream:InfluxDBCluster": "the InfluxDB cluster gets public addresses",
     "aws-native:lightsail:Database": "the database accepts connections from outside Lightsail",
+    "aws-native:m2:Environment": "the applications deployed to the environment are reachable from the internet",
 };
 
 /** Resources AWS makes public when `publiclyAccessible` is left out. */
