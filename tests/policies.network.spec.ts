@@ -165,6 +165,18 @@ describe("network exposure guardrails", () => {
             ]);
         });
 
+        it("evasion: an ECS service registering a container's admin port in a web target group of an internet-facing load balancer", async () => {
+            const vpcId = "vpc-0123456789abcdef0";
+            const report = await evaluate(() => {
+                const alb = new aws.lb.LoadBalancer("public", { loadBalancerType: "application", subnets: ["subnet-1", "subnet-2"] });
+                const web = new aws.lb.TargetGroup("web", { port: 80, protocol: "HTTP", vpcId, targetType: "ip" });
+                const listener = new aws.lb.Listener("http", { loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }] });
+                new aws.lb.ListenerRule("to-kibana", { listenerArn: listener.arn, conditions: [{ pathPattern: { values: ["/*"] } }], actions: [{ type: "forward", targetGroupArn: web.arn }] });
+                new aws.ecs.Service("kibana", { cluster: "c", taskDefinition: "kibana:1", loadBalancers: [{ targetGroupArn: web.arn, containerName: "kibana", containerPort: 5601 }] });
+            }, { only });
+            expectViolations(report, only, ["to-kibana: port 5601 reaches the internet through the internet-facing load balancer public (target group web port 5601)"]);
+        });
+
         it("takes its ports and address threshold from config", async () => {
             const build = () => new aws.ec2.SecurityGroup("office", { ingress: [{ protocol: "tcp", fromPort: 8443, toPort: 8443, cidrBlocks: ["203.0.113.0/24"] }] });
             expectViolations(await evaluate(build, { only }), only, []);

@@ -17,6 +17,8 @@ export const LOAD_BALANCER_TYPES = {
     listenerRules: ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"],
     targetGroups: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"],
     attachments: ["aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:alb/targetGroupAttachment:TargetGroupAttachment"],
+    /** ECS registers each task's container port in the target group, whatever port the group names. */
+    ecsServices: ["aws:ecs/service:Service", "aws-native:ecs:Service"],
     classic: "aws:elb/loadBalancer:LoadBalancer",
     nativeLoadBalancer: "aws-native:elasticloadbalancingv2:LoadBalancer",
     nativeListener: "aws-native:elasticloadbalancingv2:Listener",
@@ -99,6 +101,14 @@ export function publicLoadBalancerPorts(resources: PolicyResource[]): PublicPort
         if (has(L.attachments, type)) {
             const p = port(known(() => props.port));
             if (p !== undefined) for (const g of groups.find([known(() => props.targetGroupArn)], r)) groupPorts.set(g, [...(groupPorts.get(g) ?? []), p]);
+        }
+        if (has(L.ecsServices, type)) {
+            for (const lb of known(() => list<Props>(props.loadBalancers)) ?? []) {
+                const p = port(known(() => lb?.containerPort));
+                const arn = known(() => lb?.targetGroupArn);
+                // A classic load balancer's entry names no target group; its listeners carry the instance ports.
+                if (p !== undefined && arn !== null && arn !== "" && !(arn === undefined && lb?.elbName)) for (const g of groups.find([arn], r)) groupPorts.set(g, [...(groupPorts.get(g) ?? []), p]);
+            }
         }
     }
     const forwards = (from: PolicyResource, loadBalancer: PolicyResource, actions: () => unknown) => {

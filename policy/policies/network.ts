@@ -41,7 +41,9 @@ export const DEFAULT_ADMIN_PORTS = [
     ...[10250, 10255, 10257, 10259, 11211, 15672, 27017, 27018, 27019, 50070, 61614, 61616, 61617],
 ];
 
-/** Ports for a message, runs joined: "22, 9092-9098". */
+const MAX_RUNS = 12;
+
+/** Ports for a message, runs joined: "22, 9092-9098"; a long list (protocol -1 opens all of them) is cut short. */
 function portList(ports: number[]): string {
     const sorted = [...new Set(ports)].sort((a, b) => a - b);
     const runs: [number, number][] = [];
@@ -50,7 +52,9 @@ function portList(ports: number[]): string {
         if (last && p === last[1] + 1) last[1] = p;
         else runs.push([p, p]);
     }
-    return runs.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(", ");
+    const shown = runs.slice(0, MAX_RUNS).map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(", ");
+    const hidden = runs.slice(MAX_RUNS).reduce((n, [a, b]) => n + b - a + 1, 0);
+    return hidden > 0 ? `${shown} and ${hidden} more` : shown;
 }
 
 const plural = (ports: number[], one: string, many: string) => (ports.length > 1 ? many : one);
