@@ -177,6 +177,23 @@ describe("network exposure guardrails", () => {
             expectViolations(report, only, ["to-kibana: port 5601 reaches the internet through the internet-facing load balancer public (target group web port 5601)"]);
         });
 
+        it("evasion: Global Accelerator listening on an admin port, or mapping a web port to one on an internal load balancer", async () => {
+            const report = await evaluate(() => {
+                const accelerator = new aws.globalaccelerator.Accelerator("edge", { name: "edge", ipAddressType: "IPV4" });
+                new aws.globalaccelerator.Listener("ssh", { acceleratorArn: accelerator.arn, protocol: "TCP", portRanges: [{ fromPort: 22, toPort: 22 }] });
+                const web = new aws.globalaccelerator.Listener("web", { acceleratorArn: accelerator.arn, protocol: "TCP", portRanges: [{ fromPort: 443, toPort: 443 }] });
+                new aws.globalaccelerator.EndpointGroup("to-db", {
+                    listenerArn: web.arn,
+                    portOverrides: [{ listenerPort: 443, endpointPort: 5432 }],
+                    endpointConfigurations: [{ endpointId: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/internal/0123456789abcdef" }],
+                });
+            }, { only, config: { [only]: { ports: [22, 5432] } } });
+            expectViolations(report, only, [
+                "ssh: port 22 reaches the internet through Global Accelerator (listener port 22)",
+                "to-db: port 5432 reaches the internet through Global Accelerator (endpoint port 5432)",
+            ]);
+        });
+
         it("takes its ports and address threshold from config", async () => {
             const build = () => new aws.ec2.SecurityGroup("office", { ingress: [{ protocol: "tcp", fromPort: 8443, toPort: 8443, cidrBlocks: ["203.0.113.0/24"] }] });
             expectViolations(await evaluate(build, { only }), only, []);

@@ -29,13 +29,15 @@ export const LOAD_BALANCER_TYPES = {
 const L = LOAD_BALANCER_TYPES;
 const has = (types: readonly string[], type: string) => types.includes(type);
 
-/** Where a port meets the internet: the resource that opens it, the load balancer and how the port is reached. */
+/** Where ports meet the internet: the resource that opens them, what carries them ("the internet-facing load balancer edge") and how. */
 export interface PublicPort {
     from: PolicyResource;
-    loadBalancer: PolicyResource;
-    port: number;
+    through: string;
+    ports: [number, number];
     via: string;
 }
+
+const throughBalancer = (lb: PolicyResource) => `the internet-facing load balancer ${lb.name}`;
 
 const port = (v: unknown): number | undefined => {
     const n = Number(v);
@@ -89,7 +91,7 @@ export function publicLoadBalancerPorts(resources: PolicyResource[]): PublicPort
             for (const l of known(() => list<Props>(props.listeners)) ?? []) {
                 for (const [field, via] of [["lbPort", "listener port"], ["loadBalancerPort", "listener port"], ["instancePort", "instance port"]]) {
                     const p = port(known(() => l?.[field]));
-                    if (p !== undefined) out.push({ from: r, loadBalancer: r, port: p, via: `${via} ${p}` });
+                    if (p !== undefined) out.push({ from: r, through: throughBalancer(r), ports: [p, p], via: `${via} ${p}` });
                 }
             }
         }
@@ -113,7 +115,7 @@ export function publicLoadBalancerPorts(resources: PolicyResource[]): PublicPort
     }
     const forwards = (from: PolicyResource, loadBalancer: PolicyResource, actions: () => unknown) => {
         for (const g of groups.find(known(() => forwardedTo(actions())) ?? [undefined], from)) {
-            for (const p of groupPorts.get(g) ?? []) out.push({ from, loadBalancer, port: p, via: `target group ${g.name} port ${p}` });
+            for (const p of groupPorts.get(g) ?? []) out.push({ from, through: throughBalancer(loadBalancer), ports: [p, p], via: `target group ${g.name} port ${p}` });
         }
     };
     const listenerBalancer = new Map<PolicyResource, PolicyResource>();
@@ -124,7 +126,7 @@ export function publicLoadBalancerPorts(resources: PolicyResource[]): PublicPort
         listeners.add(r, known(() => r.props.listenerArn));
         listenerBalancer.set(r, lb);
         const p = port(known(() => props.port));
-        if (p !== undefined) out.push({ from: r, loadBalancer: lb, port: p, via: `listener port ${p}` });
+        if (p !== undefined) out.push({ from: r, through: throughBalancer(lb), ports: [p, p], via: `listener port ${p}` });
         forwards(r, lb, () => props.defaultActions);
     }
     for (const { r, type, props } of views) {
@@ -132,6 +134,37 @@ export function publicLoadBalancerPorts(resources: PolicyResource[]): PublicPort
         const [listener] = listeners.find([known(() => props.listenerArn)], r);
         const lb = listener && listenerBalancer.get(listener);
         if (lb) forwards(r, lb, () => props.actions);
+    }
+    return [...out, ...acceleratorPorts(views)];
+}
+
+const ACCELERATOR_TYPES = {
+    listeners: ["aws:globalaccelerator/listener:Listener", "aws-native:globalaccelerator:Listener"],
+    endpointGroups: ["aws:globalaccelerator/endpointGroup:EndpointGroup", "aws-native:globalaccelerator:EndpointGroup"],
+    customEndpointGroups: ["aws:globalaccelerator/customRoutingEndpointGroup:CustomRoutingEndpointGroup"],
+};
+
+/**
+ * Global Accelerator listens on the internet's anycast addresses and reaches endpoints (even
+ * internal load balancers and private instances) on the listener's ports, or on the endpoint ports
+ * an endpoint group maps them to; a custom routing group names its instances' ports outright.
+ */
+function acceleratorPorts(views: { r: PolicyResource; type: string; props: Props }[]): PublicPort[] {
+    const out: PublicPort[] = [];
+    const range = (low: unknown, high: unknown): [number, number] | undefined => {
+        const [a, b] = [port(low), port(high ?? low)];
+        return a === undefined || b === undefined ? undefined : [Math.min(a, b), Math.max(a, b)];
+    };
+    for (const { r, type, props } of views) {
+        const add = (items: () => unknown, low: string, high: string, via: string) => {
+            for (const item of known(() => list<Props>(items() as Props[])) ?? []) {
+                const ports = range(known(() => item?.[low]), known(() => item?.[high]));
+                if (ports) out.push({ from: r, through: "Global Accelerator", ports, via: ports[0] === ports[1] ? `${via} ${ports[0]}` : `${via}s ${ports.join("-")}` });
+            }
+        };
+        if (ACCELERATOR_TYPES.listeners.includes(type)) add(() => props.portRanges, "fromPort", "toPort", "listener port");
+        else if (ACCELERATOR_TYPES.endpointGroups.includes(type)) add(() => props.portOverrides, "endpointPort", "endpointPort", "endpoint port");
+        else if (ACCELERATOR_TYPES.customEndpointGroups.includes(type)) add(() => props.destinationConfigurations, "fromPort", "toPort", "destination port");
     }
     return out;
 }

@@ -59,26 +59,33 @@ function portList(ports: number[]): string {
 
 const plural = (ports: number[], one: string, many: string) => (ports.length > 1 ? many : one);
 
-/** Reports each admin port an internet-facing load balancer carries, once per listener, rule or classic load balancer. */
+/** Reports the admin ports the internet reaches through a load balancer or accelerator, once per resource that opens them. */
 function reportLoadBalancerPorts(exposed: PublicPort[], ports: number[], report: (message: string, urn: string) => void): void {
-    const byFrom = new Map<string, PublicPort[]>();
-    for (const e of exposed) if (ports.includes(e.port)) byFrom.set(e.from.urn, [...(byFrom.get(e.from.urn) ?? []), e]);
-    for (const [urn, found] of byFrom) {
-        const open = [...new Set(found.map((e) => e.port))];
+    const byFrom = new Map<string, { found: PublicPort[]; open: number[] }>();
+    for (const e of exposed) {
+        const open = ports.filter((p) => e.ports[0] <= p && p <= e.ports[1]);
+        if (open.length === 0) continue;
+        const entry = byFrom.get(e.from.urn) ?? { found: [], open: [] };
+        entry.found.push(e);
+        entry.open.push(...open);
+        byFrom.set(e.from.urn, entry);
+    }
+    for (const [urn, { found, open }] of byFrom) {
+        const unique = [...new Set(open)];
         const via = [...new Set(found.map((e) => e.via))].join(", ");
-        report(`${plural(open, "port", "ports")} ${portList(open)} ${plural(open, "reaches", "reach")} the internet through the internet-facing load balancer ${found[0].loadBalancer.name} (${via})`, urn);
+        report(`${plural(unique, "port", "ports")} ${portList(unique)} ${plural(unique, "reaches", "reach")} the internet through ${found[0].through} (${via})`, urn);
     }
 }
 
 export const securityGroupAdminPorts: GuardrailStackPolicy = {
     name: "security-group-admin-ports",
     description:
-        "No security group admits the internet on an admin or database port: inline rules and separate rule resources of the same group are judged together, IPv4 and IPv6, port ranges and protocol -1 included; nor does an internet-facing load balancer listen on or forward to one.",
-    why: "An SSH, RDP, database or etcd port reachable from the internet is found by scanners within minutes and brute-forced or exploited; a load balancer in front of it reaches it from the internet even when the group admits only the VPC.",
+        "No security group admits the internet on an admin or database port: inline rules and separate rule resources of the same group are judged together, IPv4 and IPv6, port ranges and protocol -1 included; nor does an internet-facing load balancer (or Global Accelerator) listen on or forward to one, target groups' attachments and ECS container ports included.",
+    why: "An SSH, RDP, database or etcd port reachable from the internet is found by scanners within minutes and brute-forced or exploited; a load balancer or accelerator in front of it reaches it from the internet even when the group admits only the VPC.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
-        "Admit only your VPN or office ranges (or another security group) on these ports; reach instances through SSM Session Manager instead of SSH; keep databases in private subnets behind security-group references; put load balancers for admin ports on internal: true.",
+        "Admit only your VPN or office ranges (or another security group) on these ports; reach instances through SSM Session Manager instead of SSH; keep databases in private subnets behind security-group references; put load balancers for admin ports on internal: true and keep them off Global Accelerator.",
     configSchema: {
         properties: {
             ports: { type: "array", items: { type: "integer", minimum: 0, maximum: 65535 }, default: DEFAULT_ADMIN_PORTS, description: "Ports that must never face the internet." },
