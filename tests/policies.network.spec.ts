@@ -358,6 +358,18 @@ describe("network exposure guardrails", () => {
             ]);
         });
 
+        it("evasion: an IngressClassParams or Gateway LoadBalancerConfiguration making its whole class internet-facing", async () => {
+            const report = await evaluate(() => {
+                new k8s.apiextensions.CustomResource("public-class", { apiVersion: "elbv2.k8s.aws/v1beta1", kind: "IngressClassParams", metadata: { name: "public" }, spec: { scheme: "internet-facing" } });
+                new k8s.apiextensions.CustomResource("private-class", { apiVersion: "elbv2.k8s.aws/v1beta1", kind: "IngressClassParams", metadata: { name: "private" }, spec: { scheme: "internal" } });
+                new k8s.yaml.v2.ConfigGroup("gateway", {
+                    yaml: "apiVersion: gateway.k8s.aws/v1beta1\nkind: LoadBalancerConfiguration\nmetadata:\n  name: edge\n  namespace: shop\nspec:\n  scheme: internet-facing\n",
+                });
+            }, { only, config: { [only]: { publicNamespaces: ["shop"] } } });
+            const why = "sets scheme internet-facing: every load balancer of its class faces the internet; leave it internal and annotate Ingresses in publicNamespaces instead";
+            expectViolations(report, only, [`public-class: IngressClassParams public ${why}`, `gateway: LoadBalancerConfiguration shop/edge (in a ConfigGroup) ${why}`]);
+        });
+
         it("lets the namespaces config names face the internet", async () => {
             const build = () => {
                 loadBalancer("storefront", undefined, "edge");

@@ -170,10 +170,13 @@ export function internalByAnnotations(annotations: Props | undefined): boolean {
     return annotations?.[INTERNAL_ANNOTATION] === "true" && (scheme === undefined || scheme === "" || scheme === "internal");
 }
 
+/** The AWS Load Balancer Controller's per-class settings, whose scheme overrides each Ingress's and Gateway's annotations. */
+const SCHEME_KINDS = new Set(["elbv2.k8s.aws/IngressClassParams", "gateway.k8s.aws/LoadBalancerConfiguration"]);
+
 export const internalLoadBalancers: GuardrailResourcePolicy = {
     name: "internal-load-balancers",
     description:
-        "Kubernetes LoadBalancer Services and Ingresses are internal, however declared (typed, patch, CustomResource, ConfigGroup/ConfigFile), except in namespaces config lets face the internet.",
+        "Kubernetes LoadBalancer Services and Ingresses are internal, however declared (typed, patch, CustomResource, ConfigGroup/ConfigFile), except in namespaces config lets face the internet; no IngressClassParams or Gateway LoadBalancerConfiguration makes a whole class internet-facing.",
     why: "The public subnets carry the ELB role tag, so one Service of type LoadBalancer without the internal annotations puts a workload on the internet.",
     enforcementLevel: "mandatory",
     severity: "high",
@@ -185,6 +188,11 @@ export const internalLoadBalancers: GuardrailResourcePolicy = {
     },
     validateResource: byKubernetesObject((o, args, report) => {
         const { publicNamespaces } = args.getConfig<{ publicNamespaces: string[] }>();
+        // Cluster-wide: a class's scheme makes every Ingress or Gateway of that class internet-facing, whatever its annotations.
+        if (SCHEME_KINDS.has(`${String(o.apiVersion).split("/")[0]}/${o.kind}`) && String(o.object?.spec?.scheme ?? "").trim().toLowerCase() === "internet-facing") {
+            report(`${describeObject(o)} sets scheme internet-facing: every load balancer of its class faces the internet; leave it internal and annotate Ingresses in publicNamespaces instead`);
+            return;
+        }
         const namespace = o.object?.metadata?.namespace ?? "default";
         if (publicNamespaces.includes(namespace)) return;
         const annotations: Props | undefined = o.object?.metadata?.annotations;
