@@ -152,6 +152,17 @@ describe("account-wide switches", () => {
         const message =
             "ship-everything: the account-wide subscription filter streams every log group to arn:aws:logs:eu-west-1:999988887777:destination:collector in account 999988887777, not among trustedAccounts: whatever any workload logs leaves for that account";
         expectViolations(await evaluate(build, { only }), only, [message]);
+        // A stream in another account than the role that writes to it is outside the account too.
+        const stream = await evaluate(() => {
+            new aws.cloudwatch.LogAccountPolicy("to-stream", {
+                policyName: "to-stream",
+                policyType: "SUBSCRIPTION_FILTER_POLICY",
+                policyDocument: JSON.stringify({ DestinationArn: "arn:aws:kinesis:eu-west-1:999988887777:stream/logs", RoleArn: "arn:aws:iam::111122223333:role/logs", FilterPattern: "" }),
+            });
+        }, { only });
+        expectViolations(stream, only, [
+            "to-stream: the account-wide subscription filter streams every log group to arn:aws:kinesis:eu-west-1:999988887777:stream/logs in account 999988887777, not among trustedAccounts: whatever any workload logs leaves for that account",
+        ]);
         // A destination in an account config trusts passes.
         expectViolations(await evaluate(build, { only, config: { [only]: { trustedAccounts: ["111122223333", "999988887777"] } } }), only, []);
     });

@@ -98,9 +98,11 @@ const logAccountPolicy: Check = (props, args, report) => {
     const destination = (doc as Props | undefined)?.DestinationArn;
     if (typeof destination !== "string") return;
     const { trustedAccounts } = args.getConfig<AccountConfig>();
-    const account = /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(destination.trim())?.[1];
-    // A Logs destination is how logs cross accounts; other targets must be in the account itself.
-    const crossAccount = /^arn:[^:]+:logs:[^:]*:\d{12}:destination:/i.test(destination.trim());
+    const accountOf = (arn: unknown) => (typeof arn === "string" ? /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(arn.trim())?.[1] : undefined);
+    const account = accountOf(destination);
+    // A Logs destination is how logs cross accounts; a stream or Firehose must be in the account of the role that writes to it, which is this one.
+    const roleAccount = accountOf((doc as Props).RoleArn);
+    const crossAccount = /^arn:[^:]+:logs:[^:]*:\d{12}:destination:/i.test(destination.trim()) || (roleAccount !== undefined && account !== undefined && account !== roleAccount);
     if (trustedAccounts.length > 0 ? account !== undefined && !trustedAccounts.includes(account) : crossAccount) {
         report(`the account-wide subscription filter streams every log group to ${destination}${account ? ` in account ${account}` : ""}, not among trustedAccounts: whatever any workload logs leaves for that account`);
     }
