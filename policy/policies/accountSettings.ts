@@ -1,6 +1,6 @@
 import { isAwsManagedKey } from "./atRest";
 import { byResourceView } from "./cloudControl";
-import { isOff, isOn } from "./flags";
+import { documentOf, isOff, isOn } from "./flags";
 import { scopeSchema } from "./policyScope";
 import { Check, GuardrailResourcePolicy, list, Props } from "./support";
 
@@ -87,21 +87,14 @@ const glueCatalogEncryption: Check = (props, _args, report) => {
 /** The account-wide CloudWatch Logs subscription: every log group streamed to its destination. */
 const logAccountPolicy: Check = (props, args, report) => {
     if (String(props.policyType ?? "").trim().toUpperCase() !== "SUBSCRIPTION_FILTER_POLICY") return;
-    let doc: unknown = props.policyDocument;
-    if (typeof doc === "string") {
-        try {
-            doc = JSON.parse(doc);
-        } catch {
-            return;
-        }
-    }
-    const destination = (doc as Props | undefined)?.DestinationArn;
+    const doc = documentOf(props.policyDocument) as Props | undefined;
+    const destination = doc?.DestinationArn;
     if (typeof destination !== "string") return;
     const { trustedAccounts } = args.getConfig<AccountConfig>();
     const accountOf = (arn: unknown) => (typeof arn === "string" ? /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(arn.trim())?.[1] : undefined);
     const account = accountOf(destination);
     // A Logs destination is how logs cross accounts; a stream or Firehose must be in the account of the role that writes to it, which is this one.
-    const roleAccount = accountOf((doc as Props).RoleArn);
+    const roleAccount = accountOf(doc?.RoleArn);
     const crossAccount = /^arn:[^:]+:logs:[^:]*:\d{12}:destination:/i.test(destination.trim()) || (roleAccount !== undefined && account !== undefined && account !== roleAccount);
     if (trustedAccounts.length > 0 ? account !== undefined && !trustedAccounts.includes(account) : crossAccount) {
         report(`the account-wide subscription filter streams every log group to ${destination}${account ? ` in account ${account}` : ""}, not among trustedAccounts: whatever any workload logs leaves for that account`);

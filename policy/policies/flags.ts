@@ -1,5 +1,6 @@
 /**
- * Booleans as the AWS provider reads them. A program may pass a string for a boolean field and
+ * Values as the AWS provider reads them. Booleans: a program may pass a string for a boolean field and
+ * the provider converts it A program may pass a string for a boolean field and
  * the provider converts it ("1", "t", "true", "0", "f", "false", in any case), so a check that
  * compares with `true` alone lets `"1"` through.
  */
@@ -21,3 +22,13 @@ export const isOn = (value: unknown): boolean => flag(value) === true;
 
 /** The value turns the setting off (unset is neither on nor off). */
 export const isOff = (value: unknown): boolean => flag(value) === false;
+
+/** A policy document given as a JSON string or as the object; undefined when the string is not JSON. */
+export function documentOf(value: unknown): unknown {
+    if (typeof value !== "string") return value;
+    try {
+        return JSON.parse(value);
+    } catch {
+        return undefined;
+    }
+}

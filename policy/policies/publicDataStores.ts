@@ -1,4 +1,4 @@
-import { flag, isOn } from "./flags";
+import { documentOf, flag, isOn } from "./flags";
 import { Check, list, Props } from "./support";
 
 /**
@@ -60,15 +60,7 @@ const mskPublicAccess: Check = (props, _args, report) => {
 /** OpenSearch Serverless: a network policy rule with AllowFromPublic opens its collections and dashboards to the internet. */
 const serverlessNetworkPolicy: Check = (props, _args, report) => {
     if (String(props.type ?? "").toLowerCase() !== "network") return;
-    let doc: unknown = props.policy;
-    if (typeof doc === "string") {
-        try {
-            doc = JSON.parse(doc);
-        } catch {
-            return;
-        }
-    }
-    const open = list<Props>(doc as Props[]).filter((rule) => isOn(rule?.AllowFromPublic));
+    const open = list<Props>(documentOf(props.policy) as Props[]).filter((rule) => isOn(rule?.AllowFromPublic));
     const resources = [...new Set(open.flatMap((rule) => list<Props>(rule.Rules).flatMap((r) => list<string>(r?.Resource))))];
     if (open.length > 0) report(`the network policy sets AllowFromPublic: ${resources.length > 0 ? resources.join(", ") : "its collections"} ${resources.length === 1 ? "is" : "are"} reachable from the internet; name SourceVPCEs instead`);
 };
