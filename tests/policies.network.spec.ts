@@ -248,6 +248,7 @@ describe("network exposure guardrails", () => {
                 new aws.redshift.Cluster("warehouse", { clusterIdentifier: "w", nodeType: "ra3.large", publiclyAccessible: true });
                 new aws.redshiftserverless.Workgroup("serverless", { namespaceName: "n", workgroupName: "w", publiclyAccessible: true });
                 new aws.neptune.ClusterInstance("graph-1", { clusterIdentifier: "g", instanceClass: "db.r6g.large", publiclyAccessible: true });
+                new aws.neptunegraph.Graph("analytics", { provisionedMemory: 16, publicConnectivity: true });
                 new aws.rds.ShardGroup("shards", { dbClusterIdentifier: "limitless", dbShardGroupIdentifier: "shards", maxAcu: 768, publiclyAccessible: true });
                 new aws.mq.Broker("bus", { brokerName: "bus", engineType: "ActiveMQ", engineVersion: "5.18", hostInstanceType: "mq.m5.large", publiclyAccessible: true, users: [{ username: "admin", password: "not-a-password-1" }] });
                 new aws.timestreaminfluxdb.DbInstance("metrics", { allocatedStorage: 20, bucket: "b", dbInstanceType: "db.influx.medium", organization: "o", username: "u", password: "not-a-password-1", vpcSecurityGroupIds: ["sg-1"], vpcSubnetIds: ["subnet-1"], publiclyAccessible: true });
@@ -259,6 +260,7 @@ describe("network exposure guardrails", () => {
                 "warehouse: publiclyAccessible is true: the Redshift cluster gets a public address",
                 "serverless: publiclyAccessible is true: the Redshift Serverless workgroup is reachable from public networks",
                 "graph-1: publiclyAccessible is true: the Neptune instance gets a public address",
+                "analytics: publicConnectivity is true: the Neptune Analytics graph's endpoint resolves to a public address",
                 "shards: publiclyAccessible is true: the shard group's endpoints get public addresses",
                 "bus: publiclyAccessible is true: the broker's endpoints and web console accept connections from outside its VPC",
                 "metrics: publiclyAccessible is true: the InfluxDB instance gets a public address",

@@ -114,7 +114,7 @@ export const securityGroupAdminPorts: GuardrailStackPolicy = {
 export const rdsPublicAccess: GuardrailResourcePolicy = {
     name: "rds-public-access",
     description:
-        "Databases and brokers are not publicly accessible: RDS and Aurora instances, clusters and shard groups, Redshift clusters and Serverless workgroups, Neptune instances, Amazon MQ and MSK brokers, Timestream for InfluxDB, Lightsail databases, DMS replication instances and OpenSearch Serverless network policies (Cloud Control ones too): no public address, whether set or left to AWS's default.",
+        "Databases and brokers are not publicly accessible: RDS and Aurora instances, clusters and shard groups, Redshift clusters and Serverless workgroups, Neptune instances and Neptune Analytics graphs, Amazon MQ and MSK brokers, Timestream for InfluxDB, Lightsail databases, Mainframe Modernization environments, DMS replication instances and OpenSearch Serverless network policies (Cloud Control ones too): no public address, whether set or left to AWS's default.",
     why: "A publicly accessible database or broker is one security-group mistake away from the internet, and its endpoint resolves to a public address anyone can probe.",
     enforcementLevel: "mandatory",
     severity: "high",

@@ -39,9 +39,11 @@ const PUBLIC_BY_DEFAULT: Record<string, string> = {
     "aws-native:dms:InstanceProfile": "the migration instance profile gets a public address",
 };
 
-const flagged = (what: string): Check => (props, _args, report) => {
-    if (isOn(props.publiclyAccessible)) report(`publiclyAccessible is ${JSON.stringify(props.publiclyAccessible)}: ${what}`);
+const flagged = (what: string, field = "publiclyAccessible"): Check => (props, _args, report) => {
+    if (isOn(props[field])) report(`${field} is ${JSON.stringify(props[field])}: ${what}`);
 };
+
+const PUBLIC_GRAPH = "the Neptune Analytics graph's endpoint resolves to a public address";
 
 const publicByDefault = (what: string): Check => (props, _args, report) => {
     const value = flag(props.publiclyAccessible);
@@ -69,6 +71,8 @@ const serverlessNetworkPolicy: Check = (props, _args, report) => {
 export const PUBLIC_DATA_STORE_CHECKS: Record<string, Check> = {
     ...Object.fromEntries(Object.entries(FLAGGED).map(([type, what]) => [type, flagged(what)])),
     ...Object.fromEntries(Object.entries(PUBLIC_BY_DEFAULT).map(([type, what]) => [type, publicByDefault(what)])),
+    "aws:neptunegraph/graph:Graph": flagged(PUBLIC_GRAPH, "publicConnectivity"),
+    "aws-native:neptunegraph:Graph": flagged(PUBLIC_GRAPH, "publicConnectivity"),
     "aws:msk/cluster:Cluster": mskPublicAccess,
     "aws-native:msk:Cluster": mskPublicAccess,
     "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy": serverlessNetworkPolicy,
