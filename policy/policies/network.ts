@@ -30,15 +30,17 @@ export function describeExposure(cidrs: readonly string[]): string {
 /**
  * Admin, remote-access, file-sharing, database, cache, search, message-broker, cluster-control and
  * monitoring ports: AWS Security Hub's high-risk ports (EC2.19) without its generic web ports
- * (3000, 5000, 8080), plus what a platform runs: Docker, etcd, the Kubernetes API and kubelet,
- * Kafka/MSK, Redshift, Neptune, Consul, Hadoop and Spark, Prometheus.
+ * (3000, 5000, 8080), plus what a platform runs: Docker, etcd, the Kubernetes API, kubelet and
+ * kube-proxy, Kafka/MSK, Redshift, Neptune, Neo4j, CockroachDB, ZooKeeper, Erlang clustering,
+ * Consul, Vault, Nomad, Hadoop and Spark, Prometheus, Logstash and Fluentd.
  */
 export const DEFAULT_ADMIN_PORTS = [
     ...[20, 21, 22, 23, 25, 69, 110, 111, 135, 137, 138, 139, 143, 161, 389, 445, 512, 513, 514, 636, 873], // remote access, mail, Windows and Unix services, LDAP
-    ...[1099, 1433, 1434, 1521, 1883, 2049, 2181, 2375, 2376, 2377, 2379, 2380, 2483, 2484, 3306, 3389, 4333, 5432, 5439, 5500, 5601],
-    ...[5671, 5672, 5900, 5984, 5985, 5986, 6000, 6379, 6443, 7000, 7001, 7077, 7199, 8020, 8086, 8088, 8161, 8162, 8182, 8300, 8500, 8883, 8888],
-    ...[9042, 9090, 9092, 9093, 9094, 9095, 9096, 9097, 9098, 9100, 9194, 9195, 9196, 9197, 9198, 9200, 9300, 9870],
-    ...[10250, 10255, 10257, 10259, 11211, 15672, 27017, 27018, 27019, 50070, 61614, 61616, 61617],
+    ...[1099, 1433, 1434, 1521, 1883, 2049, 2181, 2222, 2375, 2376, 2377, 2379, 2380, 2483, 2484, 2888, 3260, 3306, 3389, 3888, 4194, 4333, 4369],
+    ...[4646, 4647, 4648, 5044, 5432, 5439, 5500, 5601, 5671, 5672, 5900, 5984, 5985, 5986, 6000, 6379, 6443, 7000, 7001, 7077, 7199, 7474, 7687],
+    ...[8020, 8086, 8088, 8161, 8162, 8182, 8200, 8201, 8300, 8301, 8302, 8500, 8529, 8600, 8883, 8888, 8983],
+    ...[9042, 9090, 9091, 9092, 9093, 9094, 9095, 9096, 9097, 9098, 9100, 9160, 9194, 9195, 9196, 9197, 9198, 9200, 9300, 9600, 9870],
+    ...[10250, 10255, 10256, 10257, 10259, 11211, 15672, 24224, 25672, 26257, 27017, 27018, 27019, 28015, 50000, 50070, 61614, 61616, 61617],
 ];
 
 const MAX_RUNS = 12;
