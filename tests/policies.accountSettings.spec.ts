@@ -16,6 +16,18 @@ describe("account-wide switches", () => {
             new aws.ec2.InstanceMetadataDefaults("imds-off", { httpEndpoint: "disabled" });
             new aws.ec2.ImageBlockPublicAccess("amis", { state: "block-new-sharing" });
             new aws.ebs.SnapshotBlockPublicAccess("snapshots", { state: "block-all-sharing" });
+            new aws.emr.BlockPublicAccessConfiguration("emr", { blockPublicSecurityGroupRules: true, permittedPublicSecurityGroupRuleRanges: [{ minRange: 22, maxRange: 22 }] });
+            new aws.ssm.ServiceSetting("ssm-sharing", { settingId: "/ssm/documents/console/public-sharing-permission", settingValue: "Disable" });
+            new aws.ssm.ServiceSetting("ssm-throughput", { settingId: "/ssm/parameter-store/high-throughput-enabled", settingValue: "true" });
+            new aws.glue.DataCatalogEncryptionSettings("glue", {
+                dataCatalogEncryptionSettings: { encryptionAtRest: { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: CMK }, connectionPasswordEncryption: { returnConnectionPasswordEncrypted: true, awsKmsKeyId: CMK } },
+            });
+            new aws.ec2.SerialConsoleAccess("console", { enabled: false });
+            new aws.cloudwatch.LogAccountPolicy("own-stream", {
+                policyName: "own",
+                policyType: "SUBSCRIPTION_FILTER_POLICY",
+                policyDocument: JSON.stringify({ DestinationArn: "arn:aws:kinesis:eu-west-1:111122223333:stream/logs", RoleArn: "arn:aws:iam::111122223333:role/logs", FilterPattern: "" }),
+            });
         }, { only });
         expectViolations(report, only, []);
     });
@@ -77,5 +89,81 @@ describe("account-wide switches", () => {
             new aws.ebs.EncryptionByDefault("ebs-default", { enabled: "false" as unknown as boolean });
         }, { only });
         expectViolations(report, only, ['ebs-default: enabled is "false": new EBS volumes in the region would be created unencrypted']);
+    });
+
+    it("evasion: EMR's block public access turned off, or permitting more than port 22", async () => {
+        const report = await evaluate(() => {
+            new aws.emr.BlockPublicAccessConfiguration("off", { blockPublicSecurityGroupRules: false });
+            new aws.emr.BlockPublicAccessConfiguration("wide", { blockPublicSecurityGroupRules: "1" as unknown as boolean, permittedPublicSecurityGroupRuleRanges: [{ minRange: 22, maxRange: 22 }, { minRange: 0, maxRange: 65535 }] });
+        }, { only });
+        expectViolations(report, only, [
+            "off: blockPublicSecurityGroupRules is false: any EMR cluster in the region may open its security groups to the internet",
+            "wide: permittedPublicSecurityGroupRuleRanges lets EMR clusters open 0-65535 to the internet; permit port 22 at most",
+        ]);
+    });
+
+    it("evasion: SSM documents' public sharing enabled, by the setting's ARN", async () => {
+        const setting = "arn:aws:ssm:eu-west-1:123456789012:servicesetting/ssm/documents/console/public-sharing-permission";
+        const report = await evaluate(() => {
+            new aws.ssm.ServiceSetting("doc-sharing", { settingId: setting, settingValue: "Enable" });
+        }, { only });
+        expectViolations(report, only, [
+            'doc-sharing: settingValue is "Enable" for /ssm/documents/console/public-sharing-permission: SSM documents (and the scripts and parameters in them) could be shared publicly; set "Disable"',
+        ]);
+    });
+
+    it("evasion: the Glue Data Catalog unencrypted, or under AWS-managed keys", async () => {
+        const report = await evaluate(() => {
+            new aws.glue.DataCatalogEncryptionSettings("off", {
+                dataCatalogEncryptionSettings: { encryptionAtRest: { catalogEncryptionMode: "DISABLED" }, connectionPasswordEncryption: { returnConnectionPasswordEncrypted: false } },
+            });
+            new aws.glue.DataCatalogEncryptionSettings("aws-keys", {
+                dataCatalogEncryptionSettings: { encryptionAtRest: { catalogEncryptionMode: "SSE-KMS" }, connectionPasswordEncryption: { returnConnectionPasswordEncrypted: "true" as unknown as boolean } },
+            });
+        }, { only });
+        expectViolations(report, only, [
+            'off: encryptionAtRest.catalogEncryptionMode is "DISABLED": the region\'s Data Catalog (every database and table definition) is not encrypted; set "SSE-KMS" with a customer-managed key',
+            "off: connectionPasswordEncryption.returnConnectionPasswordEncrypted is false: JDBC connection passwords are returned in clear to anyone who may read a connection; set it to true with a customer-managed key",
+            "aws-keys: encryptionAtRest.sseAwsKmsKeyId is null: the Data Catalog would be encrypted under the AWS-managed key aws/glue; name a customer-managed key",
+            "aws-keys: connectionPasswordEncryption names no customer-managed key (null): connection passwords would be encrypted under an AWS-managed key",
+        ]);
+    });
+
+    it("evasion: the EC2 serial console turned on, explicitly or by the provider's default", async () => {
+        const report = await evaluate(() => {
+            new aws.ec2.SerialConsoleAccess("on", { enabled: true });
+            new aws.ec2.SerialConsoleAccess("default", {});
+            new aws.ec2.SerialConsoleAccess("off-string", { enabled: "0" as unknown as boolean });
+        }, { only });
+        expectViolations(report, only, [
+            "on: enabled is true: an interactive console on every Nitro instance in the region for anyone allowed to send it a key; set enabled: false",
+            "default: enabled is left to its default, true: an interactive console on every Nitro instance in the region for anyone allowed to send it a key; set enabled: false",
+        ]);
+    });
+
+    it("evasion: an account-wide log subscription streaming every log group to another account's destination", async () => {
+        const build = () => {
+            new aws.cloudwatch.LogAccountPolicy("ship-everything", {
+                policyName: "ship-everything",
+                policyType: "SUBSCRIPTION_FILTER_POLICY",
+                policyDocument: JSON.stringify({ DestinationArn: "arn:aws:logs:eu-west-1:999988887777:destination:collector", FilterPattern: "", Distribution: "Random" }),
+            });
+        };
+        const message =
+            "ship-everything: the account-wide subscription filter streams every log group to arn:aws:logs:eu-west-1:999988887777:destination:collector in account 999988887777, not among trustedAccounts: whatever any workload logs leaves for that account";
+        expectViolations(await evaluate(build, { only }), only, [message]);
+        // A stream in another account than the role that writes to it is outside the account too.
+        const stream = await evaluate(() => {
+            new aws.cloudwatch.LogAccountPolicy("to-stream", {
+                policyName: "to-stream",
+                policyType: "SUBSCRIPTION_FILTER_POLICY",
+                policyDocument: JSON.stringify({ DestinationArn: "arn:aws:kinesis:eu-west-1:999988887777:stream/logs", RoleArn: "arn:aws:iam::111122223333:role/logs", FilterPattern: "" }),
+            });
+        }, { only });
+        expectViolations(stream, only, [
+            "to-stream: the account-wide subscription filter streams every log group to arn:aws:kinesis:eu-west-1:999988887777:stream/logs in account 999988887777, not among trustedAccounts: whatever any workload logs leaves for that account",
+        ]);
+        // A destination in an account config trusts passes.
+        expectViolations(await evaluate(build, { only, config: { [only]: { trustedAccounts: ["111122223333", "999988887777"] } } }), only, []);
     });
 });

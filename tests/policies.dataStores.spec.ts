@@ -132,6 +132,14 @@ describe("data store encryption guardrails", () => {
             ]);
         });
 
+        it("evasion: MemoryDB TLS turned off with the string \"0\", which the provider reads as false", async () => {
+            const report = await evaluate(() => {
+                new aws.memorydb.Cluster("zero", { aclName: "open-access", nodeType: "db.t4g.small", kmsKeyArn: KEY, tlsEnabled: "0" as unknown as boolean });
+                new aws.memorydb.Cluster("one", { aclName: "open-access", nodeType: "db.t4g.small", kmsKeyArn: KEY, tlsEnabled: "1" as unknown as boolean });
+            }, { only: "elasticache-encryption" });
+            expectViolations(report, "elasticache-encryption", ["zero: in transit: tlsEnabled is false"]);
+        });
+
         it("evasion: a standalone cache cluster instead of a replication group", async () => {
             const report = await evaluate(() => {
                 new aws.elasticache.Cluster("standalone", { engine: "redis", nodeType: "cache.t4g.small", numCacheNodes: 1 });
@@ -182,6 +190,13 @@ describe("data store encryption guardrails", () => {
                 "tls10: in transit: tlsSecurityPolicy Policy-Min-TLS-1-0-2019-07 accepts TLS 1.0: use a TLS 1.2 policy",
             ]);
         });
+
+        it("evasion: HTTPS enforcement turned off with the string \"0\"", async () => {
+            const report = await evaluate(() => {
+                new aws.opensearch.Domain("zero", { ...secure, domainEndpointOptions: { enforceHttps: "0" as unknown as boolean } });
+            }, { only: "opensearch-encryption" });
+            expectViolations(report, "opensearch-encryption", ["zero: in transit: domainEndpointOptions.enforceHttps is false"]);
+        });
     });
 
     describe("msk-encryption", () => {
@@ -203,6 +218,13 @@ describe("data store encryption guardrails", () => {
                 'mixed: in transit: clientBroker is "TLS_PLAINTEXT", so clients may connect without TLS: use "TLS"',
                 "mixed: in transit: inCluster is false, so brokers replicate in the clear",
             ]);
+        });
+
+        it("evasion: brokers replicating in the clear with inCluster \"0\"", async () => {
+            const report = await evaluate(() => {
+                new aws.msk.Cluster("zero", { clusterName: "e", ...broker, encryptionInfo: { encryptionAtRestKmsKeyArn: KEY, encryptionInTransit: { clientBroker: "TLS", inCluster: "0" as unknown as boolean } } });
+            }, { only: "msk-encryption" });
+            expectViolations(report, "msk-encryption", ["zero: in transit: inCluster is false, so brokers replicate in the clear"]);
         });
     });
 

@@ -103,6 +103,97 @@ describe("network exposure guardrails", () => {
             ]);
         });
 
+        it("evasion: protocols spelled \"06\", \"-01\" or \"TCP\" are read as the provider reads them", async () => {
+            const report = await evaluate(() => {
+                new aws.ec2.SecurityGroup("zero-six", { ingress: [{ protocol: "06", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] });
+                const db = new aws.ec2.SecurityGroup("db", {});
+                new aws.ec2.SecurityGroupRule("db-any", { type: "ingress", securityGroupId: db.id, protocol: "-01", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] });
+                new aws.ec2.SecurityGroup("upper", { ingress: [{ protocol: "TCP", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"] }] });
+                new aws.ec2.SecurityGroup("gre", { ingress: [{ protocol: "47", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] });
+            }, { only, config: { [only]: { ports: [22, 5432] } } });
+            expectViolations(report, only, [
+                `zero-six: port 22 admits the internet: 0.0.0.0/0 (${ALL_V4})`,
+                `db: ports 22, 5432 admit the internet: 0.0.0.0/0 (${ALL_V4}) (rules db-any)`,
+                `upper: port 5432 admits the internet: 0.0.0.0/0 (${ALL_V4})`,
+            ]);
+        });
+
+        it("evasion: a prefix list holding the internet inline, with a harmless entry resource added to it", async () => {
+            const report = await evaluate(() => {
+                const list = new aws.ec2.ManagedPrefixList("admins", { name: "admins", addressFamily: "IPv4", maxEntries: 5, entries: [{ cidr: "0.0.0.0/0" }] });
+                new aws.ec2.ManagedPrefixListEntry("office", { prefixListId: list.id, cidr: "10.20.30.40/32" });
+                new aws.ec2.SecurityGroup("bastion", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, prefixListIds: [list.id] }] });
+                const vpn = new aws.ec2.ManagedPrefixList("vpn", { name: "vpn", addressFamily: "IPv4", maxEntries: 5 });
+                new aws.ec2.ManagedPrefixListEntry("vpn-range", { prefixListId: vpn.id, cidr: "198.51.100.0/24" });
+                new aws.ec2.SecurityGroup("vpn-ssh", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, prefixListIds: [vpn.id] }] });
+            }, { only });
+            expectViolations(report, only, [`bastion: port 22 admits the internet: 0.0.0.0/0, 10.20.30.40/32 (${ALL_V4})`]);
+        });
+
+        it("evasion: admin ports beyond the classic list: the Docker API, NFS, Kafka, Redshift and the Kubernetes API", async () => {
+            const open = (fromPort: number, toPort = fromPort) => ({ protocol: "tcp", fromPort, toPort, cidrBlocks: ["0.0.0.0/0"] });
+            const report = await evaluate(() => {
+                new aws.ec2.SecurityGroup("builders", { ingress: [open(2375, 2376), open(2049), open(9092, 9098), open(5439), open(6443)] });
+            }, { only });
+            expectViolations(report, only, [`builders: ports 2049, 2375-2376, 5439, 6443, 9092-9098 admit the internet: 0.0.0.0/0 (${ALL_V4})`]);
+        });
+
+        it("evasion: an internet-facing load balancer forwarding SSH to targets whose group admits only the VPC", async () => {
+            const vpcId = "vpc-0123456789abcdef0";
+            const subnets = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
+            const report = await evaluate(() => {
+                new aws.ec2.SecurityGroup("bastion", { vpcId, ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/16"] }] });
+                const nlb = new aws.lb.LoadBalancer("edge", { loadBalancerType: "network", internal: false, subnets });
+                const ssh = new aws.lb.TargetGroup("ssh", { port: 22, protocol: "TCP", vpcId, targetType: "ip", preserveClientIp: "false" });
+                new aws.lb.Listener("ssh", { loadBalancerArn: nlb.arn, port: 22, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: ssh.arn }] });
+                // A listener on a web port whose targets listen on a database port, by an attachment's port.
+                const db = new aws.lb.TargetGroup("db", { port: 443, protocol: "TCP", vpcId, targetType: "ip" });
+                new aws.lb.TargetGroupAttachment("db-target", { targetGroupArn: db.arn, targetId: "10.0.1.20", port: 5432 });
+                new aws.lb.Listener("tls", { loadBalancerArn: nlb.arn, port: 443, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: db.arn }] });
+                new aws.elb.LoadBalancer("classic", { subnets, listeners: [{ lbPort: 443, lbProtocol: "tcp", instancePort: 3389, instanceProtocol: "tcp" }] });
+                // Internal load balancers, and web ports to web ports, pass.
+                const inside = new aws.lb.LoadBalancer("inside", { loadBalancerType: "network", internal: "1" as unknown as boolean, subnets });
+                new aws.lb.Listener("inside-ssh", { loadBalancerArn: inside.arn, port: 22, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: ssh.arn }] });
+                const alb = new aws.lb.LoadBalancer("web", { loadBalancerType: "application", subnets });
+                const app = new aws.lb.TargetGroup("app", { port: 8443, protocol: "HTTPS", vpcId });
+                new aws.lb.Listener("https", { loadBalancerArn: alb.arn, port: 443, protocol: "HTTPS", defaultActions: [{ type: "forward", targetGroupArn: app.arn }] });
+            }, { only });
+            expectViolations(report, only, [
+                "ssh: port 22 reaches the internet through the internet-facing load balancer edge (listener port 22, target group ssh port 22)",
+                "tls: port 5432 reaches the internet through the internet-facing load balancer edge (target group db port 5432)",
+                "classic: port 3389 reaches the internet through the internet-facing load balancer classic (instance port 3389)",
+            ]);
+        });
+
+        it("evasion: an ECS service registering a container's admin port in a web target group of an internet-facing load balancer", async () => {
+            const vpcId = "vpc-0123456789abcdef0";
+            const report = await evaluate(() => {
+                const alb = new aws.lb.LoadBalancer("public", { loadBalancerType: "application", subnets: ["subnet-1", "subnet-2"] });
+                const web = new aws.lb.TargetGroup("web", { port: 80, protocol: "HTTP", vpcId, targetType: "ip" });
+                const listener = new aws.lb.Listener("http", { loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }] });
+                new aws.lb.ListenerRule("to-kibana", { listenerArn: listener.arn, conditions: [{ pathPattern: { values: ["/*"] } }], actions: [{ type: "forward", targetGroupArn: web.arn }] });
+                new aws.ecs.Service("kibana", { cluster: "c", taskDefinition: "kibana:1", loadBalancers: [{ targetGroupArn: web.arn, containerName: "kibana", containerPort: 5601 }] });
+            }, { only });
+            expectViolations(report, only, ["to-kibana: port 5601 reaches the internet through the internet-facing load balancer public (target group web port 5601)"]);
+        });
+
+        it("evasion: Global Accelerator listening on an admin port, or mapping a web port to one on an internal load balancer", async () => {
+            const report = await evaluate(() => {
+                const accelerator = new aws.globalaccelerator.Accelerator("edge", { name: "edge", ipAddressType: "IPV4" });
+                new aws.globalaccelerator.Listener("ssh", { acceleratorArn: accelerator.arn, protocol: "TCP", portRanges: [{ fromPort: 22, toPort: 22 }] });
+                const web = new aws.globalaccelerator.Listener("web", { acceleratorArn: accelerator.arn, protocol: "TCP", portRanges: [{ fromPort: 443, toPort: 443 }] });
+                new aws.globalaccelerator.EndpointGroup("to-db", {
+                    listenerArn: web.arn,
+                    portOverrides: [{ listenerPort: 443, endpointPort: 5432 }],
+                    endpointConfigurations: [{ endpointId: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/internal/0123456789abcdef" }],
+                });
+            }, { only, config: { [only]: { ports: [22, 5432] } } });
+            expectViolations(report, only, [
+                "ssh: port 22 reaches the internet through Global Accelerator (listener port 22)",
+                "to-db: port 5432 reaches the internet through Global Accelerator (endpoint port 5432)",
+            ]);
+        });
+
         it("takes its ports and address threshold from config", async () => {
             const build = () => new aws.ec2.SecurityGroup("office", { ingress: [{ protocol: "tcp", fromPort: 8443, toPort: 8443, cidrBlocks: ["203.0.113.0/24"] }] });
             expectViolations(await evaluate(build, { only }), only, []);
@@ -138,6 +229,57 @@ describe("network exposure guardrails", () => {
                 "cfn-db: publiclyAccessible is not set and there is no dbSubnetGroupName: AWS places the instance in the default VPC, publicly accessible",
                 "native-public: publiclyAccessible is true: the instance gets a public address",
                 "native-cluster: publiclyAccessible is true: the DB cluster gets public addresses",
+            ]);
+        });
+        it("evasion: publiclyAccessible as the strings \"1\" and \"true\", which the provider reads as true", async () => {
+            const report = await evaluate(() => {
+                new aws.rds.Instance("one", { instanceClass: "db.t4g.micro", engine: "postgres", allocatedStorage: 20, publiclyAccessible: "1" as unknown as boolean });
+                new aws.rds.ClusterInstance("true-string", { clusterIdentifier: "c", instanceClass: "db.r6g.large", engine: "aurora-postgresql", publiclyAccessible: "True" as unknown as boolean });
+                new aws.rds.Instance("zero", { instanceClass: "db.t4g.micro", engine: "postgres", allocatedStorage: 20, publiclyAccessible: "0" as unknown as boolean });
+            }, { only });
+            expectViolations(report, only, [
+                'one: publiclyAccessible is "1": the instance gets a public address',
+                'true-string: publiclyAccessible is "True": the cluster instance gets a public address',
+            ]);
+        });
+
+        it("evasion: Redshift, Neptune, shard groups, Amazon MQ and Timestream for InfluxDB made public; DMS by default", async () => {
+            const report = await evaluate(() => {
+                new aws.redshift.Cluster("warehouse", { clusterIdentifier: "w", nodeType: "ra3.large", publiclyAccessible: true });
+                new aws.redshiftserverless.Workgroup("serverless", { namespaceName: "n", workgroupName: "w", publiclyAccessible: true });
+                new aws.neptune.ClusterInstance("graph-1", { clusterIdentifier: "g", instanceClass: "db.r6g.large", publiclyAccessible: true });
+                new aws.neptunegraph.Graph("analytics", { provisionedMemory: 16, publicConnectivity: true });
+                new aws.rds.ShardGroup("shards", { dbClusterIdentifier: "limitless", dbShardGroupIdentifier: "shards", maxAcu: 768, publiclyAccessible: true });
+                new aws.mq.Broker("bus", { brokerName: "bus", engineType: "ActiveMQ", engineVersion: "5.18", hostInstanceType: "mq.m5.large", publiclyAccessible: true, users: [{ username: "admin", password: "not-a-password-1" }] });
+                new aws.timestreaminfluxdb.DbInstance("metrics", { allocatedStorage: 20, bucket: "b", dbInstanceType: "db.influx.medium", organization: "o", username: "u", password: "not-a-password-1", vpcSecurityGroupIds: ["sg-1"], vpcSubnetIds: ["subnet-1"], publiclyAccessible: true });
+                new aws.dms.ReplicationInstance("migrate", { replicationInstanceClass: "dms.t3.micro", replicationInstanceId: "m" });
+                new aws.dms.ReplicationInstance("migrate-private", { replicationInstanceClass: "dms.t3.micro", replicationInstanceId: "p", publiclyAccessible: false });
+                new aws.mq.Broker("private-bus", { brokerName: "p", engineType: "ActiveMQ", engineVersion: "5.18", hostInstanceType: "mq.m5.large", users: [{ username: "admin", password: "not-a-password-1" }] });
+            }, { only });
+            expectViolations(report, only, [
+                "warehouse: publiclyAccessible is true: the Redshift cluster gets a public address",
+                "serverless: publiclyAccessible is true: the Redshift Serverless workgroup is reachable from public networks",
+                "graph-1: publiclyAccessible is true: the Neptune instance gets a public address",
+                "analytics: publicConnectivity is true: the Neptune Analytics graph's endpoint resolves to a public address",
+                "shards: publiclyAccessible is true: the shard group's endpoints get public addresses",
+                "bus: publiclyAccessible is true: the broker's endpoints and web console accept connections from outside its VPC",
+                "metrics: publiclyAccessible is true: the InfluxDB instance gets a public address",
+                "migrate: publiclyAccessible is not false (AWS's default is public): the replication instance (which holds both databases' credentials) gets a public address",
+            ]);
+        });
+
+        it("evasion: MSK brokers with public addresses, and an OpenSearch Serverless network policy allowing the public", async () => {
+            const brokerNodeGroupInfo = { instanceType: "kafka.m5.large", clientSubnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-1"] };
+            const rules = [{ ResourceType: "collection", Resource: ["collection/logs"] }];
+            const report = await evaluate(() => {
+                new aws.msk.Cluster("events", { kafkaVersion: "3.6.0", numberOfBrokerNodes: 2, brokerNodeGroupInfo: { ...brokerNodeGroupInfo, connectivityInfo: { publicAccess: { type: "SERVICE_PROVIDED_EIPS" } } } });
+                new aws.msk.Cluster("private-events", { kafkaVersion: "3.6.0", numberOfBrokerNodes: 2, brokerNodeGroupInfo: { ...brokerNodeGroupInfo, connectivityInfo: { publicAccess: { type: "DISABLED" } } } });
+                new aws.opensearch.ServerlessSecurityPolicy("logs-public", { name: "logs-public", type: "network", policy: JSON.stringify([{ Rules: rules, AllowFromPublic: "true" }]) });
+                new aws.opensearch.ServerlessSecurityPolicy("logs-vpc", { name: "logs-vpc", type: "network", policy: JSON.stringify([{ Rules: rules, AllowFromPublic: false, SourceVPCEs: ["vpce-1"] }]) });
+            }, { only });
+            expectViolations(report, only, [
+                'events: brokerNodeGroupInfo.connectivityInfo.publicAccess.type is "SERVICE_PROVIDED_EIPS": every broker gets a public address; set "DISABLED"',
+                "logs-public: the network policy sets AllowFromPublic: collection/logs is reachable from the internet; name SourceVPCEs instead",
             ]);
         });
     });
@@ -216,6 +358,18 @@ describe("network exposure guardrails", () => {
                 "flip: Service shop/web (a patch) sets annotations that make a LoadBalancer Service face the internet",
                 "alb: Ingress shop/alb asks the ALB controller for an internet-facing load balancer (alb.ingress.kubernetes.io/scheme: internet-facing)",
             ]);
+        });
+
+        it("evasion: an IngressClassParams or Gateway LoadBalancerConfiguration making its whole class internet-facing", async () => {
+            const report = await evaluate(() => {
+                new k8s.apiextensions.CustomResource("public-class", { apiVersion: "elbv2.k8s.aws/v1beta1", kind: "IngressClassParams", metadata: { name: "public" }, spec: { scheme: "internet-facing" } });
+                new k8s.apiextensions.CustomResource("private-class", { apiVersion: "elbv2.k8s.aws/v1beta1", kind: "IngressClassParams", metadata: { name: "private" }, spec: { scheme: "internal" } });
+                new k8s.yaml.v2.ConfigGroup("gateway", {
+                    yaml: "apiVersion: gateway.k8s.aws/v1beta1\nkind: LoadBalancerConfiguration\nmetadata:\n  name: edge\n  namespace: shop\nspec:\n  scheme: internet-facing\n",
+                });
+            }, { only, config: { [only]: { publicNamespaces: ["shop"] } } });
+            const why = "sets scheme internet-facing: every load balancer of its class faces the internet; leave it internal and annotate Ingresses in publicNamespaces instead";
+            expectViolations(report, only, [`public-class: IngressClassParams public ${why}`, `gateway: LoadBalancerConfiguration shop/edge (in a ConfigGroup) ${why}`]);
         });
 
         it("lets the namespaces config names face the internet", async () => {

@@ -1,6 +1,7 @@
 import type { ReportViolation, ResourceValidation } from "@pulumi/policy";
 import type { KubeObject } from "./kubernetes";
 import { known } from "./preview";
+import { documentOf, flag } from "./flags";
 import type { GuardrailResourcePolicy, GuardrailStackPolicy, Props } from "./support";
 
 /**
@@ -33,30 +34,9 @@ export type StoresOf = (props: Props) => Store[];
 /** Stores of Kubernetes objects (EC2NodeClasses, StorageClasses...), whichever way they were declared. */
 export type KubernetesStoresOf = (o: KubeObject) => Store[];
 
-const TRUE_STRINGS = new Set(["true", "t", "1"]);
-const FALSE_STRINGS = new Set(["false", "f", "0"]);
-
-/**
- * A boolean as the AWS provider applies it: a boolean, 1 or 0, or a string it converts ("true",
- * "false" in any case, "1", "0", "t", "f"); undefined when unset or unreadable. Launch templates and
- * StorageClasses take strings, and a program may pass a string where a boolean is typed.
- */
-export function asBoolean(value: unknown): boolean | undefined {
-    if (typeof value === "boolean") return value;
-    if (value === 1 || value === 0) return value === 1;
-    if (typeof value !== "string") return undefined;
-    const text = value.trim().toLowerCase();
-    return TRUE_STRINGS.has(text) ? true : FALSE_STRINGS.has(text) ? false : undefined;
-}
-
 /** True only for a value the provider reads as true; anything else, "false" and "0" included, is false. */
 export function isTrue(value: unknown): boolean {
-    return asBoolean(value) === true;
-}
-
-/** A switch that is `unset` when not given; a value the provider cannot read counts as off. */
-export function isOn(value: unknown, unset: boolean): boolean {
-    return value === undefined || value === null ? unset : isTrue(value);
+    return flag(value) === true;
 }
 
 /** A switch that is off, as a message shows it: `false`, or the value the provider reads as false (`"0" (false)`). */
@@ -74,12 +54,8 @@ export function asNumber(value: unknown): number | undefined {
 
 /** A JSON document given as a string or already as an object (an EMR configuration, an OpenSearch policy). */
 export function parseJson(text: unknown): Props | undefined {
-    if (typeof text !== "string") return typeof text === "object" && text !== null ? (text as Props) : undefined;
-    try {
-        return JSON.parse(text);
-    } catch {
-        return undefined;
-    }
+    const doc = documentOf(text);
+    return typeof doc === "object" && doc !== null ? (doc as Props) : undefined;
 }
 
 /** No key, or an AWS-managed one (`alias/aws/<service>`, by alias or alias ARN): the service's key, not the customer's. */

@@ -1,4 +1,5 @@
 import { HybridGuardrail, isTrue, keyedStore, parseJson, reportUnencrypted, Store, StoresOf, untilKnown } from "./atRest";
+import { isOff } from "./flags";
 import { rdsReplicaSources } from "./rdsReplicas";
 import { byType, Check, GuardrailResourcePolicy, list, Props } from "./support";
 
@@ -159,7 +160,7 @@ const IN_TRANSIT: Record<string, (p: Props) => string[]> = {
         return p.transitEncryptionMode === "preferred" ? ["in transit: transitEncryptionMode is \"preferred\", so clients may still connect without TLS: set \"required\""] : [];
     },
     [CACHE_CLUSTER]: (p) => (p.replicationGroupId || isTrue(p.transitEncryptionEnabled) ? [] : ["in transit: not encrypted: set transitEncryptionEnabled: true"]),
-    [MEMORYDB_CLUSTER]: (p) => (p.tlsEnabled === false || p.tlsEnabled === "false" ? ["in transit: tlsEnabled is false"] : []),
+    [MEMORYDB_CLUSTER]: (p) => (isOff(p.tlsEnabled) ? ["in transit: tlsEnabled is false"] : []),
     [OPENSEARCH_DOMAIN]: searchTransit,
     [ELASTICSEARCH_DOMAIN]: searchTransit,
     [MSK_CLUSTER]: (p) => {
@@ -167,7 +168,7 @@ const IN_TRANSIT: Record<string, (p: Props) => string[]> = {
         const out: string[] = [];
         // TLS is the default between clients and brokers and inside the cluster.
         if (transit.clientBroker !== undefined && transit.clientBroker !== "TLS") out.push(`in transit: clientBroker is ${JSON.stringify(transit.clientBroker)}, so clients may connect without TLS: use "TLS"`);
-        if (transit.inCluster === false || transit.inCluster === "false") out.push("in transit: inCluster is false, so brokers replicate in the clear");
+        if (isOff(transit.inCluster)) out.push("in transit: inCluster is false, so brokers replicate in the clear");
         return out;
     },
 };
@@ -177,7 +178,7 @@ function searchTransit(p: Props): string[] {
     if (!isTrue(p.nodeToNodeEncryption?.enabled)) out.push("in transit: nodeToNodeEncryption is not enabled");
     const endpoint = p.domainEndpointOptions;
     if (!endpoint) out.push("in transit: domainEndpointOptions is not set, so HTTPS is not enforced: set enforceHttps: true");
-    else if (endpoint.enforceHttps === false || endpoint.enforceHttps === "false") out.push("in transit: domainEndpointOptions.enforceHttps is false");
+    else if (isOff(endpoint.enforceHttps)) out.push("in transit: domainEndpointOptions.enforceHttps is false");
     if (typeof endpoint?.tlsSecurityPolicy === "string" && /TLS-1-0/.test(endpoint.tlsSecurityPolicy)) out.push(`in transit: tlsSecurityPolicy ${endpoint.tlsSecurityPolicy} accepts TLS 1.0: use a TLS 1.2 policy`);
     return out;
 }

@@ -1,5 +1,6 @@
 import type { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
-import { asBoolean, isTrue } from "./atRest";
+import { isTrue } from "./atRest";
+import { flag } from "./flags";
 import { Declared, idOf, shown } from "./declared";
 import { amiDevices, deviceRole, ROOT_DEVICES, ROOT_FROM_AMI } from "./ebsDisks";
 import { EBS_SERVICE_TYPES as S } from "./ebsServices";
@@ -82,7 +83,7 @@ function launchedTemplates(r: PolicyResource, refs: TemplateRef[], templates: De
 /** Whether a snapshot is encrypted: its own output, else its source's; undefined when the program cannot tell. */
 function snapshotEncrypted(s: PolicyResource, volumes: Declared, snapshots: Declared, depth = 0): boolean | undefined {
     if (depth > 4) return undefined;
-    const own = asBoolean(known(() => s.props.encrypted));
+    const own = flag(known(() => s.props.encrypted));
     if (own !== undefined || s.type === SNAPSHOT_IMPORT) return own ?? false;
     if (s.type === SNAPSHOT_COPY && isTrue(known(() => s.props.kmsKeyId))) return true;
     const source = s.type === SNAPSHOT ? volumes.resolve(s, () => s.props.volumeId) : snapshots.resolve(s, () => s.props.sourceSnapshotId);

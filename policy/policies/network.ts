@@ -2,17 +2,17 @@ import type { ReportViolation } from "@pulumi/policy";
 import { ALB_SCHEME_ANNOTATION, INTERNAL_ANNOTATION, SCHEME_ANNOTATION } from "../../components/teams/exposure";
 import { exposure, opensToInternet } from "./cidr";
 import { byResourceView } from "./cloudControl";
+import { isOff, isOn } from "./flags";
 import { describeObject } from "./kubernetes";
+import { publicLoadBalancerPorts, PublicPort } from "./loadBalancers";
+import { PUBLIC_DATA_STORE_CHECKS } from "./publicDataStores";
 import { ingressByGroup } from "./securityGroups";
 import { byKubernetesObject, GuardrailResourcePolicy, GuardrailStackPolicy, list, Props, T } from "./support";
 
 /** Guardrails on what the internet can reach: security groups, databases, the Kubernetes API, load balancers. */
 
 const N = {
-    rdsInstance: "aws:rds/instance:Instance",
-    rdsClusterInstance: "aws:rds/clusterInstance:ClusterInstance",
     nativeDbInstance: "aws-native:rds:DBInstance",
-    nativeDbCluster: "aws-native:rds:DBCluster",
     nativeEksCluster: "aws-native:eks:Cluster",
 } as const;
 
@@ -27,18 +27,67 @@ export function describeExposure(cidrs: readonly string[]): string {
     return parts.join(", ") || "no internet addresses";
 }
 
-/** Admin, remote-access, database, cache, search and cluster-control ports. */
-export const DEFAULT_ADMIN_PORTS = [22, 23, 445, 3389, 5900, 5985, 5986, 3306, 5432, 1433, 1521, 27017, 6379, 9200, 9300, 11211, 2379, 2380, 10250, 10255];
+/**
+ * Admin, remote-access, file-sharing, database, cache, search, message-broker, cluster-control and
+ * monitoring ports: AWS Security Hub's high-risk ports (EC2.19) without its generic web ports
+ * (3000, 5000, 8080), plus what a platform runs: Docker, etcd, the Kubernetes API, kubelet and
+ * kube-proxy, Kafka/MSK, Redshift, Neptune, Neo4j, CockroachDB, ZooKeeper, Erlang clustering,
+ * Consul, Vault, Nomad, Hadoop and Spark, Prometheus, Logstash and Fluentd.
+ */
+export const DEFAULT_ADMIN_PORTS = [
+    ...[20, 21, 22, 23, 25, 69, 110, 111, 135, 137, 138, 139, 143, 161, 389, 445, 512, 513, 514, 636, 873], // remote access, mail, Windows and Unix services, LDAP
+    ...[1099, 1433, 1434, 1521, 1883, 2049, 2181, 2222, 2375, 2376, 2377, 2379, 2380, 2483, 2484, 2888, 3260, 3306, 3389, 3888, 4194, 4333, 4369],
+    ...[4646, 4647, 4648, 5044, 5432, 5439, 5500, 5601, 5671, 5672, 5900, 5984, 5985, 5986, 6000, 6379, 6443, 7000, 7001, 7077, 7199, 7474, 7687],
+    ...[8020, 8086, 8088, 8161, 8162, 8182, 8200, 8201, 8300, 8301, 8302, 8500, 8529, 8600, 8883, 8888, 8983],
+    ...[9042, 9090, 9091, 9092, 9093, 9094, 9095, 9096, 9097, 9098, 9100, 9160, 9194, 9195, 9196, 9197, 9198, 9200, 9300, 9600, 9870],
+    ...[10250, 10255, 10256, 10257, 10259, 11211, 15672, 24224, 25672, 26257, 27017, 27018, 27019, 28015, 50000, 50070, 61614, 61616, 61617],
+];
+
+const MAX_RUNS = 12;
+
+/** Ports for a message, runs joined: "22, 9092-9098"; a long list (protocol -1 opens all of them) is cut short. */
+function portList(ports: number[]): string {
+    const sorted = [...new Set(ports)].sort((a, b) => a - b);
+    const runs: [number, number][] = [];
+    for (const p of sorted) {
+        const last = runs[runs.length - 1];
+        if (last && p === last[1] + 1) last[1] = p;
+        else runs.push([p, p]);
+    }
+    const shown = runs.slice(0, MAX_RUNS).map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(", ");
+    const hidden = runs.slice(MAX_RUNS).reduce((n, [a, b]) => n + b - a + 1, 0);
+    return hidden > 0 ? `${shown} and ${hidden} more` : shown;
+}
+
+const plural = (ports: number[], one: string, many: string) => (ports.length > 1 ? many : one);
+
+/** Reports the admin ports the internet reaches through a load balancer or accelerator, once per resource that opens them. */
+function reportLoadBalancerPorts(exposed: PublicPort[], ports: number[], report: (message: string, urn: string) => void): void {
+    const byFrom = new Map<string, { found: PublicPort[]; open: number[] }>();
+    for (const e of exposed) {
+        const open = ports.filter((p) => e.ports[0] <= p && p <= e.ports[1]);
+        if (open.length === 0) continue;
+        const entry = byFrom.get(e.from.urn) ?? { found: [], open: [] };
+        entry.found.push(e);
+        entry.open.push(...open);
+        byFrom.set(e.from.urn, entry);
+    }
+    for (const [urn, { found, open }] of byFrom) {
+        const unique = [...new Set(open)];
+        const via = [...new Set(found.map((e) => e.via))].join(", ");
+        report(`${plural(unique, "port", "ports")} ${portList(unique)} ${plural(unique, "reaches", "reach")} the internet through ${found[0].through} (${via})`, urn);
+    }
+}
 
 export const securityGroupAdminPorts: GuardrailStackPolicy = {
     name: "security-group-admin-ports",
     description:
-        "No security group admits the internet on an admin or database port: inline rules and separate rule resources of the same group are judged together, IPv4 and IPv6, port ranges and protocol -1 included.",
-    why: "An SSH, RDP, database or etcd port reachable from the internet is found by scanners within minutes and brute-forced or exploited.",
+        "No security group admits the internet on an admin or database port: inline rules and separate rule resources of the same group are judged together, IPv4 and IPv6, port ranges and protocol -1 included; nor does an internet-facing load balancer (or Global Accelerator) listen on or forward to one, target groups' attachments and ECS container ports included.",
+    why: "An SSH, RDP, database or etcd port reachable from the internet is found by scanners within minutes and brute-forced or exploited; a load balancer or accelerator in front of it reaches it from the internet even when the group admits only the VPC.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
-        "Admit only your VPN or office ranges (or another security group) on these ports; reach instances through SSM Session Manager instead of SSH; keep databases in private subnets behind security-group references.",
+        "Admit only your VPN or office ranges (or another security group) on these ports; reach instances through SSM Session Manager instead of SSH; keep databases in private subnets behind security-group references; put load balancers for admin ports on internal: true and keep them off Global Accelerator.",
     configSchema: {
         properties: {
             ports: { type: "array", items: { type: "integer", minimum: 0, maximum: 65535 }, default: DEFAULT_ADMIN_PORTS, description: "Ports that must never face the internet." },
@@ -57,37 +106,30 @@ export const securityGroupAdminPorts: GuardrailStackPolicy = {
             for (const [cidrs, open] of openPorts) {
                 const from = [...new Set(rules.map((r) => r.from).filter((r) => r !== group))];
                 const through = from.length > 0 ? ` (rules ${from.map((r) => r.name).join(", ")})` : "";
-                report(`port${open.length > 1 ? "s" : ""} ${open.join(", ")} admit${open.length > 1 ? "" : "s"} the internet: ${cidrs} (${describeExposure(cidrs.split(", "))})${through}`, (group ?? from[0]).urn);
+                report(`${plural(open, "port", "ports")} ${portList(open)} ${plural(open, "admits", "admit")} the internet: ${cidrs} (${describeExposure(cidrs.split(", "))})${through}`, (group ?? from[0]).urn);
             }
         }
+        reportLoadBalancerPorts(publicLoadBalancerPorts(args.resources), ports, report);
     },
 };
 
-const isTrue = (v: unknown) => v === true || v === "true";
-
 export const rdsPublicAccess: GuardrailResourcePolicy = {
     name: "rds-public-access",
-    description: "RDS instances and Aurora cluster instances (and Cloud Control DB instances and clusters) are not publicly accessible: no public address, whether set or left to AWS's default.",
-    why: "A publicly accessible database is one security-group mistake away from the internet, and its endpoint resolves to a public address anyone can probe.",
+    description:
+        "Databases and brokers are not publicly accessible: RDS and Aurora instances, clusters and shard groups, Redshift clusters and Serverless workgroups, Neptune instances and Neptune Analytics graphs, Amazon MQ and MSK brokers, Timestream for InfluxDB, Lightsail databases, Mainframe Modernization environments, DMS replication instances and OpenSearch Serverless network policies (Cloud Control ones too): no public address, whether set or left to AWS's default.",
+    why: "A publicly accessible database or broker is one security-group mistake away from the internet, and its endpoint resolves to a public address anyone can probe.",
     enforcementLevel: "mandatory",
     severity: "high",
-    remediationSteps: "Set publiclyAccessible to false and give the database a subnet group of private subnets; reach it from the cluster or through a bastion/SSM tunnel.",
+    remediationSteps:
+        "Set publiclyAccessible to false (MSK: publicAccess type DISABLED; OpenSearch Serverless: SourceVPCEs instead of AllowFromPublic) and give the store a subnet group of private subnets; reach it from the cluster or through a bastion/SSM tunnel.",
     validateResource: byResourceView({
-        [N.rdsInstance]: (props, _, report) => {
-            if (isTrue(props.publiclyAccessible)) report("publiclyAccessible is true: the instance gets a public address");
-        },
-        [N.rdsClusterInstance]: (props, _, report) => {
-            if (isTrue(props.publiclyAccessible)) report("publiclyAccessible is true: the cluster instance gets a public address");
-        },
+        ...PUBLIC_DATA_STORE_CHECKS,
         [N.nativeDbInstance]: (props, _, report) => {
-            if (isTrue(props.publiclyAccessible)) report("publiclyAccessible is true: the instance gets a public address");
+            if (isOn(props.publiclyAccessible)) report(`publiclyAccessible is ${JSON.stringify(props.publiclyAccessible)}: the instance gets a public address`);
             // CloudFormation's default: without a subnet group the instance goes to the default VPC, public.
             else if (props.publiclyAccessible === undefined && !props.dbSubnetGroupName && !props.dbClusterIdentifier) {
                 report("publiclyAccessible is not set and there is no dbSubnetGroupName: AWS places the instance in the default VPC, publicly accessible");
             }
-        },
-        [N.nativeDbCluster]: (props, _, report) => {
-            if (isTrue(props.publiclyAccessible)) report("publiclyAccessible is true: the DB cluster gets public addresses");
         },
     }),
 };
@@ -96,7 +138,7 @@ type EndpointConfig = { allowOpenToInternet: boolean; maxAddresses: number };
 
 function checkEndpoint(publicAccess: unknown, cidrs: unknown, config: EndpointConfig, report: (m: string) => void): void {
     // AWS, CloudFormation and @pulumi/eks all default to a public endpoint, and an empty list to 0.0.0.0/0.
-    if (publicAccess === false || publicAccess === "false" || config.allowOpenToInternet) return;
+    if (isOff(publicAccess) || config.allowOpenToInternet) return;
     const given = list<unknown>(cidrs as unknown[]).filter((c): c is string => typeof c === "string");
     const effective = given.length > 0 ? given : ["0.0.0.0/0"];
     if (!opensToInternet(effective, config.maxAddresses)) return;
@@ -130,10 +172,13 @@ export function internalByAnnotations(annotations: Props | undefined): boolean {
     return annotations?.[INTERNAL_ANNOTATION] === "true" && (scheme === undefined || scheme === "" || scheme === "internal");
 }
 
+/** The AWS Load Balancer Controller's per-class settings, whose scheme overrides each Ingress's and Gateway's annotations. */
+const SCHEME_KINDS = new Set(["elbv2.k8s.aws/IngressClassParams", "gateway.k8s.aws/LoadBalancerConfiguration"]);
+
 export const internalLoadBalancers: GuardrailResourcePolicy = {
     name: "internal-load-balancers",
     description:
-        "Kubernetes LoadBalancer Services and Ingresses are internal, however declared (typed, patch, CustomResource, ConfigGroup/ConfigFile), except in namespaces config lets face the internet.",
+        "Kubernetes LoadBalancer Services and Ingresses are internal, however declared (typed, patch, CustomResource, ConfigGroup/ConfigFile), except in namespaces config lets face the internet; no IngressClassParams or Gateway LoadBalancerConfiguration makes a whole class internet-facing.",
     why: "The public subnets carry the ELB role tag, so one Service of type LoadBalancer without the internal annotations puts a workload on the internet.",
     enforcementLevel: "mandatory",
     severity: "high",
@@ -145,6 +190,11 @@ export const internalLoadBalancers: GuardrailResourcePolicy = {
     },
     validateResource: byKubernetesObject((o, args, report) => {
         const { publicNamespaces } = args.getConfig<{ publicNamespaces: string[] }>();
+        // Cluster-wide: a class's scheme makes every Ingress or Gateway of that class internet-facing, whatever its annotations.
+        if (SCHEME_KINDS.has(`${String(o.apiVersion).split("/")[0]}/${o.kind}`) && String(o.object?.spec?.scheme ?? "").trim().toLowerCase() === "internet-facing") {
+            report(`${describeObject(o)} sets scheme internet-facing: every load balancer of its class faces the internet; leave it internal and annotate Ingresses in publicNamespaces instead`);
+            return;
+        }
         const namespace = o.object?.metadata?.namespace ?? "default";
         if (publicNamespaces.includes(namespace)) return;
         const annotations: Props | undefined = o.object?.metadata?.annotations;

@@ -23,6 +23,7 @@ export const SECURITY_GROUP_TYPES = {
 } as const;
 const S = SECURITY_GROUP_TYPES;
 const GROUP_TYPES: string[] = [S.group, S.defaultGroup, S.nativeGroup];
+const LIST_TYPES: string[] = [S.prefixList, S.nativePrefixList];
 
 /** One ingress permission: the ports it opens (none for ICMP and port-less protocols) and whom it admits. */
 export interface Ingress {
@@ -31,11 +32,25 @@ export interface Ingress {
     prefixLists: string[];
 }
 
-/** The port range a rule opens: every port for protocol -1/all (or none given), none for ICMP and other port-less protocols. */
+/** Protocol names with a number; the provider maps names and numbers (in any case) to each other. */
+const PROTOCOL_NUMBERS = new Map(Object.entries({ all: -1, icmp: 1, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, icmpv6: 58, "ipv6-icmp": 58, sctp: 132 }));
+const PORTED_PROTOCOLS = [6, 17, 132];
+
+/** A protocol's number as the provider reads it: a name in any case, or an integer string as Go's Atoi reads it ("06", "-01", "+6"). */
+function protocolNumber(protocol: unknown): number | undefined {
+    if (protocol === undefined || protocol === null) return -1;
+    const p = String(protocol).trim().toLowerCase();
+    return PROTOCOL_NUMBERS.get(p) ?? (/^[+-]?\d+$/.test(p) ? Number(p) : undefined);
+}
+
+/**
+ * The port range a rule opens: every port for all traffic (-1, none given) and for a protocol the
+ * check cannot read; none for ICMP and other port-less protocols.
+ */
 function portsOf(protocol: unknown, fromPort: unknown, toPort: unknown): [number, number] | undefined {
-    const p = protocol === undefined || protocol === null ? "-1" : String(protocol).toLowerCase();
-    if (p === "-1" || p === "all") return [0, 65535];
-    if (!["tcp", "6", "udp", "17", "sctp", "132"].includes(p)) return undefined;
+    const p = protocolNumber(protocol);
+    if (p === undefined || p < 0 || p > 255) return [0, 65535];
+    if (!PORTED_PROTOCOLS.includes(p)) return undefined;
     const from = Number(fromPort ?? -1);
     const to = Number(toPort ?? -1);
     // A missing or -1 bound means every port, as the API reads it.
@@ -45,12 +60,16 @@ function portsOf(protocol: unknown, fromPort: unknown, toPort: unknown): [number
 
 const strings = (...values: unknown[]): string[] => values.flatMap((v) => list(v as string | string[])).filter((v): v is string => typeof v === "string" && v !== "");
 
+/** Stands for prefix list ids a preview does not know yet: never a declared list's, so the rule's dependencies are read instead. */
+const UNKNOWN_LIST = "(unknown prefix list)";
+const listIds = (read: () => unknown): string[] => known(() => strings(read())) ?? [UNKNOWN_LIST];
+
 function classic(rule: Props): Ingress {
-    return { ports: portsOf(rule.protocol, rule.fromPort, rule.toPort), cidrs: strings(rule.cidrBlocks, rule.ipv6CidrBlocks), prefixLists: strings(rule.prefixListIds) };
+    return { ports: portsOf(rule.protocol, rule.fromPort, rule.toPort), cidrs: strings(rule.cidrBlocks, rule.ipv6CidrBlocks), prefixLists: listIds(() => rule.prefixListIds) };
 }
 
 function native(rule: Props): Ingress {
-    return { ports: portsOf(rule.ipProtocol, rule.fromPort, rule.toPort), cidrs: strings(rule.cidrIp, rule.cidrIpv6), prefixLists: strings(rule.sourcePrefixListId) };
+    return { ports: portsOf(rule.ipProtocol, rule.fromPort, rule.toPort), cidrs: strings(rule.cidrIp, rule.cidrIpv6), prefixLists: listIds(() => rule.sourcePrefixListId) };
 }
 
 /** What a resource adds to a group's ingress: its own rules (a group) or rules for the group named by `groupId`. */
@@ -83,7 +102,7 @@ function declared(r: PolicyResource): Declared | undefined {
                 resource: r,
                 isGroup: false,
                 groupId: known(() => props.securityGroupId),
-                rules: readable(props, (p) => ({ ports: portsOf(p.ipProtocol, p.fromPort, p.toPort), cidrs: strings(p.cidrIpv4, p.cidrIpv6), prefixLists: strings(p.prefixListId) })),
+                rules: readable(props, (p) => ({ ports: portsOf(p.ipProtocol, p.fromPort, p.toPort), cidrs: strings(p.cidrIpv4, p.cidrIpv6), prefixLists: listIds(() => p.prefixListId) })),
             };
         case S.nativeIngress:
             return { resource: r, isGroup: false, groupId: known(() => props.groupId ?? props.groupName), rules: readable(props, native) };
@@ -93,21 +112,30 @@ function declared(r: PolicyResource): Declared | undefined {
 }
 
 /**
- * The CIDRs of the prefix lists the program declares, by id and by URN (a new list's id is not
- * known in a preview, so rules and entries are also matched through their dependencies). Lists
- * the program does not declare cannot be read offline.
+ * The CIDRs of the prefix lists the program declares, each list's inline entries together with its
+ * entry resources, under every name a rule may use: id, ARN, name and URN. An entry resource joins
+ * its list by id, else through its dependencies (a new list's id is not known in a preview), and
+ * then names that list by its id too. Lists the program does not declare cannot be read offline.
  */
 function prefixListCidrs(resources: PolicyResource[]): Map<string, string[]> {
     const out = new Map<string, string[]>();
-    const add = (keys: unknown[], cidrs: string[]) => {
-        for (const key of keys) if (typeof key === "string") out.set(key, [...(out.get(key) ?? []), ...cidrs]);
-    };
-    const isList = (r: PolicyResource) => [S.prefixList, S.nativePrefixList].includes(viewOf(r.type, r.props).type as typeof S.prefixList);
+    const typeOf = (r: PolicyResource) => viewOf(r.type, r.props).type;
+    const cidrs = (read: () => unknown[]) => known(() => strings(...read())) ?? [];
     for (const r of resources) {
         const { type, props } = viewOf(r.type, r.props);
-        const cidrs = (read: () => unknown[]) => known(() => strings(...read())) ?? [];
-        if (type === S.prefixList || type === S.nativePrefixList) add([known(() => r.props.id), known(() => r.props.prefixListId), r.urn], cidrs(() => list<Props>(props.entries).map((e) => e?.cidr)));
-        else if (type === S.prefixListEntry) add([known(() => props.prefixListId), ...r.dependencies.filter(isList).map((d) => d.urn)], cidrs(() => [props.cidr]));
+        if (!LIST_TYPES.includes(type)) continue;
+        const entries = cidrs(() => list<Props>(props.entries).map((e) => e?.cidr));
+        for (const key of [known(() => r.props.id), known(() => r.props.prefixListId), known(() => r.props.arn), known(() => r.props.name), r.urn]) if (typeof key === "string" && key !== "") out.set(key, entries);
+    }
+    for (const r of resources) {
+        if (typeOf(r) !== S.prefixListEntry) continue;
+        const id = known(() => r.props.prefixListId);
+        const byId = typeof id === "string" ? out.get(id) : undefined;
+        const lists = byId ? [byId] : r.dependencies.filter((d) => LIST_TYPES.includes(typeOf(d))).flatMap((d) => (out.has(d.urn) ? [out.get(d.urn)!] : []));
+        const entry = cidrs(() => [r.props.cidr]);
+        for (const l of lists) l.push(...entry);
+        // The entry's id names its list from now on; for a list made elsewhere its entries here are all that can be known.
+        if (typeof id === "string" && !byId) out.set(id, lists.length === 1 ? lists[0] : [...(out.get(id) ?? []), ...entry]);
     }
     return out;
 }
