@@ -55,11 +55,12 @@ export function withWarmPool(groupSize: number, warmPool: Props | undefined): nu
 /** A scheduled action's largest size, or a separate warm pool, and the group it names. */
 function resizerOf(type: string, props: Props): { group: unknown; schedule?: number; warmPool?: Props } | undefined {
     switch (type) {
+        // A group created here has no name a preview knows yet: the group is then found through the dependencies.
         case S.schedule:
         case S.nativeSchedule:
-            return { group: props.autoscalingGroupName ?? props.autoScalingGroupName, schedule: Math.max(0, ...sizes(props.maxSize, props.desiredCapacity, props.minSize)) };
+            return { group: known(() => props.autoscalingGroupName ?? props.autoScalingGroupName), schedule: Math.max(0, ...sizes(props.maxSize, props.desiredCapacity, props.minSize)) };
         case S.nativeWarmPool:
-            return { group: props.autoScalingGroupName, warmPool: props };
+            return { group: known(() => props.autoScalingGroupName), warmPool: props };
         default:
             return undefined;
     }
