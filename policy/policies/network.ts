@@ -3,6 +3,7 @@ import { ALB_SCHEME_ANNOTATION, INTERNAL_ANNOTATION, SCHEME_ANNOTATION } from ".
 import { exposure, opensToInternet } from "./cidr";
 import { byResourceView } from "./cloudControl";
 import { describeObject } from "./kubernetes";
+import { checkLoadBalancerObject } from "./kubernetesLoadBalancers";
 import { ingressByGroup } from "./securityGroups";
 import { byKubernetesObject, GuardrailResourcePolicy, GuardrailStackPolicy, list, Props, T } from "./support";
 
@@ -133,11 +134,11 @@ export function internalByAnnotations(annotations: Props | undefined): boolean {
 export const internalLoadBalancers: GuardrailResourcePolicy = {
     name: "internal-load-balancers",
     description:
-        "Kubernetes LoadBalancer Services and Ingresses are internal, however declared (typed, patch, CustomResource, ConfigGroup/ConfigFile), except in namespaces config lets face the internet.",
+        "Kubernetes LoadBalancer Services and Ingresses are internal, however declared (typed, patch, CustomResource, ConfigGroup/ConfigFile), except in namespaces config lets face the internet; so are the schemes IngressClassParams and Gateway API LoadBalancerConfigurations set for a whole class, Gateways' infrastructure annotations and IngressGroups' members, and no TargetGroupBinding puts pods behind a load balancer made elsewhere.",
     why: "The public subnets carry the ELB role tag, so one Service of type LoadBalancer without the internal annotations puts a workload on the internet.",
     enforcementLevel: "mandatory",
     severity: "high",
-    remediationSteps: `Annotate the Service ${INTERNAL_ANNOTATION}: "true" (and ${SCHEME_ANNOTATION}, if set, internal), drop ${ALB_SCHEME_ANNOTATION}: internet-facing from Ingresses, or list the namespace in publicNamespaces after review.`,
+    remediationSteps: `Annotate the Service ${INTERNAL_ANNOTATION}: "true" (and ${SCHEME_ANNOTATION}, if set, internal), drop ${ALB_SCHEME_ANNOTATION}: internet-facing from Ingresses (and scheme: internet-facing from IngressClassParams and LoadBalancerConfigurations), state ${ALB_SCHEME_ANNOTATION}: internal on IngressGroup members, or list the namespace in publicNamespaces after review.`,
     configSchema: {
         properties: {
             publicNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose load balancers may face the internet." },
@@ -145,6 +146,7 @@ export const internalLoadBalancers: GuardrailResourcePolicy = {
     },
     validateResource: byKubernetesObject((o, args, report) => {
         const { publicNamespaces } = args.getConfig<{ publicNamespaces: string[] }>();
+        checkLoadBalancerObject(o, publicNamespaces, report);
         const namespace = o.object?.metadata?.namespace ?? "default";
         if (publicNamespaces.includes(namespace)) return;
         const annotations: Props | undefined = o.object?.metadata?.annotations;
