@@ -89,7 +89,8 @@ function karpenterShares(resources: PolicyResource[]): { counted: Counted[]; pro
         const cluster = known(() => r.provider?.urn) ?? "";
         for (const o of known(() => kubernetesObjects(r.type, r.props)) ?? []) {
             if (!known(() => isKarpenterCapacity(o))) continue;
-            const label = describeObject(o);
+            // In a preview the object's name may not be known yet; it still counts.
+            const label = known(() => describeObject(o)) ?? `${o.kind} (name not known yet)`;
             const prefix = o.via === "resource" ? "" : `${label}: `;
             const where = o.via === "resource" ? r.name : `${r.name} (${label})`;
             if (o.kind === "NodeClaim") {
@@ -98,7 +99,7 @@ function karpenterShares(resources: PolicyResource[]): { counted: Counted[]; pro
                 else if (node) claims.push({ r, vcpu: node.vcpu, detail: `${where}: a NodeClaim of up to ${node.vcpu} vCPU` });
                 continue;
             }
-            const read = known(() => ({ name: `${cluster}|${o.kind}/${o.object?.metadata?.name ?? r.urn}`, cpu: limitsOf(o)?.cpu, whole: judgedWhole(o) }));
+            const read = known(() => ({ name: `${cluster}|${o.kind}/${known(() => o.object?.metadata?.name) ?? r.urn}`, cpu: limitsOf(o)?.cpu, whole: judgedWhole(o) }));
             if (!read) continue;
             const entry = byName.get(read.name) ?? { unbounded: [] };
             byName.set(read.name, entry);
