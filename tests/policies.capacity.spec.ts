@@ -10,6 +10,7 @@ import { environmentVcpuCeiling, GuardrailStackPolicy, guardrails, PACK, securit
 import { RealAnalyzer } from "./analyzer";
 import { evaluate, expectViolations } from "./guardrails";
 import { register } from "./harness";
+import { otherCapacity } from "./otherCapacity";
 
 class Native extends pulumi.CustomResource {
     constructor(type: string, name: string, props: Record<string, unknown>) {
@@ -195,16 +196,7 @@ describe("capacity guardrails", () => {
 
         it("evasion: Cloud9, capacity reservations, Dedicated Hosts, EMR clusters and NodeClaims count; Fargate profiles and creating NodePool patches are reported", async () => {
             const build = () => {
-                new aws.cloud9.EnvironmentEC2("ide", { instanceType: "m7i.4xlarge", imageId: "amazonlinux-2023-x86_64" });
-                new aws.ec2.CapacityReservation("reserved", { instanceType: "c7i.8xlarge", instancePlatform: "Linux/UNIX", availabilityZone: "eu-west-1a", instanceCount: 20 });
-                new aws.ec2.DedicatedHost("host", { instanceFamily: "r7i", availabilityZone: "eu-west-1a" });
-                new aws.emr.Cluster("spark", { releaseLabel: "emr-7.1.0", serviceRole: "EMR_DefaultRole", masterInstanceGroup: { instanceType: "m6i.xlarge" }, coreInstanceGroup: { instanceType: "m6i.4xlarge", instanceCount: 50 } });
-                new k8s.apiextensions.CustomResource("claim", {
-                    apiVersion: "karpenter.sh/v1",
-                    kind: "NodeClaim",
-                    metadata: { name: "big-0" },
-                    spec: { nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "default" }, requirements: [{ key: "node.kubernetes.io/instance-type", operator: "In", values: ["m7i.48xlarge"] }] },
-                });
+                otherCapacity({ ide: "m7i.4xlarge", reserved: "c7i.8xlarge", hostFamily: "r7i", core: "m6i.4xlarge", claim: "m7i.48xlarge" });
             };
             expectViolations(await evaluate(build, tight(100)), only, [
                 "(stack): the environment can grow to 1844 vCPUs (claim: a NodeClaim of up to 192 vCPU; host: a Dedicated Host of 192 vCPU; ide: 1 x 16 vCPU; reserved: 20 x 32 vCPU; spark: 1 x 4 vCPU + 50 x 16 vCPU); the ceiling is 100",

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_ALLOWED_INSTANCE_TYPES } from "../policy/policies";
 import { evaluate, expectViolations } from "./guardrails";
+import { otherCapacity } from "./otherCapacity";
 
 const vpcConfig = { subnetIds: ["subnet-1", "subnet-2"] };
 const roleArn = "arn:aws:iam::111122223333:role/eks";
@@ -305,16 +306,7 @@ describe("cluster and compute guardrails", () => {
 
         it("evasion: Cloud9, capacity reservations, Dedicated Hosts, EMR clusters and NodeClaims name types outside the allow-list", async () => {
             const report = await evaluate(() => {
-                new aws.cloud9.EnvironmentEC2("ide", { instanceType: "p4d.24xlarge", imageId: "amazonlinux-2023-x86_64" });
-                new aws.ec2.CapacityReservation("reserved", { instanceType: "p5.48xlarge", instancePlatform: "Linux/UNIX", availabilityZone: "eu-west-1a", instanceCount: 20 });
-                new aws.ec2.DedicatedHost("host", { instanceFamily: "p4d", availabilityZone: "eu-west-1a" });
-                new aws.emr.Cluster("spark", { releaseLabel: "emr-7.1.0", serviceRole: "EMR_DefaultRole", masterInstanceGroup: { instanceType: "m6i.xlarge" }, coreInstanceGroup: { instanceType: "p4d.24xlarge", instanceCount: 50 } });
-                new k8s.apiextensions.CustomResource("claim", {
-                    apiVersion: "karpenter.sh/v1",
-                    kind: "NodeClaim",
-                    metadata: { name: "gpu-0" },
-                    spec: { nodeClassRef: OSS_CLASS, requirements: [{ key: "node.kubernetes.io/instance-type", operator: "In", values: ["p5.48xlarge"] }] },
-                });
+                otherCapacity({ ide: "p4d.24xlarge", reserved: "p5.48xlarge", hostFamily: "p4d", core: "p4d.24xlarge", claim: "p5.48xlarge" });
             }, { only });
             expectViolations(report, only, [
                 violationFor("ide", "p4d.24xlarge"),
