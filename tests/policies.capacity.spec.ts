@@ -212,6 +212,26 @@ describe("capacity guardrails", () => {
             ]);
         });
 
+        it("evasion: CloudFormation node groups, Spot fleets, EC2 fleets and EMR clusters count as their AWS counterparts", async () => {
+            const report = await evaluate(() => {
+                new Native("aws-native:eks:Nodegroup", "native-group", { clusterName: "c", nodeRole: roleArn, subnets: ["subnet-1"], instanceTypes: ["m7i.4xlarge"], scalingConfig: scaling(10) });
+                new Native("aws-native:ec2:SpotFleet", "native-spot", { spotFleetRequestConfigData: { iamFleetRole: roleArn, targetCapacity: 10, launchSpecifications: [{ imageId: ami, instanceType: "c7i.2xlarge" }] } });
+                new Native("aws-native:ec2:Ec2Fleet", "native-fleet", {
+                    launchTemplateConfigs: [{ launchTemplateSpecification: { launchTemplateId: "lt-1", version: "1" }, overrides: [{ instanceType: "r7i.xlarge" }] }],
+                    targetCapacitySpecification: { totalTargetCapacity: 5 },
+                });
+                new Native("aws-native:emr:Cluster", "native-emr", {
+                    instances: { masterInstanceGroup: { instanceCount: 1, instanceType: "m6i.xlarge" }, coreInstanceGroup: { instanceCount: 2, instanceType: "m6i.4xlarge" } },
+                    managedScalingPolicy: { computeLimits: { unitType: "Instances", minimumCapacityUnits: 2, maximumCapacityUnits: 20 } },
+                });
+                new Native("aws-native:emr:InstanceGroupConfig", "native-task", { instanceRole: "TASK", instanceType: "c7i.xlarge", instanceCount: 1, autoScalingPolicy: { constraints: { minCapacity: 1, maxCapacity: 30 } } });
+            }, tight(100));
+            // 10 x 16 + 10 x 8 + 5 x 4 + (4 + 20 x 16) + 30 x 4
+            expectViolations(report, only, [
+                "(stack): the environment can grow to 704 vCPUs (native-emr: 1 x 4 vCPU + 20 x 16 vCPU; native-fleet: 5 x 4 vCPU; native-group: 10 x 16 vCPU; native-spot: 10 x 8 vCPU; native-task: 30 x 4 vCPU); the ceiling is 100",
+            ]);
+        });
+
         it("evasion: warm pools and scheduled actions count at the size they give their group", async () => {
             const report = await evaluate(() => {
                 const template = new aws.ec2.LaunchTemplate("nodes", { instanceType: "m6i.large" });

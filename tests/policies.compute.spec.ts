@@ -192,6 +192,27 @@ describe("cluster and compute guardrails", () => {
             expectViolations(await evaluate(build, { only, config: { [only]: { trustedLaunchTemplates: ["lt-0fffffffffffffff0", "legacy-*"] } } }), only, []);
         });
 
+        it("evasion: CloudFormation node groups and Spot fleets are judged as their AWS counterparts", async () => {
+            const report = await evaluate(() => {
+                new Native("aws-native:eks:Nodegroup", "native-group", { clusterName: "c", nodeRole: roleArn, subnets: ["subnet-1"], instanceTypes: ["m7i.large"] });
+                new Native("aws-native:eks:Nodegroup", "native-external", { clusterName: "c", nodeRole: roleArn, subnets: ["subnet-1"], launchTemplate: { name: "legacy-nodes" } });
+                new Native("aws-native:ec2:SpotFleet", "native-spot", { spotFleetRequestConfigData: { iamFleetRole: roleArn, targetCapacity: 1, launchSpecifications: [{ imageId: ami, instanceType: "m7i.large" }] } });
+            }, { only });
+            expectViolations(report, only, [
+                "native-group: no launchTemplate: EKS's default template does not require IMDSv2 with hop limit 1",
+                "native-external: launch template legacy-nodes is not declared in this program, so its IMDS options and root-volume encryption cannot be judged: declare the template here, or list it in trustedLaunchTemplates after review",
+                "native-spot: launchSpecifications cannot set metadata options: use launchTemplateConfigs with a template that requires IMDSv2",
+            ]);
+            const types = await evaluate(() => {
+                new Native("aws-native:eks:Nodegroup", "native-gpu", { clusterName: "c", nodeRole: roleArn, subnets: ["subnet-1"], instanceTypes: ["p4d.24xlarge"] });
+                new aws.cloudcontrol.Resource("cfn-fleet", {
+                    typeName: "AWS::EC2::EC2Fleet",
+                    desiredState: JSON.stringify({ LaunchTemplateConfigs: [{ LaunchTemplateSpecification: { LaunchTemplateId: "lt-1" }, Overrides: [{ InstanceType: "p5.48xlarge" }] }] }),
+                });
+            }, { only: "instance-type-allowlist" });
+            expectViolations(types, "instance-type-allowlist", [violationFor("native-gpu", "p4d.24xlarge"), violationFor("cfn-fleet", "p5.48xlarge")]);
+        });
+
         it("evasion: Batch compute environments (ECS or EKS) without a launch template and Cloud9 environments keep their image's IMDS defaults", async () => {
             const report = await evaluate(() => {
                 const computeResources = { type: "EC2", maxVcpus: 16, instanceTypes: ["m6i.large"], instanceRole: roleArn, subnets: ["subnet-1"] };

@@ -9,6 +9,7 @@ import { templateIndex } from "./launchTemplates";
 import { isKarpenterCapacity, limitsOf, nodeVcpu } from "./nodePools";
 import { known } from "./preview";
 import { byKubernetesObject, Check, GuardrailResourcePolicy, GuardrailStackPolicy, T } from "./support";
+import { withNative } from "./nativeCompute";
 import { judgedWhole } from "./upserts";
 
 /** Guardrails that keep an environment's capacity bounded: node groups, NodePools, and the vCPUs of it all. */
@@ -26,7 +27,7 @@ export const nodeGroupMaxSize: GuardrailResourcePolicy = {
     remediationSteps: "Lower scalingConfig.maxSize (or maxSize), a warm pool's maxGroupPreparedCapacity and minSize, or a scheduled action's sizes, or raise maxNodes in this environment's policy config after review.",
     configSchema: { properties: { maxNodes: { type: "integer", minimum: 1, default: 20, description: "Largest maxSize allowed." } } },
     validateResource: byResourceView(
-        Object.fromEntries(
+        withNative(Object.fromEntries(
             [...GROUP_TYPES, ...Object.values(SCALING_TYPES)].map((type): [string, Check] => [
                 type,
                 (props, args, report) => {
@@ -35,7 +36,7 @@ export const nodeGroupMaxSize: GuardrailResourcePolicy = {
                     if (instances !== undefined && !(instances.size <= maxNodes)) report(`${instances.detail}; at most ${maxNodes} is allowed here`);
                 },
             ]),
-        ),
+        )),
     ),
 };
 

@@ -1,9 +1,9 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { INSTANCE_TYPES, instanceTypeInfo } from "../../components/config/instanceTypes";
-import { viewOf } from "./cloudControl";
 import { effectiveSize, Resizing } from "./groupSizes";
 import { Choice, COMPUTE_TYPES as C, DEFAULT_NODE_TYPE, instanceChoices, vcpuOfChoice } from "./instanceChoices";
 import { TemplateIndex, templateRefsOf } from "./launchTemplates";
+import { computeView } from "./nativeCompute";
 import { known } from "./preview";
 import { list, Props, T } from "./support";
 
@@ -108,6 +108,8 @@ function hostVcpu(choice: Choice | undefined): { vcpu: number } | { problem: str
 function emrUnits(g: Props, defaultCount: number): number {
     if (g.instanceTypeConfigs) return Number(g.targetOnDemandCapacity ?? 0) + Number(g.targetSpotCapacity ?? 0);
     let count = Number(g.instanceCount ?? defaultCount);
+    // CloudFormation states the policy as an object.
+    if (g.autoScalingPolicy) count = Math.max(count, Number(g.autoScalingPolicy.constraints?.maxCapacity ?? 0));
     if (typeof g.autoscalingPolicy === "string") {
         try {
             count = Math.max(count, Number(JSON.parse(g.autoscalingPolicy)?.Constraints?.MaxCapacity ?? 0));
@@ -119,7 +121,7 @@ function emrUnits(g: Props, defaultCount: number): number {
 }
 
 export function shareOf(r: PolicyResource, context: Context): Share | undefined {
-    const { type, props } = viewOf(r.type, r.props);
+    const { type, props } = computeView(r.type, r.props);
     const capacity = (units: number, unitType?: string, choices = resolvedChoices(r, type, props, context.templates)): Share => {
         if (!(units >= 0)) return { problem: `its size ${JSON.stringify(units)} is not a number, so its vCPUs cannot be counted` };
         if (!choices) return { problem: "its instance types (or launch template) are not declared in this program, so its vCPUs cannot be counted" };
@@ -178,7 +180,7 @@ function emrClusterShare(r: PolicyResource, props: Props, context: Context, capa
         if (!core) return undefined;
         const choices = instanceChoices(C.emrInstanceGroup, core);
         const own = capacity(emrUnits(core, 1), undefined, choices);
-        const limits = context.emrScaling.get(r.urn);
+        const limits = context.emrScaling.get(r.urn) ?? props.managedScalingPolicy?.computeLimits;
         if (!limits || "problem" in own) return own;
         const scaled = capacity(Number(limits.maximumCapacityUnits), limits.unitType === "VCPU" ? "vcpu" : undefined, choices);
         return "problem" in scaled || scaled.vcpu > own.vcpu ? scaled : own;

@@ -1,11 +1,12 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { INSTANCE_TYPES } from "../../components/config/instanceTypes";
-import { byResourceView, viewOf } from "./cloudControl";
+import { byResourceView } from "./cloudControl";
 import { choiceWithinAllowList, COMPUTE_TYPES as C, hasDefaultNodeGroup, instanceChoices, requirementsProblem, withinAllowList } from "./instanceChoices";
 import { describeObject } from "./kubernetes";
 import { templateIndex, templateRefsOf } from "./launchTemplates";
 import { isKarpenterCapacity, requirementsOf, restriction } from "./nodePools";
 import { matchesAny } from "./patterns";
+import { computeView, withNative } from "./nativeCompute";
 import { eachKnown } from "./preview";
 import { byKubernetesObject, Check, forEach, GuardrailResourcePolicy, list, Props, T } from "./support";
 import { judgedWhole } from "./upserts";
@@ -68,7 +69,7 @@ function metadataProblems(field: string, options: Props | undefined, maxHopLimit
 
 const FROM_TEMPLATE = "no launchTemplate: EKS's default template does not require IMDSv2 with hop limit 1";
 
-const awsMetadata = byResourceView({
+const awsMetadata = byResourceView(withNative({
     ...forEach([T.launchTemplate, C.launchConfiguration], (props, args, report) => {
         for (const p of metadataProblems("metadataOptions", props.metadataOptions, args.getConfig<ImdsConfig>().maxHopLimit, { tokens: "optional", hop: "ami" })) report(p);
     }),
@@ -116,7 +117,7 @@ const awsMetadata = byResourceView({
         if (twoHops && args.getConfig<ImdsConfig>().maxHopLimit >= 2) return;
         report(`a Cloud9 environment cannot set metadata options, so its image's defaults apply (${twoHops ? "2 hops" : "IMDSv1 reachable"}): run the IDE on an instance whose options you set`);
     }),
-});
+}));
 
 const karpenterMetadata = byKubernetesObject((o, args, report) => {
     if (!o.apiVersion.startsWith("karpenter.k8s.aws/") || (o.kind !== "EC2NodeClass" && o.kind !== "AWSNodeTemplate")) return;
@@ -161,7 +162,7 @@ const undeclaredTemplates: StackValidationPolicy["validateStack"] = (args, repor
     const { trustedLaunchTemplates } = args.getConfig<ImdsConfig>();
     const templates = templateIndex(args.resources);
     eachKnown(args.resources, (r) => {
-        const { type, props } = viewOf(r.type, r.props);
+        const { type, props } = computeView(r.type, r.props);
         const left = leftToTemplate(type, props);
         if (!left) return;
         for (const ref of templateRefsOf(props)) {
@@ -210,7 +211,7 @@ const CHOICE_TYPES = [
 ];
 
 const awsInstanceTypes = byResourceView(
-    Object.fromEntries(
+    withNative(Object.fromEntries(
         CHOICE_TYPES.map((type): [string, Check] => [
             type,
             (props, args, report) => {
@@ -226,7 +227,7 @@ const awsInstanceTypes = byResourceView(
                 if (type === C.capacityBlock) report("a Capacity Block's instance type comes from its offering, which cannot be checked against the allow-list");
             },
         ]),
-    ),
+    )),
 );
 
 const nodePoolInstanceTypes = byKubernetesObject((o, args, report) => {

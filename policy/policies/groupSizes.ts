@@ -1,6 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { viewOf } from "./cloudControl";
 import { COMPUTE_TYPES as C, hasDefaultNodeGroup } from "./instanceChoices";
+import { computeView } from "./nativeCompute";
 import { known } from "./preview";
 import { list, Props, T } from "./support";
 
@@ -102,7 +102,7 @@ export function resizings(resources: PolicyResource[]): Resizing {
     const groups = new Map<string, string>();
     const found: { r: PolicyResource; group: unknown; schedule?: number; warmPool?: Props }[] = [];
     for (const r of resources) {
-        const { type, props } = viewOf(r.type, r.props);
+        const { type, props } = computeView(r.type, r.props);
         if (GROUP_TYPES.includes(type)) {
             for (const name of groupNames(props)) if (typeof name === "string") groups.set(name, r.urn);
             groups.set(r.urn, r.urn);
