@@ -213,6 +213,25 @@ describe("cluster and compute guardrails", () => {
             expectViolations(types, "instance-type-allowlist", [violationFor("native-gpu", "p4d.24xlarge"), violationFor("cfn-fleet", "p5.48xlarge")]);
         });
 
+        it("evasion: EMR clusters keep IMDSv1 unless a declared security configuration requires version 2", async () => {
+            const report = await evaluate(() => {
+                const cluster = (name: string, securityConfiguration?: pulumi.Input<string>) =>
+                    new aws.emr.Cluster(name, { releaseLabel: "emr-7.1.0", serviceRole: "EMR_DefaultRole", masterInstanceGroup: { instanceType: "m6i.xlarge" }, securityConfiguration });
+                const imds = (version: number) => JSON.stringify({ InstanceMetadataServiceConfiguration: { MinimumInstanceMetadataServiceVersion: version, HttpPutResponseHopLimit: 1 } });
+                const v2 = new aws.emr.SecurityConfiguration("v2", { configuration: imds(2) });
+                const v1 = new aws.emr.SecurityConfiguration("v1", { configuration: imds(1) });
+                cluster("default");
+                cluster("with-v2", v2.name);
+                cluster("with-v1", v1.name);
+                cluster("elsewhere", "legacy-emr");
+            }, { only });
+            expectViolations(report, only, [
+                "v1: InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion is 1; IMDSv1 stays reachable on the clusters that use it",
+                "default: no securityConfiguration: EMR launches its instances with IMDSv1 reachable; name a security configuration that requires IMDSv2",
+                "elsewhere: EMR security configuration legacy-emr is not declared in this program, so its IMDS options cannot be judged: declare it here",
+            ]);
+        });
+
         it("evasion: Batch compute environments (ECS or EKS) without a launch template and Cloud9 environments keep their image's IMDS defaults", async () => {
             const report = await evaluate(() => {
                 const computeResources = { type: "EC2", maxVcpus: 16, instanceTypes: ["m6i.large"], instanceRole: roleArn, subnets: ["subnet-1"] };

@@ -5,6 +5,7 @@ import { choiceWithinAllowList, COMPUTE_TYPES as C, hasDefaultNodeGroup, instanc
 import { describeObject } from "./kubernetes";
 import { templateIndex, templateRefsOf } from "./launchTemplates";
 import { isKarpenterCapacity, requirementsOf, restriction } from "./nodePools";
+import { emrMetadataChecks, securityConfigurations, undeclaredSecurityConfiguration } from "./emrMetadata";
 import { matchesAny } from "./patterns";
 import { computeView, withNative } from "./nativeCompute";
 import { eachKnown } from "./preview";
@@ -111,6 +112,7 @@ const awsMetadata = byResourceView(withNative({
         if (!resources || String(resources.type).toUpperCase().startsWith("FARGATE") || resources.launchTemplate) return;
         report("computeResources has no launchTemplate: Batch launches its instances with the AMI's metadata defaults, IMDSv1 included; give it a launch template that requires IMDSv2 with hop limit 1");
     }),
+    ...emrMetadataChecks(),
     ...forEach([C.cloud9, C.nativeCloud9], (props, args, report) => {
         // Amazon Linux 2023 images require tokens with 2 hops; the others leave IMDSv1 on.
         const twoHops = /amazonlinux-2023/.test(String(props.imageId ?? ""));
@@ -161,8 +163,11 @@ function leftToTemplate(type: string, props: Props): string | undefined {
 const undeclaredTemplates: StackValidationPolicy["validateStack"] = (args, report) => {
     const { trustedLaunchTemplates } = args.getConfig<ImdsConfig>();
     const templates = templateIndex(args.resources);
+    const emrConfigurations = securityConfigurations(args.resources);
     eachKnown(args.resources, (r) => {
         const { type, props } = computeView(r.type, r.props);
+        const configuration = type === C.emrCluster ? undeclaredSecurityConfiguration(r, props, emrConfigurations) : undefined;
+        if (configuration) report(`EMR security configuration ${configuration} is not declared in this program, so its IMDS options cannot be judged: declare it here`, r.urn);
         const left = leftToTemplate(type, props);
         if (!left) return;
         for (const ref of templateRefsOf(props)) {

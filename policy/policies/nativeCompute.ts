@@ -14,7 +14,7 @@ const NATIVE: Record<string, { as: string; props: (p: Props) => Props }> = {
     // The SDK spells the token Ec2Fleet; a Cloud Control document's AWS::EC2::EC2Fleet gives EC2Fleet.
     "aws-native:ec2:Ec2Fleet": { as: C.fleet, props: (p) => p },
     "aws-native:ec2:EC2Fleet": { as: C.fleet, props: (p) => p },
-    "aws-native:emr:Cluster": { as: C.emrCluster, props: (p) => ({ ...p.instances, managedScalingPolicy: p.managedScalingPolicy }) },
+    "aws-native:emr:Cluster": { as: C.emrCluster, props: (p) => ({ ...p.instances, managedScalingPolicy: p.managedScalingPolicy, securityConfiguration: p.securityConfiguration }) },
     "aws-native:emr:InstanceGroupConfig": { as: C.emrInstanceGroup, props: (p) => p },
     "aws-native:emr:InstanceFleetConfig": { as: C.emrInstanceFleet, props: (p) => p },
 };
