@@ -194,12 +194,13 @@ describe("capacity guardrails", () => {
             expectViolations(report, only, ["(stack): the environment can grow to 900 vCPUs (burst-raise (NodePool burst (a patch)): limits.cpu 900); the ceiling is 100"]);
         });
 
-        it("evasion: Cloud9, capacity reservations, Dedicated Hosts, EMR clusters and NodeClaims count; Fargate profiles and creating NodePool patches are reported", async () => {
+        it("evasion: Cloud9, capacity reservations, Dedicated Hosts, EMR clusters, NodeClaims and SageMaker notebooks count; Fargate profiles and creating NodePool patches are reported", async () => {
             const build = () => {
                 otherCapacity({ ide: "m7i.4xlarge", reserved: "c7i.8xlarge", hostFamily: "r7i", core: "m6i.4xlarge", claim: "m7i.48xlarge" });
+                new aws.sagemaker.NotebookInstance("notebook", { roleArn, instanceType: "ml.m7i.4xlarge" });
             };
             expectViolations(await evaluate(build, tight(100)), only, [
-                "(stack): the environment can grow to 1844 vCPUs (claim: a NodeClaim of up to 192 vCPU; host: a Dedicated Host of 192 vCPU; ide: 1 x 16 vCPU; reserved: 20 x 32 vCPU; spark: 1 x 4 vCPU + 50 x 16 vCPU); the ceiling is 100",
+                "(stack): the environment can grow to 1860 vCPUs (claim: a NodeClaim of up to 192 vCPU; host: a Dedicated Host of 192 vCPU; ide: 1 x 16 vCPU; notebook: 1 x 16 vCPU; reserved: 20 x 32 vCPU; spark: 1 x 4 vCPU + 50 x 16 vCPU); the ceiling is 100",
             ]);
             const report = await evaluate(() => {
                 new aws.eks.FargateProfile("all", { clusterName: "c", podExecutionRoleArn: roleArn, subnetIds: ["subnet-1"], selectors: [{ namespace: "*" }] });

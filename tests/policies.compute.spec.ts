@@ -232,6 +232,15 @@ describe("cluster and compute guardrails", () => {
             ]);
         });
 
+        it("evasion: SageMaker notebook instances keep IMDSv1 by default and name their types with an ml. prefix", async () => {
+            const build = () => {
+                new aws.sagemaker.NotebookInstance("default", { roleArn, instanceType: "ml.p4d.24xlarge" });
+                new aws.sagemaker.NotebookInstance("v2", { roleArn, instanceType: "ml.t3.medium", instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" } });
+            };
+            expectViolations(await evaluate(build, { only }), only, ['default: instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion is "1 (default)"; IMDSv1 stays reachable']);
+            expectViolations(await evaluate(build, { only: "instance-type-allowlist" }), "instance-type-allowlist", [violationFor("default", "p4d.24xlarge")]);
+        });
+
         it("evasion: Batch compute environments (ECS or EKS) without a launch template and Cloud9 environments keep their image's IMDS defaults", async () => {
             const report = await evaluate(() => {
                 const computeResources = { type: "EC2", maxVcpus: 16, instanceTypes: ["m6i.large"], instanceRole: roleArn, subnets: ["subnet-1"] };

@@ -137,6 +137,8 @@ export function shareOf(r: PolicyResource, context: Context): Share | undefined 
         case C.nativeInstance:
         case C.cloud9:
         case C.nativeCloud9:
+        case C.notebook:
+        case C.nativeNotebook:
             return capacity(1);
         case C.capacityReservation:
         case C.nativeCapacityReservation:

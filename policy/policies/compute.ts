@@ -113,6 +113,10 @@ const awsMetadata = byResourceView(withNative({
         report("computeResources has no launchTemplate: Batch launches its instances with the AMI's metadata defaults, IMDSv1 included; give it a launch template that requires IMDSv2 with hop limit 1");
     }),
     ...emrMetadataChecks(),
+    ...forEach([C.notebook, C.nativeNotebook], (props, _, report) => {
+        const version = props.instanceMetadataServiceConfiguration?.minimumInstanceMetadataServiceVersion;
+        if (String(version) !== "2") report(`instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion is ${JSON.stringify(version ?? "1 (default)")}; IMDSv1 stays reachable`);
+    }),
     ...forEach([C.cloud9, C.nativeCloud9], (props, args, report) => {
         // Amazon Linux 2023 images require tokens with 2 hops; the others leave IMDSv1 on.
         const twoHops = /amazonlinux-2023/.test(String(props.imageId ?? ""));

@@ -29,6 +29,8 @@ export const COMPUTE_TYPES = {
     emrCluster: "aws:emr/cluster:Cluster",
     emrInstanceGroup: "aws:emr/instanceGroup:InstanceGroup",
     emrInstanceFleet: "aws:emr/instanceFleet:InstanceFleet",
+    notebook: "aws:sagemaker/notebookInstance:NotebookInstance",
+    nativeNotebook: "aws-native:sagemaker:NotebookInstance",
 } as const;
 const C = COMPUTE_TYPES;
 
@@ -142,6 +144,10 @@ export function instanceChoices(type: string, props: Props): Choice[] {
         case C.dedicatedHost:
         case C.nativeHost:
             return hostChoice(props);
+        // SageMaker names EC2 types with an ml. prefix.
+        case C.notebook:
+        case C.nativeNotebook:
+            return typeChoice("instanceType", typeof props.instanceType === "string" ? props.instanceType.replace(/^ml\./, "") : props.instanceType);
         case C.emrCluster:
             return ["masterInstanceGroup", "coreInstanceGroup", "masterInstanceFleet", "coreInstanceFleet"].flatMap((g) => emrChoices(g, props[g]));
         case C.emrInstanceGroup:
