@@ -162,7 +162,7 @@ function mergedTotal(counted: Counted[]): Total {
 export const environmentVcpuCeiling: GuardrailStackPolicy = {
     name: "environment-vcpu-ceiling",
     description:
-        "The environment's summed vCPU ceiling stays within a configured ceiling, counting every kind of capacity: node groups (maxSize x the largest type, raised by scheduled actions and warm pools), Auto Scaling groups (through overrides or templates), instances, Spot requests and fleets, Cloud9 environments, capacity reservations, Dedicated Hosts, EMR clusters, Batch compute environments, NodePool cpu limits per cluster and NodeClaims however declared; capacity that cannot be counted (Fargate, Capacity Blocks, EKS Auto Mode's built-in pools) is reported.",
+        "The environment's summed vCPU ceiling stays within a configured ceiling, counting every kind of capacity: node groups (maxSize x the largest type, raised by scheduled actions and warm pools), Auto Scaling groups (through overrides or templates), instances, Spot requests and fleets, Cloud9 environments, SageMaker notebooks, capacity reservations, Dedicated Hosts, EMR clusters, Batch compute environments, NodePool cpu limits per cluster and NodeClaims however declared; capacity that cannot be counted (Fargate, Capacity Blocks, EKS Auto Mode's built-in pools) is reported.",
     why: "Each group may look small on its own; the sum is what a runaway scale-out or a compromised deploy pipeline can spend.",
     enforcementLevel: "mandatory",
     severity: "high",

@@ -184,7 +184,7 @@ const undeclaredTemplates: StackValidationPolicy["validateStack"] = (args, repor
 export const imdsv2Required: GuardrailResourcePolicy & Pick<StackValidationPolicy, "validateStack"> = {
     name: "imdsv2-required",
     description:
-        "Instances and nodes require IMDSv2 with a response hop limit of 1 (2 where config allows): launch templates and configurations, instances, Spot requests and fleets, node groups, Batch compute environments, Cloud9 environments, and Karpenter EC2NodeClasses however declared; whatever launches from a template the program does not declare is reported unless config trusts it.",
+        "Instances and nodes require IMDSv2 with a response hop limit of 1 (2 where config allows): launch templates and configurations, instances, Spot requests and fleets, node groups, Batch compute environments, Cloud9 environments, EMR clusters (through their security configuration), SageMaker notebooks, and Karpenter EC2NodeClasses however declared; whatever launches from a template (or EMR security configuration) the program does not declare is reported unless config trusts it.",
     why: "With IMDSv1 or a second hop, an SSRF bug or any container on the node can read the node role's credentials from the metadata service.",
     enforcementLevel: "mandatory",
     severity: "high",
@@ -256,7 +256,7 @@ const nodePoolInstanceTypes = byKubernetesObject((o, args, report) => {
 export const instanceTypeAllowList: GuardrailResourcePolicy = {
     name: "instance-type-allowlist",
     description:
-        "Everything that launches instances picks them from an allow-list: node groups, launch templates and configurations, instances, Spot requests, Auto Scaling group and fleet overrides, instance requirements (allowedInstanceTypes), Batch (families and keywords by what they may launch), Cloud9, capacity reservations, Dedicated Hosts, EMR, and Karpenter NodePools and NodeClaims (categories, families, types, read by the keys their node class uses) however declared.",
+        "Everything that launches instances picks them from an allow-list: node groups, launch templates and configurations, instances, Spot requests, Auto Scaling group and fleet overrides, instance requirements (allowedInstanceTypes), Batch (families and keywords by what they may launch), Cloud9, capacity reservations, Dedicated Hosts, EMR, SageMaker notebooks, and Karpenter NodePools and NodeClaims (categories, families, types, read by the keys their node class uses) however declared.",
     why: "One GPU or very large instance type slipped into a node group, an override or open instance requirements costs more per hour than a whole environment.",
     enforcementLevel: "mandatory",
     severity: "medium",
