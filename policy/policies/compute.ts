@@ -189,7 +189,7 @@ export const imdsv2Required: GuardrailResourcePolicy & Pick<StackValidationPolic
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-        "Set metadataOptions.httpTokens to \"required\" and httpPutResponseHopLimit to 1 (launch templates, instances, launch configurations, EC2NodeClasses); give node groups such a launch template; use Pod Identity rather than node credentials.",
+        "Set metadataOptions.httpTokens to \"required\" and httpPutResponseHopLimit to 1 (launch templates, instances, launch configurations, EC2NodeClasses); give node groups, Batch and launches from elsewhere such a launch template declared here; EMR clusters a security configuration with MinimumInstanceMetadataServiceVersion 2; SageMaker notebooks minimumInstanceMetadataServiceVersion 2; use Pod Identity rather than node credentials.",
     configSchema: {
         properties: {
             maxHopLimit: { type: "integer", enum: [1, 2], default: 1, description: "Largest httpPutResponseHopLimit allowed (2 only where pods need the node's metadata)." },
