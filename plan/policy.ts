@@ -205,8 +205,11 @@ function policyResources(resources: RecordedResource[]): PolicyResource[] {
     );
     const byUrn = new Map(out.map((r) => [r.urn, r]));
     resources.forEach((r, i) => {
-        const target = out[i] as { parent?: PolicyResource; dependencies: PolicyResource[] };
+        const target = out[i] as { parent?: PolicyResource; dependencies: PolicyResource[]; provider?: PolicyResource };
         target.parent = r.parent ? byUrn.get(r.parent) : undefined;
+        // As CrossGuard gives it: the explicit provider, when the program named one.
+        const provider = r.provider ? byUrn.get(r.provider.split("::").slice(0, -1).join("::")) : undefined;
+        if (provider) target.provider = provider;
         target.dependencies = r.dependencies.map((u) => byUrn.get(u)).filter((x): x is PolicyResource => x !== undefined);
     });
     return out;

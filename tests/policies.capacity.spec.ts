@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { evaluatePack } from "../plan/policy";
 import { resolvePolicyConfig } from "../plan/policyConfig";
@@ -9,6 +10,13 @@ import { environmentVcpuCeiling, GuardrailStackPolicy, guardrails, PACK, securit
 import { RealAnalyzer } from "./analyzer";
 import { evaluate, expectViolations } from "./guardrails";
 import { register } from "./harness";
+import { otherCapacity } from "./otherCapacity";
+
+class Native extends pulumi.CustomResource {
+    constructor(type: string, name: string, props: Record<string, unknown>) {
+        super(type, name, props);
+    }
+}
 
 const lt = { id: "lt-0123456789abcdef0", version: "1" };
 const ami = "ami-0123456789abcdef0";
@@ -37,6 +45,20 @@ describe("capacity guardrails", () => {
                 new aws.autoscaling.Group("asg", { maxSize: 21, minSize: 0, launchTemplate: lt });
             }, { only });
             expectViolations(report, only, ["asg: maxSize is 21; at most 20 is allowed here"]);
+        });
+
+        it("evasion: a warm pool, a separate warm pool and a scheduled action raise a group beyond maxNodes", async () => {
+            const report = await evaluate(() => {
+                new aws.autoscaling.Group("warm", { maxSize: 2, minSize: 0, launchTemplate: lt, warmPool: { poolState: "Running", minSize: 500, maxGroupPreparedCapacity: 500 } });
+                const group = new aws.autoscaling.Group("scheduled", { maxSize: 2, minSize: 0, launchTemplate: lt });
+                new aws.autoscaling.Schedule("burst", { autoscalingGroupName: group.name, scheduledActionName: "burst", minSize: 500, maxSize: 500, desiredCapacity: 500, recurrence: "0 * * * *" });
+                new Native("aws-native:autoscaling:WarmPool", "native-warm", { autoScalingGroupName: "legacy", minSize: 50 });
+            }, { only });
+            expectViolations(report, only, [
+                "warm: maxSize 2 and its warm pool come to 502 instances; at most 20 is allowed here",
+                "burst: the scheduled action sizes its group to 500; at most 20 is allowed here",
+                "native-warm: the warm pool keeps up to 50 instances; at most 20 is allowed here",
+            ]);
         });
 
         it("evasion: @pulumi/eks self-managed groups, a default node group and a Cloud Control group with its size as a string", async () => {
@@ -77,6 +99,17 @@ describe("capacity guardrails", () => {
                 new k8s.apiextensions.CustomResource("relabel", { apiVersion: "karpenter.sh/v1", kind: "NodePoolPatch", metadata: { name: "burst", labels: { team: "a" } } } as never);
             }, { only });
             expectViolations(report, only, ["raise: NodePool burst (a patch): spec.limits.cpu is 100000; the ceiling here is 1000"]);
+        });
+
+        it("evasion: a patch that carries a nodeClassRef may create the NodePool, so the limits it leaves out are missing", async () => {
+            const report = await evaluate(() => {
+                const nodeClassRef = { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "default" };
+                new k8s.apiextensions.CustomResourcePatch("burst", { apiVersion: "karpenter.sh/v1", kind: "NodePool", metadata: { name: "burst-new" }, spec: { template: { spec: { nodeClassRef } } } } as never);
+            }, { only });
+            expectViolations(report, only, [
+                "burst: NodePool burst-new (a patch): spec.limits.cpu is not set: the NodePool could grow without bound",
+                "burst: NodePool burst-new (a patch): spec.limits.memory is not set: the NodePool could grow without bound",
+            ]);
         });
     });
 
@@ -160,6 +193,75 @@ describe("capacity guardrails", () => {
             }, tight(100));
             expectViolations(report, only, ["(stack): the environment can grow to 900 vCPUs (burst-raise (NodePool burst (a patch)): limits.cpu 900); the ceiling is 100"]);
         });
+
+        it("evasion: Cloud9, capacity reservations, Dedicated Hosts, EMR clusters, NodeClaims and SageMaker notebooks count; Fargate profiles and creating NodePool patches are reported", async () => {
+            const build = () => {
+                otherCapacity({ ide: "m7i.4xlarge", reserved: "c7i.8xlarge", hostFamily: "r7i", core: "m6i.4xlarge", claim: "m7i.48xlarge" });
+                new aws.sagemaker.NotebookInstance("notebook", { roleArn, instanceType: "ml.m7i.4xlarge" });
+            };
+            expectViolations(await evaluate(build, tight(100)), only, [
+                "(stack): the environment can grow to 1860 vCPUs (claim: a NodeClaim of up to 192 vCPU; host: a Dedicated Host of 192 vCPU; ide: 1 x 16 vCPU; notebook: 1 x 16 vCPU; reserved: 20 x 32 vCPU; spark: 1 x 4 vCPU + 50 x 16 vCPU); the ceiling is 100",
+            ]);
+            const report = await evaluate(() => {
+                new aws.eks.FargateProfile("all", { clusterName: "c", podExecutionRoleArn: roleArn, subnetIds: ["subnet-1"], selectors: [{ namespace: "*" }] });
+                const nodeClassRef = { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "default" };
+                new k8s.apiextensions.CustomResourcePatch("burst", { apiVersion: "karpenter.sh/v1", kind: "NodePool", metadata: { name: "burst-new" }, spec: { template: { spec: { nodeClassRef } } } } as never);
+            }, { only });
+            expectViolations(report, only, [
+                "all: the Fargate profile runs any number of pods (up to 16 vCPU each) for the namespaces it selects, so the environment's vCPUs are unbounded",
+                "burst: NodePool burst-new (a patch): the NodePool sets no valid limits.cpu, so the environment's vCPUs are unbounded",
+            ]);
+        });
+
+        it("evasion: CloudFormation node groups, Spot fleets, EC2 fleets and EMR clusters count as their AWS counterparts", async () => {
+            const report = await evaluate(() => {
+                new Native("aws-native:eks:Nodegroup", "native-group", { clusterName: "c", nodeRole: roleArn, subnets: ["subnet-1"], instanceTypes: ["m7i.4xlarge"], scalingConfig: scaling(10) });
+                new Native("aws-native:ec2:SpotFleet", "native-spot", { spotFleetRequestConfigData: { iamFleetRole: roleArn, targetCapacity: 10, launchSpecifications: [{ imageId: ami, instanceType: "c7i.2xlarge" }] } });
+                new Native("aws-native:ec2:Ec2Fleet", "native-fleet", {
+                    launchTemplateConfigs: [{ launchTemplateSpecification: { launchTemplateId: "lt-1", version: "1" }, overrides: [{ instanceType: "r7i.xlarge" }] }],
+                    targetCapacitySpecification: { totalTargetCapacity: 5 },
+                });
+                new Native("aws-native:emr:Cluster", "native-emr", {
+                    instances: { masterInstanceGroup: { instanceCount: 1, instanceType: "m6i.xlarge" }, coreInstanceGroup: { instanceCount: 2, instanceType: "m6i.4xlarge" } },
+                    managedScalingPolicy: { computeLimits: { unitType: "Instances", minimumCapacityUnits: 2, maximumCapacityUnits: 20 } },
+                });
+                new Native("aws-native:emr:InstanceGroupConfig", "native-task", { instanceRole: "TASK", instanceType: "c7i.xlarge", instanceCount: 1, autoScalingPolicy: { constraints: { minCapacity: 1, maxCapacity: 30 } } });
+            }, tight(100));
+            // 10 x 16 + 10 x 8 + 5 x 4 + (4 + 20 x 16) + 30 x 4
+            expectViolations(report, only, [
+                "(stack): the environment can grow to 704 vCPUs (native-emr: 1 x 4 vCPU + 20 x 16 vCPU; native-fleet: 5 x 4 vCPU; native-group: 10 x 16 vCPU; native-spot: 10 x 8 vCPU; native-task: 30 x 4 vCPU); the ceiling is 100",
+            ]);
+        });
+
+        it("evasion: warm pools and scheduled actions count at the size they give their group", async () => {
+            const report = await evaluate(() => {
+                const template = new aws.ec2.LaunchTemplate("nodes", { instanceType: "m6i.large" });
+                const launchTemplate = { id: template.id, version: "$Latest" };
+                new aws.autoscaling.Group("warm", { maxSize: 2, minSize: 0, launchTemplate, warmPool: { poolState: "Running", minSize: 500, maxGroupPreparedCapacity: 500 } });
+                const group = new aws.autoscaling.Group("scheduled", { maxSize: 2, minSize: 0, launchTemplate });
+                new aws.autoscaling.Schedule("burst", { autoscalingGroupName: group.name, scheduledActionName: "burst", minSize: 500, maxSize: 500, desiredCapacity: 500, recurrence: "0 * * * *" });
+                new aws.autoscaling.Schedule("elsewhere", { autoscalingGroupName: "legacy", scheduledActionName: "burst", maxSize: 500, recurrence: "0 * * * *" });
+            }, { only });
+            expectViolations(report, only, [
+                "elsewhere: it resizes Auto Scaling group legacy, which this program does not declare, so its vCPUs cannot be counted",
+                "(stack): the environment can grow to 2004 vCPUs (scheduled: 500 x 2 vCPU; warm: 502 x 2 vCPU); the ceiling is 1000",
+            ]);
+        });
+
+        it("evasion: NodePools of the same name in different clusters each count", async () => {
+            const report = await evaluate(() => {
+                for (const c of ["a", "b", "c"]) {
+                    const provider = new k8s.Provider(`cluster-${c}`, { kubeconfig: "{}", context: c });
+                    new k8s.apiextensions.CustomResource(`general-${c}`, {
+                        apiVersion: "karpenter.sh/v1",
+                        kind: "NodePool",
+                        metadata: { name: "general" },
+                        spec: { limits: { cpu: "400", memory: "1600Gi" }, template: { spec: { requirements: [{ key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["m"] }] } } },
+                    }, { provider });
+                }
+            }, { only });
+            expectViolations(report, only, ["(stack): the environment can grow to 1200 vCPUs (general-a: limits.cpu 400; general-b: limits.cpu 400; general-c: limits.cpu 400); the ceiling is 1000"]);
+        });
     });
 });
 
@@ -218,5 +320,12 @@ describe("network and capacity guardrails in a preview, where new resources' ids
         const template = resource("aws:ec2/launchTemplate:LaunchTemplate", "big", { name: UNKNOWN, arn: UNKNOWN, instanceType: "m7i.48xlarge" });
         const asg = resource("aws:autoscaling/group:Group", "asg", { maxSize: 4, launchTemplate: { id: UNKNOWN, version: "$Latest" } }, [template]);
         expect(run(environmentVcpuCeiling, [template, asg], { maxVcpu: 100 })).to.deep.equal(["(stack): the environment can grow to 768 vCPUs (asg: 4 x 192 vCPU); the ceiling is 100"]);
+    });
+
+    it("evasion: a scheduled action on a new group, whose name is not known yet, raises it through its dependency", () => {
+        const template = resource("aws:ec2/launchTemplate:LaunchTemplate", "small", { name: UNKNOWN, arn: UNKNOWN, instanceType: "m6i.large" });
+        const asg = resource("aws:autoscaling/group:Group", "asg", { name: UNKNOWN, maxSize: 2, launchTemplate: { id: UNKNOWN, version: "$Latest" } }, [template]);
+        const schedule = resource("aws:autoscaling/schedule:Schedule", "burst", { autoscalingGroupName: UNKNOWN, maxSize: 500 }, [asg]);
+        expect(run(environmentVcpuCeiling, [template, asg, schedule], { maxVcpu: 100 })).to.deep.equal(["(stack): the environment can grow to 1000 vCPUs (asg: 500 x 2 vCPU); the ceiling is 100"]);
     });
 });

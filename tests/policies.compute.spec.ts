@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_ALLOWED_INSTANCE_TYPES } from "../policy/policies";
 import { evaluate, expectViolations } from "./guardrails";
+import { otherCapacity } from "./otherCapacity";
 
 const vpcConfig = { subnetIds: ["subnet-1", "subnet-2"] };
 const roleArn = "arn:aws:iam::111122223333:role/eks";
@@ -12,12 +13,15 @@ const ami = "ami-0123456789abcdef0";
 const V2 = { httpTokens: "required", httpPutResponseHopLimit: 1 };
 const NO_HOP = "metadataOptions.httpPutResponseHopLimit is not set: AMIs that default to IMDSv2 allow 2 hops, so containers reach the node's credentials; set it to 1";
 
-function nodePool(name: string, requirements: object[]) {
+const OSS_CLASS = { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "default" };
+const AUTO_MODE_CLASS = { group: "eks.amazonaws.com", kind: "NodeClass", name: "default" };
+
+function nodePool(name: string, requirements: object[], nodeClassRef: object = OSS_CLASS) {
     return new k8s.apiextensions.CustomResource(name, {
         apiVersion: "karpenter.sh/v1",
         kind: "NodePool",
         metadata: { name },
-        spec: { template: { spec: { requirements, nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "default" } } }, limits: { cpu: "10", memory: "40Gi" } },
+        spec: { template: { spec: { requirements, nodeClassRef } }, limits: { cpu: "10", memory: "40Gi" } },
     });
 }
 
@@ -78,7 +82,7 @@ describe("cluster and compute guardrails", () => {
                 nodeClass("class-default", "karpenter.k8s.aws/v1");
                 new eks.ManagedNodeGroup("with-template", { cluster: {} as never, launchTemplate: lt });
                 new aws.eks.NodeGroup("plain-with-template", { clusterName: "c", nodeRoleArn: roleArn, subnetIds: ["subnet-1"], scalingConfig: { minSize: 0, maxSize: 1, desiredSize: 0 }, launchTemplate: lt });
-            }, { only });
+            }, { only, config: { [only]: { trustedLaunchTemplates: [lt.id] } } });
             expectViolations(report, only, []);
         });
 
@@ -158,6 +162,100 @@ describe("cluster and compute guardrails", () => {
                 "native-vm: a CloudFormation instance cannot set metadata options: launch it from a launch template that requires IMDSv2",
             ]);
         });
+        it("evasion: a patch that carries an EC2NodeClass's role may create the class, so its version's defaults (v1beta1: 2 hops) are judged", async () => {
+            const report = await evaluate(() => {
+                const spec = { amiFamily: "AL2023", subnetSelectorTerms: [{ tags: { team: "a" } }] };
+                new k8s.apiextensions.CustomResourcePatch("creates", { apiVersion: "karpenter.k8s.aws/v1beta1", kind: "EC2NodeClass", metadata: { name: "hop2" }, spec: { ...spec, role: "KarpenterNodeRole" } } as never);
+                new k8s.apiextensions.CustomResourcePatch("changes", { apiVersion: "karpenter.k8s.aws/v1beta1", kind: "EC2NodeClass", metadata: { name: "default" }, spec } as never);
+            }, { only });
+            expectViolations(report, only, ["creates: EC2NodeClass hop2 (a patch): spec.metadataOptions.httpPutResponseHopLimit is 2; at most 1 here, or containers reach the node's credentials"]);
+        });
+
+        it("evasion: instances, node groups and Batch launched from a template the program does not declare", async () => {
+            const build = () => {
+                const declared = new aws.ec2.LaunchTemplate("declared", { metadataOptions: V2 });
+                new aws.ec2.Instance("worker", { instanceType: "t3.medium", launchTemplate: { id: "lt-0fffffffffffffff0", version: "$Latest" }, rootBlockDevice: { encrypted: true } });
+                new aws.ec2.Instance("own-options", { instanceType: "t3.medium", launchTemplate: { id: "lt-0fffffffffffffff0" }, metadataOptions: V2 });
+                new aws.eks.NodeGroup("workers", { clusterName: "c", nodeRoleArn: roleArn, subnetIds: ["subnet-1"], scalingConfig: { minSize: 0, maxSize: 1, desiredSize: 0 }, launchTemplate: { name: "legacy-nodes", version: "1" } });
+                new aws.batch.ComputeEnvironment("batch", {
+                    type: "MANAGED",
+                    computeResources: { type: "EC2", maxVcpus: 16, instanceTypes: ["m6i"], instanceRole: roleArn, subnets: ["subnet-1"], launchTemplate: { launchTemplateName: "legacy-batch" } },
+                });
+                new aws.autoscaling.Group("from-declared", { maxSize: 1, minSize: 0, launchTemplate: { id: declared.id, version: "$Latest" } });
+            };
+            expectViolations(await evaluate(build, { only }), only, [
+                "worker: launch template lt-0fffffffffffffff0 is not declared in this program, so its IMDS options cannot be judged: declare the template here, or list it in trustedLaunchTemplates after review",
+                "own-options: launch template lt-0fffffffffffffff0 is not declared in this program, so its root-volume encryption cannot be judged: declare the template here, or list it in trustedLaunchTemplates after review",
+                "batch: launch template legacy-batch is not declared in this program, so its IMDS options and root-volume encryption cannot be judged: declare the template here, or list it in trustedLaunchTemplates after review",
+                "workers: launch template legacy-nodes is not declared in this program, so its IMDS options and root-volume encryption cannot be judged: declare the template here, or list it in trustedLaunchTemplates after review",
+            ]);
+            expectViolations(await evaluate(build, { only, config: { [only]: { trustedLaunchTemplates: ["lt-0fffffffffffffff0", "legacy-*"] } } }), only, []);
+        });
+
+        it("evasion: CloudFormation node groups and Spot fleets are judged as their AWS counterparts", async () => {
+            const report = await evaluate(() => {
+                new Native("aws-native:eks:Nodegroup", "native-group", { clusterName: "c", nodeRole: roleArn, subnets: ["subnet-1"], instanceTypes: ["m7i.large"] });
+                new Native("aws-native:eks:Nodegroup", "native-external", { clusterName: "c", nodeRole: roleArn, subnets: ["subnet-1"], launchTemplate: { name: "legacy-nodes" } });
+                new Native("aws-native:ec2:SpotFleet", "native-spot", { spotFleetRequestConfigData: { iamFleetRole: roleArn, targetCapacity: 1, launchSpecifications: [{ imageId: ami, instanceType: "m7i.large" }] } });
+            }, { only });
+            expectViolations(report, only, [
+                "native-group: no launchTemplate: EKS's default template does not require IMDSv2 with hop limit 1",
+                "native-external: launch template legacy-nodes is not declared in this program, so its IMDS options and root-volume encryption cannot be judged: declare the template here, or list it in trustedLaunchTemplates after review",
+                "native-spot: launchSpecifications cannot set metadata options: use launchTemplateConfigs with a template that requires IMDSv2",
+            ]);
+            const types = await evaluate(() => {
+                new Native("aws-native:eks:Nodegroup", "native-gpu", { clusterName: "c", nodeRole: roleArn, subnets: ["subnet-1"], instanceTypes: ["p4d.24xlarge"] });
+                new aws.cloudcontrol.Resource("cfn-fleet", {
+                    typeName: "AWS::EC2::EC2Fleet",
+                    desiredState: JSON.stringify({ LaunchTemplateConfigs: [{ LaunchTemplateSpecification: { LaunchTemplateId: "lt-1" }, Overrides: [{ InstanceType: "p5.48xlarge" }] }] }),
+                });
+            }, { only: "instance-type-allowlist" });
+            expectViolations(types, "instance-type-allowlist", [violationFor("native-gpu", "p4d.24xlarge"), violationFor("cfn-fleet", "p5.48xlarge")]);
+        });
+
+        it("evasion: EMR clusters keep IMDSv1 unless a declared security configuration requires version 2", async () => {
+            const report = await evaluate(() => {
+                const cluster = (name: string, securityConfiguration?: pulumi.Input<string>) =>
+                    new aws.emr.Cluster(name, { releaseLabel: "emr-7.1.0", serviceRole: "EMR_DefaultRole", masterInstanceGroup: { instanceType: "m6i.xlarge" }, securityConfiguration });
+                const imds = (version: number) => JSON.stringify({ InstanceMetadataServiceConfiguration: { MinimumInstanceMetadataServiceVersion: version, HttpPutResponseHopLimit: 1 } });
+                const v2 = new aws.emr.SecurityConfiguration("v2", { configuration: imds(2) });
+                const v1 = new aws.emr.SecurityConfiguration("v1", { configuration: imds(1) });
+                cluster("default");
+                cluster("with-v2", v2.name);
+                cluster("with-v1", v1.name);
+                cluster("elsewhere", "legacy-emr");
+            }, { only });
+            expectViolations(report, only, [
+                "v1: InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion is 1; IMDSv1 stays reachable on the clusters that use it",
+                "default: no securityConfiguration: EMR launches its instances with IMDSv1 reachable; name a security configuration that requires IMDSv2",
+                "elsewhere: EMR security configuration legacy-emr is not declared in this program, so its IMDS options cannot be judged: declare it here",
+            ]);
+        });
+
+        it("evasion: SageMaker notebook instances keep IMDSv1 by default and name their types with an ml. prefix", async () => {
+            const build = () => {
+                new aws.sagemaker.NotebookInstance("default", { roleArn, instanceType: "ml.p4d.24xlarge" });
+                new aws.sagemaker.NotebookInstance("v2", { roleArn, instanceType: "ml.t3.medium", instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" } });
+            };
+            expectViolations(await evaluate(build, { only }), only, ['default: instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion is "1 (default)"; IMDSv1 stays reachable']);
+            expectViolations(await evaluate(build, { only: "instance-type-allowlist" }), "instance-type-allowlist", [violationFor("default", "p4d.24xlarge")]);
+        });
+
+        it("evasion: Batch compute environments (ECS or EKS) without a launch template and Cloud9 environments keep their image's IMDS defaults", async () => {
+            const report = await evaluate(() => {
+                const computeResources = { type: "EC2", maxVcpus: 16, instanceTypes: ["m6i.large"], instanceRole: roleArn, subnets: ["subnet-1"] };
+                new aws.batch.ComputeEnvironment("jobs", { type: "MANAGED", computeResources });
+                new aws.batch.ComputeEnvironment("eks-jobs", { type: "MANAGED", eksConfiguration: { eksClusterArn: "arn:aws:eks:eu-west-1:111122223333:cluster/c", kubernetesNamespace: "batch" }, computeResources });
+                new aws.batch.ComputeEnvironment("fargate", { type: "MANAGED", computeResources: { type: "FARGATE", maxVcpus: 16, subnets: ["subnet-1"] } });
+                new aws.cloud9.EnvironmentEC2("ide", { instanceType: "t3.large", imageId: "amazonlinux-2023-x86_64" });
+            }, { only });
+            expectViolations(report, only, [
+                "jobs: computeResources has no launchTemplate: Batch launches its instances with the AMI's metadata defaults, IMDSv1 included; give it a launch template that requires IMDSv2 with hop limit 1",
+                "eks-jobs: computeResources has no launchTemplate: Batch launches its instances with the AMI's metadata defaults, IMDSv1 included; give it a launch template that requires IMDSv2 with hop limit 1",
+                "ide: a Cloud9 environment cannot set metadata options, so its image's defaults apply (2 hops): run the IDE on an instance whose options you set",
+            ]);
+        });
+
     });
 
     describe("instance-type-allowlist", () => {
@@ -241,7 +339,7 @@ describe("cluster and compute guardrails", () => {
                 new k8s.yaml.v2.ConfigGroup("pools", {
                     yaml: "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata:\n  name: hidden\nspec:\n  template:\n    spec:\n      requirements:\n        - key: karpenter.k8s.aws/instance-category\n          operator: In\n          values: [p, g]\n",
                 });
-                nodePool("auto-mode", [{ key: "eks.amazonaws.com/instance-category", operator: "In", values: ["g"] }]);
+                nodePool("auto-mode", [{ key: "eks.amazonaws.com/instance-category", operator: "In", values: ["g"] }], AUTO_MODE_CLASS);
                 nodePool("family", [{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["m7i", "p4d"] }]);
                 nodePool("not-in", [{ key: "karpenter.k8s.aws/instance-category", operator: "NotIn", values: ["t"] }]);
                 new aws.cloudcontrol.Resource("cfn-template", { typeName: "AWS::EC2::LaunchTemplate", desiredState: JSON.stringify({ LaunchTemplateData: { InstanceType: "p5.48xlarge" } }) });
@@ -253,6 +351,38 @@ describe("cluster and compute guardrails", () => {
                 "not-in: the NodePool may launch any instance type: add a karpenter.k8s.aws/instance-category requirement with operator In",
                 violationFor("cfn-template", "p5.48xlarge"),
             ]);
+        });
+
+        it("evasion: Cloud9, capacity reservations, Dedicated Hosts, EMR clusters and NodeClaims name types outside the allow-list", async () => {
+            const report = await evaluate(() => {
+                otherCapacity({ ide: "p4d.24xlarge", reserved: "p5.48xlarge", hostFamily: "p4d", core: "p4d.24xlarge", claim: "p5.48xlarge" });
+            }, { only });
+            expectViolations(report, only, [
+                violationFor("ide", "p4d.24xlarge"),
+                violationFor("reserved", "p5.48xlarge"),
+                violationFor("host", "p4d"),
+                violationFor("spark", "p4d.24xlarge"),
+                "claim: instance types/families p5.48xlarge are not on the allow-list",
+            ]);
+        });
+
+        it("evasion: EKS Auto Mode's labels restrict nothing on an open-source Karpenter NodePool", async () => {
+            const report = await evaluate(() => {
+                nodePool("general", [{ key: "eks.amazonaws.com/instance-category", operator: "In", values: ["m"] }]);
+                nodePool("auto", [{ key: "eks.amazonaws.com/instance-category", operator: "In", values: ["m"] }], AUTO_MODE_CLASS);
+            }, { only });
+            expectViolations(report, only, [
+                "general: the NodePool may launch any instance type (eks.amazonaws.com/instance-category restricts nothing for a nodeClassRef of group karpenter.k8s.aws): add a karpenter.k8s.aws/instance-category requirement with operator In",
+            ]);
+        });
+
+        it("passes Batch's bare families on the allow-list (m6i: every m6i size) and refuses keywords that may leave it", async () => {
+            const report = await evaluate(() => {
+                const computeResources = (instanceTypes: string[]) => ({ type: "EC2", maxVcpus: 16, instanceRole: roleArn, subnets: ["subnet-1"], instanceTypes });
+                new aws.batch.ComputeEnvironment("family", { type: "MANAGED", computeResources: computeResources(["m6i", "c7g.large"]) });
+                new aws.batch.ComputeEnvironment("optimal", { type: "MANAGED", computeResources: computeResources(["optimal"]) });
+            }, { only });
+            expectViolations(report, only, [violationFor("optimal", "optimal (c4.*, m4.*, r4.*, c5.*, m5.*, r5.*, m6i.*, c6i.*, r6i.*, c7i.*)")]);
         });
     });
 });

@@ -360,16 +360,43 @@ describe("network exposure guardrails", () => {
             ]);
         });
 
-        it("evasion: an IngressClassParams or Gateway LoadBalancerConfiguration making its whole class internet-facing", async () => {
-            const report = await evaluate(() => {
-                new k8s.apiextensions.CustomResource("public-class", { apiVersion: "elbv2.k8s.aws/v1beta1", kind: "IngressClassParams", metadata: { name: "public" }, spec: { scheme: "internet-facing" } });
-                new k8s.apiextensions.CustomResource("private-class", { apiVersion: "elbv2.k8s.aws/v1beta1", kind: "IngressClassParams", metadata: { name: "private" }, spec: { scheme: "internal" } });
-                new k8s.yaml.v2.ConfigGroup("gateway", {
-                    yaml: "apiVersion: gateway.k8s.aws/v1beta1\nkind: LoadBalancerConfiguration\nmetadata:\n  name: edge\n  namespace: shop\nspec:\n  scheme: internet-facing\n",
+        it("evasion: IngressClassParams and LoadBalancerConfigurations set internet-facing for a class, Gateways' annotations, IngressGroups and TargetGroupBindings", async () => {
+            const build = () => {
+                const custom = (name: string, apiVersion: string, kind: string, metadata: object, spec: object) => new k8s.apiextensions.CustomResource(name, { apiVersion, kind, metadata, spec });
+                custom("public-params", "elbv2.k8s.aws/v1beta1", "IngressClassParams", { name: "public" }, { scheme: "internet-facing" });
+                custom("edge-params", "elbv2.k8s.aws/v1beta1", "IngressClassParams", { name: "edge" }, { scheme: "internet-facing", namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "edge" } } });
+                custom("grouped-params", "elbv2.k8s.aws/v1beta1", "IngressClassParams", { name: "grouped" }, { group: { name: "shared" } });
+                custom("internal-params", "elbv2.k8s.aws/v1beta1", "IngressClassParams", { name: "internal" }, { scheme: "internal", group: { name: "shared" } });
+                custom("lbconf", "gateway.k8s.aws/v1beta1", "LoadBalancerConfiguration", { name: "public", namespace: "shop" }, { scheme: "internet-facing" });
+                custom("gw", "gateway.networking.k8s.io/v1", "Gateway", { name: "gw", namespace: "shop" }, {
+                    gatewayClassName: "istio",
+                    infrastructure: { annotations: { [SCHEME]: "internet-facing" } },
+                    listeners: [{ name: "http", protocol: "HTTP", port: 80 }],
                 });
-            }, { only, config: { [only]: { publicNamespaces: ["shop"] } } });
-            const why = "sets scheme internet-facing: every load balancer of its class faces the internet; leave it internal and annotate Ingresses in publicNamespaces instead";
-            expectViolations(report, only, [`public-class: IngressClassParams public ${why}`, `gateway: LoadBalancerConfiguration shop/edge (in a ConfigGroup) ${why}`]);
+                custom("tgb", "elbv2.k8s.aws/v1beta1", "TargetGroupBinding", { name: "web", namespace: "shop" }, {
+                    serviceRef: { name: "web", port: 80 },
+                    targetGroupARN: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/public-web/0123456789abcdef",
+                });
+                const ingress = (name: string, annotations: Record<string, string>) =>
+                    new k8s.networking.v1.Ingress(name, {
+                        metadata: { name, namespace: "shop", annotations },
+                        spec: { ingressClassName: "alb", rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: name, port: { number: 80 } } } }] } }] },
+                    });
+                ingress("joins", { "alb.ingress.kubernetes.io/group.name": "public-edge" });
+                ingress("joins-internal", { "alb.ingress.kubernetes.io/group.name": "public-edge", "alb.ingress.kubernetes.io/scheme": "internal" });
+            };
+            expectViolations(await evaluate(build, { only, config: { [only]: { publicNamespaces: ["edge"] } } }), only, [
+                "public-params: IngressClassParams public makes every Ingress of its class internet-facing (spec.scheme: internet-facing)",
+                "grouped-params: IngressClassParams grouped puts its Ingresses in IngressGroup shared, whose load balancer any member may make internet-facing: set spec.scheme to internal",
+                "lbconf: LoadBalancerConfiguration shop/public makes the Gateways that use it internet-facing (spec.scheme: internet-facing)",
+                "gw: Gateway shop/gw passes annotations to its load balancer that make it face the internet (spec.infrastructure.annotations)",
+                "tgb: TargetGroupBinding shop/web puts pods behind target group arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/public-web/0123456789abcdef of a load balancer the cluster does not make, whose scheme cannot be judged here: expose them through an internal Service or Ingress, or list the namespace in publicNamespaces after review",
+                "joins: Ingress shop/joins joins IngressGroup public-edge, whose load balancer another member may make internet-facing: set alb.ingress.kubernetes.io/scheme: internal",
+            ]);
+            expectViolations(await evaluate(build, { only, config: { [only]: { publicNamespaces: ["edge", "shop"] } } }), only, [
+                "public-params: IngressClassParams public makes every Ingress of its class internet-facing (spec.scheme: internet-facing)",
+                "grouped-params: IngressClassParams grouped puts its Ingresses in IngressGroup shared, whose load balancer any member may make internet-facing: set spec.scheme to internal",
+            ]);
         });
 
         it("lets the namespaces config names face the internet", async () => {

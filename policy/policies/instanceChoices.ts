@@ -15,9 +15,22 @@ export const COMPUTE_TYPES = {
     spotFleetRequest: "aws:ec2/spotFleetRequest:SpotFleetRequest",
     fleet: "aws:ec2/fleet:Fleet",
     batchComputeEnvironment: "aws:batch/computeEnvironment:ComputeEnvironment",
+    nativeBatchComputeEnvironment: "aws-native:batch:ComputeEnvironment",
     nativeInstance: "aws-native:ec2:Instance",
     nativeLaunchTemplate: "aws-native:ec2:LaunchTemplate",
     nativeAutoScalingGroup: "aws-native:autoscaling:AutoScalingGroup",
+    cloud9: "aws:cloud9/environmentEC2:EnvironmentEC2",
+    nativeCloud9: "aws-native:cloud9:EnvironmentEC2",
+    capacityReservation: "aws:ec2/capacityReservation:CapacityReservation",
+    nativeCapacityReservation: "aws-native:ec2:CapacityReservation",
+    capacityBlock: "aws:ec2/capacityBlockReservation:CapacityBlockReservation",
+    dedicatedHost: "aws:ec2/dedicatedHost:DedicatedHost",
+    nativeHost: "aws-native:ec2:Host",
+    emrCluster: "aws:emr/cluster:Cluster",
+    emrInstanceGroup: "aws:emr/instanceGroup:InstanceGroup",
+    emrInstanceFleet: "aws:emr/instanceFleet:InstanceFleet",
+    notebook: "aws:sagemaker/notebookInstance:NotebookInstance",
+    nativeNotebook: "aws-native:sagemaker:NotebookInstance",
 } as const;
 const C = COMPUTE_TYPES;
 
@@ -30,6 +43,36 @@ export interface Choice {
     instanceType?: string;
     requirements?: Props;
     weight: number;
+    /** What a name that is not one type may launch (`m6i.*` for Batch's `m6i`, families for `optimal`). */
+    launches?: string[];
+}
+
+/** Batch's keywords, by the families each may launch (`optimal` moves to default_x86_64's families over time). */
+const BATCH_KEYWORDS: Record<string, string[]> = {
+    optimal: ["c4", "m4", "r4", "c5", "m5", "r5", "m6i", "c6i", "r6i", "c7i"],
+    default_x86_64: ["m6i", "c6i", "r6i", "c7i"],
+    default_arm64: ["m6g", "c6g", "r6g", "c7g"],
+};
+
+/** A Batch instance type: one type, a bare family (any of its sizes) or a keyword (the families it may launch). */
+function batchChoice(where: string, t: unknown): Choice[] {
+    if (typeof t !== "string" || t === "") return [];
+    const families = BATCH_KEYWORDS[t] ?? (t.includes(".") ? undefined : [t]);
+    return [{ where, instanceType: t, weight: 1, ...(families ? { launches: families.map((f) => `${f}.*`) } : {}) }];
+}
+
+/** An EMR instance group or fleet: its types, with a fleet's weighted capacities. */
+function emrChoices(where: string, g: Props | undefined): Choice[] {
+    if (!g) return [];
+    if (g.instanceTypeConfigs) return list<Props>(g.instanceTypeConfigs).flatMap((c, i) => typeChoice(`${where}.instanceTypeConfigs[${i}].instanceType`, c?.instanceType, c?.weightedCapacity));
+    return typeChoice(`${where}.instanceType`, g.instanceType);
+}
+
+/** A Dedicated Host's type, or its family (a host of a family runs any of its sizes). */
+function hostChoice(props: Props): Choice[] {
+    if (props.instanceType) return typeChoice("instanceType", props.instanceType);
+    const family = props.instanceFamily;
+    return typeof family === "string" && family !== "" ? [{ where: "instanceFamily", instanceType: family, weight: 1, launches: [`${family}.*`] }] : [];
 }
 
 const weightOf = (w: unknown) => (Number(w) > 0 ? Number(w) : 1);
@@ -91,17 +134,45 @@ export function instanceChoices(type: string, props: Props): Choice[] {
         case C.fleet:
             return list<Props>(props.launchTemplateConfigs).flatMap((c, i) => overrides(`launchTemplateConfigs[${i}].overrides`, c?.overrides));
         case C.batchComputeEnvironment:
-            return list<string>(props.computeResources?.instanceTypes).flatMap((t, i) => typeChoice(`computeResources.instanceTypes[${i}]`, t));
+        case C.nativeBatchComputeEnvironment:
+            return list<string>(props.computeResources?.instanceTypes).flatMap((t, i) => batchChoice(`computeResources.instanceTypes[${i}]`, t));
+        case C.cloud9:
+        case C.nativeCloud9:
+        case C.capacityReservation:
+        case C.nativeCapacityReservation:
+            return typeChoice("instanceType", props.instanceType);
+        case C.dedicatedHost:
+        case C.nativeHost:
+            return hostChoice(props);
+        // SageMaker names EC2 types with an ml. prefix.
+        case C.notebook:
+        case C.nativeNotebook:
+            return typeChoice("instanceType", typeof props.instanceType === "string" ? props.instanceType.replace(/^ml\./, "") : props.instanceType);
+        case C.emrCluster:
+            return ["masterInstanceGroup", "coreInstanceGroup", "masterInstanceFleet", "coreInstanceFleet"].flatMap((g) => emrChoices(g, props[g]));
+        case C.emrInstanceGroup:
+        case C.emrInstanceFleet:
+            return emrChoices("", props).map((c) => ({ ...c, where: c.where.slice(1) }));
         default:
             return [];
     }
 }
 
-/** Whether `type` (or an AWS wildcard pattern such as `m7i.*`) stays within the allow-list's exact types and `family.*` patterns. */
+/** A bare family (`m6i`) stands for every size of it, in a choice and in the allow-list alike. */
+const asPattern = (t: string) => (t.includes(".") || t.includes("*") ? t : `${t}.*`);
+
+/** Whether `type` (an AWS wildcard pattern such as `m7i.*`, or a bare family) stays within the allow-list's exact types and `family.*` patterns. */
 export function withinAllowList(type: string, allowed: readonly string[]): boolean {
-    if (!type.includes("*")) return allowed.some((p) => (p.endsWith(".*") ? type.startsWith(p.slice(0, -1)) : type === p));
+    const t = asPattern(type);
+    const patterns = allowed.map(asPattern);
+    if (!t.includes("*")) return patterns.some((p) => (p.endsWith(".*") ? t.startsWith(p.slice(0, -1)) : t === p));
     // A wildcard is within the list only if it cannot leave an allowed family.
-    return allowed.some((p) => p.endsWith(".*") && type.startsWith(p.slice(0, -1)));
+    return patterns.some((p) => p.endsWith(".*") && t.startsWith(p.slice(0, -1)));
+}
+
+/** Whether everything a choice may launch stays within the allow-list. */
+export function choiceWithinAllowList(c: Choice, allowed: readonly string[]): boolean {
+    return (c.launches ?? [c.instanceType ?? ""]).every((t) => withinAllowList(t, allowed));
 }
 
 /** Why instance requirements may launch types outside the allow-list, if they may. */

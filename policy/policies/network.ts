@@ -6,6 +6,7 @@ import { isOff, isOn } from "./flags";
 import { describeObject } from "./kubernetes";
 import { publicLoadBalancerPorts, PublicPort } from "./loadBalancers";
 import { PUBLIC_DATA_STORE_CHECKS } from "./publicDataStores";
+import { checkLoadBalancerObject } from "./kubernetesLoadBalancers";
 import { ingressByGroup } from "./securityGroups";
 import { byKubernetesObject, GuardrailResourcePolicy, GuardrailStackPolicy, list, Props, T } from "./support";
 
@@ -172,17 +173,14 @@ export function internalByAnnotations(annotations: Props | undefined): boolean {
     return annotations?.[INTERNAL_ANNOTATION] === "true" && (scheme === undefined || scheme === "" || scheme === "internal");
 }
 
-/** The AWS Load Balancer Controller's per-class settings, whose scheme overrides each Ingress's and Gateway's annotations. */
-const SCHEME_KINDS = new Set(["elbv2.k8s.aws/IngressClassParams", "gateway.k8s.aws/LoadBalancerConfiguration"]);
-
 export const internalLoadBalancers: GuardrailResourcePolicy = {
     name: "internal-load-balancers",
     description:
-        "Kubernetes LoadBalancer Services and Ingresses are internal, however declared (typed, patch, CustomResource, ConfigGroup/ConfigFile), except in namespaces config lets face the internet; no IngressClassParams or Gateway LoadBalancerConfiguration makes a whole class internet-facing.",
+        "Kubernetes LoadBalancer Services and Ingresses are internal, however declared (typed, patch, CustomResource, ConfigGroup/ConfigFile), except in namespaces config lets face the internet; so are the schemes IngressClassParams and Gateway API LoadBalancerConfigurations set for a whole class, Gateways' infrastructure annotations and IngressGroups' members, and no TargetGroupBinding puts pods behind a load balancer made elsewhere.",
     why: "The public subnets carry the ELB role tag, so one Service of type LoadBalancer without the internal annotations puts a workload on the internet.",
     enforcementLevel: "mandatory",
     severity: "high",
-    remediationSteps: `Annotate the Service ${INTERNAL_ANNOTATION}: "true" (and ${SCHEME_ANNOTATION}, if set, internal), drop ${ALB_SCHEME_ANNOTATION}: internet-facing from Ingresses, or list the namespace in publicNamespaces after review.`,
+    remediationSteps: `Annotate the Service ${INTERNAL_ANNOTATION}: "true" (and ${SCHEME_ANNOTATION}, if set, internal), drop ${ALB_SCHEME_ANNOTATION}: internet-facing from Ingresses (and scheme: internet-facing from IngressClassParams and LoadBalancerConfigurations), state ${ALB_SCHEME_ANNOTATION}: internal on IngressGroup members, or list the namespace in publicNamespaces after review.`,
     configSchema: {
         properties: {
             publicNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose load balancers may face the internet." },
@@ -190,11 +188,7 @@ export const internalLoadBalancers: GuardrailResourcePolicy = {
     },
     validateResource: byKubernetesObject((o, args, report) => {
         const { publicNamespaces } = args.getConfig<{ publicNamespaces: string[] }>();
-        // Cluster-wide: a class's scheme makes every Ingress or Gateway of that class internet-facing, whatever its annotations.
-        if (SCHEME_KINDS.has(`${String(o.apiVersion).split("/")[0]}/${o.kind}`) && String(o.object?.spec?.scheme ?? "").trim().toLowerCase() === "internet-facing") {
-            report(`${describeObject(o)} sets scheme internet-facing: every load balancer of its class faces the internet; leave it internal and annotate Ingresses in publicNamespaces instead`);
-            return;
-        }
+        checkLoadBalancerObject(o, publicNamespaces, report);
         const namespace = o.object?.metadata?.namespace ?? "default";
         if (publicNamespaces.includes(namespace)) return;
         const annotations: Props | undefined = o.object?.metadata?.annotations;
