@@ -91,7 +91,7 @@ describe("kubernetes-volume-encryption", () => {
         expectViolations(report, POLICY, [
             `web: Deployment team/web volumes[0] (scratch), a generic ephemeral volume: ${NOT_DECLARED("gp2")}`,
             "web: Deployment team/web volumes[1] (legacy): the in-tree awsElasticBlockStore volume vol-0abc cannot be known to be encrypted; use the EBS CSI driver and an encrypted class",
-            `manifests: StatefulSet team/db (in a ConfigGroup) volumeClaimTemplates[0] (data): ${NOT_DECLARED("gp2")}`,
+            `manifests: StatefulSet team/db (in a ConfigGroup) spec.volumeClaimTemplates[0] (data): ${NOT_DECLARED("gp2")}`,
         ]);
     });
 

@@ -1,6 +1,6 @@
-import { describeObject, KubeObject } from "./kubernetes";
+import { describeObject, KubeObject, objectNamespace, workloadOf } from "./kubernetes";
 import { matchesAny } from "./patterns";
-import { baselineFindings, PodSecurityLevel, PodTemplate, podTemplateOf, restrictedFindings } from "./podSecurity";
+import { PodSecurityLevel, workloadFindings } from "./podSecurity";
 import { byKubernetesObject, GuardrailResourcePolicy, Props } from "./support";
 
 /**
@@ -11,19 +11,24 @@ import { byKubernetesObject, GuardrailResourcePolicy, Props } from "./support";
 
 const ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
 
-const namespaceOf = (object: Props): string => object?.metadata?.namespace ?? "default";
-
-/** Runs `check` on each workload's pod template outside the exempt namespaces. */
-function eachPod(check: (o: KubeObject, findings: (level: PodSecurityLevel) => string[], config: Props, report: (m: string) => void) => void) {
+/** Runs `check` on each object that runs pods (or is a Namespace or PersistentVolume), with its namespace. */
+function eachPod(check: (o: KubeObject, findings: (level: PodSecurityLevel) => string[], config: Props, namespace: string, report: (m: string) => void) => void) {
     return byKubernetesObject((o, args, report) => {
         const config = args.getConfig<Props>();
-        const pod = podTemplateOf(o.kind, o.object);
-        if (o.kind === "Namespace" || pod) check(o, (level) => (pod ? findings(pod, level, config) : []), config, report);
+        const { pods, loose } = workloadOf(o);
+        if (o.kind === "Namespace" || o.kind === "PersistentVolume" || pods.length > 0 || loose.length > 0) {
+            check(o, (level) => workloadFindings(o, level, config.allowedHostPorts ?? []), config, objectNamespace(o.object, args.provider?.props), report);
+        }
     });
 }
 
-function findings(pod: PodTemplate, level: PodSecurityLevel, config: Props): string[] {
-    return level === "baseline" ? baselineFindings(pod, config.allowedHostPorts ?? []) : restrictedFindings(pod);
+/** A PersistentVolume's node-local source: hostPath or local, the node's files for any pod that claims it. */
+function nodeLocalSource(o: KubeObject): string | undefined {
+    const spec = o.object?.spec ?? {};
+    for (const source of ["hostPath", "local"]) {
+        if (spec[source] !== undefined && spec[source] !== null) return `spec.${source} (${JSON.stringify(spec[source]?.path)})`;
+    }
+    return undefined;
 }
 
 export const podSecurityBaseline: GuardrailResourcePolicy = {
@@ -42,7 +47,16 @@ export const podSecurityBaseline: GuardrailResourcePolicy = {
             allowedHostPorts: { type: "array", items: { type: "integer", minimum: 1, maximum: 65535 }, default: [], description: "Host ports a container may bind (the standard allows a known list)." },
         },
     },
-    validateResource: eachPod((o, podFindings, config, report) => {
+    validateResource: eachPod((o, podFindings, config, namespace, report) => {
+        if (o.kind === "PersistentVolume") {
+            // Cluster-scoped: only the claim it is bound to can exempt it.
+            const source = nodeLocalSource(o);
+            const claimNamespace = o.object?.spec?.claimRef?.namespace;
+            if (source && !(typeof claimNamespace === "string" && matchesAny(claimNamespace, config.exemptNamespaces))) {
+                report(`${describeObject(o)}: ${source} gives the node's files to any pod that claims it, without a hostPath volume in the pod`);
+            }
+            return;
+        }
         if (o.kind === "Namespace") {
             const name = o.object?.metadata?.name ?? "";
             const enforce = o.object?.metadata?.labels?.[ENFORCE_LABEL];
@@ -51,7 +65,7 @@ export const podSecurityBaseline: GuardrailResourcePolicy = {
             }
             return;
         }
-        if (matchesAny(namespaceOf(o.object), config.exemptNamespaces)) return;
+        if (matchesAny(namespace, config.exemptNamespaces)) return;
         for (const finding of podFindings("baseline")) report(`${describeObject(o)}: ${finding}`);
     }),
 };
@@ -71,9 +85,8 @@ export const podSecurityRestricted: GuardrailResourcePolicy = {
             exemptNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces left at the baseline even where namespaces matches." },
         },
     },
-    validateResource: eachPod((o, podFindings, config, report) => {
-        const namespace = namespaceOf(o.object);
-        if (o.kind === "Namespace" || !matchesAny(namespace, config.namespaces) || matchesAny(namespace, config.exemptNamespaces)) return;
+    validateResource: eachPod((o, podFindings, config, namespace, report) => {
+        if (o.kind === "Namespace" || o.kind === "PersistentVolume" || !matchesAny(namespace, config.namespaces) || matchesAny(namespace, config.exemptNamespaces)) return;
         for (const finding of podFindings("restricted")) report(`${describeObject(o)}: ${finding}`);
     }),
 };
