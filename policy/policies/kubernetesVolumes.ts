@@ -2,7 +2,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { isTrue } from "./atRest";
 import { eachKnown, known } from "./preview";
 import { EBS_PROVISIONERS } from "./ebs";
-import { describeObject, KubeObject, kubernetesObjects, workloadOf } from "./kubernetes";
+import { clusterOf, describeObject, KubeObject, kubernetesObjects, workloadOf } from "./kubernetes";
 import { GuardrailStackPolicy, list, Props, T } from "./support";
 
 /**
@@ -29,17 +29,34 @@ type Config = { trustedStorageClasses: string[]; trustedVolumeIds: string[]; def
 
 interface Claim {
     label: string;
+    cluster: string;
     metadata?: Props;
     spec: Props;
     urn: string;
 }
 
-/** What a stack declares that bears on volumes, gathered in one pass. */
+/**
+ * Whether a patch may be the object's creation (a server-side apply creates what does not exist):
+ * it states what the kind cannot be created without.
+ */
+const CREATED_WITH: Record<string, (object: Props) => unknown> = {
+    StorageClass: (o) => o?.provisioner,
+    PersistentVolume: (o) => Object.keys(o?.spec ?? {}).find((k) => !PV_FIELDS.includes(k)),
+    PersistentVolumeClaim: (o) => o?.spec?.accessModes ?? o?.spec?.storageClassName ?? o?.spec?.volumeName,
+};
+const judgedWhole = (o: KubeObject) => o.via !== "patch" || ![undefined, null].includes(CREATED_WITH[o.kind]?.(o.object) as never);
+
+/** Cluster-scoped names are per cluster: `<cluster> NUL <name>`. */
+const inCluster = (cluster: string, name: unknown) => `${cluster}\u0000${name}`;
+
+/** What a stack declares that bears on volumes, gathered in one pass; classes and volumes keyed by cluster. */
 class Volumes {
     readonly classes = new Map<string, Props>();
-    readonly defaults = new Set<string>();
+    readonly defaults = new Map<string, Set<string>>();
     readonly persistentVolumes = new Map<string, { o: KubeObject; urn: string }>();
     readonly claims: Claim[] = [];
+    /** Classes a patch makes the default, maybe creating them: every claim without a class in the cluster gets them. */
+    readonly patchedDefaults: { o: KubeObject; cluster: string; urn: string }[] = [];
     readonly inTree: { label: string; volumeId: unknown; urn: string }[] = [];
     /** Encryption of the EBS volumes and EFS file systems declared, by id. */
     readonly encrypted = new Map<string, boolean>();
@@ -47,37 +64,50 @@ class Volumes {
     constructor(resources: PolicyResource[]) {
         eachKnown(resources, (r) => {
             if (r.type === T.ebsVolume || r.type === T.efsFileSystem) this.encrypted.set(idOf(r), isTrue(known(() => r.props.encrypted)));
-            for (const o of kubernetesObjects(r.type, r.props)) this.add(o, r.urn);
+            const cluster = clusterOf(r.provider);
+            for (const o of kubernetesObjects(r.type, r.props)) this.add(o, r.urn, cluster);
         });
     }
 
-    private add(o: KubeObject, urn: string): void {
+    private add(o: KubeObject, urn: string, cluster: string): void {
         const object = o.object ?? {};
         const name = object.metadata?.name;
+        const whole = judgedWhole(o);
         if (o.kind === "StorageClass") {
-            if (o.via !== "patch") this.classes.set(name, object);
-            if (DEFAULT_CLASS.some((a) => object.metadata?.annotations?.[a] === "true")) this.defaults.add(name);
-        } else if (o.kind === "PersistentVolume" && o.via !== "patch") {
-            this.persistentVolumes.set(name, { o, urn });
+            // A declaration wins over a patch that may have created the class.
+            const key = inCluster(cluster, name);
+            if (o.via !== "patch" || (whole && !this.classes.has(key))) this.classes.set(key, object);
+            if (DEFAULT_CLASS.some((a) => object.metadata?.annotations?.[a] === "true")) {
+                this.defaultsOf(cluster).add(name);
+                if (o.via === "patch") this.patchedDefaults.push({ o, cluster, urn });
+            }
+        } else if (o.kind === "PersistentVolume" && whole) {
+            this.persistentVolumes.set(inCluster(cluster, name), { o, urn });
             if (object.spec?.awsElasticBlockStore) this.inTree.push({ label: describeObject(o), volumeId: object.spec.awsElasticBlockStore.volumeID, urn });
-        } else if (o.kind === "PersistentVolumeClaim" && o.via !== "patch") {
-            this.claims.push({ label: describeObject(o), metadata: object.metadata, spec: object.spec ?? {}, urn });
+        } else if (o.kind === "PersistentVolumeClaim" && whole) {
+            this.claims.push({ label: describeObject(o), cluster, metadata: object.metadata, spec: object.spec ?? {}, urn });
         }
         const { pods, loose, claimTemplates } = workloadOf(o);
-        for (const { template, path } of claimTemplates) this.claims.push({ label: `${describeObject(o)} ${path} (${template.metadata?.name})`, metadata: template.metadata, spec: template.spec ?? {}, urn });
+        for (const { template, path } of claimTemplates) this.claims.push({ label: `${describeObject(o)} ${path} (${template.metadata?.name})`, cluster, metadata: template.metadata, spec: template.spec ?? {}, urn });
         for (const { spec, path } of [...pods, ...loose.map((l) => ({ spec: l.node, path: l.path }))]) {
             list<Props>(spec.volumes).forEach((v, i) => {
                 const at = `${describeObject(o)} ${path ? `${path}.` : ""}volumes[${i}] (${v?.name})`;
                 const template = v?.ephemeral?.volumeClaimTemplate;
-                if (template) this.claims.push({ label: `${at}, a generic ephemeral volume`, metadata: template.metadata, spec: template.spec ?? {}, urn });
+                if (template) this.claims.push({ label: `${at}, a generic ephemeral volume`, cluster, metadata: template.metadata, spec: template.spec ?? {}, urn });
                 if (v?.awsElasticBlockStore) this.inTree.push({ label: at, volumeId: v.awsElasticBlockStore.volumeID, urn });
             });
         }
     }
 
+    defaultsOf(cluster: string): Set<string> {
+        let set = this.defaults.get(cluster);
+        if (!set) this.defaults.set(cluster, (set = new Set()));
+        return set;
+    }
+
     /** Why a class does not give encrypted volumes, or undefined when it does. */
-    classProblem(name: string, config: Config): string | undefined {
-        const c = this.classes.get(name);
+    classProblem(cluster: string, name: string, config: Config): string | undefined {
+        const c = this.classes.get(inCluster(cluster, name));
         if (!c) return config.trustedStorageClasses.includes(name) ? undefined : `StorageClass ${name} is not declared in this program, so its encryption cannot be known`;
         if (EBS_PROVISIONERS.includes(c.provisioner)) return c.parameters?.encrypted === "true" ? undefined : `StorageClass ${name} does not encrypt its EBS volumes`;
         if (c.provisioner === EFS_PROVISIONER) {
@@ -98,22 +128,23 @@ class Volumes {
     claimProblem(claim: Claim, config: Config): string | undefined {
         const spec = claim.spec;
         const className = claim.metadata?.annotations?.[CLASS_ANNOTATION] ?? spec.storageClassName;
-        if (spec.volumeName && this.persistentVolumes.has(spec.volumeName)) return undefined; // the volume is judged itself
+        if (spec.volumeName && this.persistentVolumes.has(inCluster(claim.cluster, spec.volumeName))) return undefined; // the volume is judged itself
         if (className === "") {
             return spec.volumeName
                 ? `it binds PersistentVolume ${spec.volumeName}, which is not declared in this program, so its encryption cannot be known`
                 : "storageClassName \"\" binds any pre-provisioned volume, whose encryption cannot be known";
         }
         if (className === undefined || className === null) {
-            if (this.defaults.size === 0 && config.defaultStorageClass) {
-                const problem = this.classProblem(config.defaultStorageClass, config);
+            const defaults = this.defaultsOf(claim.cluster);
+            if (defaults.size === 0 && config.defaultStorageClass) {
+                const problem = this.classProblem(claim.cluster, config.defaultStorageClass, config);
                 return problem && `no storageClassName, so the cluster's default class ${config.defaultStorageClass} applies: ${problem}`;
             }
-            if (this.defaults.size === 0) return "no storageClassName, and this program declares no default class: the cluster's default (EKS's gp2) is unencrypted";
-            const problems = [...this.defaults].map((d) => this.classProblem(d, config)).filter(Boolean);
+            if (defaults.size === 0) return "no storageClassName, and this program declares no default class: the cluster's default (EKS's gp2) is unencrypted";
+            const problems = [...defaults].map((d) => this.classProblem(claim.cluster, d, config)).filter(Boolean);
             return problems.length ? `no storageClassName, so the default class applies: ${problems.join("; ")}` : undefined;
         }
-        return this.classProblem(String(className), config);
+        return this.classProblem(claim.cluster, String(className), config);
     }
 
     persistentVolumeProblem(o: KubeObject, config: Config): string | undefined {
@@ -186,6 +217,10 @@ export const kubernetesVolumeEncryption: GuardrailStackPolicy = {
         eachKnown(volumes.persistentVolumes.values(), ({ o, urn }) => {
             const problem = volumes.persistentVolumeProblem(o, config);
             if (problem) report(`${describeObject(o)}: ${problem}`, urn);
+        });
+        eachKnown(volumes.patchedDefaults, ({ o, cluster, urn }) => {
+            const problem = volumes.classProblem(cluster, o.object?.metadata?.name, config);
+            if (problem) report(`${describeObject(o)}: it makes the class the cluster's default, which every claim without storageClassName gets: ${problem}`, urn);
         });
         eachKnown(volumes.claims, (claim) => {
             const problem = volumes.claimProblem(claim, config);
