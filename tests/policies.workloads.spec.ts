@@ -142,6 +142,67 @@ describe("workload guardrails", () => {
             const exempt = await evaluate(build, { only: BASELINE, config: { [BASELINE]: { exemptNamespaces: ["kube-*"], privilegedNamespaces: ["monitoring"] } } });
             expectViolations(exempt, BASELINE, ['open-up: Namespace team-a (a patch): label pod-security.kubernetes.io/enforce is "privileged": the cluster would admit any pod there; use baseline or restricted']);
         });
+        it("evasion: pod specs in custom resources wherever they are (a JobSet's, an Argo Workflow's lone container and pod fields, a SidecarSet's injected containers)", async () => {
+            const report = await evaluate(() => {
+                new k8s.apiextensions.CustomResource("jobset", {
+                    apiVersion: "jobset.x-k8s.io/v1alpha2",
+                    kind: "JobSet",
+                    metadata: { name: "batch", namespace: "team-a" },
+                    spec: { replicatedJobs: [{ name: "w", template: { spec: { template: { spec: podSpec({ securityContext: { privileged: true } }, { hostPID: true }) } } } }] },
+                });
+                new k8s.apiextensions.CustomResource("workflow", {
+                    apiVersion: "argoproj.io/v1alpha1",
+                    kind: "Workflow",
+                    metadata: { name: "wf", namespace: "team-a" },
+                    spec: { hostNetwork: true, templates: [{ name: "main", container: { image: "busybox", securityContext: { privileged: true } } }] },
+                });
+                new k8s.apiextensions.CustomResource("sidecars", {
+                    apiVersion: "apps.kruise.io/v1alpha1",
+                    kind: "SidecarSet",
+                    metadata: { name: "inject" },
+                    spec: { selector: { matchLabels: {} }, containers: [{ name: "agent", image: "busybox", securityContext: { capabilities: { add: ["SYS_ADMIN"] } } }] },
+                });
+            }, { only: BASELINE });
+            expectViolations(report, BASELINE, [
+                "jobset: JobSet team-a/batch: spec.replicatedJobs[0].template.spec.template.spec: hostPID is true: the pod would share the node's namespaces",
+                "jobset: JobSet team-a/batch: spec.replicatedJobs[0].template.spec.template.spec: containers[0] (app) securityContext.privileged is true: a privileged container is root on the node",
+                "workflow: Workflow team-a/wf: spec: hostNetwork is true: the pod would share the node's namespaces",
+                "workflow: Workflow team-a/wf: spec.templates[0].container securityContext.privileged is true: a privileged container is root on the node",
+                `sidecars: SidecarSet inject: spec: containers[0] (agent) securityContext.capabilities.add includes SYS_ADMIN: only the default set (${BASELINE_CAPABILITIES.join(", ")}) may be added`,
+            ]);
+        });
+
+        it("evasion: a Pod in the items of a made-up kind, hostPath and local PersistentVolumes, a mutating webhook on pods", async () => {
+            const report = await evaluate(() => {
+                new k8s.yaml.v2.ConfigGroup("bundle", {
+                    yaml: "apiVersion: v1\nkind: Bundle\nitems:\n- kind: Bundle\n  items:\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: shell, namespace: team-a}\n    spec: {hostIPC: true, containers: [{name: sh, image: busybox}]}\n",
+                });
+                const pv = (name: string, source: object) => new k8s.core.v1.PersistentVolume(name, { metadata: { name }, spec: { capacity: { storage: "1Gi" }, accessModes: ["ReadWriteOnce"], ...source } });
+                pv("host", { hostPath: { path: "/" } });
+                pv("disk", { local: { path: "/mnt/disks/ssd1" }, nodeAffinity: { required: { nodeSelectorTerms: [] } } });
+                const webhook = (name: string, namespaceSelector?: object) =>
+                    new k8s.admissionregistration.v1.MutatingWebhookConfiguration(name, {
+                        metadata: { name },
+                        webhooks: [{ name: `${name}.example.com`, admissionReviewVersions: ["v1"], sideEffects: "None", clientConfig: { url: "https://hooks.example.com" }, namespaceSelector, rules: [{ operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"] }] }],
+                    });
+                webhook("mutate");
+                webhook("in-exempt", { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["kube-system"] }] });
+            }, { only: BASELINE, config: { [BASELINE]: { exemptNamespaces: ["kube-system"] } } });
+            expectViolations(report, BASELINE, [
+                "bundle: Pod team-a/shell (in a ConfigGroup): hostIPC is true: the pod would share the node's namespaces",
+                'host: PersistentVolume host: spec.hostPath ("/") gives the node\'s files to any pod that claims it, without a hostPath volume in the pod',
+                'disk: PersistentVolume disk: spec.local ("/mnt/disks/ssd1") gives the node\'s files to any pod that claims it, without a hostPath volume in the pod',
+                "mutate: MutatingWebhookConfiguration mutate mutates pods at admission: it can make any pod privileged after the guardrails judged it",
+            ]);
+        });
+
+        it("places an object without a namespace in its provider's default namespace", async () => {
+            const report = await evaluate(() => {
+                const provider = new k8s.Provider("system", { namespace: "kube-system" });
+                new k8s.core.v1.Pod("agent", { metadata: { name: "agent" }, spec: podSpec({ securityContext: { privileged: true } }) }, { provider });
+            }, { only: BASELINE, config: { [BASELINE]: { exemptNamespaces: ["kube-system"] } } });
+            expectViolations(report, BASELINE, []);
+        });
     });
 
     describe("pod-security-restricted", () => {

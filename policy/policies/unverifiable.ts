@@ -20,8 +20,6 @@ const OPAQUE_TOKENS = ["command:local:Command", "command:remote:Command", "pulum
 
 /** Crossplane's Object holds a manifest its provider applies, maybe in another cluster: the pack checks the manifest where it can, but not the cluster it lands in. */
 const CROSSPLANE_OBJECT = "kubernetes.crossplane.io";
-/** What a pod is made from: a mutating admission rule on any of these can change a pod the pack judged. */
-const POD_RESOURCES = ["pods", "deployments", "statefulsets", "daemonsets", "replicasets", "replicationcontrollers", "jobs", "cronjobs", "podtemplates"];
 
 /** Manifest files the pack reads itself; a URL, a glob or a missing path is read only by the provider. */
 const unreadable = (f: unknown) => typeof f === "string" && (/^[a-z][a-z0-9+.-]*:\/\//i.test(f) || /[*?[{]/.test(f) || !fs.existsSync(f));
@@ -41,33 +39,22 @@ function rendered(type: string, p: Props): string | undefined {
     return undefined;
 }
 
-/** Why an object's effect in the cluster is not what the pack sees: it installs manifests from elsewhere, or rewrites pods. */
+/** Why an object's effect in the cluster is not what the pack sees: it installs manifests from elsewhere. */
 function inClusterRenderer(o: KubeObject): string | undefined {
     const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "";
     if (rendersInCluster(o) || (group === CROSSPLANE_OBJECT && o.kind === "Object")) return `${describeObject(o)} installs manifests its controller fetches or renders in the cluster: its objects are not verifiable offline`;
-    if (group === "admissionregistration.k8s.io" && (o.kind === "MutatingWebhookConfiguration" || o.kind === "MutatingAdmissionPolicy")) {
-        const rules: Props[] =
-            o.kind === "MutatingWebhookConfiguration" ? list<Props>(o.object?.webhooks).flatMap((w) => list<Props>(w?.rules)) : list<Props>(o.object?.spec?.matchConstraints?.resourceRules);
-        const matched = [...new Set(rules.flatMap((r) => list<unknown>(r?.resources)).filter((r): r is string => typeof r === "string" && mutatesPods(r)))];
-        if (matched.length > 0) return `${describeObject(o)} mutates ${matched.join(", ")} at admission: the pods it changes are not the ones the guardrails judged`;
-    }
     return undefined;
 }
-
-const mutatesPods = (resource: string) => {
-    const [name] = resource.toLowerCase().split("/");
-    return name === "*" || POD_RESOURCES.includes(name);
-};
 
 export const kubernetesNotVerifiable: GuardrailResourcePolicy = {
     name: "kubernetes-not-verifiable-offline",
     description:
-        "Kubernetes objects the pack cannot see are reported: Helm releases and charts (v2, v3, v4), kustomize directories, yaml v1 ConfigGroups and ConfigFiles (their transformations may change what they create), ConfigGroup/ConfigFile manifests at a URL, a glob or a path that cannot be read, GitOps objects that install manifests from elsewhere (Flux HelmRelease and Kustomization, Argo CD Application and ApplicationSet, and the like) and mutating admission webhooks or policies that match pods or their controllers, however declared. Advisory: what they install or change is not checked offline.",
-    why: "A chart or a GitOps source can hold privileged DaemonSets, cluster-admin bindings and namespaces without quotas, and a mutating webhook can make any pod privileged after the guardrails passed it; a finding keeps them from passing as if they had been checked.",
+        "Kubernetes objects the pack cannot see are reported: Helm releases and charts (v2, v3, v4), kustomize directories, yaml v1 ConfigGroups and ConfigFiles (their transformations may change what they create), ConfigGroup/ConfigFile manifests at a URL, a glob or a path that cannot be read, GitOps objects that install manifests from elsewhere (Flux HelmRelease and Kustomization, Argo CD Application and ApplicationSet, and the like). Advisory: what they install or change is not checked offline.",
+    why: "A chart or a GitOps source can hold privileged DaemonSets, cluster-admin bindings and namespaces without quotas; a finding keeps them from passing as if they had been checked.",
     enforcementLevel: "advisory",
     severity: "medium",
     remediationSteps:
-        "Review the rendered manifests (helm template, kustomize build, the GitOps source at its pinned revision) against the guardrails, or declare the objects as typed resources or inline ConfigGroup YAML so the pack checks them; keep versions pinned. Review what a mutating webhook returns, and scope it with objectSelector and namespaceSelector.",
+        "Review the rendered manifests (helm template, kustomize build, the GitOps source at its pinned revision) against the guardrails, or declare the objects as typed resources or inline ConfigGroup YAML so the pack checks them; keep versions pinned.",
     validateResource: (args, report) => {
         const what = rendered(args.type, args.props);
         if (what && V1_YAML.includes(args.type)) report(`${what}: its objects are checked as written, but the SDK's transformations (code) may change them before they are created`);

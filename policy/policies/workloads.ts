@@ -1,7 +1,7 @@
 import { describeObject, KubeObject, objectNamespace, workloadOf } from "./kubernetes";
 import { matchesAny } from "./patterns";
 import { PodSecurityLevel, workloadFindings } from "./podSecurity";
-import { byKubernetesObject, GuardrailResourcePolicy, Props } from "./support";
+import { byKubernetesObject, GuardrailResourcePolicy, list, Props } from "./support";
 
 /**
  * Guardrails on what pods may do to their node, by the Pod Security Standards: the baseline for
@@ -11,12 +11,47 @@ import { byKubernetesObject, GuardrailResourcePolicy, Props } from "./support";
 
 const ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
 
-/** Runs `check` on each object that runs pods (or is a Namespace or PersistentVolume), with its namespace. */
+/** What a pod is made from: mutating admission on any of these can rewrite a pod the guardrails judged. */
+const POD_RESOURCES = ["pods", "deployments", "statefulsets", "daemonsets", "replicasets", "replicationcontrollers", "jobs", "cronjobs", "podtemplates"];
+const NAMESPACE_NAME = "kubernetes.io/metadata.name";
+const MUTATING_KINDS = ["MutatingWebhookConfiguration", "MutatingAdmissionPolicy"];
+const isMutating = (o: KubeObject) => o.apiVersion.startsWith("admissionregistration.k8s.io/") && MUTATING_KINDS.includes(o.kind);
+
+/** The namespaces a selector is limited to by name, or undefined when it may select any. */
+function selectedNames(selector: Props | undefined): string[] | undefined {
+    const byLabel = selector?.matchLabels?.[NAMESPACE_NAME];
+    if (typeof byLabel === "string") return [byLabel];
+    const byExpression = list<Props>(selector?.matchExpressions).find((e) => e?.key === NAMESPACE_NAME && e?.operator === "In");
+    return byExpression ? list<unknown>(byExpression.values).filter((v): v is string => typeof v === "string") : undefined;
+}
+
+/**
+ * The pod resources a mutating webhook or admission policy rewrites outside the exempt namespaces:
+ * what it returns is not what the guardrails judged.
+ */
+function podMutations(o: KubeObject, exempt: string[]): string[] {
+    const matchers: { rules: Props[]; namespaceSelector?: Props }[] =
+        o.kind === "MutatingWebhookConfiguration"
+            ? list<Props>(o.object?.webhooks).map((w) => ({ rules: list<Props>(w?.rules), namespaceSelector: w?.namespaceSelector }))
+            : [{ rules: list<Props>(o.object?.spec?.matchConstraints?.resourceRules), namespaceSelector: o.object?.spec?.matchConstraints?.namespaceSelector }];
+    const matched = new Set<string>();
+    for (const { rules, namespaceSelector } of matchers) {
+        const names = selectedNames(namespaceSelector);
+        if (names && names.every((n) => matchesAny(n, exempt))) continue;
+        for (const resource of rules.flatMap((r) => list<unknown>(r?.resources))) {
+            const name = typeof resource === "string" ? resource.toLowerCase().split("/")[0] : "";
+            if (name === "*" || POD_RESOURCES.includes(name)) matched.add(String(resource));
+        }
+    }
+    return [...matched];
+}
+
+/** Runs `check` on each object that runs pods (or is a Namespace, PersistentVolume or mutating admission), with its namespace. */
 function eachPod(check: (o: KubeObject, findings: (level: PodSecurityLevel) => string[], config: Props, namespace: string, report: (m: string) => void) => void) {
     return byKubernetesObject((o, args, report) => {
         const config = args.getConfig<Props>();
         const { pods, loose } = workloadOf(o);
-        if (o.kind === "Namespace" || o.kind === "PersistentVolume" || pods.length > 0 || loose.length > 0) {
+        if (o.kind === "Namespace" || o.kind === "PersistentVolume" || isMutating(o) || pods.length > 0 || loose.length > 0) {
             check(o, (level) => workloadFindings(o, level, config.allowedHostPorts ?? []), config, objectNamespace(o.object, args.provider?.props), report);
         }
     });
@@ -48,6 +83,11 @@ export const podSecurityBaseline: GuardrailResourcePolicy = {
         },
     },
     validateResource: eachPod((o, podFindings, config, namespace, report) => {
+        if (isMutating(o)) {
+            const matched = podMutations(o, config.exemptNamespaces ?? []);
+            if (matched.length > 0) report(`${describeObject(o)} mutates ${matched.join(", ")} at admission: it can make any pod privileged after the guardrails judged it`);
+            return;
+        }
         if (o.kind === "PersistentVolume") {
             // Cluster-scoped: only the claim it is bound to can exempt it.
             const source = nodeLocalSource(o);
@@ -86,7 +126,7 @@ export const podSecurityRestricted: GuardrailResourcePolicy = {
         },
     },
     validateResource: eachPod((o, podFindings, config, namespace, report) => {
-        if (o.kind === "Namespace" || o.kind === "PersistentVolume" || !matchesAny(namespace, config.namespaces) || matchesAny(namespace, config.exemptNamespaces)) return;
+        if (o.kind === "Namespace" || o.kind === "PersistentVolume" || isMutating(o) || !matchesAny(namespace, config.namespaces) || matchesAny(namespace, config.exemptNamespaces)) return;
         for (const finding of podFindings("restricted")) report(`${describeObject(o)}: ${finding}`);
     }),
 };
