@@ -92,6 +92,46 @@ describe("quota guardrails", () => {
         ]);
     });
 
+    it("namespace-quota-and-limits, evasion: quotas in another cluster's namespace of the same name, a namespace in the items of any kind, GitOps createNamespace", async () => {
+        const kubeconfig = JSON.stringify({ apiVersion: "v1", clusters: [], contexts: [], users: [] });
+        const report = await evaluate(() => {
+            const a = new k8s.Provider("cluster-a", { kubeconfig, context: "a" });
+            const b = new k8s.Provider("cluster-b", { kubeconfig, context: "b" });
+            new k8s.core.v1.Namespace("team-x", { metadata: { name: "team-x" } }, { provider: a });
+            new k8s.core.v1.ResourceQuota("team-x", { metadata: { name: "quota", namespace: "team-x" }, spec: { hard: fullQuota } }, { provider: b });
+            new k8s.core.v1.LimitRange("team-x", { metadata: { name: "limits", namespace: "team-x" }, spec: limits as any }, { provider: b });
+            new k8s.yaml.v2.ConfigGroup("bundle", { objs: [{ apiVersion: "v1", kind: "Bundle", items: [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "in-items" } }] }] });
+            new k8s.apiextensions.CustomResource("flux", {
+                apiVersion: "helm.toolkit.fluxcd.io/v2",
+                kind: "HelmRelease",
+                metadata: { name: "agent", namespace: "flux-system" },
+                spec: { targetNamespace: "agents", install: { createNamespace: true }, chart: { spec: { chart: "agent" } } },
+            });
+            new k8s.apiextensions.CustomResource("argo", {
+                apiVersion: "argoproj.io/v1alpha1",
+                kind: "Application",
+                metadata: { name: "tools", namespace: "argocd" },
+                spec: { destination: { server: "https://kubernetes.default.svc", namespace: "tools" }, syncPolicy: { syncOptions: ["CreateNamespace=true"] } },
+            });
+        }, { only: "namespace-quota-and-limits" });
+        expectViolations(report, "namespace-quota-and-limits", [
+            "team-x: namespace team-x has no ResourceQuota and no LimitRange",
+            "bundle: namespace in-items has no ResourceQuota and no LimitRange",
+            "flux: namespace agents has no ResourceQuota and no LimitRange",
+            "argo: namespace tools has no ResourceQuota and no LimitRange",
+        ]);
+    });
+
+    it("namespace-quota-and-limits: a quota and LimitRange placed by their provider's default namespace count for it", async () => {
+        const report = await evaluate(() => {
+            const ns = new k8s.core.v1.Namespace("team-b", { metadata: { name: "team-b" } });
+            const provider = new k8s.Provider("team-b", { namespace: "team-b" }, { dependsOn: ns });
+            new k8s.core.v1.ResourceQuota("quota", { metadata: { name: "quota" }, spec: { hard: fullQuota } }, { provider });
+            new k8s.core.v1.LimitRange("limits", { metadata: { name: "limits" }, spec: limits as any }, { provider });
+        }, { only: "namespace-quota-and-limits" });
+        expectViolations(report, "namespace-quota-and-limits", []);
+    });
+
     it("namespace-quota-and-limits, evasion: bounds that are not quantities or exceed the ceilings, wherever the quota is", async () => {
         const build = () => {
             new k8s.core.v1.Namespace("team-a", { metadata: { name: "team-a" } });
