@@ -255,7 +255,7 @@ describe("quota guardrails", () => {
         ]);
     });
 
-    it("pvc-size, evasion: a generic ephemeral volume in a Deployment, a claim in a ConfigGroup, and a PersistentVolumeClaimPatch", async () => {
+    it("pvc-size, evasion: a generic ephemeral volume in a Deployment, a claim in a ConfigGroup, a PersistentVolumeClaimPatch, and a CloneSet's claim templates", async () => {
         const report = await evaluate(() => {
             new k8s.apps.v1.Deployment("scratch", {
                 spec: {
@@ -271,11 +271,18 @@ describe("quota guardrails", () => {
             });
             new k8s.yaml.v2.ConfigGroup("claims", { yaml: "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: big, namespace: team-a}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 5Ti}}}\n" });
             new k8s.core.v1.PersistentVolumeClaimPatch("grow", { metadata: { name: "data", namespace: "team-a" }, spec: { resources: { requests: { storage: "3Ti" } } } });
+            new k8s.apiextensions.CustomResource("cloneset", {
+                apiVersion: "apps.kruise.io/v1alpha1",
+                kind: "CloneSet",
+                metadata: { name: "db", namespace: "team-a" },
+                spec: { template: { spec: { containers: [{ name: "db", image: "x" }] } }, volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Ti" } } } }] },
+            });
         }, { only: "pvc-size" });
         expectViolations(report, "pvc-size", [
             "scratch: ephemeral volume scratch storage is 50Ti; at most 1Ti (1Ti) is allowed",
             "claims: PersistentVolumeClaim team-a/big (in a ConfigGroup): spec.resources.requests.storage is 5Ti; at most 1Ti (1Ti) is allowed",
             "grow: PersistentVolumeClaim team-a/data (a patch): spec.resources.requests.storage is 3Ti; at most 1Ti (1Ti) is allowed",
+            "cloneset: spec.volumeClaimTemplates[0] (data) storage is 50Ti; at most 1Ti (1Ti) is allowed",
         ]);
     });
 });
