@@ -142,7 +142,7 @@ describe("workload guardrails", () => {
             const exempt = await evaluate(build, { only: BASELINE, config: { [BASELINE]: { exemptNamespaces: ["kube-*"], privilegedNamespaces: ["monitoring"] } } });
             expectViolations(exempt, BASELINE, ['open-up: Namespace team-a (a patch): label pod-security.kubernetes.io/enforce is "privileged": the cluster would admit any pod there; use baseline or restricted']);
         });
-        it("evasion: pod specs in custom resources wherever they are (a JobSet's, an Argo Workflow's lone container and pod fields, a SidecarSet's injected containers)", async () => {
+        it("evasion: pod specs in custom resources wherever they are (a JobSet's, an Argo Workflow's lone container and pod fields, a SidecarSet's injected containers, an operator's container overrides, a *.k8s.io CRD)", async () => {
             const report = await evaluate(() => {
                 new k8s.apiextensions.CustomResource("jobset", {
                     apiVersion: "jobset.x-k8s.io/v1alpha2",
@@ -162,12 +162,23 @@ describe("workload guardrails", () => {
                     metadata: { name: "inject" },
                     spec: { selector: { matchLabels: {} }, containers: [{ name: "agent", image: "busybox", securityContext: { capabilities: { add: ["SYS_ADMIN"] } } }] },
                 });
+                // An operator merges spec.containers into its own by name: no image needed.
+                new k8s.apiextensions.CustomResource("prometheus", {
+                    apiVersion: "monitoring.coreos.com/v1",
+                    kind: "Prometheus",
+                    metadata: { name: "main", namespace: "team-a" },
+                    spec: { containers: [{ name: "prometheus", securityContext: { privileged: true } }] },
+                });
+                // A made-up kind in a *.k8s.io group is searched like any custom resource.
+                new k8s.apiextensions.CustomResource("runner", { apiVersion: "runner.k8s.io/v1", kind: "Runner", metadata: { name: "runner", namespace: "team-a" }, spec: { pod: podSpec({}, { hostNetwork: true }) } });
             }, { only: BASELINE });
             expectViolations(report, BASELINE, [
                 "jobset: JobSet team-a/batch: spec.replicatedJobs[0].template.spec.template.spec: hostPID is true: the pod would share the node's namespaces",
                 "jobset: JobSet team-a/batch: spec.replicatedJobs[0].template.spec.template.spec: containers[0] (app) securityContext.privileged is true: a privileged container is root on the node",
                 "workflow: Workflow team-a/wf: spec: hostNetwork is true: the pod would share the node's namespaces",
                 "workflow: Workflow team-a/wf: spec.templates[0].container securityContext.privileged is true: a privileged container is root on the node",
+                "prometheus: Prometheus team-a/main: spec: containers[0] (prometheus) securityContext.privileged is true: a privileged container is root on the node",
+                "runner: Runner team-a/runner: spec.pod: hostNetwork is true: the pod would share the node's namespaces",
                 `sidecars: SidecarSet inject: spec: containers[0] (agent) securityContext.capabilities.add includes SYS_ADMIN: only the default set (${BASELINE_CAPABILITIES.join(", ")}) may be added`,
             ]);
         });

@@ -148,7 +148,7 @@ export function containersOf(spec: Props): { container: Props; path: string }[] 
     );
 }
 
-/** The core groups and `*.k8s.io`: their kinds' schemas are known, so pods are only where POD_SPEC_PATH says. */
+/** The core groups and `*.k8s.io`: their workload kinds keep pods where POD_SPEC_PATH says (any other kind is searched by shape). */
 function builtIn(apiVersion: string): boolean {
     const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
     return !group.includes(".") || group.endsWith(".k8s.io");
@@ -187,12 +187,14 @@ const POD_FIELDS = ["hostNetwork", "hostPID", "hostIPC", "hostUsers", "volumes",
 const MAX_DEPTH = 64;
 const workloads = new WeakMap<object, Workload>();
 const isObject = (v: unknown): v is Props => typeof v === "object" && v !== null;
-const runsImages = (node: Props) => CONTAINER_LISTS.some((k) => Array.isArray(node[k]) && node[k].some((c: unknown) => isObject(c) && typeof c.image === "string"));
+/** A container: it names an image, or sets what an operator merges into its own containers by name (Prometheus' spec.containers). */
+const isContainer = (c: unknown) => isObject(c) && (typeof c.image === "string" || isObject(c.securityContext) || Array.isArray(c.ports));
+const runsImages = (node: Props) => CONTAINER_LISTS.some((k) => Array.isArray(node[k]) && node[k].some(isContainer));
 
 /**
  * The pods an object runs and the claims it makes: the kind's own pod spec for the core
- * workloads; for any other kind (JobSet, Workflow, SidecarSet, CloneSet...), every object at any
- * depth with containers that name an image, lone containers and pod fields, found by shape.
+ * workloads; for any other kind (JobSet, Workflow, SidecarSet, CloneSet, a CRD in a *.k8s.io
+ * group...), every object at any depth with containers, lone containers and pod fields, by shape.
  */
 export function workloadOf(o: KubeObject): Workload {
     const object = o.object;
@@ -202,7 +204,7 @@ export function workloadOf(o: KubeObject): Workload {
     const found: Workload = { pods: [], loose: [], claimTemplates: [] };
     if (rendersInCluster(o)) {
         // reported by kubernetes-not-verifiable-offline: its values are a chart's, not a pod spec
-    } else if (builtIn(o.apiVersion)) {
+    } else if (builtIn(o.apiVersion) && POD_SPEC_PATH[o.kind]) {
         const spec = podSpecOf(o.kind, object);
         if (spec) {
             const template = o.kind === "Pod" ? object : o.kind === "PodTemplate" ? object.template : o.kind === "CronJob" ? object.spec?.jobTemplate?.spec?.template : object.spec?.template;
