@@ -184,7 +184,7 @@ function idOf(r: PolicyResource): string {
 export const kubernetesVolumeEncryption: GuardrailStackPolicy = {
     name: "kubernetes-volume-encryption",
     description:
-        "Pods' volumes are encrypted: claims, claim templates (a StatefulSet's or any CRD's) and generic ephemeral volumes use a StorageClass this program declares encrypted (or one config trusts; a claim without a class gets the default this program declares, else the one config names); static PersistentVolumes use a volume or file system declared here encrypted (or trusted), whatever their source (CSI, NFS to an EFS mount target, iSCSI...); no in-tree awsElasticBlockStore volume.",
+        "Pods' volumes are encrypted: claims, claim templates (a StatefulSet's or any CRD's) and generic ephemeral volumes use a StorageClass this program declares encrypted (or one config trusts; a claim without a class gets the default this program declares, else the one config names); static PersistentVolumes use a volume or file system declared here encrypted (or trusted), whatever their source (CSI, NFS to an EFS mount target, iSCSI...); no in-tree awsElasticBlockStore volume. A patch that may create its object (a server-side apply) is judged as one, and a class a patch makes the default must encrypt. Classes and volumes are per cluster (by provider).",
     why: "A claim on an unencrypted or unknown class, a static volume of unknown origin, or an in-tree EBS volume puts application data on disks nobody checked, whatever the platform's own classes do.",
     enforcementLevel: "mandatory",
     severity: "high",
@@ -206,7 +206,8 @@ export const kubernetesVolumeEncryption: GuardrailStackPolicy = {
             },
             defaultStorageClass: {
                 type: "string",
-                description: "The cluster's default StorageClass, which claims without storageClassName get when this program declares no default; it must still be declared encrypted here or trusted. Unset: EKS's unencrypted gp2 is assumed. The presets name envstack's gp3.",
+                default: "",
+                description: "The cluster's default StorageClass, which claims without storageClassName get when this program declares no default; it must still be declared encrypted here or trusted. Empty: EKS's unencrypted gp2 is assumed. The presets name envstack's gp3.",
             },
         },
     },

@@ -49,7 +49,7 @@ function inClusterRenderer(o: KubeObject): string | undefined {
 export const kubernetesNotVerifiable: GuardrailResourcePolicy = {
     name: "kubernetes-not-verifiable-offline",
     description:
-        "Kubernetes objects the pack cannot see are reported: Helm releases and charts (v2, v3, v4), kustomize directories, yaml v1 ConfigGroups and ConfigFiles (their transformations may change what they create), ConfigGroup/ConfigFile manifests at a URL, a glob or a path that cannot be read, GitOps objects that install manifests from elsewhere (Flux HelmRelease and Kustomization, Argo CD Application and ApplicationSet, and the like). Advisory: what they install or change is not checked offline.",
+        "Kubernetes objects the pack cannot see are reported: Helm releases and charts (v2, v3, v4), kustomize directories, yaml v1 ConfigGroups and ConfigFiles (their transformations may change what they create), ConfigGroup/ConfigFile manifests at a URL, a glob or a path that cannot be read, GitOps objects that install manifests from elsewhere (Flux HelmRelease and Kustomization, Argo CD Application and ApplicationSet, and the like). Advisory: what they install is not checked offline.",
     why: "A chart or a GitOps source can hold privileged DaemonSets, cluster-admin bindings and namespaces without quotas; a finding keeps them from passing as if they had been checked.",
     enforcementLevel: "advisory",
     severity: "medium",

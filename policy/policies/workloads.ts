@@ -69,12 +69,12 @@ function nodeLocalSource(o: KubeObject): string | undefined {
 export const podSecurityBaseline: GuardrailResourcePolicy = {
     name: "pod-security-baseline",
     description:
-        "Workloads (Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, pod templates), however declared, meet the Pod Security Standards' baseline: no privileged or host-process containers, host namespaces, hostPath volumes or host ports; capabilities only from the default set; safe sysctls only; the default /proc mount; no unconfined seccomp or AppArmor, no custom SELinux user, role or type; probes and hooks that name no host. Init and ephemeral containers count. No namespace is labelled to enforce the privileged level.",
+        "Workloads (Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, pod templates), however declared, meet the Pod Security Standards' baseline: no privileged or host-process containers, host namespaces, hostPath volumes or host ports; capabilities only from the default set; safe sysctls only; the default /proc mount; no unconfined seccomp or AppArmor, no custom SELinux user, role or type; probes and hooks that name no host. Init and ephemeral containers count, and so do pods in custom resources (a JobSet's, an Argo Workflow's containers, a SidecarSet's injected ones), found by shape. No namespace is labelled to enforce the privileged level, no PersistentVolume hands out the node's files (hostPath, local), and no mutating webhook or admission policy rewrites pods outside the exempt namespaces.",
     why: "A privileged container, a host namespace, a hostPath volume or an added capability like SYS_ADMIN gives a pod its node, and with the node every pod's secrets and the node's IAM role.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
-        "Remove privileged, hostNetwork/hostPID/hostIPC, hostPath volumes and hostPort; add only default capabilities (better: drop ALL); use RuntimeDefault seccomp and AppArmor. A workload that needs the node belongs in a reviewed Helm chart in an exempt namespace (exemptNamespaces), and a namespace labelled privileged in privilegedNamespaces.",
+        "Remove privileged, hostNetwork/hostPID/hostIPC, hostPath volumes and hostPort; add only default capabilities (better: drop ALL); use RuntimeDefault seccomp and AppArmor. A workload that needs the node belongs in a reviewed Helm chart in an exempt namespace (exemptNamespaces), and a namespace labelled privileged in privilegedNamespaces. Use CSI volumes, not hostPath or local PersistentVolumes; limit a mutating webhook to exempt namespaces with a namespaceSelector on kubernetes.io/metadata.name.",
     configSchema: {
         properties: {
             exemptNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces (names or * patterns) whose workloads are not checked; none by default, kube-system included." },
