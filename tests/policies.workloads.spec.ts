@@ -169,6 +169,13 @@ describe("workload guardrails", () => {
                     metadata: { name: "main", namespace: "team-a" },
                     spec: { containers: [{ name: "prometheus", securityContext: { privileged: true } }] },
                 });
+                // A Spark application: an image at the top, pod fields in its driver.
+                new k8s.apiextensions.CustomResource("spark", {
+                    apiVersion: "sparkoperator.k8s.io/v1beta2",
+                    kind: "SparkApplication",
+                    metadata: { name: "job", namespace: "team-a" },
+                    spec: { image: "spark:3.5", driver: { cores: 1, hostPID: true, securityContext: { privileged: true } } },
+                });
                 // A made-up kind in a *.k8s.io group is searched like any custom resource.
                 new k8s.apiextensions.CustomResource("runner", { apiVersion: "runner.k8s.io/v1", kind: "Runner", metadata: { name: "runner", namespace: "team-a" }, spec: { pod: podSpec({}, { hostNetwork: true }) } });
             }, { only: BASELINE });
@@ -179,6 +186,8 @@ describe("workload guardrails", () => {
                 "workflow: Workflow team-a/wf: spec.templates[0].container securityContext.privileged is true: a privileged container is root on the node",
                 "prometheus: Prometheus team-a/main: spec: containers[0] (prometheus) securityContext.privileged is true: a privileged container is root on the node",
                 "runner: Runner team-a/runner: spec.pod: hostNetwork is true: the pod would share the node's namespaces",
+                "spark: SparkApplication team-a/job: spec.driver: hostPID is true: the pod would share the node's namespaces",
+                "spark: SparkApplication team-a/job: spec.driver securityContext.privileged is true: a privileged container is root on the node",
                 `sidecars: SidecarSet inject: spec: containers[0] (agent) securityContext.capabilities.add includes SYS_ADMIN: only the default set (${BASELINE_CAPABILITIES.join(", ")}) may be added`,
             ]);
         });

@@ -230,8 +230,9 @@ function walk(node: unknown, path: string, parent: Props | undefined, securityCo
         found.pods.push({ spec: node, metadata: parent?.spec === node && isObject(parent.metadata) ? parent.metadata : {}, path: path === "spec.template.spec" ? "" : path });
         for (const k of CONTAINER_LISTS) list(node[k]).forEach((c) => isObject(c) && seen.add(c));
     } else if (typeof node.image === "string") {
+        // Judged here; what is below it (a Spark driver's own pod fields) is walked on.
         found.loose.push({ node, path, container: true, inheritedSecurityContext: securityContext });
-        return;
+        if (isObject(node.securityContext)) seen.add(node.securityContext);
     } else if (POD_FIELDS.some((k) => node[k] !== undefined && node[k] !== null)) {
         found.loose.push({ node, path, container: false });
     }
