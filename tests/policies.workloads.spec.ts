@@ -272,5 +272,32 @@ describe("workload guardrails", () => {
                 'almost: Deployment team-a/almost: containers[0] (app) securityContext.procMount is "Unmasked": the default /proc masks are required',
             ]);
         });
+
+        it("judges an Argo Workflow's container in full, and an operator's image setting by what it states", async () => {
+            const report = await evaluate(() => {
+                new k8s.apiextensions.CustomResource("workflow", {
+                    apiVersion: "argoproj.io/v1alpha1",
+                    kind: "Workflow",
+                    metadata: { name: "wf", namespace: "team-a" },
+                    spec: { securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }, templates: [{ name: "main", container: { image: "x", securityContext: { capabilities: { drop: ["ALL"] } } } }] },
+                });
+                new k8s.apiextensions.CustomResource("prometheus", {
+                    apiVersion: "monitoring.coreos.com/v1",
+                    kind: "Prometheus",
+                    metadata: { name: "main", namespace: "team-a" },
+                    spec: { image: "quay.io/prometheus/prometheus:v3.0.0", securityContext: { runAsNonRoot: true, runAsUser: 1000 } },
+                });
+                new k8s.apiextensions.CustomResource("escalating", {
+                    apiVersion: "example.com/v1",
+                    kind: "App",
+                    metadata: { name: "app", namespace: "team-a" },
+                    spec: { image: "x", securityContext: { allowPrivilegeEscalation: true } },
+                });
+            }, { only: RESTRICTED, config: prodLike });
+            expectViolations(report, RESTRICTED, [
+                "workflow: Workflow team-a/wf: spec.templates[0].container securityContext.allowPrivilegeEscalation is unset: it must be false",
+                "escalating: App team-a/app: spec securityContext.allowPrivilegeEscalation is true: it must be false",
+            ]);
+        });
     });
 });

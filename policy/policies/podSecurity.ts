@@ -155,15 +155,17 @@ function podRestricted(spec: Props): string[] {
 const runAsUserRestricted = (where: string, sc: Props): string[] =>
     !unset(sc.runAsUser) && (typeof sc.runAsUser !== "number" || sc.runAsUser === 0) ? [`${where} securityContext.runAsUser is ${show(sc.runAsUser)}: it may not be root (0)`] : [];
 
-function containerRestricted(where: string, sc: Props, podSc: Props, hostUsers: unknown): string[] {
+/** `onlySet`: judge only what is stated, for an image an operator builds its own container around. */
+function containerRestricted(where: string, sc: Props, podSc: Props, hostUsers: unknown, onlySet = false): string[] {
     const out: string[] = [];
-    if (sc.allowPrivilegeEscalation !== false) out.push(`${where} securityContext.allowPrivilegeEscalation is ${show(sc.allowPrivilegeEscalation)}: it must be false`);
-    if (unset(sc.runAsNonRoot) ? podSc.runAsNonRoot !== true : sc.runAsNonRoot !== true) {
+    const stated = (v: unknown) => !onlySet || !unset(v);
+    if (stated(sc.allowPrivilegeEscalation) && sc.allowPrivilegeEscalation !== false) out.push(`${where} securityContext.allowPrivilegeEscalation is ${show(sc.allowPrivilegeEscalation)}: it must be false`);
+    if (stated(sc.runAsNonRoot) && (unset(sc.runAsNonRoot) ? podSc.runAsNonRoot !== true : sc.runAsNonRoot !== true)) {
         out.push(`${where} securityContext.runAsNonRoot is ${show(sc.runAsNonRoot)}: it must be true, on the container or the pod`);
     }
-    if (!CONFINED_PROFILES.includes(podSc.seccompProfile?.type) && unset(sc.seccompProfile)) out.push(`${where} securityContext.seccompProfile is unset and so is the pod's: set RuntimeDefault or Localhost`);
+    if (!onlySet && !CONFINED_PROFILES.includes(podSc.seccompProfile?.type) && unset(sc.seccompProfile)) out.push(`${where} securityContext.seccompProfile is unset and so is the pod's: set RuntimeDefault or Localhost`);
     const drop = list<unknown>(sc.capabilities?.drop);
-    if (!drop.includes("ALL")) out.push(`${where} securityContext.capabilities.drop is ${show(drop)}: it must include ALL`);
+    if (stated(sc.capabilities?.drop) && !drop.includes("ALL")) out.push(`${where} securityContext.capabilities.drop is ${show(drop)}: it must include ALL`);
     const added = list<unknown>(sc.capabilities?.add).filter((c) => capability(c) !== "NET_BIND_SERVICE");
     if (added.length > 0) out.push(`${where} securityContext.capabilities.add includes ${added.map(capability).join(", ")}: only NET_BIND_SERVICE may be added`);
     // The baseline lets a user-namespaced pod unmask /proc; the restricted level does not.
@@ -195,6 +197,10 @@ function looseFindings({ node, path, container, inheritedSecurityContext }: Loos
     if (level === "baseline") {
         return [...podBaseline(asPod).map((f) => `${where}: ${f}`), ...securityContextBaseline(where, sc), ...containerBaseline(where, node, sc, node.hostUsers, allowedHostPorts)];
     }
-    if (container) return [...runAsUserRestricted(where, sc), ...containerRestricted(where, sc, inheritedSecurityContext ?? {}, undefined)];
+    // A container is named, listed, or kept under a container-like key (Argo's container, script); an
+    // operator's own `image` setting (a Prometheus' spec.image) becomes a container the operator hardens.
+    const key = path.split(".").pop() ?? "";
+    const real = typeof node.name === "string" || path.endsWith("]") || /container|script|step|sidecar/i.test(key);
+    if (container) return [...runAsUserRestricted(where, sc), ...containerRestricted(where, sc, inheritedSecurityContext ?? {}, undefined, !real)];
     return [...podRestricted(asPod).map((f) => `${where}: ${f}`), ...runAsUserRestricted(where, sc)];
 }
