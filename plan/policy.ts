@@ -1,6 +1,7 @@
 import type {
     EnforcementLevel,
     Policy,
+    PolicyProviderResource,
     PolicyResource,
     ResourceValidationArgs,
     ResourceValidationPolicy,
@@ -101,7 +102,7 @@ export async function evaluatePack(pack: PackDefinition, resources: RecordedReso
 
     const stackPolicies = active.filter(isStackPolicy);
     if (stackPolicies.length > 0) {
-        const stackResources = policyResources(resources);
+        const stackResources = policyResources(resources, byUrn);
         const byPolicyUrn = new Map(stackResources.map((r) => [r.urn, r]));
         for (const policy of stackPolicies) {
             const level = levelOf(policy) === "advisory" ? "advisory" : "mandatory";
@@ -156,16 +157,21 @@ function guard<T>(run: () => T | Promise<T>, policy: string, urn: string | undef
     }
 }
 
-function resourceArgs(r: RecordedResource, byUrn: Map<string, RecordedResource>, getConfig: () => any): ResourceValidationArgs {
+/** The resource's provider as CrossGuard shows it: its type, inputs, URN and name (the engine's PolicyProviderResource). */
+function providerOf(r: RecordedResource, byUrn: Map<string, RecordedResource>): PolicyProviderResource | undefined {
     const providerUrn = r.provider?.split("::").slice(0, -1).join("::");
     const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
+    return provider ? { type: provider.type, props: provider.inputs, urn: provider.urn, name: provider.name } : undefined;
+}
+
+function resourceArgs(r: RecordedResource, byUrn: Map<string, RecordedResource>, getConfig: () => any): ResourceValidationArgs {
     return {
         type: r.type,
         props: r.inputs,
         urn: r.urn,
         name: r.name,
         opts: options(r),
-        provider: provider ? { type: provider.type, props: provider.inputs, urn: provider.urn, name: provider.name } : undefined,
+        provider: providerOf(r, byUrn),
         stackTags: new Map(),
         isType: (cls: any) => cls?.__pulumiType === r.type,
         asType: (cls: any) => (cls?.__pulumiType === r.type ? (r.inputs as any) : undefined),
@@ -187,8 +193,8 @@ function options(r: RecordedResource) {
     };
 }
 
-/** Resources as stack policies see them: outputs as props, with parents and dependencies linked. */
-function policyResources(resources: RecordedResource[]): PolicyResource[] {
+/** Resources as stack policies see them: outputs as props, with parents, dependencies and providers linked. */
+function policyResources(resources: RecordedResource[], byRecordedUrn: Map<string, RecordedResource>): PolicyResource[] {
     const out = resources.map(
         (r) =>
             ({
@@ -197,6 +203,7 @@ function policyResources(resources: RecordedResource[]): PolicyResource[] {
                 urn: r.urn,
                 name: r.name,
                 opts: options(r),
+                provider: providerOf(r, byRecordedUrn),
                 dependencies: [],
                 propertyDependencies: {},
                 isType: (cls: any) => cls?.__pulumiType === r.type,

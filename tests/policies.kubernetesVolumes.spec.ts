@@ -91,7 +91,7 @@ describe("kubernetes-volume-encryption", () => {
         expectViolations(report, POLICY, [
             `web: Deployment team/web volumes[0] (scratch), a generic ephemeral volume: ${NOT_DECLARED("gp2")}`,
             "web: Deployment team/web volumes[1] (legacy): the in-tree awsElasticBlockStore volume vol-0abc cannot be known to be encrypted; use the EBS CSI driver and an encrypted class",
-            `manifests: StatefulSet team/db (in a ConfigGroup) volumeClaimTemplates[0] (data): ${NOT_DECLARED("gp2")}`,
+            `manifests: StatefulSet team/db (in a ConfigGroup) spec.volumeClaimTemplates[0] (data): ${NOT_DECLARED("gp2")}`,
         ]);
     });
 
@@ -114,7 +114,10 @@ describe("kubernetes-volume-encryption", () => {
             new k8s.storage.v1.StorageClassPatch("gp2-default", { metadata: { name: "gp2", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } } });
             claim("no-class", {});
         }, { only: POLICY });
-        expectViolations(patched, POLICY, [`no-class: PersistentVolumeClaim team/no-class: no storageClassName, so the default class applies: ${NOT_DECLARED("gp2")}`]);
+        expectViolations(patched, POLICY, [
+            `gp2-default: StorageClass gp2 (a patch): it makes the class the cluster's default, which every claim without storageClassName gets: ${NOT_DECLARED("gp2")}`,
+            `no-class: PersistentVolumeClaim team/no-class: no storageClassName, so the default class applies: ${NOT_DECLARED("gp2")}`,
+        ]);
     });
 
     it("evasion: static volumes on a volume or file system not declared here, or declared unencrypted; an unbound empty class", async () => {
@@ -147,5 +150,59 @@ describe("kubernetes-volume-encryption", () => {
             { only: POLICY, config: { [POLICY]: { trustedStorageClasses: ["gp3", "efs"], trustedVolumeIds: ["vol-0aaaabbbbccccdddd"] } } },
         );
         expectViolations(report, POLICY, [`on-gp2: PersistentVolumeClaim team/on-gp2: ${NOT_DECLARED("gp2")}`]);
+    });
+
+    it("evasion: patches that create what they name (a claim on gp2, a new unencrypted default class, a static volume)", async () => {
+        const report = await evaluate(() => {
+            new k8s.core.v1.PersistentVolumeClaimPatch("data", { metadata: { name: "data", namespace: "team" }, spec: { storageClassName: "gp2", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } } });
+            new k8s.storage.v1.StorageClassPatch("fast", { metadata: { name: "fast", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } }, provisioner: "ebs.csi.aws.com" });
+            new k8s.core.v1.PersistentVolumePatch("static", { metadata: { name: "static" }, spec: { capacity: { storage: "1Gi" }, csi: { driver: "ebs.csi.aws.com", volumeHandle: "vol-0fedcba9876543210" } } });
+            // A patch that only resizes an existing claim creates nothing.
+            new k8s.core.v1.PersistentVolumeClaimPatch("resize", { metadata: { name: "resize", namespace: "team" }, spec: { resources: { requests: { storage: "60Gi" } } } });
+        }, { only: POLICY });
+        expectViolations(report, POLICY, [
+            `data: PersistentVolumeClaim team/data (a patch): ${NOT_DECLARED("gp2")}`,
+            "fast: StorageClass fast (a patch): it makes the class the cluster's default, which every claim without storageClassName gets: StorageClass fast does not encrypt its EBS volumes",
+            "static: PersistentVolume static (a patch): volume vol-0fedcba9876543210 is not declared in this program, so its encryption cannot be known",
+        ]);
+    });
+
+    it("evasion: an NFS volume on an unencrypted EFS mount target, other non-CSI sources, and a CRD's claim templates", async () => {
+        const report = await evaluate(() => {
+            const plain = new aws.efs.FileSystem("plain", {});
+            const pv = (name: string, source: object) => new k8s.core.v1.PersistentVolume(name, { metadata: { name }, spec: { capacity: { storage: "10Gi" }, accessModes: ["ReadWriteMany"], storageClassName: "", ...source } });
+            pv("efs-nfs", { nfs: { server: plain.id.apply((id) => `${id}.efs.eu-west-1.amazonaws.com`), path: "/" } });
+            pv("nas", { nfs: { server: "nas.corp.example", path: "/export" } });
+            pv("iscsi", { iscsi: { targetPortal: "10.0.0.5:3260", iqn: "iqn.2001-04.com.example:storage", lun: 0 } });
+            new k8s.apiextensions.CustomResource("db", {
+                apiVersion: "apps.kruise.io/v1alpha1",
+                kind: "CloneSet",
+                metadata: { name: "db", namespace: "team" },
+                spec: { template: { spec: pod([]) }, volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { storageClassName: "gp2", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Ti" } } } }] },
+            });
+        }, { only: POLICY });
+        expectViolations(report, POLICY, [
+            `efs-nfs: PersistentVolume efs-nfs: file system fs-${stableHex("aws:efs/fileSystem:FileSystem::plain", 17)} is not encrypted`,
+            "nas: PersistentVolume nas: nfs volume nas.corp.example is not an EBS volume or EFS file system declared in this program, so its encryption cannot be known",
+            "iscsi: PersistentVolume iscsi: iscsi volume 10.0.0.5:3260 is not an EBS volume or EFS file system declared in this program, so its encryption cannot be known",
+            `db: CloneSet team/db spec.volumeClaimTemplates[0] (data): ${NOT_DECLARED("gp2")}`,
+        ]);
+    });
+
+    it("judges a claim without a class by the cluster's default config names (the presets: envstack's gp3), and each cluster by its own classes", async () => {
+        const kubeconfig = JSON.stringify({ apiVersion: "v1", clusters: [], contexts: [], users: [] });
+        const other = () => new k8s.Provider("other", { kubeconfig, context: "other" });
+        const build = () => {
+            claim("no-class", {});
+            // The class is declared in another cluster: this cluster's "fast" is not known.
+            encryptedClass("fast");
+            new k8s.core.v1.PersistentVolumeClaim("elsewhere", { metadata: { name: "elsewhere", namespace: "team" }, spec: { storageClassName: "fast", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }, { provider: other() });
+        };
+        const config = { [POLICY]: { trustedStorageClasses: ["gp3"], defaultStorageClass: "gp3" } };
+        expectViolations(await evaluate(build, { only: POLICY, config }), POLICY, [`elsewhere: PersistentVolumeClaim team/elsewhere: ${NOT_DECLARED("fast")}`]);
+        const untrusted = { [POLICY]: { defaultStorageClass: "gp3" } };
+        expectViolations(await evaluate(() => claim("no-class", {}), { only: POLICY, config: untrusted }), POLICY, [
+            `no-class: PersistentVolumeClaim team/no-class: no storageClassName, so the cluster's default class gp3 applies: ${NOT_DECLARED("gp3")}`,
+        ]);
     });
 });

@@ -92,6 +92,46 @@ describe("quota guardrails", () => {
         ]);
     });
 
+    it("namespace-quota-and-limits, evasion: quotas in another cluster's namespace of the same name, a namespace in the items of any kind, GitOps createNamespace", async () => {
+        const kubeconfig = JSON.stringify({ apiVersion: "v1", clusters: [], contexts: [], users: [] });
+        const report = await evaluate(() => {
+            const a = new k8s.Provider("cluster-a", { kubeconfig, context: "a" });
+            const b = new k8s.Provider("cluster-b", { kubeconfig, context: "b" });
+            new k8s.core.v1.Namespace("team-x", { metadata: { name: "team-x" } }, { provider: a });
+            new k8s.core.v1.ResourceQuota("team-x", { metadata: { name: "quota", namespace: "team-x" }, spec: { hard: fullQuota } }, { provider: b });
+            new k8s.core.v1.LimitRange("team-x", { metadata: { name: "limits", namespace: "team-x" }, spec: limits as any }, { provider: b });
+            new k8s.yaml.v2.ConfigGroup("bundle", { objs: [{ apiVersion: "v1", kind: "Bundle", items: [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "in-items" } }] }] });
+            new k8s.apiextensions.CustomResource("flux", {
+                apiVersion: "helm.toolkit.fluxcd.io/v2",
+                kind: "HelmRelease",
+                metadata: { name: "agent", namespace: "flux-system" },
+                spec: { targetNamespace: "agents", install: { createNamespace: true }, chart: { spec: { chart: "agent" } } },
+            });
+            new k8s.apiextensions.CustomResource("argo", {
+                apiVersion: "argoproj.io/v1alpha1",
+                kind: "Application",
+                metadata: { name: "tools", namespace: "argocd" },
+                spec: { destination: { server: "https://kubernetes.default.svc", namespace: "tools" }, syncPolicy: { syncOptions: ["CreateNamespace=true"] } },
+            });
+        }, { only: "namespace-quota-and-limits" });
+        expectViolations(report, "namespace-quota-and-limits", [
+            "team-x: namespace team-x has no ResourceQuota and no LimitRange",
+            "bundle: namespace in-items has no ResourceQuota and no LimitRange",
+            "flux: namespace agents has no ResourceQuota and no LimitRange",
+            "argo: namespace tools has no ResourceQuota and no LimitRange",
+        ]);
+    });
+
+    it("namespace-quota-and-limits: a quota and LimitRange placed by their provider's default namespace count for it", async () => {
+        const report = await evaluate(() => {
+            const ns = new k8s.core.v1.Namespace("team-b", { metadata: { name: "team-b" } });
+            const provider = new k8s.Provider("team-b", { namespace: "team-b" }, { dependsOn: ns });
+            new k8s.core.v1.ResourceQuota("quota", { metadata: { name: "quota" }, spec: { hard: fullQuota } }, { provider });
+            new k8s.core.v1.LimitRange("limits", { metadata: { name: "limits" }, spec: limits as any }, { provider });
+        }, { only: "namespace-quota-and-limits" });
+        expectViolations(report, "namespace-quota-and-limits", []);
+    });
+
     it("namespace-quota-and-limits, evasion: bounds that are not quantities or exceed the ceilings, wherever the quota is", async () => {
         const build = () => {
             new k8s.core.v1.Namespace("team-a", { metadata: { name: "team-a" } });
@@ -215,7 +255,7 @@ describe("quota guardrails", () => {
         ]);
     });
 
-    it("pvc-size, evasion: a generic ephemeral volume in a Deployment, a claim in a ConfigGroup, and a PersistentVolumeClaimPatch", async () => {
+    it("pvc-size, evasion: a generic ephemeral volume in a Deployment, a claim in a ConfigGroup, a PersistentVolumeClaimPatch, and a CloneSet's claim templates", async () => {
         const report = await evaluate(() => {
             new k8s.apps.v1.Deployment("scratch", {
                 spec: {
@@ -231,11 +271,18 @@ describe("quota guardrails", () => {
             });
             new k8s.yaml.v2.ConfigGroup("claims", { yaml: "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: big, namespace: team-a}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 5Ti}}}\n" });
             new k8s.core.v1.PersistentVolumeClaimPatch("grow", { metadata: { name: "data", namespace: "team-a" }, spec: { resources: { requests: { storage: "3Ti" } } } });
+            new k8s.apiextensions.CustomResource("cloneset", {
+                apiVersion: "apps.kruise.io/v1alpha1",
+                kind: "CloneSet",
+                metadata: { name: "db", namespace: "team-a" },
+                spec: { template: { spec: { containers: [{ name: "db", image: "x" }] } }, volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Ti" } } } }] },
+            });
         }, { only: "pvc-size" });
         expectViolations(report, "pvc-size", [
             "scratch: ephemeral volume scratch storage is 50Ti; at most 1Ti (1Ti) is allowed",
             "claims: PersistentVolumeClaim team-a/big (in a ConfigGroup): spec.resources.requests.storage is 5Ti; at most 1Ti (1Ti) is allowed",
             "grow: PersistentVolumeClaim team-a/data (a patch): spec.resources.requests.storage is 3Ti; at most 1Ti (1Ti) is allowed",
+            "cloneset: spec.volumeClaimTemplates[0] (data) storage is 50Ti; at most 1Ti (1Ti) is allowed",
         ]);
     });
 });

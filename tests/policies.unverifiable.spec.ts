@@ -59,6 +59,28 @@ describe("guardrails on what the pack cannot see", () => {
                 `globbed: manifests "manifests/*.yaml", "missing/pod.yaml" ${NOT_VERIFIABLE}`,
             ]);
         });
+        it("evasion: yaml v1, a Helm v3 Chart component, a kustomize v1 directory, and GitOps objects that install from elsewhere (Flux, Argo CD)", async () => {
+            const report = await evaluate(() => {
+                new k8s.yaml.ConfigGroup("legacy", { yaml: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: legacy}\n" });
+                new k8s.helm.v3.Chart("agent", { chart: "node-agent", fetchOpts: { repo: "https://charts.example.com" }, values: { hostPID: true } });
+                new k8s.kustomize.Directory("overlay", { directory: "https://github.com/example/agent//deploy?ref=main" });
+                const cr = (name: string, apiVersion: string, kind: string, spec: object) => new k8s.apiextensions.CustomResource(name, { apiVersion, kind, metadata: { name, namespace: "gitops" }, spec });
+                cr("flux-release", "helm.toolkit.fluxcd.io/v2", "HelmRelease", { chart: { spec: { chart: "agent" } }, values: { privileged: true } });
+                cr("flux-kustomization", "kustomize.toolkit.fluxcd.io/v1", "Kustomization", { path: "./privileged", sourceRef: { kind: "GitRepository", name: "tools" } });
+                cr("argo-app", "argoproj.io/v1alpha1", "Application", { source: { repoURL: "https://github.com/example/tools", path: "privileged" }, destination: { server: "https://kubernetes.default.svc" } });
+                cr("argo-set", "argoproj.io/v1alpha1", "ApplicationSet", { generators: [], template: { spec: { source: { repoURL: "https://github.com/example/tools" } } } });
+            }, { only: OFFLINE });
+            const gitops = "installs manifests its controller fetches or renders in the cluster: its objects are not verifiable offline";
+            expectViolations(report, OFFLINE, [
+                "legacy: yaml v1 ConfigGroup: its objects are checked as written, but the SDK's transformations (code) may change them before they are created",
+                `agent: Helm chart node-agent from https://charts.example.com ${NOT_VERIFIABLE}`,
+                `overlay: kustomization https://github.com/example/agent//deploy?ref=main ${NOT_VERIFIABLE}`,
+                `flux-release: HelmRelease gitops/flux-release ${gitops}`,
+                `flux-kustomization: Kustomization gitops/flux-kustomization ${gitops}`,
+                `argo-app: Application gitops/argo-app ${gitops}`,
+                `argo-set: ApplicationSet gitops/argo-set ${gitops}`,
+            ]);
+        });
     });
 
     describe("opaque-resource-types", () => {

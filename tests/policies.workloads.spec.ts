@@ -142,6 +142,87 @@ describe("workload guardrails", () => {
             const exempt = await evaluate(build, { only: BASELINE, config: { [BASELINE]: { exemptNamespaces: ["kube-*"], privilegedNamespaces: ["monitoring"] } } });
             expectViolations(exempt, BASELINE, ['open-up: Namespace team-a (a patch): label pod-security.kubernetes.io/enforce is "privileged": the cluster would admit any pod there; use baseline or restricted']);
         });
+        it("evasion: pod specs in custom resources wherever they are (a JobSet's, an Argo Workflow's lone container and pod fields, a SidecarSet's injected containers, an operator's container overrides, a *.k8s.io CRD)", async () => {
+            const report = await evaluate(() => {
+                new k8s.apiextensions.CustomResource("jobset", {
+                    apiVersion: "jobset.x-k8s.io/v1alpha2",
+                    kind: "JobSet",
+                    metadata: { name: "batch", namespace: "team-a" },
+                    spec: { replicatedJobs: [{ name: "w", template: { spec: { template: { spec: podSpec({ securityContext: { privileged: true } }, { hostPID: true }) } } } }] },
+                });
+                new k8s.apiextensions.CustomResource("workflow", {
+                    apiVersion: "argoproj.io/v1alpha1",
+                    kind: "Workflow",
+                    metadata: { name: "wf", namespace: "team-a" },
+                    spec: { hostNetwork: true, templates: [{ name: "main", container: { image: "busybox", securityContext: { privileged: true } } }] },
+                });
+                new k8s.apiextensions.CustomResource("sidecars", {
+                    apiVersion: "apps.kruise.io/v1alpha1",
+                    kind: "SidecarSet",
+                    metadata: { name: "inject" },
+                    spec: { selector: { matchLabels: {} }, containers: [{ name: "agent", image: "busybox", securityContext: { capabilities: { add: ["SYS_ADMIN"] } } }] },
+                });
+                // An operator merges spec.containers into its own by name: no image needed.
+                new k8s.apiextensions.CustomResource("prometheus", {
+                    apiVersion: "monitoring.coreos.com/v1",
+                    kind: "Prometheus",
+                    metadata: { name: "main", namespace: "team-a" },
+                    spec: { containers: [{ name: "prometheus", securityContext: { privileged: true } }] },
+                });
+                // A Spark application: an image at the top, pod fields in its driver.
+                new k8s.apiextensions.CustomResource("spark", {
+                    apiVersion: "sparkoperator.k8s.io/v1beta2",
+                    kind: "SparkApplication",
+                    metadata: { name: "job", namespace: "team-a" },
+                    spec: { image: "spark:3.5", driver: { cores: 1, hostPID: true, securityContext: { privileged: true } } },
+                });
+                // A made-up kind in a *.k8s.io group is searched like any custom resource.
+                new k8s.apiextensions.CustomResource("runner", { apiVersion: "runner.k8s.io/v1", kind: "Runner", metadata: { name: "runner", namespace: "team-a" }, spec: { pod: podSpec({}, { hostNetwork: true }) } });
+            }, { only: BASELINE });
+            expectViolations(report, BASELINE, [
+                "jobset: JobSet team-a/batch: spec.replicatedJobs[0].template.spec.template.spec: hostPID is true: the pod would share the node's namespaces",
+                "jobset: JobSet team-a/batch: spec.replicatedJobs[0].template.spec.template.spec: containers[0] (app) securityContext.privileged is true: a privileged container is root on the node",
+                "workflow: Workflow team-a/wf: spec: hostNetwork is true: the pod would share the node's namespaces",
+                "workflow: Workflow team-a/wf: spec.templates[0].container securityContext.privileged is true: a privileged container is root on the node",
+                "prometheus: Prometheus team-a/main: spec: containers[0] (prometheus) securityContext.privileged is true: a privileged container is root on the node",
+                "runner: Runner team-a/runner: spec.pod: hostNetwork is true: the pod would share the node's namespaces",
+                "spark: SparkApplication team-a/job: spec.driver: hostPID is true: the pod would share the node's namespaces",
+                "spark: SparkApplication team-a/job: spec.driver securityContext.privileged is true: a privileged container is root on the node",
+                `sidecars: SidecarSet inject: spec: containers[0] (agent) securityContext.capabilities.add includes SYS_ADMIN: only the default set (${BASELINE_CAPABILITIES.join(", ")}) may be added`,
+            ]);
+        });
+
+        it("evasion: a Pod in the items of a made-up kind, hostPath and local PersistentVolumes, a mutating webhook on pods", async () => {
+            const report = await evaluate(() => {
+                new k8s.yaml.v2.ConfigGroup("bundle", {
+                    yaml: "apiVersion: v1\nkind: Bundle\nitems:\n- kind: Bundle\n  items:\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: shell, namespace: team-a}\n    spec: {hostIPC: true, containers: [{name: sh, image: busybox}]}\n",
+                });
+                const pv = (name: string, source: object) => new k8s.core.v1.PersistentVolume(name, { metadata: { name }, spec: { capacity: { storage: "1Gi" }, accessModes: ["ReadWriteOnce"], ...source } });
+                pv("host", { hostPath: { path: "/" } });
+                pv("disk", { local: { path: "/mnt/disks/ssd1" }, nodeAffinity: { required: { nodeSelectorTerms: [] } } });
+                const webhook = (name: string, namespaceSelector?: object) =>
+                    new k8s.admissionregistration.v1.MutatingWebhookConfiguration(name, {
+                        metadata: { name },
+                        webhooks: [{ name: `${name}.example.com`, admissionReviewVersions: ["v1"], sideEffects: "None", clientConfig: { url: "https://hooks.example.com" }, namespaceSelector, rules: [{ operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"] }] }],
+                    });
+                webhook("mutate");
+                webhook("in-exempt", { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["kube-system"] }] });
+            }, { only: BASELINE, config: { [BASELINE]: { exemptNamespaces: ["kube-system"] } } });
+            expectViolations(report, BASELINE, [
+                "bundle: Pod team-a/shell (in a ConfigGroup): hostIPC is true: the pod would share the node's namespaces",
+                'host: PersistentVolume host: spec.hostPath ("/") gives the node\'s files to any pod that claims it, without a hostPath volume in the pod',
+                'disk: PersistentVolume disk: spec.local ("/mnt/disks/ssd1") gives the node\'s files to any pod that claims it, without a hostPath volume in the pod',
+                "mutate: MutatingWebhookConfiguration mutate mutates pods at admission: it can make any pod privileged after the guardrails judged it",
+            ]);
+        });
+
+        it("places an object without a namespace in its provider's default namespace", async () => {
+            const report = await evaluate(() => {
+                const provider = new k8s.Provider("system", { namespace: "kube-system" });
+                new k8s.core.v1.Pod("agent", { metadata: { name: "agent" }, spec: podSpec({ securityContext: { privileged: true } }) }, { provider });
+            }, { only: BASELINE, config: { [BASELINE]: { exemptNamespaces: ["kube-system"] } } });
+            expectViolations(report, BASELINE, []);
+        });
     });
 
     describe("pod-security-restricted", () => {
@@ -189,6 +270,33 @@ describe("workload guardrails", () => {
                 'almost: Deployment team-a/almost: containers[0] (app) securityContext.capabilities.drop is ["all"]: it must include ALL',
                 "almost: Deployment team-a/almost: containers[0] (app) securityContext.capabilities.add includes NET_RAW: only NET_BIND_SERVICE may be added",
                 'almost: Deployment team-a/almost: containers[0] (app) securityContext.procMount is "Unmasked": the default /proc masks are required',
+            ]);
+        });
+
+        it("judges an Argo Workflow's container in full, and an operator's image setting by what it states", async () => {
+            const report = await evaluate(() => {
+                new k8s.apiextensions.CustomResource("workflow", {
+                    apiVersion: "argoproj.io/v1alpha1",
+                    kind: "Workflow",
+                    metadata: { name: "wf", namespace: "team-a" },
+                    spec: { securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }, templates: [{ name: "main", container: { image: "x", securityContext: { capabilities: { drop: ["ALL"] } } } }] },
+                });
+                new k8s.apiextensions.CustomResource("prometheus", {
+                    apiVersion: "monitoring.coreos.com/v1",
+                    kind: "Prometheus",
+                    metadata: { name: "main", namespace: "team-a" },
+                    spec: { image: "quay.io/prometheus/prometheus:v3.0.0", securityContext: { runAsNonRoot: true, runAsUser: 1000 } },
+                });
+                new k8s.apiextensions.CustomResource("escalating", {
+                    apiVersion: "example.com/v1",
+                    kind: "App",
+                    metadata: { name: "app", namespace: "team-a" },
+                    spec: { image: "x", securityContext: { allowPrivilegeEscalation: true } },
+                });
+            }, { only: RESTRICTED, config: prodLike });
+            expectViolations(report, RESTRICTED, [
+                "workflow: Workflow team-a/wf: spec.templates[0].container securityContext.allowPrivilegeEscalation is unset: it must be false",
+                "escalating: App team-a/app: spec securityContext.allowPrivilegeEscalation is true: it must be false",
             ]);
         });
     });

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
-import { loadAll } from "js-yaml";
+import { load, loadAll } from "js-yaml";
+import { known } from "./preview";
 import type { Props } from "./support";
 
 /**
@@ -21,10 +22,32 @@ export interface KubeObject {
     via: "resource" | "patch" | "ConfigGroup" | "ConfigFile";
 }
 
-/** Resources that install objects the pack cannot see: a Helm release's are rendered by the provider. */
-export const HELM_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"];
-const CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup";
-const CONFIG_FILE = "kubernetes:yaml/v2:ConfigFile";
+/** Resources that install objects the pack cannot see: a Helm release's or chart's are rendered by the provider. */
+export const HELM_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Chart", "kubernetes:helm.sh/v2:Chart"];
+/** yaml/v2 components (expanded in the provider) and the SDK's v1 ones (decoded by the provider, then registered by the SDK). */
+export const CONFIG_GROUPS = ["kubernetes:yaml/v2:ConfigGroup", "kubernetes:yaml:ConfigGroup"];
+export const CONFIG_FILES = ["kubernetes:yaml/v2:ConfigFile", "kubernetes:yaml:ConfigFile"];
+const PULUMI_GROUPS = ["helm.sh", "kustomize", "yaml"];
+/**
+ * Objects a controller turns into manifests fetched or rendered in the cluster (a chart with its
+ * values, a Git path), by API group: their specs are templates' inputs, not pods.
+ */
+export const RENDERER_KINDS: Record<string, string[]> = {
+    "helm.toolkit.fluxcd.io": ["HelmRelease"],
+    "kustomize.toolkit.fluxcd.io": ["Kustomization"],
+    "fluxcd.controlplane.io": ["ResourceSet", "FluxInstance"],
+    "argoproj.io": ["Application", "ApplicationSet"],
+    "fleet.cattle.io": ["GitRepo", "Bundle", "HelmOp"],
+    "helm.cattle.io": ["HelmChart"],
+    "kappctrl.k14s.io": ["App"],
+    "packaging.carvel.dev": ["PackageInstall"],
+    "helm.crossplane.io": ["Release"],
+    "operators.coreos.com": ["Subscription"],
+};
+/** Whether an object's controller renders what it installs (see RENDERER_KINDS). */
+export const rendersInCluster = (o: KubeObject) => RENDERER_KINDS[o.apiVersion.split("/")[0]]?.includes(o.kind) === true;
+/** The SDK's v1 ConfigGroup makes a ConfigFile child per file: its files are read there, not twice. */
+const V1_CONFIG_GROUP = "kubernetes:yaml:ConfigGroup";
 
 /** `kubernetes:apps/v1:DeploymentPatch` -> { apiVersion: apps/v1, kind: Deployment, patch: true }. */
 export function kubernetesType(type: string): { apiVersion: string; kind: string; patch: boolean } | undefined {
@@ -38,42 +61,54 @@ export function kubernetesType(type: string): { apiVersion: string; kind: string
 const parsedObjects = new WeakMap<object, KubeObject[]>();
 
 /**
- * Every Kubernetes object a resource of `type` with `props` declares, a `List` or `*List`
- * (`PodList`) read as its items. Parsed once per props object: every policy asks again.
+ * Every Kubernetes object a resource of `type` with `props` declares, lists read as their items
+ * at any depth. Parsed once per props object: every policy asks again.
  */
 export function kubernetesObjects(type: string, props: Props): KubeObject[] {
     const cacheable = typeof props === "object" && props !== null;
     const cached = cacheable ? parsedObjects.get(props) : undefined;
     if (cached) return cached;
-    const objects = declaredObjects(type, props).flatMap(listItems);
+    const seen = new Set<object>();
+    const objects = declaredObjects(type, props).flatMap((o) => listItems(o, seen));
     if (cacheable) parsedObjects.set(props, objects);
     return objects;
 }
 
 function declaredObjects(type: string, props: Props): KubeObject[] {
-    if (type === CONFIG_GROUP || type === CONFIG_FILE) {
-        const via = type === CONFIG_GROUP ? "ConfigGroup" : "ConfigFile";
-        return embeddedObjects(props).map((object) => ({ kind: String(object.kind ?? ""), apiVersion: String(object.apiVersion ?? ""), object, via }));
+    const group = CONFIG_GROUPS.includes(type);
+    if (group || CONFIG_FILES.includes(type)) {
+        const via = group ? "ConfigGroup" : "ConfigFile";
+        return embeddedObjects(props, type !== V1_CONFIG_GROUP).map((object) => ({ kind: String(object.kind ?? ""), apiVersion: String(object.apiVersion ?? ""), object, via }));
     }
     const parsed = kubernetesType(type);
-    if (!parsed || parsed.apiVersion === "v2" /* yaml/v2 components handled above */) return [];
+    // Pulumi's own components (helm.sh, kustomize, yaml) share the token shape but are no Kubernetes object.
+    if (!parsed || PULUMI_GROUPS.includes(parsed.apiVersion.split("/")[0])) return [];
     return [{ kind: parsed.kind, apiVersion: parsed.apiVersion, object: props ?? {}, via: parsed.patch ? "patch" : "resource" }];
 }
 
-/** A `List` holds objects of any kind; a `PodList` holds Pods (items may leave their kind out). */
-function listItems(o: KubeObject): KubeObject[] {
-    if (!o.kind.endsWith("List") || !Array.isArray(o.object?.items)) return [o];
-    const itemKind = o.kind === "List" ? "" : o.kind.slice(0, -"List".length);
-    return o.object.items
+/**
+ * A list's items, recursively. The provider expands any manifest object whose `items` is an
+ * array, whatever its kind (`Unstructured.IsList`); a typed `*List` resource holds its kind's
+ * objects (items may leave their kind out). The object itself is then never created.
+ */
+function listItems(o: KubeObject, seen: Set<object>): KubeObject[] {
+    const items = o.object?.items;
+    const manifest = o.via === "ConfigGroup" || o.via === "ConfigFile";
+    if (!Array.isArray(items) || !(manifest || o.kind.endsWith("List"))) return [o];
+    // A YAML alias can make a list its own item.
+    if (seen.has(items)) return [];
+    seen.add(items);
+    const itemKind = o.kind.endsWith("List") && o.kind !== "List" ? o.kind.slice(0, -"List".length) : "";
+    return items
         .filter((item: unknown) => typeof item === "object" && item !== null)
-        .flatMap((item: Props) => listItems({ ...o, kind: String(item.kind ?? itemKind), apiVersion: String(item.apiVersion ?? o.apiVersion), object: item }));
+        .flatMap((item: Props) => listItems({ ...o, kind: String(item.kind ?? itemKind), apiVersion: String(item.apiVersion ?? o.apiVersion), object: item }, seen));
 }
 
 /** The objects of a ConfigGroup (objs, yaml, files) or ConfigFile (file), parsed as the provider would. */
-function embeddedObjects(props: Props): Props[] {
+function embeddedObjects(props: Props, readFiles: boolean): Props[] {
     const texts: string[] = [];
     for (const y of [props?.yaml].flat()) if (typeof y === "string") texts.push(y);
-    for (const f of [props?.files, props?.file].flat()) {
+    for (const f of readFiles ? [props?.files, props?.file].flat() : []) {
         // Files are read relative to the program, as the provider reads them; an unreadable one is the program's failure, not a pass.
         if (typeof f === "string" && fs.existsSync(f)) texts.push(fs.readFileSync(f, "utf8"));
     }
@@ -111,6 +146,164 @@ export function containersOf(spec: Props): { container: Props; path: string }[] 
     return ["initContainers", "containers", "ephemeralContainers"].flatMap((field) =>
         (Array.isArray(spec?.[field]) ? spec[field] : []).map((container: Props, i: number) => ({ container, path: `${field}[${i}]` })),
     );
+}
+
+/** The core groups and `*.k8s.io`: their workload kinds keep pods where POD_SPEC_PATH says (any other kind is searched by shape). */
+function builtIn(apiVersion: string): boolean {
+    const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+    return !group.includes(".") || group.endsWith(".k8s.io");
+}
+
+/** A pod spec inside an object; `path` is empty where the kind keeps it (spec.template.spec for most). */
+export interface PodSpecAt {
+    spec: Props;
+    metadata: Props;
+    path: string;
+}
+
+/**
+ * A node outside any pod spec that sets what a pod would: a lone container (an Argo template's
+ * `container`, a `sidecars` entry) or pod fields beside them (a Workflow's `hostNetwork`,
+ * `volumes`, `securityContext`). A lone container inherits the nearest `securityContext` above it.
+ */
+export interface LooseAt {
+    node: Props;
+    path: string;
+    container: boolean;
+    inheritedSecurityContext?: Props;
+}
+
+/** Everything in an object that becomes pods or their volumes. */
+export interface Workload {
+    pods: PodSpecAt[];
+    loose: LooseAt[];
+    /** Claim templates (StatefulSet's, or any CRD's `volumeClaimTemplates`). */
+    claimTemplates: { template: Props; path: string }[];
+}
+
+const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"];
+/** Fields that mean the same in any pod-running CRD as in a pod spec. */
+const POD_FIELDS = ["hostNetwork", "hostPID", "hostIPC", "hostUsers", "volumes", "securityContext"];
+const MAX_DEPTH = 64;
+const workloads = new WeakMap<object, Workload>();
+const isObject = (v: unknown): v is Props => typeof v === "object" && v !== null;
+/** A container: it names an image, or sets what an operator merges into its own containers by name (Prometheus' spec.containers). */
+const isContainer = (c: unknown) => isObject(c) && (typeof c.image === "string" || isObject(c.securityContext) || Array.isArray(c.ports));
+const runsImages = (node: Props) => CONTAINER_LISTS.some((k) => Array.isArray(node[k]) && node[k].some(isContainer));
+
+/**
+ * The pods an object runs and the claims it makes: the kind's own pod spec for the core
+ * workloads; for any other kind (JobSet, Workflow, SidecarSet, CloneSet, a CRD in a *.k8s.io
+ * group...), every object at any depth with containers, lone containers and pod fields, by shape.
+ */
+export function workloadOf(o: KubeObject): Workload {
+    const object = o.object;
+    if (!isObject(object)) return { pods: [], loose: [], claimTemplates: [] };
+    const cached = workloads.get(object);
+    if (cached) return cached;
+    const found: Workload = { pods: [], loose: [], claimTemplates: [] };
+    if (rendersInCluster(o)) {
+        // reported by kubernetes-not-verifiable-offline: its values are a chart's, not a pod spec
+    } else if (builtIn(o.apiVersion) && POD_SPEC_PATH[o.kind]) {
+        const spec = podSpecOf(o.kind, object);
+        if (spec) {
+            const template = o.kind === "Pod" ? object : o.kind === "PodTemplate" ? object.template : o.kind === "CronJob" ? object.spec?.jobTemplate?.spec?.template : object.spec?.template;
+            found.pods.push({ spec, metadata: template?.metadata ?? {}, path: "" });
+        }
+        if (o.kind === "StatefulSet") list(object.spec?.volumeClaimTemplates).forEach((template, i) => isObject(template) && found.claimTemplates.push({ template, path: `spec.volumeClaimTemplates[${i}]` }));
+    } else {
+        walk(object, "", undefined, undefined, found, new Set(), 0);
+    }
+    workloads.set(object, found);
+    return found;
+}
+
+function walk(node: unknown, path: string, parent: Props | undefined, securityContext: Props | undefined, found: Workload, seen: Set<object>, depth: number): void {
+    if (!isObject(node) || seen.has(node) || depth > MAX_DEPTH) return;
+    seen.add(node);
+    const at = (key: string | number) => (typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key);
+    if (Array.isArray(node)) {
+        node.forEach((item, i) => walk(item, at(i), parent, securityContext, found, seen, depth + 1));
+        return;
+    }
+    if (runsImages(node)) {
+        found.pods.push({ spec: node, metadata: parent?.spec === node && isObject(parent.metadata) ? parent.metadata : {}, path: path === "spec.template.spec" ? "" : path });
+        for (const k of CONTAINER_LISTS) list(node[k]).forEach((c) => isObject(c) && seen.add(c));
+    } else if (typeof node.image === "string") {
+        // Judged here; what is below it (a Spark driver's own pod fields) is walked on.
+        found.loose.push({ node, path, container: true, inheritedSecurityContext: securityContext });
+        if (isObject(node.securityContext)) seen.add(node.securityContext);
+    } else if (POD_FIELDS.some((k) => node[k] !== undefined && node[k] !== null)) {
+        found.loose.push({ node, path, container: false });
+    }
+    list(node.volumeClaimTemplates).forEach((template, i) => isObject(template) && found.claimTemplates.push({ template, path: `${at("volumeClaimTemplates")}[${i}]` }));
+    const inherited = isObject(node.securityContext) ? node.securityContext : securityContext;
+    for (const [key, value] of Object.entries(node)) {
+        if (key === "metadata" || key === "status" || key === "volumeClaimTemplates") continue;
+        // Argo's podSpecPatch: a pod spec as YAML or JSON text, merged into every pod.
+        if (typeof value === "string" && /podspecpatch$/i.test(key)) embeddedPodSpec(value, at(key), found);
+        else walk(value, at(key), node, inherited, found, seen, depth + 1);
+    }
+}
+
+function embeddedPodSpec(text: string, path: string, found: Workload): void {
+    let spec: unknown;
+    try {
+        spec = load(text);
+    } catch {
+        return; // not YAML: the controller cannot merge it either
+    }
+    if (isObject(spec)) found.pods.push({ spec, metadata: {}, path });
+}
+
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+const providerNamespaces = new WeakMap<object, string | undefined>();
+
+/**
+ * The namespace a kubernetes provider puts objects that name none in: its `namespace` input,
+ * else the namespace of its kubeconfig's context. Undefined when neither says (or is not known yet).
+ */
+export function providerNamespace(props: Props | undefined): string | undefined {
+    if (!isObject(props)) return undefined;
+    if (providerNamespaces.has(props)) return providerNamespaces.get(props);
+    const namespace = known(() => {
+        if (typeof props.namespace === "string" && props.namespace !== "") return props.namespace;
+        let config: unknown = props.kubeconfig;
+        if (typeof config === "string") {
+            try {
+                config = load(config); // JSON is YAML too
+            } catch {
+                return undefined;
+            }
+        }
+        if (!isObject(config)) return undefined;
+        const context = typeof props.context === "string" ? props.context : config["current-context"];
+        const found = list(config.contexts).find((c): c is Props => isObject(c) && c.name === context);
+        return typeof found?.context?.namespace === "string" && found.context.namespace !== "" ? found.context.namespace : undefined;
+    });
+    providerNamespaces.set(props, namespace);
+    return namespace;
+}
+
+/** An object's namespace: its own, else its provider's default, else `default`. */
+export function objectNamespace(object: Props, providerProps?: Props): string {
+    const own = object?.metadata?.namespace;
+    return typeof own === "string" && own !== "" ? own : (providerNamespace(providerProps) ?? "default");
+}
+
+/**
+ * Which cluster a resource's provider reaches, as a key: the engine's default providers and
+ * providers that name no kubeconfig, context or cluster reach the ambient one (""); others the
+ * one their connection settings name (by URN while those are not known yet).
+ */
+export function clusterOf(provider: { urn: string; props: Props } | undefined): string {
+    if (!provider || /::pulumi:providers:kubernetes::default(_\d+_\d+_\d+[\w-]*)?$/.test(provider.urn)) return "";
+    const key = known(() => {
+        const connection = [provider.props?.kubeconfig, provider.props?.context, provider.props?.cluster];
+        return connection.every((v) => v === undefined || v === null || v === "") ? "" : JSON.stringify(connection);
+    });
+    return key ?? provider.urn;
 }
 
 /** A human label for an object: `Deployment payments/checkout` (via a ConfigGroup, if so). */

@@ -1,7 +1,6 @@
 import { formatBytes, parseQuantity } from "../../components/shared/quantity";
 import { capacityPolicies, QUANTITY } from "./capacity";
-import { describeObject, KubeObject, kubernetesObjects } from "./kubernetes";
-import { podTemplateOf } from "./podSecurity";
+import { clusterOf, describeObject, KubeObject, kubernetesObjects, objectNamespace, workloadOf } from "./kubernetes";
 import { eachKnown, known } from "./preview";
 import { byKubernetesObject, byType, forEach, GuardrailResourcePolicy, GuardrailStackPolicy, list, Props, T } from "./support";
 
@@ -10,6 +9,8 @@ import { byKubernetesObject, byType, forEach, GuardrailResourcePolicy, Guardrail
 export const SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "default"];
 
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
+/** Argo CD's name for the cluster it runs in. */
+const IN_CLUSTER = "https://kubernetes.default.svc";
 
 /** The quota keys that bound each resource a namespace must have bounded. Per-class storage keys bound one class only. */
 const BOUNDS = {
@@ -47,7 +48,10 @@ const limitsSomething = (spec: Props | undefined) =>
     list<Props>(spec?.limits).some((l) => (l?.type === "Container" || l?.type === "Pod") && ["default", "defaultRequest", "max", "min"].some((k) => Object.keys(l[k] ?? {}).length > 0));
 
 interface NamespaceState {
+    name: string;
     urn: string;
+    /** Created by this stack (not only named by a quota). */
+    declared: boolean;
     quotas: number;
     scoped: number;
     bounded: Set<Bounded>;
@@ -74,55 +78,73 @@ export const namespaceQuota: GuardrailStackPolicy = {
     },
     validateStack: (args, report) => {
         const config = args.getConfig<QuotaCeilings & { exemptNamespaces: string[] }>();
+        // Namespaces are per cluster: keyed by the provider that reaches it, then by name.
         const namespaces = new Map<string, NamespaceState>();
-        const stateOf = (name: string, urn = "") => {
-            let state = namespaces.get(name);
-            if (!state) namespaces.set(name, (state = { urn, quotas: 0, scoped: 0, bounded: new Set(), limited: false }));
+        const stateOf = (cluster: string, name: string, urn = "") => {
+            const key = `${cluster}\u0000${name}`;
+            let state = namespaces.get(key);
+            if (!state) namespaces.set(key, (state = { name, urn, declared: false, quotas: 0, scoped: 0, bounded: new Set(), limited: false }));
             if (!state.urn) state.urn = urn;
             return state;
         };
-        const declared = new Set<string>();
+        const declare = (cluster: string, name: string, urn: string) => (stateOf(cluster, name, urn).declared = true);
         eachKnown(args.resources, (r) => {
+            const cluster = clusterOf(r.provider);
             // A Helm release can create its namespace; the chart's own objects are not visible.
-            if (r.type === HELM_RELEASE && r.props.createNamespace === true && typeof r.props.namespace === "string") {
-                declared.add(r.props.namespace);
-                stateOf(r.props.namespace, r.urn);
-            }
+            if (r.type === HELM_RELEASE && r.props.createNamespace === true && typeof r.props.namespace === "string") declare(cluster, r.props.namespace, r.urn);
             for (const o of kubernetesObjects(r.type, r.props)) {
                 const meta = o.object?.metadata ?? {};
-                const namespace: string = meta.namespace ?? "default";
+                for (const created of controllerNamespaces(o, cluster)) declare(created.cluster, created.name, r.urn);
                 if (o.kind === "Namespace") {
                     // A name computed from another resource's output is not known in a preview: it has no quota that could match it yet.
                     const name = known(() => meta.name);
                     if (typeof name !== "string" && name !== undefined) return;
-                    const key = name ?? `${r.urn} (a name not known until the resources exist)`;
-                    declared.add(key);
-                    stateOf(key, r.urn);
+                    declare(cluster, name ?? `${r.urn} (a name not known until the resources exist)`, r.urn);
                 } else if (o.kind === "ResourceQuota") {
                     const spec: Props = o.object?.spec ?? {};
                     for (const problem of quotaProblems(spec.hard ?? {}, config)) report(`${describeObject(o)}: ${problem}`, r.urn);
-                    const state = stateOf(namespace);
+                    const state = stateOf(cluster, objectNamespace(o.object, r.provider?.props));
                     state.quotas++;
                     // A scoped quota bounds only the pods its scopes select.
                     if (list(spec.scopes).length > 0 || spec.scopeSelector) state.scoped++;
                     else for (const [resource, keys] of Object.entries(BOUNDS) as [Bounded, readonly string[]][]) if (keys.some((k) => parseQuantity(spec.hard?.[k] ?? "") !== undefined)) state.bounded.add(resource);
                 } else if (o.kind === "LimitRange" && limitsSomething(o.object?.spec)) {
-                    stateOf(namespace).limited = true;
+                    stateOf(cluster, objectNamespace(o.object, r.provider?.props)).limited = true;
                 }
             }
         });
-        for (const name of declared) {
-            if (config.exemptNamespaces.includes(name)) continue;
-            const state = namespaces.get(name)!;
+        for (const state of namespaces.values()) {
+            if (!state.declared || config.exemptNamespaces.includes(state.name)) continue;
             const problems: string[] = [];
             const unbounded = (Object.keys(BOUNDS) as Bounded[]).filter((b) => !state.bounded.has(b));
             if (state.quotas === 0) problems.push("no ResourceQuota");
             else if (unbounded.length > 0) problems.push(`no ResourceQuota bound on ${orList(unbounded)}${state.scoped > 0 ? " (a scoped quota bounds only the pods it selects)" : ""}`);
             if (!state.limited) problems.push("no LimitRange");
-            if (problems.length > 0) report(`namespace ${name} has ${problems.join(" and ")}`, state.urn);
+            if (problems.length > 0) report(`namespace ${state.name} has ${problems.join(" and ")}`, state.urn);
         }
     },
 };
+
+/**
+ * Namespaces a GitOps controller creates for what it installs: a Flux HelmRelease with
+ * install.createNamespace, an Argo CD Application with CreateNamespace=true. Another cluster's
+ * (Flux's kubeConfig, an Argo CD destination other than in-cluster) is keyed apart.
+ */
+function controllerNamespaces(o: KubeObject, cluster: string): { cluster: string; name: string }[] {
+    const group = o.apiVersion.split("/")[0];
+    const spec: Props = o.object?.spec ?? {};
+    const own = o.object?.metadata?.namespace;
+    if (group === "helm.toolkit.fluxcd.io" && o.kind === "HelmRelease" && spec.install?.createNamespace === true) {
+        const name = spec.targetNamespace ?? own;
+        return typeof name === "string" ? [{ cluster: spec.kubeConfig ? `${cluster} flux:${JSON.stringify(spec.kubeConfig)}` : cluster, name }] : [];
+    }
+    if (group === "argoproj.io" && o.kind === "Application" && list<unknown>(spec.syncPolicy?.syncOptions).includes("CreateNamespace=true")) {
+        const { server, name: destination, namespace } = spec.destination ?? {};
+        const inCluster = (server === undefined || server === IN_CLUSTER) && (destination === undefined || destination === "in-cluster");
+        return typeof namespace === "string" ? [{ cluster: inCluster ? cluster : `${cluster} argocd:${server ?? destination}`, name: namespace }] : [];
+    }
+    return [];
+}
 
 const SPOT_INSTANCE_REQUEST = "aws:ec2/spotInstanceRequest:SpotInstanceRequest";
 const LAUNCH_CONFIGURATION = "aws:ec2/launchConfiguration:LaunchConfiguration";
@@ -186,11 +208,12 @@ export const pvcSize: GuardrailResourcePolicy = {
         const config = args.getConfig<{ maxStorage: string }>();
         const say = (m: string) => report(about(o, m));
         if (o.kind === "PersistentVolumeClaim") checkClaim("spec.resources.requests.storage", o.object?.spec, config, say);
-        if (o.kind === "StatefulSet") {
-            list<Props>(o.object?.spec?.volumeClaimTemplates).forEach((t, i) => checkClaim(`spec.volumeClaimTemplates[${i}] (${t?.metadata?.name}) storage`, t?.spec, config, say));
-        }
-        for (const volume of list<Props>(podTemplateOf(o.kind, o.object)?.spec.volumes)) {
-            if (volume?.ephemeral) checkClaim(`ephemeral volume ${volume.name} storage`, volume.ephemeral.volumeClaimTemplate?.spec, config, say);
+        const { pods, loose, claimTemplates } = workloadOf(o);
+        for (const { template, path } of claimTemplates) checkClaim(`${path} (${template.metadata?.name}) storage`, template.spec, config, say);
+        for (const { spec, path } of [...pods, ...loose.map((l) => ({ spec: l.node, path: l.path }))]) {
+            for (const volume of list<Props>(spec.volumes)) {
+                if (volume?.ephemeral) checkClaim(`${path ? `${path} ` : ""}ephemeral volume ${volume.name} storage`, volume.ephemeral.volumeClaimTemplate?.spec, config, say);
+            }
         }
     }),
 };

@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { HELM_TYPES } from "./kubernetes";
+import { CONFIG_FILES, CONFIG_GROUPS, describeObject, HELM_TYPES, KubeObject, kubernetesObjects, rendersInCluster } from "./kubernetes";
 import { matchesAny } from "./patterns";
 import { GuardrailResourcePolicy, list, Props } from "./support";
 
@@ -10,43 +10,59 @@ import { GuardrailResourcePolicy, list, Props } from "./support";
  * commands and dynamic providers).
  */
 
-const KUSTOMIZE_DIRECTORY = "kubernetes:kustomize/v2:Directory";
-const CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup";
-const CONFIG_FILE = "kubernetes:yaml/v2:ConfigFile";
+const KUSTOMIZE_DIRECTORIES = ["kubernetes:kustomize/v2:Directory", "kubernetes:kustomize:Directory"];
+/** The SDK's v1 yaml: read here too, but transformations (code) run on every object before it is registered. */
+const V1_YAML = ["kubernetes:yaml:ConfigGroup", "kubernetes:yaml:ConfigFile"];
 const CLOUD_CONTROL = "aws:cloudcontrol/resource:Resource";
 const CLOUDFORMATION = ["aws:cloudformation/stack:Stack", "aws:cloudformation/stackSet:StackSet"];
 /** Resources that run what they are given: the pack sees a command line or a function, not its effect. */
 const OPAQUE_TOKENS = ["command:local:Command", "command:remote:Command", "pulumi-nodejs:dynamic:Resource", "pulumi-python:dynamic:Resource"];
 
+/** Crossplane's Object holds a manifest its provider applies, maybe in another cluster: the pack checks the manifest where it can, but not the cluster it lands in. */
+const CROSSPLANE_OBJECT = "kubernetes.crossplane.io";
+
 /** Manifest files the pack reads itself; a URL, a glob or a missing path is read only by the provider. */
 const unreadable = (f: unknown) => typeof f === "string" && (/^[a-z][a-z0-9+.-]*:\/\//i.test(f) || /[*?[{]/.test(f) || !fs.existsSync(f));
 
-/** What a renderer installs, for the message: `chart karpenter 1.2.3 from oci://...`. */
+/** What a renderer installs, for the message: `Helm chart karpenter 1.2.3 from oci://...`. */
 function rendered(type: string, p: Props): string | undefined {
     if (HELM_TYPES.includes(type)) {
-        const repo = p.repositoryOpts?.repo ? ` from ${p.repositoryOpts.repo}` : "";
-        return `Helm chart ${p.chart ?? "(unnamed)"}${p.version ? ` ${p.version}` : ""}${repo}`;
+        const repo = p.repositoryOpts?.repo ?? p.fetchOpts?.repo ?? p.repo;
+        return `Helm chart ${p.chart ?? p.path ?? "(unnamed)"}${p.version ? ` ${p.version}` : ""}${repo ? ` from ${repo}` : ""}`;
     }
-    if (type === KUSTOMIZE_DIRECTORY) return `kustomization ${p.directory}`;
-    if (type === CONFIG_GROUP || type === CONFIG_FILE) {
+    if (KUSTOMIZE_DIRECTORIES.includes(type)) return `kustomization ${p.directory}`;
+    if (V1_YAML.includes(type)) return `yaml v1 ${type.split(":")[2]}`;
+    if (CONFIG_GROUPS.includes(type) || CONFIG_FILES.includes(type)) {
         const files = [...list<unknown>(p.files), ...list<unknown>(p.file)].filter(unreadable);
         return files.length > 0 ? `manifests ${files.map((f) => JSON.stringify(f)).join(", ")}` : undefined;
     }
     return undefined;
 }
 
+/** Why an object's effect in the cluster is not what the pack sees: it installs manifests from elsewhere. */
+function inClusterRenderer(o: KubeObject): string | undefined {
+    const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "";
+    if (rendersInCluster(o) || (group === CROSSPLANE_OBJECT && o.kind === "Object")) return `${describeObject(o)} installs manifests its controller fetches or renders in the cluster: its objects are not verifiable offline`;
+    return undefined;
+}
+
 export const kubernetesNotVerifiable: GuardrailResourcePolicy = {
     name: "kubernetes-not-verifiable-offline",
     description:
-        "Kubernetes objects the pack cannot see are reported: a Helm release or Helm v4 chart (rendered in the provider), a kustomize directory, ConfigGroup/ConfigFile manifests at a URL, a glob or a path that cannot be read. Advisory: the chart's workloads, namespaces and bindings are not checked offline.",
-    why: "A chart can hold privileged DaemonSets, cluster-admin bindings and namespaces without quotas; a finding keeps an unreviewed chart from passing as if it had been checked.",
+        "Kubernetes objects the pack cannot see are reported: Helm releases and charts (v2, v3, v4), kustomize directories, yaml v1 ConfigGroups and ConfigFiles (their transformations may change what they create), ConfigGroup/ConfigFile manifests at a URL, a glob or a path that cannot be read, GitOps objects that install manifests from elsewhere (Flux HelmRelease and Kustomization, Argo CD Application and ApplicationSet, and the like). Advisory: what they install is not checked offline.",
+    why: "A chart or a GitOps source can hold privileged DaemonSets, cluster-admin bindings and namespaces without quotas; a finding keeps them from passing as if they had been checked.",
     enforcementLevel: "advisory",
     severity: "medium",
     remediationSteps:
-        "Review the rendered manifests (helm template, kustomize build) against the guardrails, or declare the objects as typed resources or inline ConfigGroup YAML so the pack checks them; keep the chart version pinned.",
+        "Review the rendered manifests (helm template, kustomize build, the GitOps source at its pinned revision) against the guardrails, or declare the objects as typed resources or inline ConfigGroup YAML so the pack checks them; keep versions pinned.",
     validateResource: (args, report) => {
         const what = rendered(args.type, args.props);
-        if (what) report(`${what} is rendered by the provider: its objects are not verifiable offline`);
+        if (what && V1_YAML.includes(args.type)) report(`${what}: its objects are checked as written, but the SDK's transformations (code) may change them before they are created`);
+        else if (what) report(`${what} is rendered by the provider: its objects are not verifiable offline`);
+        for (const o of kubernetesObjects(args.type, args.props)) {
+            const why = inClusterRenderer(o);
+            if (why) report(why);
+        }
     },
 };
 

@@ -1,7 +1,7 @@
-import { describeObject, KubeObject } from "./kubernetes";
+import { describeObject, KubeObject, objectNamespace, workloadOf } from "./kubernetes";
 import { matchesAny } from "./patterns";
-import { baselineFindings, PodSecurityLevel, PodTemplate, podTemplateOf, restrictedFindings } from "./podSecurity";
-import { byKubernetesObject, GuardrailResourcePolicy, Props } from "./support";
+import { PodSecurityLevel, workloadFindings } from "./podSecurity";
+import { byKubernetesObject, GuardrailResourcePolicy, list, Props } from "./support";
 
 /**
  * Guardrails on what pods may do to their node, by the Pod Security Standards: the baseline for
@@ -11,30 +11,70 @@ import { byKubernetesObject, GuardrailResourcePolicy, Props } from "./support";
 
 const ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
 
-const namespaceOf = (object: Props): string => object?.metadata?.namespace ?? "default";
+/** What a pod is made from: mutating admission on any of these can rewrite a pod the guardrails judged. */
+const POD_RESOURCES = ["pods", "deployments", "statefulsets", "daemonsets", "replicasets", "replicationcontrollers", "jobs", "cronjobs", "podtemplates"];
+const NAMESPACE_NAME = "kubernetes.io/metadata.name";
+const MUTATING_KINDS = ["MutatingWebhookConfiguration", "MutatingAdmissionPolicy"];
+const isMutating = (o: KubeObject) => o.apiVersion.startsWith("admissionregistration.k8s.io/") && MUTATING_KINDS.includes(o.kind);
 
-/** Runs `check` on each workload's pod template outside the exempt namespaces. */
-function eachPod(check: (o: KubeObject, findings: (level: PodSecurityLevel) => string[], config: Props, report: (m: string) => void) => void) {
+/** The namespaces a selector is limited to by name, or undefined when it may select any. */
+function selectedNames(selector: Props | undefined): string[] | undefined {
+    const byLabel = selector?.matchLabels?.[NAMESPACE_NAME];
+    if (typeof byLabel === "string") return [byLabel];
+    const byExpression = list<Props>(selector?.matchExpressions).find((e) => e?.key === NAMESPACE_NAME && e?.operator === "In");
+    return byExpression ? list<unknown>(byExpression.values).filter((v): v is string => typeof v === "string") : undefined;
+}
+
+/**
+ * The pod resources a mutating webhook or admission policy rewrites outside the exempt namespaces:
+ * what it returns is not what the guardrails judged.
+ */
+function podMutations(o: KubeObject, exempt: string[]): string[] {
+    const matchers: { rules: Props[]; namespaceSelector?: Props }[] =
+        o.kind === "MutatingWebhookConfiguration"
+            ? list<Props>(o.object?.webhooks).map((w) => ({ rules: list<Props>(w?.rules), namespaceSelector: w?.namespaceSelector }))
+            : [{ rules: list<Props>(o.object?.spec?.matchConstraints?.resourceRules), namespaceSelector: o.object?.spec?.matchConstraints?.namespaceSelector }];
+    const matched = new Set<string>();
+    for (const { rules, namespaceSelector } of matchers) {
+        const names = selectedNames(namespaceSelector);
+        if (names && names.every((n) => matchesAny(n, exempt))) continue;
+        for (const resource of rules.flatMap((r) => list<unknown>(r?.resources))) {
+            const name = typeof resource === "string" ? resource.toLowerCase().split("/")[0] : "";
+            if (name === "*" || POD_RESOURCES.includes(name)) matched.add(String(resource));
+        }
+    }
+    return [...matched];
+}
+
+/** Runs `check` on each object that runs pods (or is a Namespace, PersistentVolume or mutating admission), with its namespace. */
+function eachPod(check: (o: KubeObject, findings: (level: PodSecurityLevel) => string[], config: Props, namespace: string, report: (m: string) => void) => void) {
     return byKubernetesObject((o, args, report) => {
         const config = args.getConfig<Props>();
-        const pod = podTemplateOf(o.kind, o.object);
-        if (o.kind === "Namespace" || pod) check(o, (level) => (pod ? findings(pod, level, config) : []), config, report);
+        const { pods, loose } = workloadOf(o);
+        if (o.kind === "Namespace" || o.kind === "PersistentVolume" || isMutating(o) || pods.length > 0 || loose.length > 0) {
+            check(o, (level) => workloadFindings(o, level, config.allowedHostPorts ?? []), config, objectNamespace(o.object, args.provider?.props), report);
+        }
     });
 }
 
-function findings(pod: PodTemplate, level: PodSecurityLevel, config: Props): string[] {
-    return level === "baseline" ? baselineFindings(pod, config.allowedHostPorts ?? []) : restrictedFindings(pod);
+/** A PersistentVolume's node-local source: hostPath or local, the node's files for any pod that claims it. */
+function nodeLocalSource(o: KubeObject): string | undefined {
+    const spec = o.object?.spec ?? {};
+    for (const source of ["hostPath", "local"]) {
+        if (spec[source] !== undefined && spec[source] !== null) return `spec.${source} (${JSON.stringify(spec[source]?.path)})`;
+    }
+    return undefined;
 }
 
 export const podSecurityBaseline: GuardrailResourcePolicy = {
     name: "pod-security-baseline",
     description:
-        "Workloads (Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, pod templates), however declared, meet the Pod Security Standards' baseline: no privileged or host-process containers, host namespaces, hostPath volumes or host ports; capabilities only from the default set; safe sysctls only; the default /proc mount; no unconfined seccomp or AppArmor, no custom SELinux user, role or type; probes and hooks that name no host. Init and ephemeral containers count. No namespace is labelled to enforce the privileged level.",
+        "Workloads (Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, pod templates), however declared, meet the Pod Security Standards' baseline: no privileged or host-process containers, host namespaces, hostPath volumes or host ports; capabilities only from the default set; safe sysctls only; the default /proc mount; no unconfined seccomp or AppArmor, no custom SELinux user, role or type; probes and hooks that name no host. Init and ephemeral containers count, and so do pods in custom resources (a JobSet's, an Argo Workflow's containers, a SidecarSet's injected ones), found by shape. No namespace is labelled to enforce the privileged level, no PersistentVolume hands out the node's files (hostPath, local), and no mutating webhook or admission policy rewrites pods outside the exempt namespaces.",
     why: "A privileged container, a host namespace, a hostPath volume or an added capability like SYS_ADMIN gives a pod its node, and with the node every pod's secrets and the node's IAM role.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
-        "Remove privileged, hostNetwork/hostPID/hostIPC, hostPath volumes and hostPort; add only default capabilities (better: drop ALL); use RuntimeDefault seccomp and AppArmor. A workload that needs the node belongs in a reviewed Helm chart in an exempt namespace (exemptNamespaces), and a namespace labelled privileged in privilegedNamespaces.",
+        "Remove privileged, hostNetwork/hostPID/hostIPC, hostPath volumes and hostPort; add only default capabilities (better: drop ALL); use RuntimeDefault seccomp and AppArmor. A workload that needs the node belongs in a reviewed Helm chart in an exempt namespace (exemptNamespaces), and a namespace labelled privileged in privilegedNamespaces. Use CSI volumes, not hostPath or local PersistentVolumes; limit a mutating webhook to exempt namespaces with a namespaceSelector on kubernetes.io/metadata.name.",
     configSchema: {
         properties: {
             exemptNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces (names or * patterns) whose workloads are not checked; none by default, kube-system included." },
@@ -42,7 +82,21 @@ export const podSecurityBaseline: GuardrailResourcePolicy = {
             allowedHostPorts: { type: "array", items: { type: "integer", minimum: 1, maximum: 65535 }, default: [], description: "Host ports a container may bind (the standard allows a known list)." },
         },
     },
-    validateResource: eachPod((o, podFindings, config, report) => {
+    validateResource: eachPod((o, podFindings, config, namespace, report) => {
+        if (isMutating(o)) {
+            const matched = podMutations(o, config.exemptNamespaces ?? []);
+            if (matched.length > 0) report(`${describeObject(o)} mutates ${matched.join(", ")} at admission: it can make any pod privileged after the guardrails judged it`);
+            return;
+        }
+        if (o.kind === "PersistentVolume") {
+            // Cluster-scoped: only the claim it is bound to can exempt it.
+            const source = nodeLocalSource(o);
+            const claimNamespace = o.object?.spec?.claimRef?.namespace;
+            if (source && !(typeof claimNamespace === "string" && matchesAny(claimNamespace, config.exemptNamespaces))) {
+                report(`${describeObject(o)}: ${source} gives the node's files to any pod that claims it, without a hostPath volume in the pod`);
+            }
+            return;
+        }
         if (o.kind === "Namespace") {
             const name = o.object?.metadata?.name ?? "";
             const enforce = o.object?.metadata?.labels?.[ENFORCE_LABEL];
@@ -51,7 +105,7 @@ export const podSecurityBaseline: GuardrailResourcePolicy = {
             }
             return;
         }
-        if (matchesAny(namespaceOf(o.object), config.exemptNamespaces)) return;
+        if (matchesAny(namespace, config.exemptNamespaces)) return;
         for (const finding of podFindings("baseline")) report(`${describeObject(o)}: ${finding}`);
     }),
 };
@@ -71,9 +125,8 @@ export const podSecurityRestricted: GuardrailResourcePolicy = {
             exemptNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces left at the baseline even where namespaces matches." },
         },
     },
-    validateResource: eachPod((o, podFindings, config, report) => {
-        const namespace = namespaceOf(o.object);
-        if (o.kind === "Namespace" || !matchesAny(namespace, config.namespaces) || matchesAny(namespace, config.exemptNamespaces)) return;
+    validateResource: eachPod((o, podFindings, config, namespace, report) => {
+        if (o.kind === "Namespace" || o.kind === "PersistentVolume" || isMutating(o) || !matchesAny(namespace, config.namespaces) || matchesAny(namespace, config.exemptNamespaces)) return;
         for (const finding of podFindings("restricted")) report(`${describeObject(o)}: ${finding}`);
     }),
 };
