@@ -122,7 +122,7 @@ describe("RBAC guardrails", () => {
             }, { only: BINDINGS });
             expectViolations(report, BINDINGS, [
                 "sys-admin: RoleBinding kube-system/team-a-admin grants admin in kube-system (a system namespace) to Group:team-a:developers, which config does not allow",
-                "sys-edit: RoleBinding team-a-edit grants edit in the provider's default namespace, which may be karpenter (a system namespace) to Group:team-a:developers, which config does not allow",
+                "sys-edit: RoleBinding team-a-edit grants edit in the provider's default namespace karpenter (a system namespace) to Group:team-a:developers, which config does not allow",
                 "masters: ClusterRoleBinding cluster-admin (a patch) grants cluster-admin to Group:team-a:developers, which config does not allow",
                 "existing: RoleBinding kube-system/existing (a patch) grants whatever role the existing RoleBinding binds (the program does not show it) to Group:team-a:developers, which config does not allow",
                 "aggregator: ClusterRoleBinding aggregator grants ClusterRole system:controller:clusterrole-aggregation-controller (a built-in system role: the control plane's own rights, escalate and secrets among them) to Group:team-a:developers, which config does not allow",
