@@ -44,7 +44,7 @@ describe("the guardrails pack", () => {
             const report = await evaluatePack(pack, plan.resources, config);
             expect(report.violations.filter((v) => v.level === "mandatory")).to.deep.equal([]);
             // Only the finding that a chart cannot be seen into stays advisory: it is a prompt to review, not a verdict.
-            expect(report.policies.filter((p) => p.level !== "mandatory")).to.deep.equal([{ name: "kubernetes-not-verifiable-offline", level: "advisory" }]);
+            expect(report.policies.filter((p) => p.level !== "mandatory")).to.deep.equal([{ name: "not-verifiable-offline", level: "advisory" }]);
         });
     }
 

@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { policyConfig } from "../policy/policies";
 import { evaluate, expectViolations } from "./guardrails";
 
-const OFFLINE = "kubernetes-not-verifiable-offline";
+const OFFLINE = "not-verifiable-offline";
 const OPAQUE = "opaque-resource-types";
 const NOT_VERIFIABLE = "is rendered by the provider: its objects are not verifiable offline";
 
@@ -21,7 +21,7 @@ class Raw extends pulumi.CustomResource {
 const raw = (type: string, name: string, props: Record<string, unknown>) => new Raw(type, name, props);
 
 describe("guardrails on what the pack cannot see", () => {
-    describe("kubernetes-not-verifiable-offline", () => {
+    describe("not-verifiable-offline", () => {
         it("is silent about objects the pack reads: typed resources, inline YAML and readable files", async () => {
             const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "envstack-")), "ns.yaml");
             fs.writeFileSync(file, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n");
@@ -59,6 +59,17 @@ describe("guardrails on what the pack cannot see", () => {
                 `globbed: manifests "manifests/*.yaml", "missing/pod.yaml" ${NOT_VERIFIABLE}`,
             ]);
         });
+        it("evasion: awsx components, whose resources only a real preview shows, while the same resources declared with aws pass", async () => {
+            const awsx = await import("@pulumi/awsx");
+            const report = await evaluate(() => {
+                new awsx.ecr.Repository("images", { forceDelete: true });
+                new awsx.lb.ApplicationLoadBalancer("edge", { subnetIds: ["subnet-1"] });
+                new aws.ecr.Repository("declared", { encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: "arn:aws:kms:eu-west-1:111122223333:key/1" }] });
+            }, { only: OFFLINE });
+            const why = "is a component its provider builds: pulumi preview --policy-pack checks the resources it creates, an offline plan sees only its arguments";
+            expectViolations(report, OFFLINE, [`images: awsx:ecr:Repository ${why}`, `edge: awsx:lb:ApplicationLoadBalancer ${why}`]);
+        });
+
         it("evasion: yaml v1, a Helm v3 Chart component, a kustomize v1 directory, and GitOps objects that install from elsewhere (Flux, Argo CD)", async () => {
             const report = await evaluate(() => {
                 new k8s.yaml.ConfigGroup("legacy", { yaml: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: legacy}\n" });

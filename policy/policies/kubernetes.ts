@@ -203,7 +203,7 @@ export function workloadOf(o: KubeObject): Workload {
     if (cached) return cached;
     const found: Workload = { pods: [], loose: [], claimTemplates: [] };
     if (rendersInCluster(o)) {
-        // reported by kubernetes-not-verifiable-offline: its values are a chart's, not a pod spec
+        // reported by not-verifiable-offline: its values are a chart's, not a pod spec
     } else if (builtIn(o.apiVersion) && POD_SPEC_PATH[o.kind]) {
         const spec = podSpecOf(o.kind, object);
         if (spec) {
