@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { scopedPodIdentityTrust, serviceTrust } from "../components/shared/iam";
 import { evaluate, expectViolations } from "./guardrails";
 import { Native } from "./nativeResource";
@@ -110,6 +111,78 @@ describe("IAM guardrails", () => {
                 "native-role: managedPolicyArns[0] attaches the AWS-managed AdministratorAccess: every action on every resource",
                 "native-policy: policyDocument: Statement[0] allows every action but s3:DeleteBucket on every resource: administrator access in all but name",
                 "sysadmin: policyArn attaches the AWS-managed job-function/SystemAdministrator: listed in forbiddenManagedPolicies",
+            ]);
+        });
+
+        it("evasion: IAM writes pinned to an administrator policy by ARN (any partition), and a policy or attachment that cannot be read", async () => {
+            const report = await evaluate(() => {
+                new aws.iam.Policy("pinned-to-admin", {
+                    policy: doc(allow(["iam:AttachRolePolicy", "iam:AttachUserPolicy"], "*", { Condition: { ArnEquals: { "iam:PolicyARN": ["arn:aws:iam::aws:policy/AdministratorAccess"] } } })),
+                });
+                new aws.iam.Policy("pinned-govcloud", {
+                    policy: doc(allow("iam:AttachRolePolicy", "*", { Condition: { StringEquals: { "iam:PolicyARN": "arn:aws-us-gov:iam::aws:policy/PowerUserAccess" } } })),
+                });
+                new aws.iam.Role("govcloud-arn", { assumeRolePolicy: ec2Trust, managedPolicyArns: ["arn:aws-cn:iam::aws:policy/AdministratorAccess"] });
+                new aws.iam.RolePolicy("not-json", { role: ROLE, policy: "{ Statement: [" });
+                new aws.iam.RolePolicy("no-statement", { role: ROLE, policy: JSON.stringify({ Version: "2012-10-17" }) });
+                // A value the plan never learns (as from an output the engine cannot answer) is not a pass.
+                new aws.iam.RolePolicyAttachment("unknown-arn", { role: ROLE, policyArn: pulumi.output(undefined as unknown as string) });
+            }, { only: P });
+            const cannot = "the guardrails cannot tell what it allows; give a JSON policy document with a Statement";
+            const grant = "on every principal or policy it names: the holder can grant itself any permission";
+            expectViolations(report, P, [
+                `pinned-to-admin: policy: Statement[0] allows iam:AttachRolePolicy, iam:AttachUserPolicy ${grant}`,
+                `pinned-govcloud: policy: Statement[0] allows iam:AttachRolePolicy ${grant}`,
+                "govcloud-arn: managedPolicyArns[0] attaches the AWS-managed AdministratorAccess: every action on every resource",
+                `not-json: policy is not JSON: ${cannot}`,
+                `no-statement: policy has no Statement: ${cannot}`,
+                "unknown-arn: policyArn is missing (the plan does not know it): the guardrails cannot tell which policy it attaches",
+            ]);
+        });
+
+        it("evasion: administrator access in all but name: PowerUser by patterns (one statement, per-service ARNs, split statements), a policy that edits itself, sts:AssumeRole on every role", async () => {
+            const letters = [..."abcdefghijklmnopqrstuvwxyz"].filter((c) => c !== "i").map((c) => `${c}*`);
+            const services = ["s3", "ec2", "lambda", "kms", "secretsmanager", "ssm", "dynamodb", "rds", "eks", "ecr", "ecs", "sqs", "sns", "logs", "cloudtrail", "cloudformation", "guardduty", "config", "route53",
+                "elasticloadbalancing", "autoscaling", "glue", "states", "codebuild", "sagemaker", "redshift", "backup", "kinesis", "es", "kafka", "athena", "cloudwatch", "events", "apigateway", "cognito-idp",
+                "elasticache", "firehose", "acm", "wafv2", "securityhub"];
+            const report = await evaluate(() => {
+                new aws.iam.Policy("by-letters", { policy: doc(allow(letters, "*")) });
+                new aws.iam.Policy("per-service-arns", { policy: doc(allow(services.map((x) => `${x}:*`), services.map((x) => (x === "s3" ? "arn:aws:s3:::*" : `arn:aws:${x}:*:*:*`)))) });
+                new aws.iam.Role("split", {
+                    assumeRolePolicy: ec2Trust,
+                    inlinePolicies: [
+                        { name: "first-half", policy: doc(allow(letters.slice(0, 12), "*")) },
+                        { name: "second-half", policy: doc(allow(letters.slice(12), "*")) },
+                    ],
+                });
+                new aws.iam.Policy("self-edit", {
+                    name: "app",
+                    policy: doc(allow("s3:GetObject", "arn:aws:s3:::data/*"), allow(["iam:CreatePolicyVersion"], `arn:aws:iam::${ACCOUNT}:policy/app`)),
+                });
+                new aws.iam.Role("edits-attached", {
+                    assumeRolePolicy: ec2Trust,
+                    managedPolicyArns: [`arn:aws:iam::${ACCOUNT}:policy/team-app`],
+                    inlinePolicies: [{ name: "edit", policy: doc(allow("iam:SetDefaultPolicyVersion", `arn:aws:iam::${ACCOUNT}:policy/team-*`)) }],
+                });
+                new aws.iam.Policy("assume-any", { policy: doc(allow("sts:AssumeRole", "arn:aws:iam::*:role/*")) });
+                new aws.iam.Policy("assume-admins", { policy: doc(allow("sts:AssumeRole", "arn:aws:iam::*:role/*Admin*")) });
+                new aws.iam.Policy("assume-named", { policy: doc(allow("sts:AssumeRole", `arn:aws:iam::${ACCOUNT}:role/deployer`)) });
+                new aws.iam.Policy("assume-tagged", { policy: doc(allow("sts:AssumeRole", "*", { Condition: { StringEquals: { "aws:ResourceTag/team": "payments" } } })) });
+                new aws.iam.Policy("read-many", { policy: doc(allow(["s3:Get*", "ec2:Describe*", "logs:*", "cloudwatch:*"], "*")) });
+            }, { only: P });
+            const power = "allow 40 of 40 services' key actions (s3:GetObject, ec2:RunInstances, lambda:UpdateFunctionCode, kms:Decrypt, ...) on every resource: administrator access in all but name, as PowerUserAccess";
+            const becomes = "the holder becomes any role that trusts its account, administrator roles too; name the roles";
+            const rewrites = "on a policy its holder has: the holder can rewrite its own permissions to anything";
+            expectViolations(report, P, [
+                `by-letters: policy: Statement[0] allows sts:AssumeRole on every role: ${becomes}`,
+                `by-letters: policy: Statement[0] ${power}`,
+                `per-service-arns: policy: Statement[0] ${power}`,
+                `split: inlinePolicies[1] (second-half): Statement[0] allows sts:AssumeRole on every role: ${becomes}`,
+                `split: inlinePolicies[0] (first-half): Statement[0], inlinePolicies[1] (second-half): Statement[0] ${power}`,
+                `self-edit: policy: Statement[1] allows iam:CreatePolicyVersion ${rewrites}`,
+                `edits-attached: inlinePolicies[0] (edit): Statement[0] allows iam:SetDefaultPolicyVersion ${rewrites}`,
+                `assume-any: policy: Statement[0] allows sts:AssumeRole on every role: ${becomes}`,
+                `assume-admins: policy: Statement[0] allows sts:AssumeRole on aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef, Admin, Administrator: ${becomes}`,
             ]);
         });
     });

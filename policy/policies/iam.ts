@@ -23,8 +23,9 @@ export function readDocuments(held: Held[], report?: (message: string) => void):
     });
 }
 
-/** An action no service has: only `*`-like patterns and NotAction allow it. */
-const EVERY_ACTION = "envstackprobe:AnyAction";
+/** Actions no service has, with no letter in common at either end: only `*`-like patterns and NotAction allow both (`e*` allows one). */
+const EVERY_ACTION = ["envstackprobe:AnyAction", "0-probe:0"];
+const allowsEveryAction = (s: Statement) => EVERY_ACTION.every((a) => allows(s, a));
 
 /** IAM actions that let the holder grant itself more, and the resources each acts on. */
 const ESCALATIONS: { action: string; path: string }[] = [
@@ -36,7 +37,16 @@ const ESCALATIONS: { action: string; path: string }[] = [
 const POLICY_EDITS = ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"];
 
 /** Roles that hold administrator access in most accounts that have them, besides "every role". */
-const ADMIN_ROLES = ["envstack-probe-role", "OrganizationAccountAccessRole", "AWSControlTowerExecution", "AWSCloudFormationStackSetExecutionRole", "cdk-hnb659fds-cfn-exec-role-000000000000-xx-probe-1"];
+const ADMIN_ROLES = [
+    "envstack-probe-role",
+    "OrganizationAccountAccessRole",
+    "AWSControlTowerExecution",
+    "AWSCloudFormationStackSetExecutionRole",
+    "cdk-hnb659fds-cfn-exec-role-000000000000-xx-probe-1",
+    "aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef",
+    "Admin",
+    "Administrator",
+];
 
 /**
  * One key action of each service PowerUserAccess opens (data, compute, secrets, audit): a
@@ -53,10 +63,25 @@ const SERVICE_PROBES = [
     "events:PutRule", "apigateway:POST", "cognito-idp:AdminSetUserPassword", "elasticache:ModifyReplicationGroup", "firehose:PutRecord",
     "acm:ExportCertificate", "wafv2:DeleteWebACL", "securityhub:DisableSecurityHub",
 ];
+const WILDCARD = /[*?]/;
+
+/**
+ * Whether a statement's resources cover every resource of a service, in whatever region and
+ * account each pattern names: `*`, `arn:aws:ec2:*:*:*`, `arn:aws:s3:::*` do; `.../instance/*` does not.
+ */
+function coversService(s: Statement, service: string): boolean {
+    if (s.notResources) return true;
+    return s.resources.some((pattern) => {
+        const parts = pattern.split(":");
+        const keep = (v: string | undefined, fallback: string) => (v === undefined || WILDCARD.test(v) ? fallback : v);
+        const probe = `arn:${keep(parts[1], "aws")}:${service}:${keep(parts[3], "xx-probe-1")}:${keep(parts[4], "000000000000")}:envstack-probe`;
+        return actionMatches(pattern, probe);
+    });
+}
+
 /** The share of SERVICE_PROBES that makes a grant administrator access in all but name. */
 const MOST_SERVICES = 0.75;
 
-const WILDCARD = /[*?]/;
 
 /** AWS-managed policies that are administrator access, or let the holder make itself one. */
 export const ADMIN_MANAGED_POLICIES: Record<string, string> = {
@@ -128,7 +153,7 @@ function identityFindings(args: ResourceValidationArgs, forbidden: string[], rep
     let admin = false;
     for (const { label, s } of documents.flatMap((d) => d.statements)) {
         if (s.effect !== "Allow") continue;
-        if (allows(s, EVERY_ACTION) && coversEverything(s)) {
+        if (allowsEveryAction(s) && coversEverything(s)) {
             admin = true;
             report(`${label} allows ${s.notActions ? describeActions(s) : "every action"} on every resource: administrator access${s.notActions ? " in all but name" : ""}`);
             continue;
@@ -147,12 +172,13 @@ function identityFindings(args: ResourceValidationArgs, forbidden: string[], rep
         }
     }
     if (admin) return;
-    // Union over every document the resource holds: the patterns may be split across statements or inline policies.
-    const broad = documents.flatMap((d) => d.statements).filter(({ s }) => s.effect === "Allow" && coversEverything(s));
-    if (broad.length === 0) return;
-    const granted = SERVICE_PROBES.filter((action) => broad.some(({ s }) => allows(s, action)));
+    // Union over every document the resource holds: the patterns may be split across statements, inline policies or per-service ARNs.
+    const broad = documents.flatMap((d) => d.statements).filter(({ s }) => s.effect === "Allow");
+    const grants = (action: string) => broad.filter(({ s }) => allows(s, action) && coversService(s, action.split(":")[0]));
+    const granted = SERVICE_PROBES.filter((action) => grants(action).length > 0);
     if (granted.length >= Math.ceil(SERVICE_PROBES.length * MOST_SERVICES)) {
-        const where = [...new Set(broad.map(({ label }) => label))].join(", ");
+        const used = new Set(granted.flatMap(grants));
+        const where = [...new Set(broad.filter((b) => used.has(b)).map(({ label }) => label))].join(", ");
         report(`${where} allow ${granted.length} of ${SERVICE_PROBES.length} services' key actions (${granted.slice(0, 4).join(", ")}, ...) on every resource: administrator access in all but name, as PowerUserAccess`);
     }
 }

@@ -68,7 +68,7 @@ const ACCOUNT = /^\d{12}$/;
 const ORG = /^o-[a-z0-9]{10,32}$/;
 const WILDCARD = /[*?]/;
 /** The unique-id head of an IAM user's (AIDA) or role session's (AROA) aws:userid. */
-const UNIQUE_ID = /^(AIDA|AROA)[A-Z0-9]{12,}$/;
+const UNIQUE_ID = /^(AIDA|AROA)[A-Z0-9]{4,}$/;
 
 /**
  * Operators that require the key to be present and to match: not `...IfExists` (true when the
