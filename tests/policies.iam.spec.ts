@@ -247,6 +247,32 @@ describe("IAM guardrails", () => {
             expectViolations(report, P, [`bare: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com without pinning ${ALL} ${why}`]);
         });
 
+        it("evasion: Pod Identity through Principal \"*\" or NotPrincipal narrowed by aws:SourceAccount, and lists of short wildcards that together match every name", async () => {
+            const any = [..."abcdefghijklmnopqrstuvwxyz0123456789"].map((c) => `*${c}*`);
+            const prefixes = [..."abcdefghijklmnopqrstuvwxyz0123456789"].map((c) => `${c}*`);
+            const star = (name: string, statement: object) => new aws.iam.Role(name, { assumeRolePolicy: doc({ Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession"], ...statement }) });
+            const report = await evaluate(() => {
+                star("star-source-account", { Principal: "*", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } });
+                star("not-principal", { NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } });
+                star("star-principal-arn", { Principal: { AWS: "*" }, Condition: { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/deployer` } } });
+                role("letter-lists", {
+                    StringEquals: { "aws:SourceAccount": ACCOUNT },
+                    StringLike: { "aws:RequestTag/eks-cluster-name": any, "aws:RequestTag/kubernetes-namespace": prefixes, "aws:RequestTag/kubernetes-service-account": any },
+                });
+                role("namespace-star", {
+                    StringEquals: { "aws:SourceAccount": ACCOUNT, "aws:RequestTag/eks-cluster-name": "prod" },
+                    StringLike: { "aws:RequestTag/kubernetes-namespace": "*", "aws:RequestTag/kubernetes-service-account": "app" },
+                });
+            }, { only: P });
+            const tags = "aws:RequestTag/eks-cluster-arn (or eks-cluster-name), aws:RequestTag/kubernetes-namespace, aws:RequestTag/kubernetes-service-account";
+            expectViolations(report, P, [
+                `star-source-account: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com (through Principal "*") without pinning ${tags} ${why}`,
+                `not-principal: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com (through NotPrincipal) without pinning ${tags} ${why}`,
+                `letter-lists: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com without pinning ${tags} ${why}`,
+                `namespace-star: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com without pinning aws:RequestTag/kubernetes-namespace ${why}`,
+            ]);
+        });
+
         it("evasion: only aws:SourceAccount, wildcard tag values, IfExists, and the same trust through Cloud Control", async () => {
             const report = await evaluate(() => {
                 role("account-only", { StringEquals: { "aws:SourceAccount": ACCOUNT } });
@@ -312,6 +338,36 @@ describe("IAM guardrails", () => {
                 'github-any-repo: assumeRolePolicy: Statement[0] lets any identity of token.actions.githubusercontent.com assume the role: token.actions.githubusercontent.com:sub ["repo:*"] names no single owner',
                 'eks-any-namespace: assumeRolePolicy: Statement[0] lets any identity of oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE assume the role: oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub ["system:serviceaccount:*:default"] names no single owner',
                 'cc-role: desiredState.AssumeRolePolicyDocument: Statement[0] lets anyone (Principal "*") sts:AssumeRole with no condition on who',
+            ]);
+        });
+
+        it("evasion: OIDC subjects that name no owner in their provider's format (Terraform Cloud, GitLab, GitHub), Cognito guests, and a trust policy that cannot be read", async () => {
+            const oidc = (name: string, provider: string, condition: object) =>
+                trust(name, { Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${provider}` }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition });
+            const cognito = (name: string, condition: object) => trust(name, { Principal: { Federated: "cognito-identity.amazonaws.com" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition });
+            const pool = { "cognito-identity.amazonaws.com:aud": "eu-west-1:0f8a7b6c-1234-4d5e-8f90-abcdef012345" };
+            const report = await evaluate(() => {
+                oidc("tfc-any-org", "app.terraform.io", { StringLike: { "app.terraform.io:sub": "organization:*:project:*:workspace:*:run_phase:*" } });
+                oidc("tfc-org", "app.terraform.io", { StringLike: { "app.terraform.io:sub": "organization:acme:project:*:workspace:*:run_phase:*" } });
+                oidc("gitlab-any-group", "gitlab.com", { StringLike: { "gitlab.com:sub": "project_path:*/app:ref_type:branch:ref:main" } });
+                oidc("github-any-owner", "token.actions.githubusercontent.com", { StringLike: { "token.actions.githubusercontent.com:sub": "repository_owner:*" } });
+                oidc("github-any-repo", "token.actions.githubusercontent.com", { StringLike: { "token.actions.githubusercontent.com:sub": ["repo:*/*:ref:refs/heads/main"] } });
+                cognito("cognito-guest", { StringEquals: pool, "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "unauthenticated" } });
+                cognito("cognito-any-amr", { StringEquals: pool });
+                cognito("cognito-authenticated", { StringEquals: pool, "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" } });
+                new aws.iam.Role("unreadable", { assumeRolePolicy: "Allow everyone" });
+            }, { only: P });
+            const guests = 'lets unauthenticated (guest) identities of cognito-identity.amazonaws.com assume the role: require ForAnyValue:StringLike cognito-identity.amazonaws.com:amr "authenticated"';
+            const noOwner = (name: string, provider: string, sub: string) =>
+                `${name}: assumeRolePolicy: Statement[0] lets any identity of ${provider} assume the role: ${provider}:sub ${JSON.stringify([sub])} names no single owner`;
+            expectViolations(report, P, [
+                noOwner("tfc-any-org", "app.terraform.io", "organization:*:project:*:workspace:*:run_phase:*"),
+                noOwner("gitlab-any-group", "gitlab.com", "project_path:*/app:ref_type:branch:ref:main"),
+                noOwner("github-any-owner", "token.actions.githubusercontent.com", "repository_owner:*"),
+                noOwner("github-any-repo", "token.actions.githubusercontent.com", "repo:*/*:ref:refs/heads/main"),
+                `cognito-guest: assumeRolePolicy: Statement[0] ${guests}`,
+                `cognito-any-amr: assumeRolePolicy: Statement[0] ${guests}`,
+                "unreadable: assumeRolePolicy is not JSON: the guardrails cannot tell what it allows; give a JSON policy document with a Statement",
             ]);
         });
 
