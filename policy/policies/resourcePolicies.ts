@@ -22,6 +22,16 @@ const LAMBDA_NARROWING = { sourceArn: "arn", sourceAccount: "account", principal
 /** An AWS service principal (`s3.amazonaws.com`, `alexa-appkit.amazon.com`). */
 const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazon(aws)?\.com(\.cn)?$/i;
 
+/** A KMS condition tying the key's use to resources of named accounts (`kms:EncryptionContext:aws:logs:arn`): the service acts for those only. */
+const pinsEncryptionContext = (s: Statement, config: ScopeConfig) =>
+    Object.entries(s.conditions).some(
+        ([operator, block]) =>
+            /^(ForAnyValue:)?(StringEquals|StringLike|ArnEquals|ArnLike)$/i.test(operator) &&
+            Object.entries(block ?? {}).some(
+                ([key, raw]) => /^kms:encryptioncontext:.*arn$/i.test(key) && (Array.isArray(raw) ? raw : [raw]).every((v) => narrowingValue("arn", String(v), config)),
+            ),
+    );
+
 /** The account a principal names (an account id or an ARN), "" for a service or none, undefined for a wildcard. */
 function principalAccount(principal: string): string | undefined {
     if (/^\d{12}$/.test(principal)) return principal;
@@ -71,6 +81,10 @@ export const resourcePolicyNoPublicPrincipal: GuardrailResourcePolicy = {
                 const label = `${held.where}: ${statementLabel(s, i)}`;
                 const outside = untrustedAccounts(s, config);
                 if (outside.length > 0) report(`${label} grants account(s) ${outside.join(", ")}, not among trustedAccounts`);
+                const services = (s.principals?.Service ?? []).filter((p) => SERVICE_PRINCIPAL.test(p));
+                if (services.length > 0 && !anyonePrincipal(s) && narrowingKeys(s, config).length === 0 && !pinsEncryptionContext(s, config)) {
+                    report(`${label} lets ${services.join(", ")} ${describeActions(s)} on behalf of any account's resources: add aws:SourceArn or aws:SourceAccount`);
+                }
                 // A domain reachable only inside its VPC: there, "*" is whoever the network lets in.
                 if (held.private || !anyonePrincipal(s) || narrowingKeys(s, config).length > 0) return;
                 const tested = conditionNames(s);
