@@ -81,8 +81,8 @@ describe("IAM guardrails", () => {
                 "star-in-list: policy: Statement[0] allows every action on every resource: administrator access",
                 "star-colon-star: policy: Statement[0] allows every action on every resource: administrator access",
                 "not-resource: policy: Statement[0] allows every action on every resource: administrator access",
-                "iam-star: policy: Statement[0] allows iam:AttachRolePolicy, iam:PutRolePolicy, iam:UpdateAssumeRolePolicy, iam:AttachUserPolicy, iam:PutUserPolicy, iam:CreateAccessKey, iam:CreateLoginProfile, iam:UpdateLoginProfile, iam:AttachGroupPolicy, iam:PutGroupPolicy, iam:AddUserToGroup, iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion on every principal or policy it names: the holder can grant itself any permission",
-                "put-role-policy: policy: Statement[0] allows iam:PutRolePolicy on every principal or policy it names: the holder can grant itself any permission",
+                "iam-star: policy: Statement[0] allows iam:AttachRolePolicy, iam:PutRolePolicy, iam:UpdateAssumeRolePolicy, iam:PutRolePermissionsBoundary, iam:DeleteRolePermissionsBoundary, iam:AttachUserPolicy, iam:PutUserPolicy, iam:CreateAccessKey, iam:CreateLoginProfile, iam:UpdateLoginProfile, iam:PutUserPermissionsBoundary, iam:DeleteUserPermissionsBoundary, iam:AttachGroupPolicy, iam:PutGroupPolicy, iam:AddUserToGroup, iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion on every principal or policy it names: the holder can grant itself any permission",
+                "put-role-policy: policy: Statement[0] allows iam:PutRolePolicy, iam:PutRolePermissionsBoundary on every principal or policy it names: the holder can grant itself any permission",
                 "managed-arns: managedPolicyArns[1] attaches the AWS-managed AdministratorAccess: every action on every resource",
                 "exclusive: policyArns[0] attaches the AWS-managed AdministratorAccess-Amplify: IAM role and policy management with PassRole on every role, which AWS rates as powerful as AdministratorAccess",
                 "permission-set: managedPolicyArn attaches the AWS-managed AdministratorAccess: every action on every resource",
@@ -114,7 +114,7 @@ describe("IAM guardrails", () => {
             ]);
         });
 
-        it("evasion: IAM writes pinned to an administrator policy by ARN (any partition), and a policy or attachment that cannot be read", async () => {
+        it("evasion: IAM writes pinned to an administrator policy by ARN (any partition or case), permissions boundaries removed, and a policy or attachment that cannot be read", async () => {
             const report = await evaluate(() => {
                 new aws.iam.Policy("pinned-to-admin", {
                     policy: doc(allow(["iam:AttachRolePolicy", "iam:AttachUserPolicy"], "*", { Condition: { ArnEquals: { "iam:PolicyARN": ["arn:aws:iam::aws:policy/AdministratorAccess"] } } })),
@@ -122,6 +122,10 @@ describe("IAM guardrails", () => {
                 new aws.iam.Policy("pinned-govcloud", {
                     policy: doc(allow("iam:AttachRolePolicy", "*", { Condition: { StringEquals: { "iam:PolicyARN": "arn:aws-us-gov:iam::aws:policy/PowerUserAccess" } } })),
                 });
+                new aws.iam.Policy("pinned-lower-case", {
+                    policy: doc(allow("iam:AttachRolePolicy", "*", { Condition: { StringEqualsIgnoreCase: { "iam:PolicyARN": "arn:aws:iam::aws:policy/administratoraccess" } } })),
+                });
+                new aws.iam.Policy("drops-boundaries", { policy: doc(allow(["iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary"], "arn:aws:iam::*:role/*")) });
                 new aws.iam.Role("govcloud-arn", { assumeRolePolicy: ec2Trust, managedPolicyArns: ["arn:aws-cn:iam::aws:policy/AdministratorAccess"] });
                 new aws.iam.RolePolicy("not-json", { role: ROLE, policy: "{ Statement: [" });
                 new aws.iam.RolePolicy("no-statement", { role: ROLE, policy: JSON.stringify({ Version: "2012-10-17" }) });
@@ -133,6 +137,8 @@ describe("IAM guardrails", () => {
             expectViolations(report, P, [
                 `pinned-to-admin: policy: Statement[0] allows iam:AttachRolePolicy, iam:AttachUserPolicy ${grant}`,
                 `pinned-govcloud: policy: Statement[0] allows iam:AttachRolePolicy ${grant}`,
+                `pinned-lower-case: policy: Statement[0] allows iam:AttachRolePolicy ${grant}`,
+                `drops-boundaries: policy: Statement[0] allows iam:PutRolePermissionsBoundary, iam:DeleteRolePermissionsBoundary ${grant}`,
                 "govcloud-arn: managedPolicyArns[0] attaches the AWS-managed AdministratorAccess: every action on every resource",
                 `not-json: policy is not JSON: ${cannot}`,
                 `no-statement: policy has no Statement: ${cannot}`,

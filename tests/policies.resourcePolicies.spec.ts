@@ -204,7 +204,7 @@ describe("resource policy guardrails", () => {
         ]);
     });
 
-    it(`${POLICY} evasion: sharing by a field (AMI launch permission, RDS and EBS snapshots, an object ACL, an event bus permission) and a KMS grant to another account`, async () => {
+    it(`${POLICY} evasion: sharing by a field (AMI launch permission, RDS and EBS snapshots, an object ACL, SSM documents, event bus permissions and policies) and KMS grants or RAM shares to another account`, async () => {
         const build = () => {
             new aws.ec2.AmiLaunchPermission("ami-public", { imageId: "ami-0123456789abcdef0", group: "all" });
             new aws.ec2.AmiLaunchPermission("ami-partner", { imageId: "ami-0123456789abcdef0", accountId: "999988887777" });
@@ -214,6 +214,10 @@ describe("resource policy guardrails", () => {
             new aws.s3.ObjectCopy("object-copy", { bucket: "exports", key: "customers.csv", source: "internal/customers.csv", acl: "public-read" });
             new aws.cloudwatch.EventPermission("bus-anyone", { principal: "*", statementId: "AnyoneMayPut" });
             new aws.cloudwatch.EventPermission("bus-org", { principal: "*", statementId: "OrgMayPut", condition: { key: "aws:PrincipalOrgID", type: "StringEquals", value: ORG } });
+            new aws.ssm.Document("ssm-public", { documentType: "Command", content: "{}", permissions: { type: "Share", accountIds: "all" } });
+            new aws.ram.PrincipalAssociation("ram-partner", { resourceShareArn: "arn:aws:ram:eu-west-1:111122223333:resource-share/x", principal: "999988887777" });
+            new Native("aws-native:events:EventBusPolicy", "native-bus", { statementId: "anyone", statement: { Effect: "Allow", Principal: "*", Action: "events:PutEvents", Resource: "*" } });
+            new Native("aws-native:events:EventBusPolicy", "native-bus-legacy", { statementId: "anyone", principal: "*", action: "events:PutEvents" });
             new aws.kms.Grant("kms-partner", { keyId: "k", granteePrincipal: "arn:aws:iam::999988887777:root", operations: ["Decrypt"] });
         };
         const everyone = (name: string, where: string, what: string) => `${name}: ${where} shares with everyone: any AWS account may ${what}; name the accounts`;
@@ -223,6 +227,9 @@ describe("resource policy guardrails", () => {
             everyone("ebs-snapshot", "accountId", "create volumes from the snapshot, and read its data"),
             everyone("bus-anyone", "principal", "events:PutEvents on the event bus, triggering whatever its rules invoke"),
             'object-copy: acl grants anyone access (public-read): an ACL opens the bucket or object as a "*" policy would; use a bucket policy naming principals',
+            everyone("ssm-public", "permissions.accountIds[0]", "run the document and read what it holds"),
+            `native-bus: statement: Statement[0] ${openTo("events:PutEvents")}`,
+            `native-bus-legacy: principal: Statement[0] ${openTo("events:PutEvents")}`,
         ];
         expectViolations(await evaluate(build, { only: POLICY }), POLICY, shared);
         const config = { [POLICY]: { trustedAccounts: [ACCOUNT] } };
@@ -230,6 +237,7 @@ describe("resource policy guardrails", () => {
             ...shared,
             "ami-partner: accountId shares with account 999988887777, not among trustedAccounts: it may launch the AMI and copy the snapshots behind it",
             "kms-partner: granteePrincipal shares with account 999988887777, not among trustedAccounts: it may use the key for Decrypt",
+            "ram-partner: principal shares with account 999988887777, not among trustedAccounts: it may use every resource in the share",
         ]);
     });
 

@@ -29,8 +29,8 @@ const allowsEveryAction = (s: Statement) => EVERY_ACTION.every((a) => allows(s, 
 
 /** IAM actions that let the holder grant itself more, and the resources each acts on. */
 const ESCALATIONS: { action: string; path: string }[] = [
-    ...["iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"].map((action) => ({ action, path: "role/envstack-probe-role" })),
-    ...["iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"].map((action) => ({ action, path: "user/envstack-probe-user" })),
+    ...["iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary"].map((action) => ({ action, path: "role/envstack-probe-role" })),
+    ...["iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:PutUserPermissionsBoundary", "iam:DeleteUserPermissionsBoundary"].map((action) => ({ action, path: "user/envstack-probe-user" })),
     ...["iam:AttachGroupPolicy", "iam:PutGroupPolicy", "iam:AddUserToGroup"].map((action) => ({ action, path: "group/envstack-probe-group" })),
     ...["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"].map((action) => ({ action, path: "policy/envstack-probe-policy" })),
 ];
@@ -102,7 +102,9 @@ function awsManagedName(arn: string): { name: string; path: string } | undefined
 /** The forbidden AWS-managed policy an ARN names, if any. */
 function forbiddenPolicy(arn: string, forbidden: string[]): string | undefined {
     const managed = awsManagedName(arn);
-    return managed && forbidden.find((f) => (f.includes("/") ? f === managed.path : f === managed.name));
+    // Case-insensitively: a StringEqualsIgnoreCase pin on a lower-cased ARN still names the policy.
+    const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+    return managed && forbidden.find((f) => (f.includes("/") ? same(f, managed.path) : same(f, managed.name)));
 }
 
 /**

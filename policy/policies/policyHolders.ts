@@ -217,9 +217,26 @@ function domainPrivacy(type: string, props: Props, cfn: CfnView | undefined): st
     return subnets.length > 0 ? "the domain has only a VPC endpoint" : undefined;
 }
 
+/**
+ * An EventBridge bus policy in CloudFormation: one `Statement` object, or the legacy `Principal`,
+ * `Action` and `Condition` ({ Type, Key, Value }) fields, read as the statement they make.
+ */
+function eventBusPolicy(cfn: CfnView): Held[] {
+    const statement = get(cfn.props, "Statement");
+    if (statement) return [{ where: `${cfn.prefix}${statement.key}`, doc: { Statement: statement.value } }];
+    const principal = get(cfn.props, "Principal");
+    const condition = get(cfn.props, "Condition")?.value as Props | undefined;
+    const type = condition && get(condition, "Type")?.value;
+    const key = condition && get(condition, "Key")?.value;
+    const narrowing = typeof type === "string" && typeof key === "string" ? { [type]: { [key]: get(condition!, "Value")?.value } } : undefined;
+    const doc = principal && { Statement: { Effect: "Allow", Principal: principal.value === "*" ? "*" : { AWS: principal.value }, Action: get(cfn.props, "Action")?.value, ...(narrowing ? { Condition: narrowing } : {}) } };
+    return [{ where: `${cfn.prefix}${principal?.key ?? "Statement"}`, doc }];
+}
+
 /** The resource-based policies a resource holds. */
 export function resourcePolicies(type: string, props: Props): Held[] {
     const cfn = RESOURCE_POLICY[type] ? undefined : cloudFormation(type, props);
+    if (cfn?.kind === "events::eventbuspolicy") return eventBusPolicy(cfn);
     const held = RESOURCE_POLICY[type] ? one(props, RESOURCE_POLICY[type]) : cfn ? one(cfn.props, CFN_RESOURCE_POLICY[cfn.kind], cfn.prefix) : [];
     const privacy = held.length > 0 ? domainPrivacy(type, props, cfn?.kind.endsWith("::domain") ? cfn : undefined) : undefined;
     return privacy ? held.map((h) => ({ ...h, private: privacy })) : held;

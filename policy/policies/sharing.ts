@@ -110,7 +110,8 @@ const eventPermissionOrg = (condition: Props | undefined) =>
 /**
  * Resources shared beyond the account by a field rather than a policy: AMI launch permissions
  * and Image Builder distributions (group "all" is public), RDS snapshots (sharedAccounts "all"),
- * EBS create-volume permissions, EventBridge permissions (principal "*") and KMS grants.
+ * EBS create-volume permissions, SSM document permissions, RAM associations with accounts,
+ * EventBridge permissions (principal "*") and KMS grants.
  * `org` is set when a "*" share is narrowed to an organization.
  */
 export function sharing(type: string, props: Props): (Share & { org?: string })[] {
@@ -134,6 +135,14 @@ export function sharing(type: string, props: Props): (Share & { org?: string })[
         });
     } else if (type === "aws:cloudwatch/eventPermission:EventPermission") {
         add("principal", props.principal, `${props.action ?? "events:PutEvents"} on the event bus, triggering whatever its rules invoke`, eventPermissionOrg(props.condition));
+    } else if (type === "aws:ssm/document:Document") {
+        // permissions.accountIds: "all" or account ids, comma-separated or a list.
+        const ids = props.permissions?.accountIds;
+        (Array.isArray(ids) ? ids : typeof ids === "string" ? ids.split(",") : []).forEach((a: unknown, i: number) =>
+            add(`permissions.accountIds[${i}]`, typeof a === "string" ? a.trim() : a, "run the document and read what it holds"),
+        );
+    } else if (type === "aws:ram/principalAssociation:PrincipalAssociation" && !String(props.principal ?? "").includes(":organizations:")) {
+        add("principal", props.principal, "use every resource in the share");
     } else if (type === "aws:kms/grant:Grant") {
         const what = `use the key for ${list<string>(props.operations).join(", ") || "its operations"}`;
         add("granteePrincipal", props.granteePrincipal, what);
