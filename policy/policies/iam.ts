@@ -79,6 +79,15 @@ function coversService(s: Statement, service: string): boolean {
     });
 }
 
+/** The service part of an action pattern, lower-cased; "*" when it is a pattern (`*`, `a*`, `s?s:*`). */
+const serviceOf = (action: string) => {
+    const service = action.includes(":") ? action.split(":")[0].toLowerCase() : "*";
+    return WILDCARD.test(service) ? "*" : service;
+};
+
+/** Whether a statement may allow some action of `service`: a cheap test before matching patterns. */
+const mayAllow = (s: Statement, service: string) => s.effect === "Allow" && (s.notActions !== undefined || s.actions.some((a) => [service, "*"].includes(serviceOf(a))));
+
 /** The share of SERVICE_PROBES that makes a grant administrator access in all but name. */
 const MOST_SERVICES = 0.75;
 
@@ -160,14 +169,15 @@ function identityFindings(args: ResourceValidationArgs, forbidden: string[], rep
             report(`${label} allows ${s.notActions ? describeActions(s) : "every action"} on every resource: administrator access${s.notActions ? " in all but name" : ""}`);
             continue;
         }
-        const escalations = ESCALATIONS.filter((e) => allows(s, e.action) && coversEvery(s, "iam", e.path)).map((e) => e.action);
+        const iam = mayAllow(s, "iam");
+        const escalations = iam ? ESCALATIONS.filter((e) => allows(s, e.action) && coversEvery(s, "iam", e.path)).map((e) => e.action) : [];
         const pinned = pinsPolicies(s, forbidden);
         if (escalations.length > 0 && !pinned) {
             report(`${label} allows ${escalations.join(", ")} on every principal or policy it names: the holder can grant itself any permission`);
-        } else if (editsOwnPolicy(s, ownPaths, attached)) {
+        } else if (iam && editsOwnPolicy(s, ownPaths, attached)) {
             report(`${label} allows ${POLICY_EDITS.filter((a) => allows(s, a)).join(", ")} on a policy its holder has: the holder can rewrite its own permissions to anything`);
         }
-        const roles = ADMIN_ROLES.filter((role) => allows(s, "sts:AssumeRole") && coversEvery(s, "iam", `role/${role}`));
+        const roles = mayAllow(s, "sts") && allows(s, "sts:AssumeRole") ? ADMIN_ROLES.filter((role) => coversEvery(s, "iam", `role/${role}`)) : [];
         if (roles.length > 0 && !narrowsByResourceTag(s)) {
             const which = roles[0] === ADMIN_ROLES[0] ? "every role" : roles.join(", ");
             report(`${label} allows sts:AssumeRole on ${which}: the holder becomes any role that trusts its account, administrator roles too; name the roles`);
@@ -176,7 +186,10 @@ function identityFindings(args: ResourceValidationArgs, forbidden: string[], rep
     if (admin) return;
     // Union over every document the resource holds: the patterns may be split across statements, inline policies or per-service ARNs.
     const broad = documents.flatMap((d) => d.statements).filter(({ s }) => s.effect === "Allow");
-    const grants = (action: string) => broad.filter(({ s }) => allows(s, action) && coversService(s, action.split(":")[0]));
+    const reach = new Set(broad.flatMap(({ s }) => (s.notActions ? ["*"] : s.actions.map(serviceOf))));
+    // Too few services named, and none by a pattern: no need to probe.
+    if (!reach.has("*") && reach.size < Math.ceil(SERVICE_PROBES.length * MOST_SERVICES)) return;
+    const grants = (action: string) => broad.filter(({ s }) => mayAllow(s, serviceOf(action)) && allows(s, action) && coversService(s, serviceOf(action)));
     const granted = SERVICE_PROBES.filter((action) => grants(action).length > 0);
     if (granted.length >= Math.ceil(SERVICE_PROBES.length * MOST_SERVICES)) {
         const used = new Set(granted.flatMap(grants));
