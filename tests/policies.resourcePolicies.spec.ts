@@ -171,7 +171,7 @@ describe("resource policy guardrails", () => {
         ]);
     });
 
-    it(`${POLICY} evasion: aws:userid "anonymous", OpenSearch and MSK policies, a Multi-Region Access Point, services without a source, and a document that cannot be read`, async () => {
+    it(`${POLICY} evasion: aws:userid "anonymous", OpenSearch and MSK policies, a Multi-Region Access Point, ECR creation templates, DynamoDB tables, services without a source, and a document that cannot be read`, async () => {
         const DOMAIN = `arn:aws:es:eu-west-1:${ACCOUNT}:domain/search`;
         const report = await evaluate(() => {
             new aws.s3.BucketPolicy("userid-anonymous", { bucket: "data", policy: doc(allow("*", "s3:GetObject", "arn:aws:s3:::data/*", { StringEquals: { "aws:userid": "anonymous" } })) });
@@ -186,6 +186,8 @@ describe("resource policy guardrails", () => {
             new aws.lambda.Permission("s3-own-bucket", { action: "lambda:InvokeFunction", function: "resizer", principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::uploads", sourceAccount: ACCOUNT });
             new aws.sns.TopicPolicy("topic-for-s3", { arn: TOPIC, policy: doc(allow({ Service: "s3.amazonaws.com" }, "sns:Publish", TOPIC)) });
             new aws.sns.TopicPolicy("topic-for-own-s3", { arn: TOPIC, policy: doc(allow({ Service: "s3.amazonaws.com" }, "sns:Publish", TOPIC, { StringEquals: { "aws:SourceAccount": ACCOUNT } })) });
+            new aws.ecr.RepositoryCreationTemplate("ecr-template", { prefix: "team", appliedFors: ["PULL_THROUGH_CACHE"], repositoryPolicy: doc(allow("*", "ecr:BatchGetImage", "*")) });
+            new Native("aws-native:dynamodb:Table", "native-table", { keySchema: [], resourcePolicy: { policyDocument: { Statement: [allow("*", "dynamodb:Scan", "*")] } } });
             new aws.sqs.QueuePolicy("not-json", { queueUrl: QUEUE_URL, policy: "{" });
             new aws.sqs.QueuePolicy("no-statement", { queueUrl: QUEUE_URL, policy: JSON.stringify({ Version: "2012-10-17", Id: "x" }) });
         }, { only: POLICY });
@@ -197,6 +199,8 @@ describe("resource policy guardrails", () => {
             `public-domain: accessPolicies: Statement[0] ${openTo("es:*")}`,
             `msk: policy: Statement[0] ${openTo("kafka:CreateVpcConnection")}`,
             `mrap: details.policy: Statement[0] ${openTo("s3:GetObject")}`,
+            `ecr-template: repositoryPolicy: Statement[0] ${openTo("ecr:BatchGetImage")}`,
+            `native-table: resourcePolicy.policyDocument: Statement[0] ${openTo("dynamodb:Scan")}`,
             "s3-no-source: principal s3.amazonaws.com may lambda:InvokeFunction for any account's resource: set sourceArn (with the account) or sourceAccount",
             "topic-for-s3: policy: Statement[0] lets s3.amazonaws.com sns:Publish on behalf of any account's resources: add aws:SourceArn or aws:SourceAccount",
             `not-json: policy is not JSON: ${cannot}`,

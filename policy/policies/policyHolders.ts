@@ -45,6 +45,7 @@ const RESOURCE_POLICY: Paths = {
     "aws:s3tables/tablePolicy:TablePolicy": "resourcePolicy",
     "aws:ecr/repositoryPolicy:RepositoryPolicy": "policy",
     "aws:ecr/registryPolicy:RegistryPolicy": "policy",
+    "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": "repositoryPolicy?",
     "aws:ecrpublic/repositoryPolicy:RepositoryPolicy": "policy",
     "aws:kms/key:Key": "policy?",
     "aws:kms/keyPolicy:KeyPolicy": "policy",
@@ -60,6 +61,8 @@ const RESOURCE_POLICY: Paths = {
     "aws:cloudwatch/eventBusPolicy:EventBusPolicy": "policy",
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "policyDocument",
     "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": "accessPolicy",
+    "aws:cloudwatch/logDeliveryDestinationPolicy:LogDeliveryDestinationPolicy": "deliveryDestinationPolicy",
+    "aws:pinpoint/smsvoicev2ResourcePolicy:Smsvoicev2ResourcePolicy": "policy",
     "aws:glacier/vault:Vault": "accessPolicy?",
     "aws:glacier/vaultLock:VaultLock": "policy",
     "aws:opensearch/domain:Domain": "accessPolicies?",
@@ -115,6 +118,14 @@ const CFN_RESOURCE_POLICY: Paths = {
     "opensearchservice::domain": "AccessPolicies?",
     "elasticsearch::domain": "AccessPolicies?",
     "msk::clusterpolicy": "Policy",
+    "dynamodb::table": "ResourcePolicy.PolicyDocument?",
+    "kinesis::resourcepolicy": "ResourcePolicy",
+    "logs::destination": "DestinationPolicy?",
+    "ecr::repositorycreationtemplate": "RepositoryPolicy?",
+    "codeartifact::domain": "PermissionsPolicyDocument?",
+    "codeartifact::repository": "PermissionsPolicyDocument?",
+    "cloudtrail::resourcepolicy": "ResourcePolicy",
+    "s3outposts::bucketpolicy": "PolicyDocument",
 };
 
 /** Identity policies written out on the resource: a single document, or a list of named ones. */
