@@ -114,7 +114,7 @@ describe("IAM guardrails", () => {
             ]);
         });
 
-        it("evasion: IAM writes pinned to an administrator policy by ARN (any partition or case), permissions boundaries removed, and a policy or attachment that cannot be read", async () => {
+        it("evasion: IAM writes pinned to an administrator policy by ARN (any partition or case), permissions boundaries removed, policies on the holder's own user, and a policy or attachment that cannot be read", async () => {
             const report = await evaluate(() => {
                 new aws.iam.Policy("pinned-to-admin", {
                     policy: doc(allow(["iam:AttachRolePolicy", "iam:AttachUserPolicy"], "*", { Condition: { ArnEquals: { "iam:PolicyARN": ["arn:aws:iam::aws:policy/AdministratorAccess"] } } })),
@@ -125,6 +125,8 @@ describe("IAM guardrails", () => {
                 new aws.iam.Policy("pinned-lower-case", {
                     policy: doc(allow("iam:AttachRolePolicy", "*", { Condition: { StringEqualsIgnoreCase: { "iam:PolicyARN": "arn:aws:iam::aws:policy/administratoraccess" } } })),
                 });
+                new aws.iam.Policy("own-user", { policy: doc(allow(["iam:PutUserPolicy", "iam:CreateAccessKey"], "arn:aws:iam::*:user/${aws:username}")) });
+                new aws.iam.Policy("own-keys", { policy: doc(allow(["iam:CreateAccessKey", "iam:UpdateLoginProfile"], "arn:aws:iam::*:user/${aws:username}")) });
                 new aws.iam.Policy("drops-boundaries", { policy: doc(allow(["iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary"], "arn:aws:iam::*:role/*")) });
                 new aws.iam.Role("govcloud-arn", { assumeRolePolicy: ec2Trust, managedPolicyArns: ["arn:aws-cn:iam::aws:policy/AdministratorAccess"] });
                 new aws.iam.RolePolicy("not-json", { role: ROLE, policy: "{ Statement: [" });
@@ -138,6 +140,7 @@ describe("IAM guardrails", () => {
                 `pinned-to-admin: policy: Statement[0] allows iam:AttachRolePolicy, iam:AttachUserPolicy ${grant}`,
                 `pinned-govcloud: policy: Statement[0] allows iam:AttachRolePolicy ${grant}`,
                 `pinned-lower-case: policy: Statement[0] allows iam:AttachRolePolicy ${grant}`,
+                "own-user: policy: Statement[0] allows iam:PutUserPolicy on the holder's own user: the holder can grant itself any permission",
                 `drops-boundaries: policy: Statement[0] allows iam:PutRolePermissionsBoundary, iam:DeleteRolePermissionsBoundary ${grant}`,
                 "govcloud-arn: managedPolicyArns[0] attaches the AWS-managed AdministratorAccess: every action on every resource",
                 `not-json: policy is not JSON: ${cannot}`,

@@ -35,6 +35,9 @@ const ESCALATIONS: { action: string; path: string }[] = [
     ...["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"].map((action) => ({ action, path: "policy/envstack-probe-policy" })),
 ];
 const POLICY_EDITS = ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"];
+/** IAM writes on a user that change what the user may do: on the holder's own user (`user/${aws:username}`), self-granted admin. */
+const SELF_GRANTS = ["iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:PutUserPermissionsBoundary", "iam:DeleteUserPermissionsBoundary"];
+const OWN_USER = /:user\/(.*\/)?\$\{aws:username\}$/i;
 
 /** Roles that hold administrator access in most accounts that have them, besides "every role". */
 const ADMIN_ROLES = [
@@ -176,6 +179,9 @@ function identityFindings(args: ResourceValidationArgs, forbidden: string[], rep
             report(`${label} allows ${escalations.join(", ")} on every principal or policy it names: the holder can grant itself any permission`);
         } else if (iam && editsOwnPolicy(s, ownPaths, attached)) {
             report(`${label} allows ${POLICY_EDITS.filter((a) => allows(s, a)).join(", ")} on a policy its holder has: the holder can rewrite its own permissions to anything`);
+        } else if (iam && !pinned && s.resources.some((r) => OWN_USER.test(r))) {
+            const self = SELF_GRANTS.filter((a) => allows(s, a));
+            if (self.length > 0) report(`${label} allows ${self.join(", ")} on the holder's own user: the holder can grant itself any permission`);
         }
         const roles = mayAllow(s, "sts") && allows(s, "sts:AssumeRole") ? ADMIN_ROLES.filter((role) => coversEvery(s, "iam", `role/${role}`)) : [];
         if (roles.length > 0 && !narrowsByResourceTag(s)) {
