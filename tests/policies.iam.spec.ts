@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { scopedPodIdentityTrust, serviceTrust } from "../components/shared/iam";
 import { evaluate, expectViolations } from "./guardrails";
 import { Native } from "./nativeResource";
@@ -80,8 +81,8 @@ describe("IAM guardrails", () => {
                 "star-in-list: policy: Statement[0] allows every action on every resource: administrator access",
                 "star-colon-star: policy: Statement[0] allows every action on every resource: administrator access",
                 "not-resource: policy: Statement[0] allows every action on every resource: administrator access",
-                "iam-star: policy: Statement[0] allows iam:AttachRolePolicy, iam:PutRolePolicy, iam:UpdateAssumeRolePolicy, iam:AttachUserPolicy, iam:PutUserPolicy, iam:CreateAccessKey, iam:CreateLoginProfile, iam:UpdateLoginProfile, iam:AttachGroupPolicy, iam:PutGroupPolicy, iam:AddUserToGroup, iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion on every principal or policy it names: the holder can grant itself any permission",
-                "put-role-policy: policy: Statement[0] allows iam:PutRolePolicy on every principal or policy it names: the holder can grant itself any permission",
+                "iam-star: policy: Statement[0] allows iam:AttachRolePolicy, iam:PutRolePolicy, iam:UpdateAssumeRolePolicy, iam:PutRolePermissionsBoundary, iam:DeleteRolePermissionsBoundary, iam:AttachUserPolicy, iam:PutUserPolicy, iam:CreateAccessKey, iam:CreateLoginProfile, iam:UpdateLoginProfile, iam:PutUserPermissionsBoundary, iam:DeleteUserPermissionsBoundary, iam:AttachGroupPolicy, iam:PutGroupPolicy, iam:AddUserToGroup, iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion on every principal or policy it names: the holder can grant itself any permission",
+                "put-role-policy: policy: Statement[0] allows iam:PutRolePolicy, iam:PutRolePermissionsBoundary on every principal or policy it names: the holder can grant itself any permission",
                 "managed-arns: managedPolicyArns[1] attaches the AWS-managed AdministratorAccess: every action on every resource",
                 "exclusive: policyArns[0] attaches the AWS-managed AdministratorAccess-Amplify: IAM role and policy management with PassRole on every role, which AWS rates as powerful as AdministratorAccess",
                 "permission-set: managedPolicyArn attaches the AWS-managed AdministratorAccess: every action on every resource",
@@ -110,6 +111,87 @@ describe("IAM guardrails", () => {
                 "native-role: managedPolicyArns[0] attaches the AWS-managed AdministratorAccess: every action on every resource",
                 "native-policy: policyDocument: Statement[0] allows every action but s3:DeleteBucket on every resource: administrator access in all but name",
                 "sysadmin: policyArn attaches the AWS-managed job-function/SystemAdministrator: listed in forbiddenManagedPolicies",
+            ]);
+        });
+
+        it("evasion: IAM writes pinned to an administrator policy by ARN (any partition or case), permissions boundaries removed, policies on the holder's own user, and a policy or attachment that cannot be read", async () => {
+            const report = await evaluate(() => {
+                new aws.iam.Policy("pinned-to-admin", {
+                    policy: doc(allow(["iam:AttachRolePolicy", "iam:AttachUserPolicy"], "*", { Condition: { ArnEquals: { "iam:PolicyARN": ["arn:aws:iam::aws:policy/AdministratorAccess"] } } })),
+                });
+                new aws.iam.Policy("pinned-govcloud", {
+                    policy: doc(allow("iam:AttachRolePolicy", "*", { Condition: { StringEquals: { "iam:PolicyARN": "arn:aws-us-gov:iam::aws:policy/PowerUserAccess" } } })),
+                });
+                new aws.iam.Policy("pinned-lower-case", {
+                    policy: doc(allow("iam:AttachRolePolicy", "*", { Condition: { StringEqualsIgnoreCase: { "iam:PolicyARN": "arn:aws:iam::aws:policy/administratoraccess" } } })),
+                });
+                new aws.iam.Policy("own-user", { policy: doc(allow(["iam:PutUserPolicy", "iam:CreateAccessKey"], "arn:aws:iam::*:user/${aws:username}")) });
+                new aws.iam.Policy("own-keys", { policy: doc(allow(["iam:CreateAccessKey", "iam:UpdateLoginProfile"], "arn:aws:iam::*:user/${aws:username}")) });
+                new aws.iam.Policy("drops-boundaries", { policy: doc(allow(["iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary"], "arn:aws:iam::*:role/*")) });
+                new aws.iam.Role("govcloud-arn", { assumeRolePolicy: ec2Trust, managedPolicyArns: ["arn:aws-cn:iam::aws:policy/AdministratorAccess"] });
+                new aws.iam.RolePolicy("not-json", { role: ROLE, policy: "{ Statement: [" });
+                new aws.iam.RolePolicy("no-statement", { role: ROLE, policy: JSON.stringify({ Version: "2012-10-17" }) });
+                // A value the plan never learns (as from an output the engine cannot answer) is not a pass.
+                new aws.iam.RolePolicyAttachment("unknown-arn", { role: ROLE, policyArn: pulumi.output(undefined as unknown as string) });
+            }, { only: P });
+            const cannot = "the guardrails cannot tell what it allows; give a JSON policy document with a Statement";
+            const grant = "on every principal or policy it names: the holder can grant itself any permission";
+            expectViolations(report, P, [
+                `pinned-to-admin: policy: Statement[0] allows iam:AttachRolePolicy, iam:AttachUserPolicy ${grant}`,
+                `pinned-govcloud: policy: Statement[0] allows iam:AttachRolePolicy ${grant}`,
+                `pinned-lower-case: policy: Statement[0] allows iam:AttachRolePolicy ${grant}`,
+                "own-user: policy: Statement[0] allows iam:PutUserPolicy on the holder's own user: the holder can grant itself any permission",
+                `drops-boundaries: policy: Statement[0] allows iam:PutRolePermissionsBoundary, iam:DeleteRolePermissionsBoundary ${grant}`,
+                "govcloud-arn: managedPolicyArns[0] attaches the AWS-managed AdministratorAccess: every action on every resource",
+                `not-json: policy is not JSON: ${cannot}`,
+                `no-statement: policy has no Statement: ${cannot}`,
+                "unknown-arn: policyArn is missing (the plan does not know it): the guardrails cannot tell which policy it attaches",
+            ]);
+        });
+
+        it("evasion: administrator access in all but name: PowerUser by patterns (one statement, per-service ARNs, split statements), a policy that edits itself, sts:AssumeRole on every role", async () => {
+            const letters = [..."abcdefghijklmnopqrstuvwxyz"].filter((c) => c !== "i").map((c) => `${c}*`);
+            const services = ["s3", "ec2", "lambda", "kms", "secretsmanager", "ssm", "dynamodb", "rds", "eks", "ecr", "ecs", "sqs", "sns", "logs", "cloudtrail", "cloudformation", "guardduty", "config", "route53",
+                "elasticloadbalancing", "autoscaling", "glue", "states", "codebuild", "sagemaker", "redshift", "backup", "kinesis", "es", "kafka", "athena", "cloudwatch", "events", "apigateway", "cognito-idp",
+                "elasticache", "firehose", "acm", "wafv2", "securityhub"];
+            const report = await evaluate(() => {
+                new aws.iam.Policy("by-letters", { policy: doc(allow(letters, "*")) });
+                new aws.iam.Policy("per-service-arns", { policy: doc(allow(services.map((x) => `${x}:*`), services.map((x) => (x === "s3" ? "arn:aws:s3:::*" : `arn:aws:${x}:*:*:*`)))) });
+                new aws.iam.Role("split", {
+                    assumeRolePolicy: ec2Trust,
+                    inlinePolicies: [
+                        { name: "first-half", policy: doc(allow(letters.slice(0, 12), "*")) },
+                        { name: "second-half", policy: doc(allow(letters.slice(12), "*")) },
+                    ],
+                });
+                new aws.iam.Policy("self-edit", {
+                    name: "app",
+                    policy: doc(allow("s3:GetObject", "arn:aws:s3:::data/*"), allow(["iam:CreatePolicyVersion"], `arn:aws:iam::${ACCOUNT}:policy/app`)),
+                });
+                new aws.iam.Role("edits-attached", {
+                    assumeRolePolicy: ec2Trust,
+                    managedPolicyArns: [`arn:aws:iam::${ACCOUNT}:policy/team-app`],
+                    inlinePolicies: [{ name: "edit", policy: doc(allow("iam:SetDefaultPolicyVersion", `arn:aws:iam::${ACCOUNT}:policy/team-*`)) }],
+                });
+                new aws.iam.Policy("assume-any", { policy: doc(allow("sts:AssumeRole", "arn:aws:iam::*:role/*")) });
+                new aws.iam.Policy("assume-admins", { policy: doc(allow("sts:AssumeRole", "arn:aws:iam::*:role/*Admin*")) });
+                new aws.iam.Policy("assume-named", { policy: doc(allow("sts:AssumeRole", `arn:aws:iam::${ACCOUNT}:role/deployer`)) });
+                new aws.iam.Policy("assume-tagged", { policy: doc(allow("sts:AssumeRole", "*", { Condition: { StringEquals: { "aws:ResourceTag/team": "payments" } } })) });
+                new aws.iam.Policy("read-many", { policy: doc(allow(["s3:Get*", "ec2:Describe*", "logs:*", "cloudwatch:*"], "*")) });
+            }, { only: P });
+            const power = "allow 40 of 40 services' key actions (s3:GetObject, ec2:RunInstances, lambda:UpdateFunctionCode, kms:Decrypt, ...) on every resource: administrator access in all but name, as PowerUserAccess";
+            const becomes = "the holder becomes any role that trusts its account, administrator roles too; name the roles";
+            const rewrites = "on a policy its holder has: the holder can rewrite its own permissions to anything";
+            expectViolations(report, P, [
+                `by-letters: policy: Statement[0] allows sts:AssumeRole on every role: ${becomes}`,
+                `by-letters: policy: Statement[0] ${power}`,
+                `per-service-arns: policy: Statement[0] ${power}`,
+                `split: inlinePolicies[1] (second-half): Statement[0] allows sts:AssumeRole on every role: ${becomes}`,
+                `split: inlinePolicies[0] (first-half): Statement[0], inlinePolicies[1] (second-half): Statement[0] ${power}`,
+                `self-edit: policy: Statement[1] allows iam:CreatePolicyVersion ${rewrites}`,
+                `edits-attached: inlinePolicies[0] (edit): Statement[0] allows iam:SetDefaultPolicyVersion ${rewrites}`,
+                `assume-any: policy: Statement[0] allows sts:AssumeRole on every role: ${becomes}`,
+                `assume-admins: policy: Statement[0] allows sts:AssumeRole on aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef, Admin, Administrator: ${becomes}`,
             ]);
         });
     });
@@ -172,6 +254,32 @@ describe("IAM guardrails", () => {
                 new aws.iam.Role("ec2", { assumeRolePolicy: ec2Trust });
             }, { only: P });
             expectViolations(report, P, [`bare: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com without pinning ${ALL} ${why}`]);
+        });
+
+        it("evasion: Pod Identity through Principal \"*\" or NotPrincipal narrowed by aws:SourceAccount, and lists of short wildcards that together match every name", async () => {
+            const any = [..."abcdefghijklmnopqrstuvwxyz0123456789"].map((c) => `*${c}*`);
+            const prefixes = [..."abcdefghijklmnopqrstuvwxyz0123456789"].map((c) => `${c}*`);
+            const star = (name: string, statement: object) => new aws.iam.Role(name, { assumeRolePolicy: doc({ Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession"], ...statement }) });
+            const report = await evaluate(() => {
+                star("star-source-account", { Principal: "*", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } });
+                star("not-principal", { NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } });
+                star("star-principal-arn", { Principal: { AWS: "*" }, Condition: { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/deployer` } } });
+                role("letter-lists", {
+                    StringEquals: { "aws:SourceAccount": ACCOUNT },
+                    StringLike: { "aws:RequestTag/eks-cluster-name": any, "aws:RequestTag/kubernetes-namespace": prefixes, "aws:RequestTag/kubernetes-service-account": any },
+                });
+                role("namespace-star", {
+                    StringEquals: { "aws:SourceAccount": ACCOUNT, "aws:RequestTag/eks-cluster-name": "prod" },
+                    StringLike: { "aws:RequestTag/kubernetes-namespace": "*", "aws:RequestTag/kubernetes-service-account": "app" },
+                });
+            }, { only: P });
+            const tags = "aws:RequestTag/eks-cluster-arn (or eks-cluster-name), aws:RequestTag/kubernetes-namespace, aws:RequestTag/kubernetes-service-account";
+            expectViolations(report, P, [
+                `star-source-account: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com (through Principal "*") without pinning ${tags} ${why}`,
+                `not-principal: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com (through NotPrincipal) without pinning ${tags} ${why}`,
+                `letter-lists: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com without pinning ${tags} ${why}`,
+                `namespace-star: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com without pinning aws:RequestTag/kubernetes-namespace ${why}`,
+            ]);
         });
 
         it("evasion: only aws:SourceAccount, wildcard tag values, IfExists, and the same trust through Cloud Control", async () => {
@@ -239,6 +347,36 @@ describe("IAM guardrails", () => {
                 'github-any-repo: assumeRolePolicy: Statement[0] lets any identity of token.actions.githubusercontent.com assume the role: token.actions.githubusercontent.com:sub ["repo:*"] names no single owner',
                 'eks-any-namespace: assumeRolePolicy: Statement[0] lets any identity of oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE assume the role: oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub ["system:serviceaccount:*:default"] names no single owner',
                 'cc-role: desiredState.AssumeRolePolicyDocument: Statement[0] lets anyone (Principal "*") sts:AssumeRole with no condition on who',
+            ]);
+        });
+
+        it("evasion: OIDC subjects that name no owner in their provider's format (Terraform Cloud, GitLab, GitHub), Cognito guests, and a trust policy that cannot be read", async () => {
+            const oidc = (name: string, provider: string, condition: object) =>
+                trust(name, { Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${provider}` }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition });
+            const cognito = (name: string, condition: object) => trust(name, { Principal: { Federated: "cognito-identity.amazonaws.com" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition });
+            const pool = { "cognito-identity.amazonaws.com:aud": "eu-west-1:0f8a7b6c-1234-4d5e-8f90-abcdef012345" };
+            const report = await evaluate(() => {
+                oidc("tfc-any-org", "app.terraform.io", { StringLike: { "app.terraform.io:sub": "organization:*:project:*:workspace:*:run_phase:*" } });
+                oidc("tfc-org", "app.terraform.io", { StringLike: { "app.terraform.io:sub": "organization:acme:project:*:workspace:*:run_phase:*" } });
+                oidc("gitlab-any-group", "gitlab.com", { StringLike: { "gitlab.com:sub": "project_path:*/app:ref_type:branch:ref:main" } });
+                oidc("github-any-owner", "token.actions.githubusercontent.com", { StringLike: { "token.actions.githubusercontent.com:sub": "repository_owner:*" } });
+                oidc("github-any-repo", "token.actions.githubusercontent.com", { StringLike: { "token.actions.githubusercontent.com:sub": ["repo:*/*:ref:refs/heads/main"] } });
+                cognito("cognito-guest", { StringEquals: pool, "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "unauthenticated" } });
+                cognito("cognito-any-amr", { StringEquals: pool });
+                cognito("cognito-authenticated", { StringEquals: pool, "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" } });
+                new aws.iam.Role("unreadable", { assumeRolePolicy: "Allow everyone" });
+            }, { only: P });
+            const guests = 'lets unauthenticated (guest) identities of cognito-identity.amazonaws.com assume the role: require ForAnyValue:StringLike cognito-identity.amazonaws.com:amr "authenticated"';
+            const noOwner = (name: string, provider: string, sub: string) =>
+                `${name}: assumeRolePolicy: Statement[0] lets any identity of ${provider} assume the role: ${provider}:sub ${JSON.stringify([sub])} names no single owner`;
+            expectViolations(report, P, [
+                noOwner("tfc-any-org", "app.terraform.io", "organization:*:project:*:workspace:*:run_phase:*"),
+                noOwner("gitlab-any-group", "gitlab.com", "project_path:*/app:ref_type:branch:ref:main"),
+                noOwner("github-any-owner", "token.actions.githubusercontent.com", "repository_owner:*"),
+                noOwner("github-any-repo", "token.actions.githubusercontent.com", "repo:*/*:ref:refs/heads/main"),
+                `cognito-guest: assumeRolePolicy: Statement[0] ${guests}`,
+                `cognito-any-amr: assumeRolePolicy: Statement[0] ${guests}`,
+                "unreadable: assumeRolePolicy is not JSON: the guardrails cannot tell what it allows; give a JSON policy document with a Statement",
             ]);
         });
 

@@ -171,6 +171,80 @@ describe("resource policy guardrails", () => {
         ]);
     });
 
+    it(`${POLICY} evasion: aws:userid "anonymous", OpenSearch and MSK policies, a Multi-Region Access Point, ECR creation templates, DynamoDB tables, services without a source, and a document that cannot be read`, async () => {
+        const DOMAIN = `arn:aws:es:eu-west-1:${ACCOUNT}:domain/search`;
+        const report = await evaluate(() => {
+            new aws.s3.BucketPolicy("userid-anonymous", { bucket: "data", policy: doc(allow("*", "s3:GetObject", "arn:aws:s3:::data/*", { StringEquals: { "aws:userid": "anonymous" } })) });
+            new aws.s3.BucketPolicy("userid-wildcard", { bucket: "data", policy: doc(allow("*", "s3:GetObject", "arn:aws:s3:::data/*", { StringLike: { "aws:userid": "AROA*:*" } })) });
+            new aws.s3.BucketPolicy("userid-role", { bucket: "data", policy: doc(allow("*", "s3:GetObject", "arn:aws:s3:::data/*", { StringLike: { "aws:userid": "AROAEXAMPLEID1234567:*" } })) });
+            new aws.opensearch.DomainPolicy("domain-policy", { domainName: "search", accessPolicies: doc(allow({ AWS: "*" }, "es:*", `${DOMAIN}/*`)) });
+            new aws.opensearch.Domain("public-domain", { accessPolicies: doc(allow({ AWS: "*" }, "es:*", `${DOMAIN}/*`)) });
+            new aws.opensearch.Domain("vpc-domain", { accessPolicies: doc(allow({ AWS: "*" }, "es:*", `${DOMAIN}/*`)), vpcOptions: { subnetIds: ["subnet-0123456789abcdef0"] } });
+            new aws.msk.ClusterPolicy("msk", { clusterArn: "arn:aws:kafka:eu-west-1:111122223333:cluster/events/x", policy: doc(allow({ AWS: "*" }, "kafka:CreateVpcConnection", "*")) });
+            new aws.s3control.MultiRegionAccessPointPolicy("mrap", { details: { name: "global", policy: doc(allow("*", "s3:GetObject", `arn:aws:s3::${ACCOUNT}:accesspoint/abc.mrap/object/*`)) } });
+            new aws.lambda.Permission("s3-no-source", { action: "lambda:InvokeFunction", function: "resizer", principal: "s3.amazonaws.com" });
+            new aws.lambda.Permission("s3-own-bucket", { action: "lambda:InvokeFunction", function: "resizer", principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::uploads", sourceAccount: ACCOUNT });
+            new aws.sns.TopicPolicy("topic-for-s3", { arn: TOPIC, policy: doc(allow({ Service: "s3.amazonaws.com" }, "sns:Publish", TOPIC)) });
+            new aws.sns.TopicPolicy("topic-for-own-s3", { arn: TOPIC, policy: doc(allow({ Service: "s3.amazonaws.com" }, "sns:Publish", TOPIC, { StringEquals: { "aws:SourceAccount": ACCOUNT } })) });
+            new aws.ecr.RepositoryCreationTemplate("ecr-template", { prefix: "team", appliedFors: ["PULL_THROUGH_CACHE"], repositoryPolicy: doc(allow("*", "ecr:BatchGetImage", "*")) });
+            new Native("aws-native:dynamodb:Table", "native-table", { keySchema: [], resourcePolicy: { policyDocument: { Statement: [allow("*", "dynamodb:Scan", "*")] } } });
+            new aws.sqs.QueuePolicy("not-json", { queueUrl: QUEUE_URL, policy: "{" });
+            new aws.sqs.QueuePolicy("no-statement", { queueUrl: QUEUE_URL, policy: JSON.stringify({ Version: "2012-10-17", Id: "x" }) });
+        }, { only: POLICY });
+        const cannot = "the guardrails cannot tell what it allows; give a JSON policy document with a Statement";
+        expectViolations(report, POLICY, [
+            `userid-anonymous: policy: Statement[0] ${openTo("s3:GetObject")}; aws:userid does not narrow who`,
+            `userid-wildcard: policy: Statement[0] ${openTo("s3:GetObject")}; aws:userid does not narrow who`,
+            `domain-policy: accessPolicies: Statement[0] ${openTo("es:*")}`,
+            `public-domain: accessPolicies: Statement[0] ${openTo("es:*")}`,
+            `msk: policy: Statement[0] ${openTo("kafka:CreateVpcConnection")}`,
+            `mrap: details.policy: Statement[0] ${openTo("s3:GetObject")}`,
+            `ecr-template: repositoryPolicy: Statement[0] ${openTo("ecr:BatchGetImage")}`,
+            `native-table: resourcePolicy.policyDocument: Statement[0] ${openTo("dynamodb:Scan")}`,
+            "s3-no-source: principal s3.amazonaws.com may lambda:InvokeFunction for any account's resource: set sourceArn (with the account) or sourceAccount",
+            "topic-for-s3: policy: Statement[0] lets s3.amazonaws.com sns:Publish on behalf of any account's resources: add aws:SourceArn or aws:SourceAccount",
+            `not-json: policy is not JSON: ${cannot}`,
+            `no-statement: policy has no Statement: ${cannot}`,
+        ]);
+    });
+
+    it(`${POLICY} evasion: sharing by a field (AMI launch permission, RDS and EBS snapshots, an object ACL, SSM documents, event bus permissions and policies) and KMS grants or RAM shares to another account`, async () => {
+        const build = () => {
+            new aws.ec2.AmiLaunchPermission("ami-public", { imageId: "ami-0123456789abcdef0", group: "all" });
+            new aws.ec2.AmiLaunchPermission("ami-partner", { imageId: "ami-0123456789abcdef0", accountId: "999988887777" });
+            new aws.rds.Snapshot("db-snapshot", { dbInstanceIdentifier: "orders", dbSnapshotIdentifier: "orders-dump", sharedAccounts: ["all"] });
+            new aws.rds.ClusterSnapshot("cluster-snapshot", { dbClusterIdentifier: "orders", dbClusterSnapshotIdentifier: "orders-dump", sharedAccounts: [ACCOUNT] });
+            new aws.ec2.SnapshotCreateVolumePermission("ebs-snapshot", { snapshotId: "snap-0123456789abcdef0", accountId: "all" });
+            new aws.s3.ObjectCopy("object-copy", { bucket: "exports", key: "customers.csv", source: "internal/customers.csv", acl: "public-read" });
+            new aws.cloudwatch.EventPermission("bus-anyone", { principal: "*", statementId: "AnyoneMayPut" });
+            new aws.cloudwatch.EventPermission("bus-org", { principal: "*", statementId: "OrgMayPut", condition: { key: "aws:PrincipalOrgID", type: "StringEquals", value: ORG } });
+            new aws.ssm.Document("ssm-public", { documentType: "Command", content: "{}", permissions: { type: "Share", accountIds: "all" } });
+            new aws.ram.PrincipalAssociation("ram-partner", { resourceShareArn: "arn:aws:ram:eu-west-1:111122223333:resource-share/x", principal: "999988887777" });
+            new Native("aws-native:events:EventBusPolicy", "native-bus", { statementId: "anyone", statement: { Effect: "Allow", Principal: "*", Action: "events:PutEvents", Resource: "*" } });
+            new Native("aws-native:events:EventBusPolicy", "native-bus-legacy", { statementId: "anyone", principal: "*", action: "events:PutEvents" });
+            new aws.kms.Grant("kms-partner", { keyId: "k", granteePrincipal: "arn:aws:iam::999988887777:root", operations: ["Decrypt"] });
+        };
+        const everyone = (name: string, where: string, what: string) => `${name}: ${where} shares with everyone: any AWS account may ${what}; name the accounts`;
+        const shared = [
+            everyone("ami-public", "group", "launch the AMI and copy the snapshots behind it"),
+            everyone("db-snapshot", "sharedAccounts[0]", "restore the snapshot, and read every row in it"),
+            everyone("ebs-snapshot", "accountId", "create volumes from the snapshot, and read its data"),
+            everyone("bus-anyone", "principal", "events:PutEvents on the event bus, triggering whatever its rules invoke"),
+            'object-copy: acl grants anyone access (public-read): an ACL opens the bucket or object as a "*" policy would; use a bucket policy naming principals',
+            everyone("ssm-public", "permissions.accountIds[0]", "run the document and read what it holds"),
+            `native-bus: statement: Statement[0] ${openTo("events:PutEvents")}`,
+            `native-bus-legacy: principal: Statement[0] ${openTo("events:PutEvents")}`,
+        ];
+        expectViolations(await evaluate(build, { only: POLICY }), POLICY, shared);
+        const config = { [POLICY]: { trustedAccounts: [ACCOUNT] } };
+        expectViolations(await evaluate(build, { only: POLICY, config }), POLICY, [
+            ...shared,
+            "ami-partner: accountId shares with account 999988887777, not among trustedAccounts: it may launch the AMI and copy the snapshots behind it",
+            "kms-partner: granteePrincipal shares with account 999988887777, not among trustedAccounts: it may use the key for Decrypt",
+            "ram-partner: principal shares with account 999988887777, not among trustedAccounts: it may use every resource in the share",
+        ]);
+    });
+
     it(`${POLICY}: with trustedAccounts and trustedOrganizations set, only those accounts and organizations count`, async () => {
         const build = () => {
             new aws.sqs.QueuePolicy("own-account", { queueUrl: QUEUE_URL, policy: doc(allow({ AWS: `arn:aws:iam::${ACCOUNT}:root` }, "sqs:SendMessage", QUEUE)) });

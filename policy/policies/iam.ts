@@ -1,45 +1,99 @@
-import { allows, anyonePrincipal, statements, Statement } from "./iamDocuments";
-import { identityPolicies, managedPolicyArns, trustPolicies } from "./policyHolders";
-import {
-    coversEverything,
-    coversEvery,
-    describeActions,
-    narrowingKeys,
-    onlyWildcards,
-    requiredValues,
-    ScopeConfig,
-    scopeSchema,
-    statementLabel,
-    untrustedAccounts,
-} from "./policyScope";
+import type { ResourceValidationArgs } from "@pulumi/policy";
+import { actionMatches, allows, Statement } from "./iamDocuments";
+import { iamPodIdentityTrustScoped, iamTrustNotPublic } from "./iamTrust";
+import { cloudFormation, get, Held, identityPolicies, managedPolicyArns, readHeld, unreadable } from "./policyHolders";
+import { coversEverything, coversEvery, describeActions, requiredValues, statementLabel } from "./policyScope";
 import type { GuardrailResourcePolicy, Props } from "./support";
+
+export { iamPodIdentityTrustScoped, iamTrustNotPublic } from "./iamTrust";
 
 /** Guardrails on IAM: what identities may do, and who may become them. */
 
-/** Every statement of every identity policy a resource holds, labelled for messages. */
-function identityStatements(type: string, props: Props): { label: string; s: Statement }[] {
-    return identityPolicies(type, props).flatMap(({ where, doc }) => statements(doc).map((s, i) => ({ label: `${where}: ${statementLabel(s, i)}`, s })));
+export type Labelled = { label: string; s: Statement };
+
+/** Each readable document's statements, labelled for messages; an unreadable one goes to `report`, when given. */
+export function readDocuments(held: Held[], report?: (message: string) => void): { where: string; statements: Labelled[] }[] {
+    return held.flatMap((h) => {
+        const read = readHeld(h);
+        if (read.problem !== undefined) {
+            report?.(unreadable(h.where, read.problem));
+            return [];
+        }
+        return [{ where: h.where, statements: read.statements.map((s, i) => ({ label: `${h.where}: ${statementLabel(s, i)}`, s })) }];
+    });
 }
 
-/** Every statement of a role's trust policy, labelled for messages. */
-function trustStatements(type: string, props: Props): { label: string; s: Statement }[] {
-    return trustPolicies(type, props).flatMap(({ where, doc }) => statements(doc).map((s, i) => ({ label: `${where}: ${statementLabel(s, i)}`, s })));
-}
-
-/** An action no service has: only `*`-like patterns and NotAction allow it. */
-const EVERY_ACTION = "envstackprobe:AnyAction";
+/** Actions no service has, with no letter in common at either end: only `*`-like patterns and NotAction allow both (`e*` allows one). */
+const EVERY_ACTION = ["envstackprobe:AnyAction", "0-probe:0"];
+const allowsEveryAction = (s: Statement) => EVERY_ACTION.every((a) => allows(s, a));
 
 /** IAM actions that let the holder grant itself more, and the resources each acts on. */
 const ESCALATIONS: { action: string; path: string }[] = [
-    ...["iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"].map((action) => ({ action, path: "role/envstack-probe-role" })),
-    ...["iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"].map((action) => ({ action, path: "user/envstack-probe-user" })),
+    ...["iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary"].map((action) => ({ action, path: "role/envstack-probe-role" })),
+    ...["iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:PutUserPermissionsBoundary", "iam:DeleteUserPermissionsBoundary"].map((action) => ({ action, path: "user/envstack-probe-user" })),
     ...["iam:AttachGroupPolicy", "iam:PutGroupPolicy", "iam:AddUserToGroup"].map((action) => ({ action, path: "group/envstack-probe-group" })),
     ...["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"].map((action) => ({ action, path: "policy/envstack-probe-policy" })),
 ];
+const POLICY_EDITS = ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"];
+/** IAM writes on a user that change what the user may do: on the holder's own user (`user/${aws:username}`), self-granted admin. */
+const SELF_GRANTS = ["iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:PutUserPermissionsBoundary", "iam:DeleteUserPermissionsBoundary"];
+const OWN_USER = /:user\/(.*\/)?\$\{aws:username\}$/i;
 
-/** A condition that pins which policy may be attached, or the boundary every new grant gets. */
-const pinsPolicies = (s: Statement) =>
-    ["iam:PolicyARN", "iam:PermissionsBoundary"].some((key) => requiredValues(s, key).some((values) => values.length > 0 && values.every((v) => !/[*?]/.test(v))));
+/** Roles that hold administrator access in most accounts that have them, besides "every role". */
+const ADMIN_ROLES = [
+    "envstack-probe-role",
+    "OrganizationAccountAccessRole",
+    "AWSControlTowerExecution",
+    "AWSCloudFormationStackSetExecutionRole",
+    "cdk-hnb659fds-cfn-exec-role-000000000000-xx-probe-1",
+    "aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef",
+    "Admin",
+    "Administrator",
+];
+
+/**
+ * One key action of each service PowerUserAccess opens (data, compute, secrets, audit): a
+ * document that allows most of them on every resource is administrator access written out,
+ * however its patterns are spelled (`a*`..`z*`, one service at a time).
+ */
+const SERVICE_PROBES = [
+    "s3:GetObject", "ec2:RunInstances", "lambda:UpdateFunctionCode", "kms:Decrypt", "secretsmanager:GetSecretValue", "ssm:SendCommand",
+    "dynamodb:Scan", "rds:ModifyDBInstance", "eks:CreateAccessEntry", "ecr:PutImage", "ecs:RunTask", "sqs:ReceiveMessage", "sns:Publish",
+    "logs:DeleteLogGroup", "cloudtrail:StopLogging", "cloudformation:CreateStack", "guardduty:DeleteDetector", "config:StopConfigurationRecorder",
+    "route53:ChangeResourceRecordSets", "elasticloadbalancing:ModifyListener", "autoscaling:UpdateAutoScalingGroup", "glue:GetTable",
+    "states:StartExecution", "codebuild:StartBuild", "sagemaker:CreatePresignedNotebookInstanceUrl", "redshift:GetClusterCredentials",
+    "backup:DeleteBackupVault", "kinesis:GetRecords", "es:ESHttpGet", "kafka:UpdateSecurity", "athena:StartQueryExecution", "cloudwatch:DeleteAlarms",
+    "events:PutRule", "apigateway:POST", "cognito-idp:AdminSetUserPassword", "elasticache:ModifyReplicationGroup", "firehose:PutRecord",
+    "acm:ExportCertificate", "wafv2:DeleteWebACL", "securityhub:DisableSecurityHub",
+];
+const WILDCARD = /[*?]/;
+
+/**
+ * Whether a statement's resources cover every resource of a service, in whatever region and
+ * account each pattern names: `*`, `arn:aws:ec2:*:*:*`, `arn:aws:s3:::*` do; `.../instance/*` does not.
+ */
+function coversService(s: Statement, service: string): boolean {
+    if (s.notResources) return true;
+    return s.resources.some((pattern) => {
+        const parts = pattern.split(":");
+        const keep = (v: string | undefined, fallback: string) => (v === undefined || WILDCARD.test(v) ? fallback : v);
+        const probe = `arn:${keep(parts[1], "aws")}:${service}:${keep(parts[3], "xx-probe-1")}:${keep(parts[4], "000000000000")}:envstack-probe`;
+        return actionMatches(pattern, probe);
+    });
+}
+
+/** The service part of an action pattern, lower-cased; "*" when it is a pattern (`*`, `a*`, `s?s:*`). */
+const serviceOf = (action: string) => {
+    const service = action.includes(":") ? action.split(":")[0].toLowerCase() : "*";
+    return WILDCARD.test(service) ? "*" : service;
+};
+
+/** Whether a statement may allow some action of `service`: a cheap test before matching patterns. */
+const mayAllow = (s: Statement, service: string) => s.effect === "Allow" && (s.notActions !== undefined || s.actions.some((a) => [service, "*"].includes(serviceOf(a))));
+
+/** The share of SERVICE_PROBES that makes a grant administrator access in all but name. */
+const MOST_SERVICES = 0.75;
+
 
 /** AWS-managed policies that are administrator access, or let the holder make itself one. */
 export const ADMIN_MANAGED_POLICIES: Record<string, string> = {
@@ -57,41 +111,127 @@ function awsManagedName(arn: string): { name: string; path: string } | undefined
     return { path: match[1], name: match[1].split("/").pop() as string };
 }
 
+/** The forbidden AWS-managed policy an ARN names, if any. */
+function forbiddenPolicy(arn: string, forbidden: string[]): string | undefined {
+    const managed = awsManagedName(arn);
+    // Case-insensitively: a StringEqualsIgnoreCase pin on a lower-cased ARN still names the policy.
+    const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+    return managed && forbidden.find((f) => (f.includes("/") ? same(f, managed.path) : same(f, managed.name)));
+}
+
+/**
+ * A condition that pins which policy may be attached, or the boundary every new grant gets, to
+ * literal ARNs none of which is itself administrator access (pinned to AdministratorAccess is not pinned).
+ */
+const pinsPolicies = (s: Statement, forbidden: string[]) =>
+    ["iam:PolicyARN", "iam:PermissionsBoundary"].some((key) =>
+        requiredValues(s, key).some((values) => values.length > 0 && values.every((v) => !WILDCARD.test(v) && !forbiddenPolicy(v, forbidden))),
+    );
+
+/** A condition on the target's tags (ABAC): only roles tagged so may be assumed. */
+const narrowsByResourceTag = (s: Statement) =>
+    Object.values(s.conditions)
+        .flatMap((block) => Object.keys(block ?? {}))
+        .filter((key) => /^(aws|iam):resourcetag\//i.test(key))
+        .some((key) => requiredValues(s, key).some((values) => values.length > 0 && values.every((v) => !WILDCARD.test(v))));
+
+/** The names the policy resource itself may get (`name`, a `namePrefix`, or autonamed from its Pulumi name), with its path. */
+function ownPolicyPaths(args: ResourceValidationArgs): string[] {
+    const cfn = args.type === "aws:iam/policy:Policy" ? undefined : cloudFormation(args.type, args.props);
+    if (!cfn && args.type !== "aws:iam/policy:Policy") return [];
+    if (cfn && cfn.kind !== "iam::managedpolicy") return [];
+    const props: Props = cfn?.props ?? args.props;
+    const name = get(props, cfn ? "ManagedPolicyName" : "name")?.value;
+    const prefix = get(props, "namePrefix")?.value;
+    const path = String(get(props, "path")?.value ?? "/");
+    const candidate = typeof name === "string" ? name : typeof prefix === "string" ? `${prefix}0000000` : `${args.name}-0000000`;
+    return [`policy${path}${candidate}`];
+}
+
+/** Customer-managed policy ARNs this same resource attaches (a role's managedPolicyArns). */
+const ownAttachedPolicies = (args: ResourceValidationArgs) =>
+    managedPolicyArns(args.type, args.props).flatMap(({ arn }) => (arn && !awsManagedName(arn) && !WILDCARD.test(arn) ? [arn] : []));
+
+/** Whether a statement lets its holder rewrite a policy the holder itself has: this policy, or one the role attaches. */
+function editsOwnPolicy(s: Statement, ownPaths: string[], attached: string[]): boolean {
+    if (!POLICY_EDITS.some((a) => allows(s, a))) return false;
+    if (ownPaths.some((path) => coversEvery(s, "iam", path))) return true;
+    return attached.some((arn) => s.notResources !== undefined || s.resources.some((pattern) => actionMatches(pattern, arn)));
+}
+
+/** The admin-in-all-but-name findings of one resource's identity documents. */
+function identityFindings(args: ResourceValidationArgs, forbidden: string[], report: (message: string) => void): void {
+    const documents = readDocuments(identityPolicies(args.type, args.props), report);
+    const ownPaths = ownPolicyPaths(args);
+    const attached = ownAttachedPolicies(args);
+    let admin = false;
+    for (const { label, s } of documents.flatMap((d) => d.statements)) {
+        if (s.effect !== "Allow") continue;
+        if (allowsEveryAction(s) && coversEverything(s)) {
+            admin = true;
+            report(`${label} allows ${s.notActions ? describeActions(s) : "every action"} on every resource: administrator access${s.notActions ? " in all but name" : ""}`);
+            continue;
+        }
+        const iam = mayAllow(s, "iam");
+        const escalations = iam ? ESCALATIONS.filter((e) => allows(s, e.action) && coversEvery(s, "iam", e.path)).map((e) => e.action) : [];
+        const pinned = pinsPolicies(s, forbidden);
+        if (escalations.length > 0 && !pinned) {
+            report(`${label} allows ${escalations.join(", ")} on every principal or policy it names: the holder can grant itself any permission`);
+        } else if (iam && editsOwnPolicy(s, ownPaths, attached)) {
+            report(`${label} allows ${POLICY_EDITS.filter((a) => allows(s, a)).join(", ")} on a policy its holder has: the holder can rewrite its own permissions to anything`);
+        } else if (iam && !pinned && s.resources.some((r) => OWN_USER.test(r))) {
+            const self = SELF_GRANTS.filter((a) => allows(s, a));
+            if (self.length > 0) report(`${label} allows ${self.join(", ")} on the holder's own user: the holder can grant itself any permission`);
+        }
+        const roles = mayAllow(s, "sts") && allows(s, "sts:AssumeRole") ? ADMIN_ROLES.filter((role) => coversEvery(s, "iam", `role/${role}`)) : [];
+        if (roles.length > 0 && !narrowsByResourceTag(s)) {
+            const which = roles[0] === ADMIN_ROLES[0] ? "every role" : roles.join(", ");
+            report(`${label} allows sts:AssumeRole on ${which}: the holder becomes any role that trusts its account, administrator roles too; name the roles`);
+        }
+    }
+    if (admin) return;
+    // Union over every document the resource holds: the patterns may be split across statements, inline policies or per-service ARNs.
+    const broad = documents.flatMap((d) => d.statements).filter(({ s }) => s.effect === "Allow");
+    const reach = new Set(broad.flatMap(({ s }) => (s.notActions ? ["*"] : s.actions.map(serviceOf))));
+    // Too few services named, and none by a pattern: no need to probe.
+    if (!reach.has("*") && reach.size < Math.ceil(SERVICE_PROBES.length * MOST_SERVICES)) return;
+    const grants = (action: string) => broad.filter(({ s }) => mayAllow(s, serviceOf(action)) && allows(s, action) && coversService(s, serviceOf(action)));
+    const granted = SERVICE_PROBES.filter((action) => grants(action).length > 0);
+    if (granted.length >= Math.ceil(SERVICE_PROBES.length * MOST_SERVICES)) {
+        const used = new Set(granted.flatMap(grants));
+        const where = [...new Set(broad.filter((b) => used.has(b)).map(({ label }) => label))].join(", ");
+        report(`${where} allow ${granted.length} of ${SERVICE_PROBES.length} services' key actions (${granted.slice(0, 4).join(", ")}, ...) on every resource: administrator access in all but name, as PowerUserAccess`);
+    }
+}
+
 export const iamNoAdminAccess: GuardrailResourcePolicy = {
     name: "iam-no-admin-access",
     description:
-        "No identity policy (standalone, role/user/group/inline, Cloud Control or AWS Native) allows every action (Action \"*\", or any NotAction) on every resource, or IAM writes that let the holder grant itself anything; no AWS-managed administrator policy is attached, by any attachment resource or managedPolicyArns.",
+        "No identity policy (standalone, role/user/group/inline, Cloud Control or AWS Native) is unreadable or allows every action (Action \"*\", any NotAction, or most services' actions written out) on every resource, IAM writes that let the holder grant itself anything (unless pinned to policies that are not administrator access), rewriting a policy its holder has, or sts:AssumeRole on every role; no AWS-managed administrator policy is attached, by any attachment resource or managedPolicyArns.",
     why: "An identity with administrator access, or with the IAM rights to give itself that, turns one leaked credential or compromised pod into the whole account.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
-        "Grant the actions the workload needs on the resources it uses; replace NotAction with the actions meant; scope IAM writes to named roles with an iam:PermissionsBoundary or iam:PolicyARN condition; attach narrower AWS-managed policies than those in forbiddenManagedPolicies.",
+        "Grant the actions the workload needs on the resources it uses; replace NotAction with the actions meant; scope IAM writes to named roles with an iam:PermissionsBoundary or iam:PolicyARN condition naming a policy that is not in forbiddenManagedPolicies; let no identity edit a policy it holds; name the roles sts:AssumeRole may assume; attach narrower AWS-managed policies than those in forbiddenManagedPolicies.",
     configSchema: {
         properties: {
             forbiddenManagedPolicies: {
                 type: "array",
                 items: { type: "string" },
                 default: Object.keys(ADMIN_MANAGED_POLICIES),
-                description: "AWS-managed policies that may not be attached: a name, or a path such as job-function/SystemAdministrator.",
+                description: "AWS-managed policies that may not be attached (nor pin an IAM write): a name, or a path such as job-function/SystemAdministrator.",
             },
         },
     },
     validateResource: (args, report) => {
-        for (const { label, s } of identityStatements(args.type, args.props)) {
-            if (s.effect !== "Allow") continue;
-            if (allows(s, EVERY_ACTION) && coversEverything(s)) {
-                report(`${label} allows ${s.notActions ? describeActions(s) : "every action"} on every resource: administrator access${s.notActions ? " in all but name" : ""}`);
+        const { forbiddenManagedPolicies } = args.getConfig<{ forbiddenManagedPolicies: string[] }>();
+        identityFindings(args, forbiddenManagedPolicies, report);
+        for (const { where, arn } of managedPolicyArns(args.type, args.props)) {
+            if (arn === undefined) {
+                report(`${where} is missing (the plan does not know it): the guardrails cannot tell which policy it attaches`);
                 continue;
             }
-            const escalations = ESCALATIONS.filter((e) => allows(s, e.action) && coversEvery(s, "iam", e.path)).map((e) => e.action);
-            if (escalations.length > 0 && !pinsPolicies(s)) {
-                report(`${label} allows ${escalations.join(", ")} on every principal or policy it names: the holder can grant itself any permission`);
-            }
-        }
-        const { forbiddenManagedPolicies } = args.getConfig<{ forbiddenManagedPolicies: string[] }>();
-        for (const { where, arn } of managedPolicyArns(args.type, args.props)) {
-            const managed = awsManagedName(arn);
-            const forbidden = managed && forbiddenManagedPolicies.find((f) => (f.includes("/") ? f === managed.path : f === managed.name));
+            const forbidden = forbiddenPolicy(arn, forbiddenManagedPolicies);
             if (forbidden) report(`${where} attaches the AWS-managed ${forbidden}: ${ADMIN_MANAGED_POLICIES[forbidden] ?? "listed in forbiddenManagedPolicies"}`);
         }
     },
@@ -105,94 +245,10 @@ export const iamPassRoleScoped: GuardrailResourcePolicy = {
     severity: "high",
     remediationSteps: "List the ARNs of the roles the workload must pass (e.g. the node role), and add an iam:PassedToService condition for the service that receives them.",
     validateResource: (args, report) => {
-        for (const { label, s } of identityStatements(args.type, args.props)) {
+        for (const { label, s } of readDocuments(identityPolicies(args.type, args.props)).flatMap((d) => d.statements)) {
             if (allows(s, "iam:PassRole") && coversEvery(s, "iam", "role/envstack-probe-role")) {
                 const on = s.notResources ? `every resource but ${s.notResources.join(", ")}` : s.resources.join(", ");
                 report(`${label} allows iam:PassRole (through ${describeActions(s)}) on every role (${on}): name the roles it may pass`);
-            }
-        }
-    },
-};
-
-const POD_IDENTITY = "pods.eks.amazonaws.com";
-
-/** The session-tag conditions Pod Identity trust must pin, each as the keys that satisfy it. */
-const POD_IDENTITY_CONDITIONS: { name: string; keys: string[]; ok: (value: string) => boolean }[] = [
-    { name: "aws:SourceAccount", keys: ["aws:SourceAccount"], ok: (v) => /^\d{12}$/.test(v) },
-    {
-        name: "aws:RequestTag/eks-cluster-arn (or eks-cluster-name)",
-        keys: ["aws:RequestTag/eks-cluster-arn", "aws:RequestTag/eks-cluster-name"],
-        ok: (v) => !onlyWildcards(v.includes(":cluster/") ? v.split(":cluster/")[1] : v),
-    },
-    { name: "aws:RequestTag/kubernetes-namespace", keys: ["aws:RequestTag/kubernetes-namespace"], ok: (v) => !onlyWildcards(v) },
-    { name: "aws:RequestTag/kubernetes-service-account", keys: ["aws:RequestTag/kubernetes-service-account"], ok: (v) => !onlyWildcards(v) },
-];
-
-export const iamPodIdentityTrustScoped: GuardrailResourcePolicy = {
-    name: "iam-pod-identity-trust-scoped",
-    description:
-        "Roles that trust pods.eks.amazonaws.com (EKS Pod Identity) pin aws:SourceAccount and the session tags for the cluster (eks-cluster-arn or eks-cluster-name), kubernetes-namespace and kubernetes-service-account, with values that are not wildcards.",
-    why: "Without them, anyone who can create a Pod Identity association, in any cluster of the account, can hand the role to any pod.",
-    enforcementLevel: "mandatory",
-    severity: "high",
-    remediationSteps:
-        "Write the trust with StringEquals on aws:SourceAccount, aws:RequestTag/eks-cluster-arn, aws:RequestTag/kubernetes-namespace and aws:RequestTag/kubernetes-service-account (envstack's scopedPodIdentityTrust does), not IfExists or ForAllValues.",
-    validateResource: (args, report) => {
-        for (const { label, s } of trustStatements(args.type, args.props)) {
-            const services = (s.principals?.Service ?? []).map((v) => v.toLowerCase());
-            if (s.effect !== "Allow" || !services.includes(POD_IDENTITY)) continue;
-            if (!allows(s, "sts:AssumeRole") && !allows(s, "sts:TagSession")) continue;
-            const missing = POD_IDENTITY_CONDITIONS.filter((c) => !c.keys.some((key) => requiredValues(s, key).some((values) => values.length > 0 && values.every(c.ok))));
-            if (missing.length > 0) {
-                report(`${label} trusts ${POD_IDENTITY} without pinning ${missing.map((c) => c.name).join(", ")} (a wildcard, IfExists or ForAllValues condition does not pin): any Pod Identity association could hand the role to other pods`);
-            }
-        }
-    },
-};
-
-/** The condition key that names one identity of a web identity provider, and whether a value is one. */
-function webIdentitySubject(provider: string): { key: string; ok: (value: string) => boolean } {
-    if (provider === "cognito-identity.amazonaws.com") return { key: `${provider}:aud`, ok: (v) => !/[*?]/.test(v) && v !== "" };
-    // The first segment after the provider's fixed prefix names the owner (namespace, organization, project).
-    const owner = (v: string) => v.replace(/^(system:serviceaccount:|repo:|project_path:)/, "").split(/[:/]/)[0];
-    return { key: `${provider}:sub`, ok: (v) => owner(v) !== "" && !/[*?]/.test(owner(v)) };
-}
-
-const ASSUME_ACTIONS = ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"];
-
-export const iamTrustNotPublic: GuardrailResourcePolicy = {
-    name: "iam-trust-not-public",
-    description:
-        'Role trust policies do not let anyone assume the role: no "*" principal or NotPrincipal without a condition that narrows who, and web identity (OIDC) trust names the subject (the :sub condition, not a wildcard owner); with trustedAccounts set, only those accounts are trusted.',
-    why: 'A role any AWS account can assume, or any GitHub repository or any service account of a cluster through OIDC, hands its permissions to strangers.',
-    enforcementLevel: "mandatory",
-    severity: "critical",
-    remediationSteps:
-        'Trust named principals (a role ARN, or an account with an aws:PrincipalArn condition); for "*" add aws:PrincipalOrgID or aws:PrincipalAccount; for OIDC add StringEquals or StringLike on <provider>:sub naming the repository (repo:org/name:...) or service account (system:serviceaccount:<namespace>:<name>).',
-    configSchema: { properties: scopeSchema },
-    validateResource: (args, report) => {
-        const config = args.getConfig<ScopeConfig>();
-        for (const { label, s } of trustStatements(args.type, args.props)) {
-            if (s.effect !== "Allow") continue;
-            const assumes = ASSUME_ACTIONS.filter((a) => allows(s, a));
-            if (assumes.length === 0) continue;
-            const outside = untrustedAccounts(s, config);
-            if (outside.length > 0) report(`${label} trusts account(s) ${outside.join(", ")}, not among trustedAccounts`);
-            if (anyonePrincipal(s) && narrowingKeys(s, config).length === 0) {
-                const who = s.notPrincipals ? "everyone but its NotPrincipal" : 'anyone (Principal "*")';
-                report(`${label} lets ${who} ${assumes.join(", ")} with no condition on who`);
-                continue;
-            }
-            if (!allows(s, "sts:AssumeRoleWithWebIdentity")) continue;
-            for (const federated of s.principals?.Federated ?? []) {
-                if (/saml-provider\//.test(federated)) continue;
-                const provider = federated.includes("oidc-provider/") ? federated.split("oidc-provider/")[1] : federated;
-                const subject = webIdentitySubject(provider);
-                const lists = requiredValues(s, subject.key);
-                if (!lists.some((values) => values.length > 0 && values.every(subject.ok))) {
-                    const given = lists.flat();
-                    report(`${label} lets any identity of ${provider} assume the role: ${given.length > 0 ? `${subject.key} ${JSON.stringify(given)} names no single owner` : `no ${subject.key} condition`}`);
-                }
             }
         }
     },

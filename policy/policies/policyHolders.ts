@@ -1,3 +1,4 @@
+import { statements, Statement } from "./iamDocuments";
 import { list, Props } from "./support";
 
 /**
@@ -10,30 +11,48 @@ import { list, Props } from "./support";
 /** A policy document and where on the resource it was found. */
 export interface Held {
     where: string;
+    /** The document; undefined only where the resource requires one and it is not there. */
     doc: unknown;
+    /** Why a "*" principal cannot reach the resource from outside, when the resource says so (a domain in a VPC). */
+    private?: string;
 }
 
+/**
+ * Property paths by type token: `details.policy` is nested; a trailing `?` marks a document the
+ * resource may leave out (then it grants nothing); without it, the resource exists to carry the
+ * document, and a missing one is unreadable, not harmless.
+ */
+type Paths = Record<string, string>;
+
 /** Resource-based policies (who else may act on the resource), by type token and property. */
-const RESOURCE_POLICY: Record<string, string> = {
-    "aws:sqs/queue:Queue": "policy",
+const RESOURCE_POLICY: Paths = {
+    "aws:sqs/queue:Queue": "policy?",
     "aws:sqs/queuePolicy:QueuePolicy": "policy",
-    "aws:sns/topic:Topic": "policy",
+    "aws:sns/topic:Topic": "policy?",
     "aws:sns/topicPolicy:TopicPolicy": "policy",
-    "aws:s3/bucket:Bucket": "policy",
-    "aws:s3/bucketV2:BucketV2": "policy",
+    "aws:s3/bucket:Bucket": "policy?",
+    "aws:s3/bucketV2:BucketV2": "policy?",
     "aws:s3/bucketPolicy:BucketPolicy": "policy",
-    "aws:s3/accessPoint:AccessPoint": "policy",
+    "aws:s3/accessPoint:AccessPoint": "policy?",
+    "aws:s3/vectorsVectorBucketPolicy:VectorsVectorBucketPolicy": "policy",
+    "aws:s3/filesFileSystemPolicy:FilesFileSystemPolicy": "policy",
     "aws:s3control/accessPointPolicy:AccessPointPolicy": "policy",
     "aws:s3control/bucketPolicy:BucketPolicy": "policy",
+    "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy": "details.policy",
+    "aws:s3control/objectLambdaAccessPointPolicy:ObjectLambdaAccessPointPolicy": "policy",
+    "aws:s3control/accessGrantsInstanceResourcePolicy:AccessGrantsInstanceResourcePolicy": "policy",
+    "aws:s3tables/tableBucketPolicy:TableBucketPolicy": "resourcePolicy",
+    "aws:s3tables/tablePolicy:TablePolicy": "resourcePolicy",
     "aws:ecr/repositoryPolicy:RepositoryPolicy": "policy",
     "aws:ecr/registryPolicy:RegistryPolicy": "policy",
+    "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": "repositoryPolicy?",
     "aws:ecrpublic/repositoryPolicy:RepositoryPolicy": "policy",
-    "aws:kms/key:Key": "policy",
+    "aws:kms/key:Key": "policy?",
     "aws:kms/keyPolicy:KeyPolicy": "policy",
-    "aws:kms/replicaKey:ReplicaKey": "policy",
-    "aws:kms/externalKey:ExternalKey": "policy",
-    "aws:kms/replicaExternalKey:ReplicaExternalKey": "policy",
-    "aws:secretsmanager/secret:Secret": "policy",
+    "aws:kms/replicaKey:ReplicaKey": "policy?",
+    "aws:kms/externalKey:ExternalKey": "policy?",
+    "aws:kms/replicaExternalKey:ReplicaExternalKey": "policy?",
+    "aws:secretsmanager/secret:Secret": "policy?",
     "aws:secretsmanager/secretPolicy:SecretPolicy": "policy",
     "aws:efs/fileSystemPolicy:FileSystemPolicy": "policy",
     "aws:backup/vaultPolicy:VaultPolicy": "policy",
@@ -41,74 +60,119 @@ const RESOURCE_POLICY: Record<string, string> = {
     "aws:kinesis/resourcePolicy:ResourcePolicy": "policy",
     "aws:cloudwatch/eventBusPolicy:EventBusPolicy": "policy",
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "policyDocument",
-    "aws:glacier/vault:Vault": "accessPolicy",
+    "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": "accessPolicy",
+    "aws:cloudwatch/logDeliveryDestinationPolicy:LogDeliveryDestinationPolicy": "deliveryDestinationPolicy",
+    "aws:pinpoint/smsvoicev2ResourcePolicy:Smsvoicev2ResourcePolicy": "policy",
+    "aws:glacier/vault:Vault": "accessPolicy?",
+    "aws:glacier/vaultLock:VaultLock": "policy",
+    "aws:opensearch/domain:Domain": "accessPolicies?",
+    "aws:opensearch/domainPolicy:DomainPolicy": "accessPolicies",
+    "aws:elasticsearch/domain:Domain": "accessPolicies?",
+    "aws:elasticsearch/domainPolicy:DomainPolicy": "accessPolicies",
+    "aws:opensearchingest/resourcePolicy:ResourcePolicy": "policy",
+    "aws:msk/clusterPolicy:ClusterPolicy": "policy",
+    "aws:dsql/clusterPolicy:ClusterPolicy": "policy",
+    "aws:lambda/resourcePolicy:ResourcePolicy": "policy",
+    "aws:glue/resourcePolicy:ResourcePolicy": "policy",
+    "aws:redshift/resourcePolicy:ResourcePolicy": "policy",
+    "aws:redshiftserverless/resourcePolicy:ResourcePolicy": "policy",
+    "aws:acmpca/policy:Policy": "policy",
+    "aws:amp/resourcePolicy:ResourcePolicy": "policyDocument",
+    "aws:bedrock/agentcoreResourcePolicy:AgentcoreResourcePolicy": "policy",
+    "aws:codeartifact/domainPermissions:DomainPermissions": "policyDocument",
+    "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy": "policyDocument",
+    "aws:codebuild/resourcePolicy:ResourcePolicy": "policy",
+    "aws:mediastore/containerPolicy:ContainerPolicy": "policy",
+    "aws:networkfirewall/resourcePolicy:ResourcePolicy": "policy",
+    "aws:oam/sinkPolicy:SinkPolicy": "policy",
+    "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy": "resourcePolicy",
+    "aws:schemas/registryPolicy:RegistryPolicy": "policy",
+    "aws:ses/identityPolicy:IdentityPolicy": "policy",
+    "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy": "policy",
+    "aws:vpclattice/resourcePolicy:ResourcePolicy": "policy",
+    "aws:xray/resourcePolicy:ResourcePolicy": "policyDocument",
+    "aws:cloudsearch/domainServiceAccessPolicy:DomainServiceAccessPolicy": "accessPolicy",
 };
 
 /** The same, by CloudFormation type (`service::resource`, lower case) and property. */
-const CFN_RESOURCE_POLICY: Record<string, string> = {
+const CFN_RESOURCE_POLICY: Paths = {
     "sqs::queuepolicy": "PolicyDocument",
     "sqs::queueinlinepolicy": "PolicyDocument",
     "sns::topicpolicy": "PolicyDocument",
     "sns::topicinlinepolicy": "PolicyDocument",
     "s3::bucketpolicy": "PolicyDocument",
-    "s3::accesspoint": "Policy",
-    "kms::key": "KeyPolicy",
-    "kms::replicakey": "KeyPolicy",
-    "ecr::repository": "RepositoryPolicyText",
+    "s3::accesspoint": "Policy?",
+    "s3::multiregionaccesspointpolicy": "Policy",
+    "s3objectlambda::accesspointpolicy": "PolicyDocument",
+    "s3express::bucketpolicy": "PolicyDocument",
+    "kms::key": "KeyPolicy?",
+    "kms::replicakey": "KeyPolicy?",
+    "ecr::repository": "RepositoryPolicyText?",
     "ecr::registrypolicy": "PolicyText",
-    "ecr::publicrepository": "RepositoryPolicyText",
+    "ecr::publicrepository": "RepositoryPolicyText?",
     "secretsmanager::resourcepolicy": "ResourcePolicy",
-    "efs::filesystem": "FileSystemPolicy",
-    "backup::backupvault": "AccessPolicy",
+    "efs::filesystem": "FileSystemPolicy?",
+    "backup::backupvault": "AccessPolicy?",
     "logs::resourcepolicy": "PolicyDocument",
-    "events::eventbus": "Policy",
+    "events::eventbus": "Policy?",
+    "opensearchservice::domain": "AccessPolicies?",
+    "elasticsearch::domain": "AccessPolicies?",
+    "msk::clusterpolicy": "Policy",
+    "dynamodb::table": "ResourcePolicy.PolicyDocument?",
+    "kinesis::resourcepolicy": "ResourcePolicy",
+    "logs::destination": "DestinationPolicy?",
+    "ecr::repositorycreationtemplate": "RepositoryPolicy?",
+    "codeartifact::domain": "PermissionsPolicyDocument?",
+    "codeartifact::repository": "PermissionsPolicyDocument?",
+    "cloudtrail::resourcepolicy": "ResourcePolicy",
+    "s3outposts::bucketpolicy": "PolicyDocument",
 };
 
 /** Identity policies written out on the resource: a single document, or a list of named ones. */
-const IDENTITY_POLICY: Record<string, string> = {
+const IDENTITY_POLICY: Paths = {
     "aws:iam/policy:Policy": "policy",
     "aws:iam/rolePolicy:RolePolicy": "policy",
     "aws:iam/userPolicy:UserPolicy": "policy",
     "aws:iam/groupPolicy:GroupPolicy": "policy",
     "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy": "inlinePolicy",
 };
-const CFN_IDENTITY_POLICY: Record<string, string> = {
+const CFN_IDENTITY_POLICY: Paths = {
     "iam::policy": "PolicyDocument",
     "iam::managedpolicy": "PolicyDocument",
     "iam::rolepolicy": "PolicyDocument",
     "iam::userpolicy": "PolicyDocument",
     "iam::grouppolicy": "PolicyDocument",
-    "sso::permissionset": "InlinePolicy",
+    "sso::permissionset": "InlinePolicy?",
 };
 const CFN_POLICY_LISTS = ["iam::role", "iam::user", "iam::group"];
 
-/** Managed policies attached by ARN: one (`policyArn`) or several. */
-const MANAGED_POLICY: Record<string, string> = {
+/** Managed policies attached by ARN: one (`policyArn`, required) or several. */
+const MANAGED_POLICY: Paths = {
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "policyArn",
     "aws:iam/userPolicyAttachment:UserPolicyAttachment": "policyArn",
     "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": "policyArn",
     "aws:iam/policyAttachment:PolicyAttachment": "policyArn",
-    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": "policyArns",
-    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": "policyArns",
-    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": "policyArns",
-    "aws:iam/role:Role": "managedPolicyArns",
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": "policyArns?",
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": "policyArns?",
+    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": "policyArns?",
+    "aws:iam/role:Role": "managedPolicyArns?",
     "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment": "managedPolicyArn",
 };
-const CFN_MANAGED_POLICY: Record<string, string> = {
-    "iam::role": "ManagedPolicyArns",
-    "iam::user": "ManagedPolicyArns",
-    "iam::group": "ManagedPolicyArns",
-    "sso::permissionset": "ManagedPolicies",
+const CFN_MANAGED_POLICY: Paths = {
+    "iam::role": "ManagedPolicyArns?",
+    "iam::user": "ManagedPolicyArns?",
+    "iam::group": "ManagedPolicyArns?",
+    "sso::permissionset": "ManagedPolicies?",
 };
 
 /** A resource as CloudFormation describes it (Cloud Control or AWS Native), or undefined. */
-interface CfnView {
+export interface CfnView {
     kind: string;
     props: Props;
     prefix: string;
 }
 
-function cloudFormation(type: string, props: Props): CfnView | undefined {
+export function cloudFormation(type: string, props: Props): CfnView | undefined {
     if (type === "aws:cloudcontrol/resource:Resource") {
         const kind = String(props.typeName ?? "").toLowerCase().replace(/^aws::/, "");
         let state: unknown = props.desiredState;
@@ -127,37 +191,82 @@ function cloudFormation(type: string, props: Props): CfnView | undefined {
 }
 
 /** A property by name, case-insensitively (CloudFormation is PascalCase, AWS Native camelCase). */
-function get(props: Props, name: string): { key: string; value: unknown } | undefined {
+export function get(props: Props, name: string): { key: string; value: unknown } | undefined {
+    if (!props || typeof props !== "object") return undefined;
     const key = Object.keys(props).find((k) => k.toLowerCase() === name.toLowerCase());
     return key === undefined || props[key] === undefined || props[key] === null ? undefined : { key, value: props[key] };
 }
 
-function one(props: Props, name: string | undefined, prefix = ""): Held[] {
-    const found = name ? get(props, name) : undefined;
-    return found ? [{ where: `${prefix}${found.key}`, doc: found.value }] : [];
+/** A property by dotted path, with where it was found; `required` says whether the resource must have it. */
+function at(props: Props, spec: string, prefix = ""): { where: string; value: unknown; required: boolean } {
+    const required = !spec.endsWith("?");
+    const names = spec.replace(/\?$/, "").split(".");
+    let value: unknown = props;
+    const keys: string[] = [];
+    for (const name of names) {
+        const found = get(value as Props, name);
+        keys.push(found?.key ?? name);
+        value = found?.value;
+        if (value === undefined) break;
+    }
+    return { where: `${prefix}${keys.join(".")}`, value, required };
+}
+
+/** The document at `spec`: present, or missing where the resource requires it; a left-out optional one is no holder. */
+function one(props: Props, spec: string | undefined, prefix = ""): Held[] {
+    if (!spec) return [];
+    const { where, value, required } = at(props, spec, prefix);
+    // An optional document left out, or left empty, grants nothing.
+    if (!required && (value === undefined || value === "")) return [];
+    return [{ where, doc: value }];
+}
+
+/** Why an OpenSearch domain's "*" principal is not the internet: the domain has only a VPC endpoint. */
+function domainPrivacy(type: string, props: Props, cfn: CfnView | undefined): string | undefined {
+    const vpc = cfn ? get(cfn.props, "VPCOptions")?.value : type === "aws:opensearch/domain:Domain" || type === "aws:elasticsearch/domain:Domain" ? props.vpcOptions : undefined;
+    const subnets = vpc && typeof vpc === "object" ? list(get(vpc as Props, "subnetIds")?.value as unknown[]) : [];
+    return subnets.length > 0 ? "the domain has only a VPC endpoint" : undefined;
+}
+
+/**
+ * An EventBridge bus policy in CloudFormation: one `Statement` object, or the legacy `Principal`,
+ * `Action` and `Condition` ({ Type, Key, Value }) fields, read as the statement they make.
+ */
+function eventBusPolicy(cfn: CfnView): Held[] {
+    const statement = get(cfn.props, "Statement");
+    if (statement) return [{ where: `${cfn.prefix}${statement.key}`, doc: { Statement: statement.value } }];
+    const principal = get(cfn.props, "Principal");
+    const condition = get(cfn.props, "Condition")?.value as Props | undefined;
+    const type = condition && get(condition, "Type")?.value;
+    const key = condition && get(condition, "Key")?.value;
+    const narrowing = typeof type === "string" && typeof key === "string" ? { [type]: { [key]: get(condition!, "Value")?.value } } : undefined;
+    const doc = principal && { Statement: { Effect: "Allow", Principal: principal.value === "*" ? "*" : { AWS: principal.value }, Action: get(cfn.props, "Action")?.value, ...(narrowing ? { Condition: narrowing } : {}) } };
+    return [{ where: `${cfn.prefix}${principal?.key ?? "Statement"}`, doc }];
 }
 
 /** The resource-based policies a resource holds. */
 export function resourcePolicies(type: string, props: Props): Held[] {
-    if (RESOURCE_POLICY[type]) return one(props, RESOURCE_POLICY[type]);
-    const cfn = cloudFormation(type, props);
-    return cfn ? one(cfn.props, CFN_RESOURCE_POLICY[cfn.kind], cfn.prefix) : [];
+    const cfn = RESOURCE_POLICY[type] ? undefined : cloudFormation(type, props);
+    if (cfn?.kind === "events::eventbuspolicy") return eventBusPolicy(cfn);
+    const held = RESOURCE_POLICY[type] ? one(props, RESOURCE_POLICY[type]) : cfn ? one(cfn.props, CFN_RESOURCE_POLICY[cfn.kind], cfn.prefix) : [];
+    const privacy = held.length > 0 ? domainPrivacy(type, props, cfn?.kind.endsWith("::domain") ? cfn : undefined) : undefined;
+    return privacy ? held.map((h) => ({ ...h, private: privacy })) : held;
 }
 
 /** The identity policies a resource holds: standalone and inline ones. */
 export function identityPolicies(type: string, props: Props): Held[] {
     if (IDENTITY_POLICY[type]) return one(props, IDENTITY_POLICY[type]);
     if (type === "aws:iam/role:Role") {
-        return list<Props>(props.inlinePolicies).flatMap((p, i) => (p?.policy ? [{ where: `inlinePolicies[${i}]${p.name ? ` (${p.name})` : ""}`, doc: p.policy }] : []));
+        // `inlinePolicies: [{}]` is the provider's way to remove every inline policy; a named entry must carry one.
+        return list<Props>(props.inlinePolicies).flatMap((p, i) =>
+            p?.policy || p?.name ? [{ where: `inlinePolicies[${i}]${p.name ? ` (${p.name})` : ""}`, doc: p.policy ?? undefined }] : [],
+        );
     }
     const cfn = cloudFormation(type, props);
     if (!cfn) return [];
     if (CFN_POLICY_LISTS.includes(cfn.kind)) {
         const policies = get(cfn.props, "Policies");
-        return list<Props>(policies?.value as Props[]).flatMap((p, i) => {
-            const doc = p && typeof p === "object" ? get(p, "PolicyDocument") : undefined;
-            return doc ? [{ where: `${cfn.prefix}${policies!.key}[${i}]`, doc: doc.value }] : [];
-        });
+        return list<Props>(policies?.value as Props[]).map((p, i) => ({ where: `${cfn.prefix}${policies!.key}[${i}]`, doc: get(p, "PolicyDocument")?.value }));
     }
     return one(cfn.props, CFN_IDENTITY_POLICY[cfn.kind], cfn.prefix);
 }
@@ -169,80 +278,36 @@ export function trustPolicies(type: string, props: Props): Held[] {
     return cfn?.kind === "iam::role" ? one(cfn.props, "AssumeRolePolicyDocument", cfn.prefix) : [];
 }
 
-/** The managed policy ARNs a resource attaches, each with where it was found. */
-export function managedPolicyArns(type: string, props: Props): { where: string; arn: string }[] {
+/** The managed policy ARNs a resource attaches, each with where it was found; `arn` undefined where a required one is missing. */
+export function managedPolicyArns(type: string, props: Props): { where: string; arn?: string }[] {
     const native = MANAGED_POLICY[type];
     const cfn = native ? undefined : cloudFormation(type, props);
-    const found = native ? get(props, native) : cfn && CFN_MANAGED_POLICY[cfn.kind] ? get(cfn.props, CFN_MANAGED_POLICY[cfn.kind]) : undefined;
-    if (!found) return [];
-    const where = `${cfn?.prefix ?? ""}${found.key}`;
-    const arns = list(found.value as unknown[]).filter((a): a is string => typeof a === "string");
-    return Array.isArray(found.value) ? arns.map((arn, i) => ({ where: `${where}[${i}]`, arn })) : arns.map((arn) => ({ where, arn }));
+    const spec = native ?? (cfn ? CFN_MANAGED_POLICY[cfn.kind] : undefined);
+    if (!spec) return [];
+    const { where, value, required } = at(cfn?.props ?? props, spec, cfn?.prefix ?? "");
+    if (value === undefined || value === "") return required ? [{ where }] : [];
+    const arns = list(value as unknown[]).filter((a): a is string => typeof a === "string");
+    return Array.isArray(value) ? arns.map((arn, i) => ({ where: `${where}[${i}]`, arn })) : arns.map((arn) => ({ where, arn }));
 }
 
-/** A Lambda permission as the guardrails read it, whatever declared it. */
-export interface LambdaGrant {
-    principal?: string;
-    /** Properties that narrow who, by name, with their values. */
-    narrowing: Record<string, string | undefined>;
-    what: string;
-}
-
-/** Lambda function and layer permissions, and function URLs' auth types. */
-export function lambdaGrants(type: string, props: Props): LambdaGrant[] {
-    const cfn = cloudFormation(type, props);
-    const p = cfn?.props ?? props;
-    const value = (name: string) => {
-        const v = get(p, name)?.value;
-        return typeof v === "string" ? v : undefined;
-    };
-    const kind = cfn?.kind ?? type;
-    if (kind === "aws:lambda/permission:Permission" || kind === "lambda::permission") {
-        return [{ principal: value("principal"), narrowing: { sourceArn: value("sourceArn"), sourceAccount: value("sourceAccount"), principalOrgId: value("principalOrgId") }, what: `${value("action") ?? "lambda:InvokeFunction"}` }];
+/** A held document's statements, or why it cannot be read: missing, empty, not JSON, no Statement. */
+export function readHeld(held: Held): { statements: Statement[]; problem?: undefined } | { problem: string } {
+    let doc = held.doc;
+    if (doc === undefined || doc === null) return { problem: "is missing (the plan does not know it)" };
+    if (typeof doc === "string") {
+        if (doc.trim() === "") return { problem: "is empty" };
+        try {
+            doc = JSON.parse(doc);
+        } catch {
+            return { problem: "is not JSON" };
+        }
     }
-    if (kind === "aws:lambda/layerVersionPermission:LayerVersionPermission" || kind === "lambda::layerversionpermission") {
-        return [{ principal: value("principal"), narrowing: { organizationId: value("organizationId") }, what: `${value("action") ?? "lambda:GetLayerVersion"}` }];
-    }
-    return [];
+    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return { problem: "is not a policy document" };
+    const raw = (doc as Props).Statement;
+    if (raw === undefined || raw === null) return { problem: "has no Statement" };
+    if (list(raw).some((s) => typeof s !== "object" || s === null || Array.isArray(s))) return { problem: "has a Statement that is not an object" };
+    return { statements: statements(doc) };
 }
 
-/** A function URL's auth type (`NONE` is public), whatever declared it. */
-export function functionUrlAuthType(type: string, props: Props): string | undefined {
-    if (type === "aws:lambda/functionUrl:FunctionUrl") return props.authorizationType;
-    const cfn = cloudFormation(type, props);
-    return cfn?.kind === "lambda::url" ? (get(cfn.props, "AuthType")?.value as string | undefined) : undefined;
-}
-
-/** Canned ACLs and grantee groups that grant everyone, or every AWS account, access. */
-const PUBLIC_ACLS: Record<string, string> = {
-    "public-read": "anyone",
-    "public-read-write": "anyone",
-    "authenticated-read": "every AWS account",
-    publicread: "anyone",
-    publicreadwrite: "anyone",
-    authenticatedread: "every AWS account",
-};
-const PUBLIC_GROUPS: Record<string, string> = { AllUsers: "anyone", AuthenticatedUsers: "every AWS account" };
-const S3_ACL_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2", "aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2"];
-
-/** S3 ACLs that open a bucket or object to everyone: a canned ACL or a grant to a global group. */
-export function publicS3Acls(type: string, props: Props): { where: string; who: string; what: string }[] {
-    const cfn = cloudFormation(type, props);
-    if (cfn?.kind === "s3::bucket") {
-        const acl = get(cfn.props, "AccessControl");
-        const who = PUBLIC_ACLS[String(acl?.value).toLowerCase()];
-        return who ? [{ where: `${cfn.prefix}${acl!.key}`, who, what: String(acl!.value) }] : [];
-    }
-    if (!S3_ACL_TYPES.includes(type)) return [];
-    const found: { where: string; who: string; what: string }[] = [];
-    if (typeof props.acl === "string" && PUBLIC_ACLS[props.acl]) found.push({ where: "acl", who: PUBLIC_ACLS[props.acl], what: props.acl });
-    const grants: { where: string; grant: Props }[] = [
-        ...list<Props>(props.grants).map((grant, i) => ({ where: `grants[${i}]`, grant })),
-        ...list<Props>(props.accessControlPolicy?.grants).map((g, i) => ({ where: `accessControlPolicy.grants[${i}]`, grant: { ...g.grantee, permissions: g.permission } })),
-    ];
-    for (const { where, grant } of grants) {
-        const group = String(grant?.uri ?? "").split("/").pop() as string;
-        if (PUBLIC_GROUPS[group]) found.push({ where, who: PUBLIC_GROUPS[group], what: `${group} ${list(grant.permissions).join(", ")}` });
-    }
-    return found;
-}
+/** The message for a document the guardrails cannot read. */
+export const unreadable = (where: string, problem: string) => `${where} ${problem}: the guardrails cannot tell what it allows; give a JSON policy document with a Statement`;

@@ -37,7 +37,7 @@ export const scopeSchema = {
     },
 };
 
-type Kind = "account" | "org" | "orgPath" | "arn" | "id" | "cidr" | "mountTarget";
+type Kind = "account" | "org" | "orgPath" | "arn" | "vpc" | "vpce" | "userid" | "cidr" | "mountTarget";
 
 /** Condition keys that say who, or from where, a request comes; by the shape of their values. */
 const NARROWING_KEYS: Record<string, Kind> = {
@@ -57,9 +57,9 @@ const NARROWING_KEYS: Record<string, Kind> = {
     "aws:principalarn": "arn",
     "aws:sourcevpcarn": "arn",
     "s3:dataaccesspointarn": "arn",
-    "aws:sourcevpc": "id",
-    "aws:sourcevpce": "id",
-    "aws:userid": "id",
+    "aws:sourcevpc": "vpc",
+    "aws:sourcevpce": "vpce",
+    "aws:userid": "userid",
     "aws:sourceip": "cidr",
     "elasticfilesystem:accessedviamounttarget": "mountTarget",
 };
@@ -67,6 +67,8 @@ const NARROWING_KEYS: Record<string, Kind> = {
 const ACCOUNT = /^\d{12}$/;
 const ORG = /^o-[a-z0-9]{10,32}$/;
 const WILDCARD = /[*?]/;
+/** The unique-id head of an IAM user's (AIDA) or role session's (AROA) aws:userid. */
+const UNIQUE_ID = /^(AIDA|AROA)[A-Z0-9]{4,}$/;
 
 /**
  * Operators that require the key to be present and to match: not `...IfExists` (true when the
@@ -108,9 +110,14 @@ export function narrowingValue(kind: Kind, value: string, config: ScopeConfig): 
             if (account === "") return !WILDCARD.test(value.split(":").slice(5).join(":")) && value.split(":").slice(5).join(":") !== "";
             return trustedAccount(account);
         }
-        case "id": {
+        case "vpc":
+            return /^vpc-[0-9a-f]{8,17}$/.test(value);
+        case "vpce":
+            return /^vpce-[0-9a-f]{8,17}$/.test(value);
+        case "userid": {
+            // "anonymous" is the userid of unsigned requests; only an account (root, federated user) or a unique id names someone.
             const head = value.split(":")[0];
-            return head !== "" && !WILDCARD.test(head);
+            return (ACCOUNT.test(head) && trustedAccount(head)) || UNIQUE_ID.test(head);
         }
         default:
             return false;
@@ -156,6 +163,12 @@ export function narrowingKeys(s: Statement, config: ScopeConfig): string[] {
     }
     return found;
 }
+
+/** Keys that only a signed-in IAM principal carries: no AWS service principal passes them. */
+const PRINCIPAL_KEYS = ["aws:principalarn", "aws:principalaccount", "aws:principalorgid", "aws:principalorgpaths", "aws:userid"];
+
+/** Whether a statement narrows its caller to IAM principals of named accounts, organizations or ids (so no service). */
+export const narrowsToIamPrincipals = (s: Statement, config: ScopeConfig) => narrowingKeys(s, config).some((k) => PRINCIPAL_KEYS.includes(k.toLowerCase()));
 
 /** Accounts a statement's AWS principals name that are not among `trustedAccounts` (none when that is empty). */
 export function untrustedAccounts(s: Statement, config: ScopeConfig): string[] {

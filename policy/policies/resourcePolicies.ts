@@ -1,6 +1,7 @@
-import { anyonePrincipal, statements, Statement } from "./iamDocuments";
-import { functionUrlAuthType, lambdaGrants, publicS3Acls, resourcePolicies } from "./policyHolders";
-import { describeActions, narrowingKeys, narrowingValue, ScopeConfig, scopeSchema, statementLabel, untrustedAccounts } from "./policyScope";
+import { anyonePrincipal, Statement } from "./iamDocuments";
+import { readHeld, resourcePolicies, unreadable } from "./policyHolders";
+import { arnAccount, describeActions, narrowingKeys, narrowingValue, ScopeConfig, scopeSchema, statementLabel, untrustedAccounts } from "./policyScope";
+import { EVERYONE, functionUrlAuthType, lambdaGrants, LambdaGrant, publicS3Acls, sharing } from "./sharing";
 import type { GuardrailResourcePolicy } from "./support";
 
 /** Guardrails on resource-based policies: who, outside the account's own IAM, may use a resource. */
@@ -18,43 +19,100 @@ function conditionNames(s: Statement): string[] {
 /** The Lambda properties that narrow who, by the shape of their values. */
 const LAMBDA_NARROWING = { sourceArn: "arn", sourceAccount: "account", principalOrgId: "org", organizationId: "org" } as const;
 
+/** An AWS service principal (`s3.amazonaws.com`, `alexa-appkit.amazon.com`). */
+const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazon(aws)?\.com(\.cn)?$/i;
+
+/** A KMS condition tying the key's use to resources of named accounts (`kms:EncryptionContext:aws:logs:arn`): the service acts for those only. */
+const pinsEncryptionContext = (s: Statement, config: ScopeConfig) =>
+    Object.entries(s.conditions).some(
+        ([operator, block]) =>
+            /^(ForAnyValue:)?(StringEquals|StringLike|ArnEquals|ArnLike)$/i.test(operator) &&
+            Object.entries(block ?? {}).some(
+                ([key, raw]) => /^kms:encryptioncontext:.*arn$/i.test(key) && (Array.isArray(raw) ? raw : [raw]).every((v) => narrowingValue("arn", String(v), config)),
+            ),
+    );
+
+/** The account a principal names (an account id or an ARN), "" for a service or none, undefined for a wildcard. */
+function principalAccount(principal: string): string | undefined {
+    if (/^\d{12}$/.test(principal)) return principal;
+    if (SERVICE_PRINCIPAL.test(principal)) return "";
+    return principal.startsWith("arn:") ? arnAccount(principal) : /[*?]/.test(principal) ? undefined : "";
+}
+
+/** What is wrong with a Lambda permission's grant: open to anyone, or to a service on behalf of any account. */
+function lambdaGrantProblem(grant: LambdaGrant, config: ScopeConfig): string | undefined {
+    const narrowed = (keys: (keyof typeof LAMBDA_NARROWING)[]) =>
+        keys.some((key) => grant.narrowing[key] !== undefined && narrowingValue(LAMBDA_NARROWING[key], grant.narrowing[key] as string, config));
+    const fields = Object.keys(grant.narrowing).filter((k) => k in LAMBDA_NARROWING);
+    if (grant.principal === "*") {
+        return narrowed(fields as (keyof typeof LAMBDA_NARROWING)[]) ? undefined : `principal "*" may ${grant.what} from any account: set ${fields.join(", ")} to narrow who`;
+    }
+    if (grant.principal && SERVICE_PRINCIPAL.test(grant.principal) && "sourceArn" in grant.narrowing) {
+        // A service acts for every account's resources: without a source, any account's bucket, topic or rule may invoke (the confused deputy).
+        if (narrowed(["sourceArn", "sourceAccount"]) || (/^alexa-/.test(grant.principal) && grant.narrowing.eventSourceToken)) return undefined;
+        return `principal ${grant.principal} may ${grant.what} for any account's resource: set sourceArn (with the account) or sourceAccount`;
+    }
+    const account = grant.principal !== undefined ? principalAccount(grant.principal) : "";
+    if (account === undefined) return `principal ${grant.principal} names no single account`;
+    if (account !== "" && config.trustedAccounts.length > 0 && !config.trustedAccounts.includes(account)) return `principal ${grant.principal} is account ${account}, not among trustedAccounts`;
+    return undefined;
+}
+
 export const resourcePolicyNoPublicPrincipal: GuardrailResourcePolicy = {
     name: "resource-policy-no-public-principal",
     description:
-        'Resource policies (SQS, SNS, S3, ECR, KMS, Secrets Manager, EFS, Backup, EventBridge and others, inline or through their *Policy resource, Cloud Control or AWS Native) allow no "*" principal or NotPrincipal without a condition that narrows who; Lambda permissions, function URLs and S3 ACLs are not open to everyone.',
-    why: 'A policy that allows "*" lets any AWS account, or anyone on the internet, read, send to, decrypt or invoke the resource; a condition such as aws:SecureTransport changes how, not who.',
+        'Resource policies (SQS, SNS, S3 and its access points, ECR, KMS, Secrets Manager, EFS, Backup, EventBridge, OpenSearch, MSK and others, inline or through their *Policy resource, Cloud Control or AWS Native) are readable and allow no "*" principal or NotPrincipal without a condition that narrows who, nor an AWS service without a source (aws:SourceArn, aws:SourceAccount); Lambda permissions (to anyone, or to a service without a source), function URLs, S3 ACLs, public AMI, snapshot and SSM document sharing and event bus permissions are not open to everyone; with trustedAccounts set, shares, RAM associations and KMS grants name only those accounts.',
+    why: 'A policy that allows "*" lets any AWS account, or anyone on the internet, read, send to, decrypt or invoke the resource; a condition such as aws:SecureTransport changes how, not who. A public AMI or snapshot hands out its data, and a service permission without a source lets any account\'s bucket or topic drive the function.',
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
-        'Name the principals (account, role or service), or keep "*" only with a condition that narrows who: aws:SourceArn or aws:SourceAccount for an AWS service, aws:PrincipalOrgID or aws:PrincipalAccount for your organization, aws:SourceVpce for a VPC endpoint. Give a Lambda permission with principal "*" a sourceArn, sourceAccount or principalOrgId, and a function URL authorizationType AWS_IAM.',
+        'Name the principals (account, role or service), or keep "*" only with a condition that narrows who: aws:SourceArn or aws:SourceAccount for an AWS service, aws:PrincipalOrgID or aws:PrincipalAccount for your organization, aws:SourceVpce for a VPC endpoint. Give statements for an AWS service aws:SourceArn or aws:SourceAccount, a Lambda permission with principal "*" a sourceArn, sourceAccount or principalOrgId, one for a service a sourceArn or sourceAccount, and a function URL authorizationType AWS_IAM. Share AMIs and snapshots with named accounts, not "all"; put an OpenSearch domain open to "*" in a VPC.',
     configSchema: { properties: scopeSchema },
     validateResource: (args, report) => {
         const config = args.getConfig<ScopeConfig>();
-        for (const { where, doc } of resourcePolicies(args.type, args.props)) {
-            statements(doc).forEach((s, i) => {
+        for (const held of resourcePolicies(args.type, args.props)) {
+            const read = readHeld(held);
+            if (read.problem !== undefined) {
+                report(unreadable(held.where, read.problem));
+                continue;
+            }
+            read.statements.forEach((s, i) => {
                 if (s.effect !== "Allow") return;
-                const label = `${where}: ${statementLabel(s, i)}`;
+                const label = `${held.where}: ${statementLabel(s, i)}`;
                 const outside = untrustedAccounts(s, config);
                 if (outside.length > 0) report(`${label} grants account(s) ${outside.join(", ")}, not among trustedAccounts`);
-                if (!anyonePrincipal(s) || narrowingKeys(s, config).length > 0) return;
+                const services = (s.principals?.Service ?? []).filter((p) => SERVICE_PRINCIPAL.test(p));
+                if (services.length > 0 && !anyonePrincipal(s) && narrowingKeys(s, config).length === 0 && !pinsEncryptionContext(s, config)) {
+                    report(`${label} lets ${services.join(", ")} ${describeActions(s)} on behalf of any account's resources: add aws:SourceArn or aws:SourceAccount`);
+                }
+                // A domain reachable only inside its VPC: there, "*" is whoever the network lets in.
+                if (held.private || !anyonePrincipal(s) || narrowingKeys(s, config).length > 0) return;
                 const tested = conditionNames(s);
                 const unused = tested.length > 0 ? `; ${tested.join(", ")} does not narrow who` : "";
                 report(`${label} lets ${anyone(s)} ${describeActions(s)} with no condition on who${unused}`);
             });
         }
         for (const grant of lambdaGrants(args.type, args.props)) {
-            if (grant.principal !== "*") continue;
-            const narrowed = Object.entries(grant.narrowing).some(
-                ([key, value]) => value !== undefined && narrowingValue(LAMBDA_NARROWING[key as keyof typeof LAMBDA_NARROWING], value, config),
-            );
-            const fields = Object.keys(grant.narrowing).join(", ");
-            if (!narrowed) report(`principal "*" may ${grant.what} from any account: set ${fields} to narrow who`);
+            const problem = lambdaGrantProblem(grant, config);
+            if (problem) report(problem);
         }
         for (const acl of publicS3Acls(args.type, args.props)) {
             report(`${acl.where} grants ${acl.who} access (${acl.what}): an ACL opens the bucket or object as a "*" policy would; use a bucket policy naming principals`);
         }
         if (functionUrlAuthType(args.type, args.props) === "NONE") {
             report("authorizationType is NONE: anyone on the internet can invoke the function through its URL; use AWS_IAM");
+        }
+        for (const share of sharing(args.type, args.props)) {
+            if (share.to === EVERYONE) {
+                if (share.org !== undefined && narrowingValue("org", share.org, config)) continue;
+                report(`${share.where} shares with everyone: any AWS account may ${share.what}; name the accounts`);
+                continue;
+            }
+            const account = principalAccount(share.to);
+            if (account === undefined) report(`${share.where} ${share.to} names no single account: any account's principal may ${share.what}`);
+            else if (account !== "" && config.trustedAccounts.length > 0 && !config.trustedAccounts.includes(account)) {
+                report(`${share.where} shares with account ${account}, not among trustedAccounts: it may ${share.what}`);
+            }
         }
     },
 };
