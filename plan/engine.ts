@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createRequire } from "node:module";
+import { constructedChildren } from "./constructs";
 import { CloudContext, customResourceOutputs, invokeResult, remoteComponentOutputs, State, SyntheticRef } from "./outputs";
 import { aliasUrns, buildUrn } from "./urns";
 
@@ -120,6 +121,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
                 monitor.resources.set(urn, { urn, id: result.id ?? null, state });
                 Object.assign(record, { urn, id: result.id || undefined, outputs: toPlain(state, "", []) });
                 this.resources.push(record);
+                if (record.remote) this.resources.push(...constructedChildren(record, this.context, this.stack, this.project));
                 if (record.aliases.length > 0) this.aliasesOf.set(urn, record.aliases);
                 const response = new RegisterResourceResponse();
                 response.setUrn(urn);

@@ -15,6 +15,8 @@ const KUSTOMIZE_DIRECTORIES = ["kubernetes:kustomize/v2:Directory", "kubernetes:
 const V1_YAML = ["kubernetes:yaml:ConfigGroup", "kubernetes:yaml:ConfigFile"];
 /** awsx's components are remote: the awsx provider registers their resources, which only a real preview shows. */
 const AWSX = "awsx:";
+/** Components whose resources the offline plan registers as awsx would (plan/constructs.ts; a test keeps the two lists equal). */
+export const AWSX_BUILT_OFFLINE = ["awsx:lb:ApplicationLoadBalancer", "awsx:lb:NetworkLoadBalancer", "awsx:ecr:Repository"];
 const CLOUD_CONTROL = "aws:cloudcontrol/resource:Resource";
 const CLOUDFORMATION = ["aws:cloudformation/stack:Stack", "aws:cloudformation/stackSet:StackSet"];
 /** Resources that run what they are given: the pack sees a command line or a function, not its effect. */
@@ -51,14 +53,14 @@ function inClusterRenderer(o: KubeObject): string | undefined {
 export const notVerifiableOffline: GuardrailResourcePolicy = {
     name: "not-verifiable-offline",
     description:
-        "What the pack cannot see is reported: awsx components (their provider creates their resources, which a preview checks and an offline plan does not see), and Kubernetes objects: Helm releases and charts (v2, v3, v4), kustomize directories, yaml v1 ConfigGroups and ConfigFiles (their transformations may change what they create), ConfigGroup/ConfigFile manifests at a URL, a glob or a path that cannot be read, GitOps objects that install manifests from elsewhere (Flux HelmRelease and Kustomization, Argo CD Application and ApplicationSet, and the like). Advisory: what they install is not checked offline.",
+        "What the pack cannot see is reported: awsx components (their provider creates their resources, which a preview checks and an offline plan does not see, except load balancers and ECR repositories, which the offline plan builds as awsx does), and Kubernetes objects: Helm releases and charts (v2, v3, v4), kustomize directories, yaml v1 ConfigGroups and ConfigFiles (their transformations may change what they create), ConfigGroup/ConfigFile manifests at a URL, a glob or a path that cannot be read, GitOps objects that install manifests from elsewhere (Flux HelmRelease and Kustomization, Argo CD Application and ApplicationSet, and the like). Advisory: what they install is not checked offline.",
     why: "A chart or a GitOps source can hold privileged DaemonSets, cluster-admin bindings and namespaces without quotas, and an awsx load balancer its own security group; a finding keeps them from passing as if they had been checked.",
     enforcementLevel: "advisory",
     severity: "medium",
     remediationSteps:
         "Review the rendered manifests (helm template, kustomize build, the GitOps source at its pinned revision) against the guardrails, or declare the objects as typed resources or inline ConfigGroup YAML so the pack checks them; keep versions pinned. Run pulumi preview --policy-pack on programs with awsx components, or declare their resources with the aws provider.",
     validateResource: (args, report) => {
-        if (args.type.startsWith(AWSX)) {
+        if (args.type.startsWith(AWSX) && !AWSX_BUILT_OFFLINE.includes(args.type)) {
             report(`${args.type} is a component its provider builds: pulumi preview --policy-pack checks the resources it creates, an offline plan sees only its arguments`);
             return;
         }
