@@ -8,6 +8,7 @@ import { PolicyConfigError, readPolicyConfigFile, resolvePolicyConfig } from "..
 import { runPlan } from "../plan/run";
 import type { GuardrailResourcePolicy } from "../policy/policies";
 import { evaluate, expectViolations } from "./guardrails";
+import { testTitles } from "./testTitles";
 import { planStack, REPO, register, runCli } from "./harness";
 
 const pack = { name: PACK.name, enforcementLevel: PACK.enforcementLevel, policies: guardrails };
@@ -35,6 +36,16 @@ describe("the guardrails pack", () => {
             expect(p.why, p.name).to.have.length.greaterThan(20);
             expect(["advisory", "mandatory"], p.name).to.include(p.enforcementLevel);
         }
+    });
+
+    it("has, for every policy, at least two tests and an evasion test of its own, named by the policy", () => {
+        const specs = fs.readdirSync(path.join(REPO, "tests")).filter((f) => f.endsWith(".spec.ts")).map((f) => path.join(REPO, "tests", f));
+        const titles = testTitles(specs);
+        const thin = guardrails
+            .map((p) => ({ name: p.name, tests: titles.filter((t) => new RegExp(`\\b${p.name}\\b`).test(t)) }))
+            .filter((p) => p.tests.length < 2 || !p.tests.some((t) => /\bevasion\b/.test(t)))
+            .map((p) => `${p.name} (${p.tests.length} tests)`);
+        expect(thin).to.deep.equal([]);
     });
 
     for (const stack of ["dev", "staging", "prod"]) {

@@ -3,7 +3,7 @@ import { evaluate, expectViolations } from "./guardrails";
 
 const CMK = "arn:aws:kms:eu-west-1:111122223333:key/0f8e4b1c-1d2e-4f3a-9b8c-7d6e5f4a3b2c";
 
-describe("account-wide switches", () => {
+describe("account-safe-defaults: account-wide switches", () => {
     const only = "account-safe-defaults";
 
     it("passes switches left in their safe state", async () => {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
-import { evaluate, expectViolations } from "./guardrails";
+import { expect } from "chai";
+import { evaluate, expectViolations, violations } from "./guardrails";
 
 const KEY = "arn:aws:kms:eu-west-1:111122223333:key/0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b";
 
@@ -83,6 +84,14 @@ describe("data store encryption guardrails", () => {
                 new aws.redshift.Cluster("off", { clusterIdentifier: "c", nodeType: "ra3.xlplus", encrypted: "false" });
             }, { only: "redshift-encryption" });
             expectViolations(report, "redshift-encryption", ['off: the cluster: not encrypted: encrypted is "false"']);
+        });
+
+        it("evasion: encryption turned off as the provider also reads it, \"0\" or \" FALSE \"", async () => {
+            const report = await evaluate(() => {
+                new aws.redshift.Cluster("zero", { clusterIdentifier: "d", nodeType: "ra3.xlplus", encrypted: "0" });
+                new aws.redshift.Cluster("shouting", { clusterIdentifier: "e", nodeType: "ra3.xlplus", encrypted: " FALSE " });
+            }, { only: "redshift-encryption" });
+            expect(violations(report, "redshift-encryption").map((v) => v.split(":")[0]).sort()).to.deep.equal(["shouting", "zero"]);
         });
     });
 
