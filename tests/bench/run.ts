@@ -45,10 +45,15 @@ function cases(): Case[] {
         args: [BIN, "plan", "--stack", stack, "--quiet", ...(policy ? [] : ["--no-policy"])],
         runs: runs(7),
     });
-    const teams = (count: number, n: number): Case => {
+    const teams = (count: number, n: number, policy = true): Case => {
         const config = stackWithTeams(count);
         const json = path.join(path.dirname(config), "plan.json");
-        return { name: `plan ${count} teams + pack`, args: [BIN, "plan", "--stack", "dev", "--config", config, "--quiet", "--json", json], runs: runs(n), json };
+        return {
+            name: `plan ${count} teams${policy ? " + pack" : ", no pack"}`,
+            args: [BIN, "plan", "--stack", "dev", "--config", config, "--quiet", "--json", json, ...(policy ? [] : ["--no-policy"])],
+            runs: runs(n),
+            json,
+        };
     };
     return [
         plan("prod", true),
@@ -60,8 +65,34 @@ function cases(): Case[] {
         teams(10, 5),
         teams(100, 5),
         teams(1000, 3),
+        teams(1000, 3, false),
         { name: "test suite (mocha, built)", args: [MOCHA], runs: runs(3) },
     ];
+}
+
+const PACK_COST = path.join(REPO, "dist", "tests", "bench", "packCost.js");
+
+interface ShareCase {
+    name: string;
+    args: string[];
+    runs: number;
+}
+
+/** The pack's own share of a plan, timed inside the plan's process (packCost.ts). */
+function shareCases(): ShareCase[] {
+    const stack = (name: string): ShareCase => ({ name, args: [PACK_COST, name], runs: runs(7) });
+    return [stack("prod"), stack("staging"), stack("dev"), { name: "1000 teams", args: [PACK_COST, "dev", stackWithTeams(1000), "dev"], runs: runs(3) }];
+}
+
+function shareRow(c: ShareCase): string {
+    const samples = Array.from({ length: c.runs + 1 }, () => {
+        const run = spawnSync(process.execPath, c.args, { cwd: REPO, encoding: "utf8", env: { ...process.env, CI: "true" } });
+        if (run.status !== 0) throw new Error(`${c.args.join(" ")} exited ${run.status}:\n${run.stderr}`);
+        return JSON.parse(run.stdout.trim().split("\n").pop()!) as { resources: number; programMs: number; packMs: number };
+    }).slice(1); // the first run warms the compile cache
+    const program = median(samples.map((x) => x.programMs));
+    const pack = median(samples.map((x) => x.packMs));
+    return `| ${c.name} | ${c.runs} | ${samples[0].resources} | ${program.toFixed(0)} | ${pack.toFixed(0)} | ${((100 * pack) / program).toFixed(1)} % |`;
 }
 
 function measure(args: string[]): Sample {
@@ -93,7 +124,7 @@ const stats = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digit
 function main(): void {
     const rows: string[] = [];
     if (dryRun) {
-        for (const c of cases()) process.stdout.write(`${c.name}: ${c.runs} runs of node ${c.args.map((a) => path.relative(REPO, a) || a).join(" ")}\n`);
+        for (const c of [...cases(), ...shareCases()]) process.stdout.write(`${c.name}: ${c.runs} runs of node ${c.args.map((a) => path.relative(REPO, a) || a).join(" ")}\n`);
         return;
     }
     for (const c of cases()) {
@@ -105,6 +136,11 @@ function main(): void {
         rows.push(`| ${c.name} | ${c.runs} | ${stats(walls, 2)} | ${peaks.length ? stats(peaks, 0) : "n/a"} | ${resources} |`);
         process.stdout.write(`${rows[rows.length - 1]}\n`);
         if (c.json) fs.rmSync(path.dirname(c.json), { recursive: true, force: true });
+    }
+    const shares: string[] = [];
+    for (const c of shareCases()) {
+        shares.push(shareRow(c));
+        process.stdout.write(`${shares[shares.length - 1]}\n`);
     }
     const cpu = os.cpus();
     const header = [
@@ -118,6 +154,12 @@ function main(): void {
         "| case | runs | wall s | peak MiB | resources |",
         "| --- | ---: | --- | --- | ---: |",
         ...rows,
+        "",
+        "The pack's own share: the program's time and the pack's (loading its modules, resolving the tier's config, every policy), measured inside one plan process, median ms.",
+        "",
+        "| plan | runs | resources | program ms | pack ms | pack / program |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ...shares,
         "",
     ].join("\n");
     if (quick) {
