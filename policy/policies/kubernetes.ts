@@ -1,4 +1,4 @@
-import * as fs from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { load, loadAll } from "js-yaml";
 import { known } from "./preview";
 import type { Props } from "./support";
@@ -110,7 +110,7 @@ function embeddedObjects(props: Props, readFiles: boolean): Props[] {
     for (const y of [props?.yaml].flat()) if (typeof y === "string") texts.push(y);
     for (const f of readFiles ? [props?.files, props?.file].flat() : []) {
         // Files are read relative to the program, as the provider reads them; an unreadable one is the program's failure, not a pass.
-        if (typeof f === "string" && fs.existsSync(f)) texts.push(fs.readFileSync(f, "utf8"));
+        if (typeof f === "string" && existsSync(f)) texts.push(readFileSync(f, "utf8"));
     }
     const objects: Props[] = [...[props?.objs].flat().filter((o): o is Props => typeof o === "object" && o !== null)];
     for (const text of texts) {

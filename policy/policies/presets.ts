@@ -1,5 +1,5 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 /**
  * The policy configs envstack ships, one per tier: the limits each tier allows and the namespaces
@@ -20,19 +20,19 @@ export function isPolicyConfigPreset(name: string): name is PolicyConfigPreset {
 /** The absolute path of a preset's JSON file, as `--policy-pack-config` takes it. */
 export function policyConfigFile(preset: PolicyConfigPreset): string {
     if (!isPolicyConfigPreset(preset)) throw new Error(`no policy config preset ${JSON.stringify(preset)}; presets: ${POLICY_CONFIG_PRESETS.join(", ")}`);
-    return path.join(packageRoot(), "policy", "config", `${preset}.json`);
+    return join(packageRoot(), "policy", "config", `${preset}.json`);
 }
 
 /** A preset's contents, keyed by policy name, as the CLI reads them. */
 export function policyConfig(preset: PolicyConfigPreset): Record<string, unknown> {
-    return JSON.parse(fs.readFileSync(policyConfigFile(preset), "utf8"));
+    return JSON.parse(readFileSync(policyConfigFile(preset), "utf8"));
 }
 
 /** The envstack package's folder, from its sources or its build (the nearest package.json named envstack). */
 function packageRoot(): string {
-    for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-        const manifest = path.join(dir, "package.json");
-        if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === "envstack") return dir;
+    for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+        const manifest = join(dir, "package.json");
+        if (existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).name === "envstack") return dir;
     }
     throw new Error(`envstack's package.json was not found above ${__dirname}`);
 }

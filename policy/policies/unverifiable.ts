@@ -1,4 +1,4 @@
-import * as fs from "node:fs";
+import { existsSync } from "node:fs";
 import { CONFIG_FILES, CONFIG_GROUPS, describeObject, HELM_TYPES, KubeObject, kubernetesObjects, rendersInCluster } from "./kubernetes";
 import { matchesAny } from "./patterns";
 import { GuardrailResourcePolicy, list, Props } from "./support";
@@ -26,7 +26,7 @@ const OPAQUE_TOKENS = ["command:local:Command", "command:remote:Command", "pulum
 const CROSSPLANE_OBJECT = "kubernetes.crossplane.io";
 
 /** Manifest files the pack reads itself; a URL, a glob or a missing path is read only by the provider. */
-const unreadable = (f: unknown) => typeof f === "string" && (/^[a-z][a-z0-9+.-]*:\/\//i.test(f) || /[*?[{]/.test(f) || !fs.existsSync(f));
+const unreadable = (f: unknown) => typeof f === "string" && (/^[a-z][a-z0-9+.-]*:\/\//i.test(f) || /[*?[{]/.test(f) || !existsSync(f));
 
 /** What a renderer installs, for the message: `Helm chart karpenter 1.2.3 from oci://...`. */
 function rendered(type: string, p: Props): string | undefined {
