@@ -256,6 +256,29 @@ describe("cluster and compute guardrails", () => {
             ]);
         });
 
+        it("evasion: Image Builder's build instances and Elastic Beanstalk's group set their own metadata options", async () => {
+            const report = await evaluate(() => {
+                const base = { instanceProfileName: "imagebuilder", subnetId: "subnet-1" };
+                new aws.imagebuilder.InfrastructureConfiguration("build", { ...base, instanceTypes: ["m5.large"], instanceMetadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 2 } });
+                new aws.imagebuilder.InfrastructureConfiguration("build-v2", { ...base, instanceMetadataOptions: V2 });
+                new Native("aws-native:imagebuilder:InfrastructureConfiguration", "native-build", { ...base, instanceMetadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 1 } });
+                const launch = (name: string, value: string) => ({ namespace: "aws:autoscaling:launchconfiguration", name, value });
+                new aws.elasticbeanstalk.Environment("env", { application: "app", solutionStackName: "node", settings: [launch("DisableIMDSv1", "false")] });
+                new aws.elasticbeanstalk.Environment("unset", { application: "app", solutionStackName: "node" });
+                new aws.elasticbeanstalk.Environment("v2", { application: "app", solutionStackName: "node", settings: [launch("DisableIMDSv1", "true")] });
+                new aws.elasticbeanstalk.Environment("from-template", { application: "app", templateName: "reviewed" });
+                new Native("aws-native:elasticbeanstalk:ConfigurationTemplate", "native-template", { applicationName: "app", optionSettings: [{ namespace: "aws:autoscaling:launchconfiguration", optionName: "DisableIMDSv1", value: "false" }] });
+            }, { only });
+            expectViolations(report, only, [
+                'build: instanceMetadataOptions.httpTokens is "optional"; IMDSv1 stays reachable',
+                "build: instanceMetadataOptions.httpPutResponseHopLimit is 2; at most 1 here, or containers reach the node's credentials",
+                'native-build: instanceMetadataOptions.httpTokens is "optional"; IMDSv1 stays reachable',
+                'env: aws:autoscaling:launchconfiguration DisableIMDSv1 is "false"; IMDSv1 stays reachable',
+                "unset: aws:autoscaling:launchconfiguration DisableIMDSv1 is not set, so the platform's default decides and IMDSv1 may stay reachable; set it to true",
+                'native-template: aws:autoscaling:launchconfiguration DisableIMDSv1 is "false"; IMDSv1 stays reachable',
+            ]);
+        });
+
     });
 
     describe("instance-type-allowlist", () => {
@@ -384,5 +407,39 @@ describe("cluster and compute guardrails", () => {
             }, { only });
             expectViolations(report, only, [violationFor("optimal", "optimal (c4.*, m4.*, r4.*, c5.*, m5.*, r5.*, m6i.*, c6i.*, r6i.*, c7i.*)")]);
         });
+        it("evasion: Image Builder, Beanstalk option settings, ECS Managed Instances, SageMaker endpoints and Studio name their own types", async () => {
+            const report = await evaluate(() => {
+                new aws.imagebuilder.InfrastructureConfiguration("build", { instanceProfileName: "imagebuilder", instanceTypes: ["m5.large", "p5.48xlarge"] });
+                const setting = (namespace: string, name: string, value: string) => ({ namespace, name, value });
+                new aws.elasticbeanstalk.Environment("env", { application: "app", solutionStackName: "node", settings: [setting("aws:autoscaling:launchconfiguration", "InstanceType", "p4d.24xlarge"), setting("aws:autoscaling:launchconfiguration", "DisableIMDSv1", "true")] });
+                new aws.elasticbeanstalk.ConfigurationTemplate("template", { application: "app", settings: [setting("aws:ec2:instances", "InstanceTypes", "t3.small, g5.xlarge")] });
+                new aws.elasticbeanstalk.Environment("defaults", { application: "app", solutionStackName: "node" });
+                new aws.ecs.CapacityProvider("gpu", {
+                    managedInstancesProvider: {
+                        infrastructureRoleArn: roleArn,
+                        instanceLaunchTemplate: { ec2InstanceProfileArn: roleArn, networkConfiguration: { subnets: ["subnet-1"] }, instanceRequirements: { vcpuCount: { min: 96 }, memoryMib: { min: 16384 }, acceleratorCount: { min: 8 } } },
+                    },
+                });
+                new aws.sagemaker.EndpointConfiguration("endpoint", { productionVariants: [{ variantName: "a", modelName: "m", instanceType: "ml.m5.large" }, { variantName: "b", modelName: "m", instanceType: "ml.p5.48xlarge" }] });
+                new Native("aws-native:sagemaker:EndpointConfig", "native-endpoint", { productionVariants: [{ variantName: "a", modelName: "m", instanceType: "ml.g5.12xlarge" }] });
+                new aws.sagemaker.Domain("studio", {
+                    domainName: "studio", authMode: "IAM", vpcId: "vpc-1", subnetIds: ["subnet-1"],
+                    defaultUserSettings: { executionRole: roleArn, jupyterServerAppSettings: { defaultResourceSpec: { instanceType: "system" } }, jupyterLabAppSettings: { defaultResourceSpec: { instanceType: "ml.p5.48xlarge" } } },
+                });
+                new aws.sagemaker.Space("space", { domainId: "d-1", spaceName: "s", spaceSettings: { codeEditorAppSettings: { defaultResourceSpec: { instanceType: "ml.g6.xlarge" } } } });
+                new aws.sagemaker.UserProfile("user", { domainId: "d-1", userProfileName: "u", userSettings: { executionRole: roleArn, kernelGatewayAppSettings: { defaultResourceSpec: { instanceType: "ml.m5.large" } } } });
+            }, { only });
+            expectViolations(report, only, [
+                violationFor("build", "p5.48xlarge"),
+                violationFor("env", "p4d.24xlarge"),
+                violationFor("template", "g5.xlarge"),
+                "gpu: managedInstancesProvider.instanceLaunchTemplate.instanceRequirements choose among every instance type that fits the attributes, accelerated ones included: list allowedInstanceTypes from the allow-list",
+                violationFor("endpoint", "p5.48xlarge"),
+                violationFor("native-endpoint", "g5.12xlarge"),
+                violationFor("studio", "p5.48xlarge"),
+                violationFor("space", "g6.xlarge"),
+            ]);
+        });
+
     });
 });

@@ -2,6 +2,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { parseQuantity } from "../../components/shared/quantity";
 import { byResourceView } from "./cloudControl";
 import { emrScaling, shareOf } from "./capacityShares";
+import { ecsIndex } from "./ecsCapacity";
 import { GROUP_TYPES, instancesOf, resizings, SCALING_TYPES } from "./groupSizes";
 import { COMPUTE_TYPES as C } from "./instanceChoices";
 import { describeObject, kubernetesObjects } from "./kubernetes";
@@ -10,6 +11,7 @@ import { isKarpenterCapacity, limitsOf, nodeVcpu } from "./nodePools";
 import { known } from "./preview";
 import { byKubernetesObject, Check, GuardrailResourcePolicy, GuardrailStackPolicy, T } from "./support";
 import { withNative } from "./nativeCompute";
+import { BEANSTALK_TYPES } from "./serviceCompute";
 import { judgedWhole } from "./upserts";
 
 /** Guardrails that keep an environment's capacity bounded: node groups, NodePools, and the vCPUs of it all. */
@@ -20,7 +22,7 @@ export const QUANTITY = "^[+]?(\\d+\\.?\\d*|\\.\\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[mkMGTPE]
 export const nodeGroupMaxSize: GuardrailResourcePolicy = {
     name: "node-group-max-size",
     description:
-        "Node groups (managed, plain, @pulumi/eks self-managed and default) and Auto Scaling groups scale to at most a configured number of nodes, warm pools included; scheduled actions and separate warm pools may not raise a group beyond it either.",
+        "Node groups (managed, plain, @pulumi/eks self-managed and default), Auto Scaling groups and Elastic Beanstalk environments and templates (aws:autoscaling:asg MaxSize) scale to at most a configured number of nodes, warm pools included; scheduled actions and separate warm pools may not raise a group beyond it either.",
     why: "A runaway autoscaler or a typo in maxSize can launch hundreds of nodes before anyone notices the bill.",
     enforcementLevel: "mandatory",
     severity: "medium",
@@ -28,7 +30,7 @@ export const nodeGroupMaxSize: GuardrailResourcePolicy = {
     configSchema: { properties: { maxNodes: { type: "integer", minimum: 1, default: 20, description: "Largest maxSize allowed." } } },
     validateResource: byResourceView(
         withNative(Object.fromEntries(
-            [...GROUP_TYPES, ...Object.values(SCALING_TYPES)].map((type): [string, Check] => [
+            [...GROUP_TYPES, ...BEANSTALK_TYPES, ...Object.values(SCALING_TYPES)].map((type): [string, Check] => [
                 type,
                 (props, args, report) => {
                     const { maxNodes } = args.getConfig<{ maxNodes: number }>();
@@ -162,7 +164,7 @@ function mergedTotal(counted: Counted[]): Total {
 export const environmentVcpuCeiling: GuardrailStackPolicy = {
     name: "environment-vcpu-ceiling",
     description:
-        "The environment's summed vCPU ceiling stays within a configured ceiling, counting every kind of capacity: node groups (maxSize x the largest type, raised by scheduled actions and warm pools), Auto Scaling groups (through overrides or templates), instances, Spot requests and fleets, Cloud9 environments, SageMaker notebooks, capacity reservations, Dedicated Hosts, EMR clusters, Batch compute environments, NodePool cpu limits per cluster and NodeClaims however declared; capacity that cannot be counted (Fargate, Capacity Blocks, EKS Auto Mode's built-in pools) is reported.",
+        "The environment's summed vCPU ceiling stays within a configured ceiling, counting every kind of capacity: node groups (maxSize x the largest type, raised by scheduled actions and warm pools), Auto Scaling groups (through overrides or templates), instances, Spot requests and fleets, Cloud9 environments, SageMaker notebooks, endpoints and Studio apps, Elastic Beanstalk environments, capacity reservations, Dedicated Hosts, EMR clusters, EMR Serverless (maximumCapacity.cpu), Batch compute environments, ECS Fargate services (task cpu x the larger of desiredCount and Application Auto Scaling's maxCapacity), NodePool cpu limits per cluster and NodeClaims however declared; capacity that cannot be counted (EKS Fargate profiles, ECS Managed Instances, serverless endpoints, Capacity Blocks, EKS Auto Mode's built-in pools, GameLift, AppStream, Lightsail and WorkSpaces) is reported.",
     why: "Each group may look small on its own; the sum is what a runaway scale-out or a compromised deploy pipeline can spend.",
     enforcementLevel: "mandatory",
     severity: "high",
@@ -173,7 +175,9 @@ export const environmentVcpuCeiling: GuardrailStackPolicy = {
         const { maxVcpu } = args.getConfig<{ maxVcpu: number }>();
         const resizing = resizings(args.resources);
         const emr = emrScaling(args.resources);
-        const context = { templates: templateIndex(args.resources), resizing, emrScaling: emr.byCluster };
+        const ecs = ecsIndex(args.resources);
+        const context = { templates: templateIndex(args.resources), resizing, emrScaling: emr.byCluster, ecs };
+        for (const o of ecs.orphans) report(`it scales ECS service ${o.service}, which this program does not declare, so its vCPUs cannot be counted`, o.r.urn);
         for (const o of resizing.orphans) report(`it resizes Auto Scaling group ${o.group}, which this program does not declare, so its vCPUs cannot be counted`, o.r.urn);
         for (const o of emr.orphans) report(`it scales EMR cluster ${o.cluster}, which this program does not declare, so its vCPUs cannot be counted`, o.r.urn);
         const counted: Counted[] = [];

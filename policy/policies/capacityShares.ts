@@ -5,6 +5,8 @@ import { Choice, COMPUTE_TYPES as C, DEFAULT_NODE_TYPE, instanceChoices, vcpuOfC
 import { TemplateIndex, templateRefsOf } from "./launchTemplates";
 import { computeView } from "./nativeCompute";
 import { known } from "./preview";
+import { ecsServiceShare, EcsIndex, ECS_SERVICES } from "./ecsCapacity";
+import { endpointVariants, ec2Type, SERVICE_TYPES as S, STUDIO_TYPES, vcpuAmount } from "./serviceCompute";
 import { list, Props, T } from "./support";
 
 /**
@@ -24,7 +26,23 @@ export interface Context {
     templates: TemplateIndex;
     resizing: Resizing;
     emrScaling: Map<string, Props>;
+    ecs: EcsIndex;
 }
+
+/** Types that launch compute whose size the ceiling cannot read: reported rather than passed over. */
+const UNCOUNTED: Record<string, string> = {
+    "aws:gamelift/fleet:Fleet": "a GameLift fleet",
+    "aws-native:gamelift:Fleet": "a GameLift fleet",
+    "aws:appstream/fleet:Fleet": "an AppStream fleet",
+    "aws-native:appstream:Fleet": "an AppStream fleet",
+    "aws:lightsail/instance:Instance": "a Lightsail instance",
+    "aws-native:lightsail:Instance": "a Lightsail instance",
+    "aws:lightsail/containerService:ContainerService": "a Lightsail container service",
+    "aws:workspaces/workspace:Workspace": "a WorkSpace",
+    "aws-native:workspaces:Workspace": "a WorkSpace",
+    "aws:ecs/taskSet:TaskSet": "an ECS task set",
+    "aws-native:ecs:TaskSet": "an ECS task set",
+};
 
 /** EMR managed scaling limits by the URN of the cluster they govern; those naming a cluster not declared here. */
 export function emrScaling(resources: PolicyResource[]): { byCluster: Map<string, Props>; orphans: { r: PolicyResource; cluster: string }[] } {
@@ -167,9 +185,38 @@ export function shareOf(r: PolicyResource, context: Context): Share | undefined 
         case T.eksCluster:
         case T.eksClusterComponent:
             return clusterShare(type, props);
+        case S.emrServerless:
+        case S.nativeEmrServerless: {
+            const cpu = vcpuAmount(props.maximumCapacity?.cpu);
+            return cpu === undefined ? { problem: "the EMR Serverless application sets no maximumCapacity.cpu, so its workers' vCPUs are unbounded" } : { vcpu: cpu, detail: `${r.name}: maximumCapacity.cpu ${cpu}` };
+        }
+        case S.endpointConfiguration:
+        case S.nativeEndpointConfiguration:
+            return endpointShare(r, props, capacity);
+        case S.ecsCapacityProvider:
+        case S.nativeEcsCapacityProvider:
+            return props.managedInstancesProvider ? { problem: "ECS Managed Instances launch as many instances as the cluster's tasks need, with no maximum, so the environment's vCPUs are unbounded" } : undefined;
         default:
-            return FARGATE_PROFILE.includes(type) ? { problem: `the ${FARGATE}` } : undefined;
+            if (FARGATE_PROFILE.includes(type)) return { problem: `the ${FARGATE}` };
+            if (ECS_SERVICES.includes(type)) return ecsServiceShare(r, props, context.ecs);
+            // A Studio domain, profile or space runs one app instance of its default type; one naming none runs small defaults.
+            if (STUDIO_TYPES.includes(type)) return instanceChoices(type, props).length > 0 ? capacity(1, undefined, instanceChoices(type, props)) : undefined;
+            return UNCOUNTED[type] ? { problem: `${UNCOUNTED[type]} launches compute whose size the vCPU ceiling cannot read, so its vCPUs cannot be counted` } : undefined;
     }
+}
+
+/** An endpoint configuration's variants: instances x count (raised by managed instance scaling); a serverless variant has no instance count. */
+function endpointShare(r: PolicyResource, props: Props, capacity: Capacity): Share | undefined {
+    const parts: Share[] = endpointVariants(props).map(({ where, variant }) => {
+        if (variant.serverlessConfig) return { problem: `${where} is serverless, whose vCPUs SageMaker does not state, so they cannot be counted` };
+        const count = Math.max(Number(variant.initialInstanceCount ?? 1), Number(variant.managedInstanceScaling?.maxInstanceCount ?? 0));
+        const choice: Choice[] = [{ where: `${where}.instanceType`, instanceType: String(ec2Type(variant.instanceType)), weight: 1 }];
+        return capacity(count, undefined, choice);
+    });
+    const problem = parts.find((p): p is { problem: string } => "problem" in p);
+    if (problem || parts.length === 0) return problem;
+    const counted = parts as { vcpu: number; detail: string }[];
+    return { vcpu: counted.reduce((n, p) => n + p.vcpu, 0), detail: `${r.name}: ${counted.map((p) => p.detail.slice(r.name.length + 2)).join(" + ")}` };
 }
 
 type Capacity = (units: number, unitType?: string, choices?: Choice[]) => Share;

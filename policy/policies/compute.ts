@@ -9,6 +9,7 @@ import { emrMetadataChecks, securityConfigurations, undeclaredSecurityConfigurat
 import { matchesAny } from "./patterns";
 import { computeView, withNative } from "./nativeCompute";
 import { eachKnown } from "./preview";
+import { beanstalkMetadataProblem, BEANSTALK_TYPES, SERVICE_TYPES } from "./serviceCompute";
 import { byKubernetesObject, Check, forEach, GuardrailResourcePolicy, list, Props, T } from "./support";
 import { judgedWhole } from "./upserts";
 
@@ -113,6 +114,15 @@ const awsMetadata = byResourceView(withNative({
         report("computeResources has no launchTemplate: Batch launches its instances with the AMI's metadata defaults, IMDSv1 included; give it a launch template that requires IMDSv2 with hop limit 1");
     }),
     ...emrMetadataChecks(),
+    ...forEach([SERVICE_TYPES.imageBuilderInfrastructure, SERVICE_TYPES.nativeImageBuilderInfrastructure], (props, args, report) => {
+        const options = props.instanceMetadataOptions;
+        for (const p of metadataProblems("instanceMetadataOptions", options, args.getConfig<ImdsConfig>().maxHopLimit, { tokens: "optional", hop: "ami" })) report(p);
+    }),
+    // Beanstalk sets no hop limit; DisableIMDSv1 is the one option it has.
+    ...Object.fromEntries(BEANSTALK_TYPES.map((type): [string, Check] => [type, (props, _, report) => {
+        const problem = beanstalkMetadataProblem(type, props);
+        if (problem) report(problem);
+    }])),
     ...forEach([C.notebook, C.nativeNotebook], (props, _, report) => {
         const version = props.instanceMetadataServiceConfiguration?.minimumInstanceMetadataServiceVersion;
         if (String(version) !== "2") report(`instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion is ${JSON.stringify(version ?? "1 (default)")}; IMDSv1 stays reachable`);
@@ -184,7 +194,7 @@ const undeclaredTemplates: StackValidationPolicy["validateStack"] = (args, repor
 export const imdsv2Required: GuardrailResourcePolicy & Pick<StackValidationPolicy, "validateStack"> = {
     name: "imdsv2-required",
     description:
-        "Instances and nodes require IMDSv2 with a response hop limit of 1 (2 where config allows): launch templates and configurations, instances, Spot requests and fleets, node groups, Batch compute environments, Cloud9 environments, EMR clusters (through their security configuration), SageMaker notebooks, and Karpenter EC2NodeClasses however declared; whatever launches from a template (or EMR security configuration) the program does not declare is reported unless config trusts it.",
+        "Instances and nodes require IMDSv2 with a response hop limit of 1 (2 where config allows): launch templates and configurations, instances, Spot requests and fleets, node groups, Batch compute environments, Cloud9 environments, Image Builder infrastructure configurations, Elastic Beanstalk environments and templates (DisableIMDSv1), EMR clusters (through their security configuration), SageMaker notebooks, and Karpenter EC2NodeClasses however declared; whatever launches from a template (or EMR security configuration) the program does not declare is reported unless config trusts it.",
     why: "With IMDSv1 or a second hop, an SSRF bug or any container on the node can read the node role's credentials from the metadata service.",
     enforcementLevel: "mandatory",
     severity: "high",
@@ -216,7 +226,7 @@ type AllowListConfig = { allowedInstanceTypes: string[]; allowedInstanceCategori
 
 const CHOICE_TYPES = [
     T.managedNodeGroupComponent, T.eksNodeGroup, T.eksClusterComponent, T.launchTemplate, T.instance, T.autoscalingGroup,
-    ...Object.values(C),
+    ...Object.values(C), ...Object.values(SERVICE_TYPES),
 ];
 
 const awsInstanceTypes = byResourceView(
@@ -256,7 +266,7 @@ const nodePoolInstanceTypes = byKubernetesObject((o, args, report) => {
 export const instanceTypeAllowList: GuardrailResourcePolicy = {
     name: "instance-type-allowlist",
     description:
-        "Everything that launches instances picks them from an allow-list: node groups, launch templates and configurations, instances, Spot requests, Auto Scaling group and fleet overrides, instance requirements (allowedInstanceTypes), Batch (families and keywords by what they may launch), Cloud9, capacity reservations, Dedicated Hosts, EMR, SageMaker notebooks, and Karpenter NodePools and NodeClaims (categories, families, types, read by the keys their node class uses) however declared.",
+        "Everything that launches instances picks them from an allow-list: node groups, launch templates and configurations, instances, Spot requests, Auto Scaling group and fleet overrides, instance requirements (allowedInstanceTypes), Batch (families and keywords by what they may launch), Cloud9, capacity reservations, Dedicated Hosts, EMR, Image Builder, Elastic Beanstalk option settings, ECS Managed Instances (instance requirements), SageMaker notebooks, endpoints (ml. types) and Studio domains, profiles, spaces and apps, and Karpenter NodePools and NodeClaims (categories, families, types, read by the keys their node class uses) however declared.",
     why: "One GPU or very large instance type slipped into a node group, an override or open instance requirements costs more per hour than a whole environment.",
     enforcementLevel: "mandatory",
     severity: "medium",

@@ -2,6 +2,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { COMPUTE_TYPES as C, hasDefaultNodeGroup } from "./instanceChoices";
 import { computeView } from "./nativeCompute";
 import { known } from "./preview";
+import { beanstalkMaxSize, BEANSTALK_ENVIRONMENTS, BEANSTALK_TYPES } from "./serviceCompute";
 import { list, Props, T } from "./support";
 
 /**
@@ -20,7 +21,7 @@ const S = SCALING_TYPES;
 /** @pulumi/eks's maxSize when none is given. */
 const DEFAULT_MAX_SIZE = 2;
 
-export const GROUP_TYPES: string[] = [T.managedNodeGroupComponent, T.eksNodeGroup, C.nodeGroupComponent, C.nodeGroupV2Component, T.eksClusterComponent, T.autoscalingGroup, C.nativeAutoScalingGroup];
+export const GROUP_TYPES: string[] = [T.managedNodeGroupComponent, T.eksNodeGroup, C.nodeGroupComponent, C.nodeGroupV2Component, T.eksClusterComponent, T.autoscalingGroup, C.nativeAutoScalingGroup, ...BEANSTALK_ENVIRONMENTS];
 
 /** The largest number of nodes a group may have, when the resource is a node group. */
 export function maxSizeOf(type: string, props: Props): number | undefined {
@@ -39,7 +40,8 @@ export function maxSizeOf(type: string, props: Props): number | undefined {
             // CloudFormation states sizes as strings.
             return props.maxSize === undefined ? undefined : Number(props.maxSize);
         default:
-            return undefined;
+            // Beanstalk's group is sized by option settings; a template's count where an environment uses it.
+            return BEANSTALK_TYPES.includes(type) ? beanstalkMaxSize(type, props) : undefined;
     }
 }
 
@@ -127,6 +129,7 @@ export function resizings(resources: PolicyResource[]): Resizing {
 
 /** The instances a group may run: its maxSize or what a scheduled action raises it to, plus its warm pool. */
 export function effectiveSize(r: PolicyResource, type: string, props: Props, resizing: Resizing): number | undefined {
+    if (!GROUP_TYPES.includes(type)) return undefined;
     const own = maxSizeOf(type, props);
     if (own === undefined) return undefined;
     return withWarmPool(Math.max(own, resizing.schedules.get(r.urn) ?? 0), props.warmPool ?? resizing.warmPools.get(r.urn));

@@ -1,4 +1,5 @@
 import { instanceTypeInfo } from "../../components/config/instanceTypes";
+import { beanstalkInstanceTypes, BEANSTALK_DEFAULT_TYPES, BEANSTALK_ENVIRONMENTS, BEANSTALK_TYPES, ec2Type, endpointVariants, SERVICE_TYPES as S, STUDIO_TYPES, studioInstanceTypes } from "./serviceCompute";
 import { list, Props, T } from "./support";
 
 /**
@@ -153,7 +154,24 @@ export function instanceChoices(type: string, props: Props): Choice[] {
         case C.emrInstanceGroup:
         case C.emrInstanceFleet:
             return emrChoices("", props).map((c) => ({ ...c, where: c.where.slice(1) }));
+        case S.imageBuilderInfrastructure:
+        case S.nativeImageBuilderInfrastructure:
+            return list<string>(props.instanceTypes).flatMap((t, i) => typeChoice(`instanceTypes[${i}]`, t));
+        case S.ecsCapacityProvider:
+        case S.nativeEcsCapacityProvider: {
+            const requirements = props.managedInstancesProvider?.instanceLaunchTemplate?.instanceRequirements;
+            return requirements ? [{ where: "managedInstancesProvider.instanceLaunchTemplate.instanceRequirements", requirements, weight: 1 }] : [];
+        }
+        case S.endpointConfiguration:
+        case S.nativeEndpointConfiguration:
+            return endpointVariants(props).flatMap(({ where, variant }) => typeChoice(`${where}.instanceType`, ec2Type(variant.instanceType)));
         default:
+            if (BEANSTALK_TYPES.includes(type)) {
+                const named = beanstalkInstanceTypes(props).flatMap((t) => typeChoice(t.where, t.type));
+                // An environment that names none runs Beanstalk's defaults (or a template's, which is judged itself).
+                return named.length > 0 || !BEANSTALK_ENVIRONMENTS.includes(type) ? named : BEANSTALK_DEFAULT_TYPES.flatMap((t) => typeChoice("InstanceTypes (default)", t));
+            }
+            if (STUDIO_TYPES.includes(type)) return studioInstanceTypes(props).flatMap((t) => typeChoice(t.where, ec2Type(t.type)));
             return [];
     }
 }
