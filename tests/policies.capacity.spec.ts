@@ -73,6 +73,17 @@ describe("capacity guardrails", () => {
                 "cfn-asg: maxSize is 60; at most 20 is allowed here",
             ]);
         });
+        it("evasion: Elastic Beanstalk environments and templates size their group with aws:autoscaling:asg MaxSize", async () => {
+            const asg = (value: string) => [{ namespace: "aws:autoscaling:asg", name: "MaxSize", value }];
+            const report = await evaluate(() => {
+                new aws.elasticbeanstalk.Environment("env", { application: "app", solutionStackName: "node", settings: asg("200") });
+                new aws.elasticbeanstalk.Environment("small", { application: "app", solutionStackName: "node", settings: asg("10") });
+                new aws.elasticbeanstalk.Environment("default", { application: "app", solutionStackName: "node" });
+                new Native("aws-native:elasticbeanstalk:ConfigurationTemplate", "template", { applicationName: "app", optionSettings: [{ namespace: "aws:autoscaling:asg", optionName: "MaxSize", value: "50" }] });
+            }, { only });
+            expectViolations(report, only, ["env: maxSize is 200; at most 20 is allowed here", "template: maxSize is 50; at most 20 is allowed here"]);
+        });
+
     });
 
     describe("nodepool-limits", () => {
@@ -262,6 +273,54 @@ describe("capacity guardrails", () => {
             }, { only });
             expectViolations(report, only, ["(stack): the environment can grow to 1200 vCPUs (general-a: limits.cpu 400; general-b: limits.cpu 400; general-c: limits.cpu 400); the ceiling is 1000"]);
         });
+        it("evasion: ECS Fargate services, EMR Serverless, SageMaker endpoints and Studio, Beanstalk count; what has no count is reported", async () => {
+            const build = () => {
+                const td = new aws.ecs.TaskDefinition("td", { family: "web", requiresCompatibilities: ["FARGATE"], networkMode: "awsvpc", cpu: "4096", memory: "8192", containerDefinitions: "[]" });
+                const web = new aws.ecs.Service("web", { cluster: "c", taskDefinition: td.arn, desiredCount: 10, launchType: "FARGATE" });
+                new aws.appautoscaling.Target("web", { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: "service/c/web", minCapacity: 1, maxCapacity: 50 }, { dependsOn: [web] });
+                new aws.ecs.Service("api", { name: "api", cluster: "c", taskDefinition: td.arn, desiredCount: 2, capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] });
+                new aws.appautoscaling.ScheduledAction("api-burst", { name: "burst", serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: "service/c/api", schedule: "cron(0 8 * * ? *)", scalableTargetAction: { maxCapacity: 80 } });
+                new aws.ecs.Service("on-ec2", { cluster: "c", taskDefinition: td.arn, desiredCount: 1000, launchType: "EC2" });
+                new aws.ecs.Service("elsewhere", { cluster: "c", taskDefinition: "arn:aws:ecs:eu-west-1:111122223333:task-definition/other:3", desiredCount: 1, launchType: "FARGATE" });
+                new aws.appautoscaling.Target("legacy", { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: "service/c/legacy", minCapacity: 1, maxCapacity: 5000 });
+                new aws.emrserverless.Application("spark", { releaseLabel: "emr-7.1.0", type: "spark", maximumCapacity: { cpu: "400 vCPU", memory: "1600 GB" } });
+                new aws.emrserverless.Application("open", { releaseLabel: "emr-7.1.0", type: "spark" });
+                new aws.sagemaker.EndpointConfiguration("endpoint", {
+                    productionVariants: [
+                        { variantName: "a", modelName: "m", instanceType: "ml.m5.xlarge", initialInstanceCount: 3 },
+                        { variantName: "b", modelName: "m", instanceType: "ml.m5.large", initialInstanceCount: 1, managedInstanceScaling: { status: "ENABLED", minInstanceCount: 1, maxInstanceCount: 10 } },
+                    ],
+                });
+                new aws.sagemaker.EndpointConfiguration("serverless", { productionVariants: [{ variantName: "a", modelName: "m", serverlessConfig: { maxConcurrency: 200, memorySizeInMb: 6144 } }] });
+                new aws.sagemaker.Space("space", { domainId: "d-1", spaceName: "s", spaceSettings: { jupyterLabAppSettings: { defaultResourceSpec: { instanceType: "ml.m5.4xlarge" } } } });
+                new aws.elasticbeanstalk.Environment("beanstalk", { application: "app", solutionStackName: "node", settings: [{ namespace: "aws:ec2:instances", name: "InstanceTypes", value: "m5.large" }, { namespace: "aws:autoscaling:asg", name: "MaxSize", value: "10" }] });
+                new aws.elasticbeanstalk.Environment("default-env", { application: "app", solutionStackName: "node" });
+                new aws.ecs.CapacityProvider("managed", { managedInstancesProvider: { infrastructureRoleArn: roleArn, instanceLaunchTemplate: { ec2InstanceProfileArn: roleArn, networkConfiguration: { subnets: ["subnet-1"] } } } });
+                new Native("aws:gamelift/fleet:Fleet", "games", { ec2InstanceType: "c5.large", buildId: "build-1" });
+            };
+            expectViolations(await evaluate(build, tight(100)), only, [
+                "elsewhere: the Fargate service runs a task definition this program does not declare, so its vCPUs cannot be counted",
+                "legacy: it scales ECS service legacy, which this program does not declare, so its vCPUs cannot be counted",
+                "open: the EMR Serverless application sets no maximumCapacity.cpu, so its workers' vCPUs are unbounded",
+                "serverless: productionVariants[0] is serverless, whose vCPUs SageMaker does not state, so they cannot be counted",
+                "managed: ECS Managed Instances launch as many instances as the cluster's tasks need, with no maximum, so the environment's vCPUs are unbounded",
+                "games: a GameLift fleet launches compute whose size the vCPU ceiling cannot read, so its vCPUs cannot be counted",
+                "(stack): the environment can grow to 996 vCPUs (api: 80 Fargate tasks x 4 vCPU; beanstalk: 10 x 2 vCPU; default-env: 4 x 2 vCPU; endpoint: 3 x 4 vCPU + 10 x 2 vCPU; space: 1 x 16 vCPU; spark: maximumCapacity.cpu 400; web: 50 Fargate tasks x 4 vCPU); the ceiling is 100",
+            ]);
+        });
+
+        it("passes ordinary ECS, Beanstalk and SageMaker resources within the ceiling", async () => {
+            const report = await evaluate(() => {
+                new aws.ecs.Cluster("cluster", {});
+                const td = new aws.ecs.TaskDefinition("td", { family: "web", requiresCompatibilities: ["FARGATE"], networkMode: "awsvpc", cpu: "512", memory: "1024", containerDefinitions: "[]" });
+                new aws.ecs.Service("web", { cluster: "c", taskDefinition: td.arn, desiredCount: 2, launchType: "FARGATE" });
+                new aws.elasticbeanstalk.Environment("single", { application: "app", solutionStackName: "node", settings: [{ namespace: "aws:elasticbeanstalk:environment", name: "EnvironmentType", value: "SingleInstance" }] });
+                new aws.sagemaker.Domain("studio", { domainName: "studio", authMode: "IAM", vpcId: "vpc-1", subnetIds: ["subnet-1"], defaultUserSettings: { executionRole: roleArn } });
+                new aws.imagebuilder.InfrastructureConfiguration("build", { instanceProfileName: "imagebuilder", instanceTypes: ["m5.large"] });
+            }, { only });
+            expectViolations(report, only, []);
+        });
+
     });
 });
 

@@ -6,7 +6,7 @@ import { TemplateIndex, templateRefsOf } from "./launchTemplates";
 import { computeView } from "./nativeCompute";
 import { known } from "./preview";
 import { ecsServiceShare, EcsIndex, ECS_SERVICES } from "./ecsCapacity";
-import { endpointVariants, ec2Type, SERVICE_TYPES as S, STUDIO_TYPES, vcpuAmount } from "./serviceCompute";
+import { beanstalkInstanceTypes, BEANSTALK_ENVIRONMENTS, endpointVariants, ec2Type, SERVICE_TYPES as S, STUDIO_TYPES, vcpuAmount } from "./serviceCompute";
 import { list, Props, T } from "./support";
 
 /**
@@ -148,6 +148,8 @@ export function shareOf(r: PolicyResource, context: Context): Share | undefined 
         return { vcpu: b.vcpu, detail: unitType || choices.some((c) => c.weight !== 1) ? `${r.name}: ${units} units, up to ${b.vcpu} vCPU` : `${r.name}: ${units} x ${b.largest} vCPU` };
     };
     const size = effectiveSize(r, type, props, context.resizing);
+    // Beanstalk's default types (t3.micro, t3.small) have 2 vCPUs.
+    if (size !== undefined && BEANSTALK_ENVIRONMENTS.includes(type) && beanstalkInstanceTypes(props).length === 0) return capacity(size, undefined, [{ where: "InstanceTypes (default)", requirements: { vcpuCount: { max: 2 } }, weight: 1 }]);
     if (size !== undefined) return capacity(size);
     switch (type) {
         case T.instance:
