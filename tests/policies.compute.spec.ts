@@ -414,32 +414,19 @@ describe("cluster and compute guardrails", () => {
                 new aws.elasticbeanstalk.Environment("env", { application: "app", solutionStackName: "node", settings: [setting("aws:autoscaling:launchconfiguration", "InstanceType", "p4d.24xlarge"), setting("aws:autoscaling:launchconfiguration", "DisableIMDSv1", "true")] });
                 new aws.elasticbeanstalk.ConfigurationTemplate("template", { application: "app", settings: [setting("aws:ec2:instances", "InstanceTypes", "t3.small, g5.xlarge")] });
                 new aws.elasticbeanstalk.Environment("defaults", { application: "app", solutionStackName: "node" });
-                new aws.ecs.CapacityProvider("gpu", {
-                    managedInstancesProvider: {
-                        infrastructureRoleArn: roleArn,
-                        instanceLaunchTemplate: { ec2InstanceProfileArn: roleArn, networkConfiguration: { subnets: ["subnet-1"] }, instanceRequirements: { vcpuCount: { min: 96 }, memoryMib: { min: 16384 }, acceleratorCount: { min: 8 } } },
-                    },
-                });
+                const instanceLaunchTemplate = { ec2InstanceProfileArn: roleArn, networkConfiguration: { subnets: ["subnet-1"] }, instanceRequirements: { vcpuCount: { min: 96 }, memoryMib: { min: 16384 }, acceleratorCount: { min: 8 } } };
+                new aws.ecs.CapacityProvider("gpu", { managedInstancesProvider: { infrastructureRoleArn: roleArn, instanceLaunchTemplate } });
                 new aws.sagemaker.EndpointConfiguration("endpoint", { productionVariants: [{ variantName: "a", modelName: "m", instanceType: "ml.m5.large" }, { variantName: "b", modelName: "m", instanceType: "ml.p5.48xlarge" }] });
                 new Native("aws-native:sagemaker:EndpointConfig", "native-endpoint", { productionVariants: [{ variantName: "a", modelName: "m", instanceType: "ml.g5.12xlarge" }] });
-                new aws.sagemaker.Domain("studio", {
-                    domainName: "studio", authMode: "IAM", vpcId: "vpc-1", subnetIds: ["subnet-1"],
-                    defaultUserSettings: { executionRole: roleArn, jupyterServerAppSettings: { defaultResourceSpec: { instanceType: "system" } }, jupyterLabAppSettings: { defaultResourceSpec: { instanceType: "ml.p5.48xlarge" } } },
-                });
+                const spec = (instanceType: string) => ({ defaultResourceSpec: { instanceType } });
+                new aws.sagemaker.Domain("studio", { domainName: "studio", authMode: "IAM", vpcId: "vpc-1", subnetIds: ["subnet-1"], defaultUserSettings: { executionRole: roleArn, jupyterServerAppSettings: spec("system"), jupyterLabAppSettings: spec("ml.p5.48xlarge") } });
                 new aws.sagemaker.Space("space", { domainId: "d-1", spaceName: "s", spaceSettings: { codeEditorAppSettings: { defaultResourceSpec: { instanceType: "ml.g6.xlarge" } } } });
                 new aws.sagemaker.UserProfile("user", { domainId: "d-1", userProfileName: "u", userSettings: { executionRole: roleArn, kernelGatewayAppSettings: { defaultResourceSpec: { instanceType: "ml.m5.large" } } } });
             }, { only });
             expectViolations(report, only, [
-                violationFor("build", "p5.48xlarge"),
-                violationFor("env", "p4d.24xlarge"),
-                violationFor("template", "g5.xlarge"),
+                ...[["build", "p5.48xlarge"], ["env", "p4d.24xlarge"], ["template", "g5.xlarge"], ["endpoint", "p5.48xlarge"], ["native-endpoint", "g5.12xlarge"], ["studio", "p5.48xlarge"], ["space", "g6.xlarge"]].map(([n, t]) => violationFor(n, t)),
                 "gpu: managedInstancesProvider.instanceLaunchTemplate.instanceRequirements choose among every instance type that fits the attributes, accelerated ones included: list allowedInstanceTypes from the allow-list",
-                violationFor("endpoint", "p5.48xlarge"),
-                violationFor("native-endpoint", "g5.12xlarge"),
-                violationFor("studio", "p5.48xlarge"),
-                violationFor("space", "g6.xlarge"),
             ]);
         });
-
     });
 });
