@@ -78,6 +78,9 @@ const FAMILIES: Record<string, Family> = {
 
 /** Burstable types do not follow the per-vCPU memory ratio, so they are listed one by one. */
 const BURSTABLE: Record<string, InstanceTypeInfo> = {
+    "t3.nano": { vcpu: 2, memoryGiB: 0.5, arch: "x86_64" },
+    "t3.micro": { vcpu: 2, memoryGiB: 1, arch: "x86_64" },
+    "t3.small": { vcpu: 2, memoryGiB: 2, arch: "x86_64" },
     "t3.medium": { vcpu: 2, memoryGiB: 4, arch: "x86_64" },
     "t3.large": { vcpu: 2, memoryGiB: 8, arch: "x86_64" },
     "t3.xlarge": { vcpu: 4, memoryGiB: 16, arch: "x86_64" },
