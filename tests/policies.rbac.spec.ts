@@ -150,6 +150,32 @@ describe("RBAC guardrails", () => {
             ]);
         });
 
+        it("evasion: takeovers without secrets or pod creation: aws-auth edits, image swaps in running pods, mutating admission policies, PersistentVolumes", async () => {
+            const report = await evaluate(() => {
+                const team = [{ ...rbac, kind: "Group", name: "team-a" }];
+                const role = (name: string, rules: k8s.types.input.rbac.v1.PolicyRule[]) => {
+                    new k8s.rbac.v1.Role(name, { metadata: { name, namespace: "kube-system" }, rules });
+                    new k8s.rbac.v1.RoleBinding(name, { metadata: { name, namespace: "kube-system" }, roleRef: { ...rbac, kind: "Role", name }, subjects: team });
+                };
+                const clusterRole = (name: string, rules: k8s.types.input.rbac.v1.PolicyRule[]) => {
+                    new k8s.rbac.v1.ClusterRole(name, { metadata: { name }, rules });
+                    clusterRoleBinding(name, name, team);
+                };
+                role("auth-editor", [{ apiGroups: [""], resources: ["configmaps"], resourceNames: ["aws-auth"], verbs: ["get", "patch"] }]);
+                role("pod-fixer", [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "update"] }]);
+                clusterRole("policy-author", [{ apiGroups: ["admissionregistration.k8s.io"], resources: ["mutatingadmissionpolicybindings"], verbs: ["create"] }]);
+                clusterRole("pv-maker", [{ apiGroups: [""], resources: ["persistentvolumes"], verbs: ["get", "create"] }]);
+                // Reading them takes nothing over.
+                clusterRole("reader", [{ apiGroups: [""], resources: ["configmaps", "pods", "persistentvolumes"], verbs: ["get", "list", "watch"] }]);
+            }, { only: BINDINGS });
+            expectViolations(report, BINDINGS, [
+                "auth-editor: RoleBinding kube-system/auth-editor grants Role auth-editor (configmap writes (aws-auth, controllers' settings)) in kube-system (a system namespace) to Group:team-a, which config does not allow",
+                "pod-fixer: RoleBinding kube-system/pod-fixer grants Role pod-fixer (image swaps in running pods) in kube-system (a system namespace) to Group:team-a, which config does not allow",
+                "policy-author: ClusterRoleBinding policy-author grants ClusterRole policy-author (mutating admission policies) in every namespace to Group:team-a, which config does not allow",
+                "pv-maker: ClusterRoleBinding pv-maker grants ClusterRole pv-maker (persistent volume writes (hostPath volumes)) in every namespace to Group:team-a, which config does not allow",
+            ]);
+        });
+
         it("evasion: declaring a ClusterRole under a built-in name replaces the built-in one; labels patched onto one feed it into others", async () => {
             const report = await evaluate(() => {
                 new k8s.rbac.v1.ClusterRole("basic-user", { metadata: { name: "system:basic-user", annotations: { "pulumi.com/patchForce": "true" } }, rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }] });
