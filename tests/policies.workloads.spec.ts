@@ -250,6 +250,16 @@ describe("workload guardrails", () => {
             expectViolations(exempt, RESTRICTED, []);
         });
 
+        it("a Windows pod is judged as Pod Security Admission judges it: no Linux-only controls (privilege escalation, seccomp, capabilities), runAsNonRoot still", async () => {
+            const windows = (name: string, securityContext: object) =>
+                deployment(name, { os: { name: "windows" }, securityContext, containers: [{ name: "app", image: "mcr.microsoft.com/windows/nanoserver:ltsc2022" }] });
+            const report = await evaluate(() => {
+                windows("win", { runAsNonRoot: true, windowsOptions: { runAsUserName: "ContainerUser" } });
+                windows("win-root", { windowsOptions: { runAsUserName: "ContainerAdministrator" } });
+            }, { only: RESTRICTED, config: prodLike });
+            expectViolations(report, RESTRICTED, ["win-root: Deployment team-a/win-root: containers[0] (app) securityContext.runAsNonRoot is unset: it must be true, on the container or the pod"]);
+        });
+
         it("evasion: runAsNonRoot on the pod undone by a container, runAsUser 0, drop [all] in lower case, NET_RAW added, an init container without seccomp, unmasked /proc in a user namespace", async () => {
             const report = await evaluate(() => {
                 const sc = hardened.securityContext;
