@@ -216,6 +216,47 @@ describe("workload guardrails", () => {
             ]);
         });
 
+        it("evasion: mutating admission beyond webhooks on pods: Kyverno mutate rules, Gatekeeper mutations, webhooks on a CRD whose controller makes pods", async () => {
+            const report = await evaluate(() => {
+                const custom = (name: string, apiVersion: string, kind: string, metadata: object, spec: object) => new k8s.apiextensions.CustomResource(name, { apiVersion, kind, metadata, spec });
+                const kyvernoRule = (kinds: string[], extra: object = {}) => ({ name: "r", match: { any: [{ resources: { kinds, ...extra } }] }, mutate: { patchesJson6902: "- op: add\n  path: /spec/hostNetwork\n  value: true\n" } });
+                custom("kyverno", "kyverno.io/v1", "ClusterPolicy", { name: "debug" }, { rules: [kyvernoRule(["Pod"])] });
+                custom("kyverno-controllers", "kyverno.io/v1", "ClusterPolicy", { name: "deploys" }, { rules: [{ ...kyvernoRule(["apps/v1/Deployment"]), match: { resources: { kinds: ["apps/v1/Deployment"] } } }] });
+                custom("kyverno-team", "kyverno.io/v1", "Policy", { name: "team", namespace: "team-a" }, { rules: [kyvernoRule(["JobSet"])] });
+                custom("kyverno-cel", "policies.kyverno.io/v1alpha1", "MutatingPolicy", { name: "cel" }, { matchConstraints: { resourceRules: [{ apiGroups: ["apps"], apiVersions: ["v1"], operations: ["CREATE"], resources: ["deployments"] }] } });
+                custom("gatekeeper", "mutations.gatekeeper.sh/v1", "Assign", { name: "privileged" }, {
+                    applyTo: [{ groups: [""], kinds: ["Pod"], versions: ["v1"] }],
+                    match: { scope: "Namespaced", kinds: [{ apiGroups: ["*"], kinds: ["Pod"] }] },
+                    location: "spec.containers[name:*].securityContext.privileged",
+                    parameters: { assign: { value: true } },
+                });
+                custom("gatekeeper-metadata", "mutations.gatekeeper.sh/v1", "AssignMetadata", { name: "apparmor" }, { location: "metadata.annotations.owner", parameters: { assign: { value: "x" } } });
+                custom("gatekeeper-image", "mutations.gatekeeper.sh/v1alpha1", "AssignImage", { name: "image" }, { applyTo: [{ groups: ["apps"], kinds: ["DaemonSet"], versions: ["v1"] }], location: "spec.template.spec.containers[name:*].image", parameters: { assignDomain: "evil.example.com" } });
+                new k8s.admissionregistration.v1.MutatingWebhookConfiguration("jobsets", {
+                    metadata: { name: "jobsets" },
+                    webhooks: [{ name: "jobsets.example.com", admissionReviewVersions: ["v1"], sideEffects: "None", clientConfig: { url: "https://hooks.example.com" }, rules: [{ operations: ["CREATE"], apiGroups: ["jobset.x-k8s.io"], apiVersions: ["*"], resources: ["jobsets"] }] }],
+                });
+                // Mutating what makes no pods, validating, or only in exempt namespaces, rewrites no pod the guardrails judged.
+                custom("kyverno-configmaps", "kyverno.io/v1", "ClusterPolicy", { name: "cm" }, { rules: [kyvernoRule(["ConfigMap"])] });
+                custom("kyverno-validate", "kyverno.io/v1", "ClusterPolicy", { name: "check" }, { rules: [{ name: "v", match: { any: [{ resources: { kinds: ["Pod"] } }] }, validate: { pattern: { spec: { hostNetwork: false } } } }] });
+                custom("kyverno-system", "kyverno.io/v1", "ClusterPolicy", { name: "sys" }, { rules: [kyvernoRule(["Pod"], { namespaces: ["kube-system"] })] });
+                custom("kyverno-system-policy", "kyverno.io/v1", "Policy", { name: "sys", namespace: "kube-system" }, { rules: [kyvernoRule(["Pod"])] });
+                custom("gatekeeper-configmaps", "mutations.gatekeeper.sh/v1", "ModifySet", { name: "cm" }, { applyTo: [{ groups: [""], kinds: ["ConfigMap"], versions: ["v1"] }], location: "data.x", parameters: { values: { fromList: ["a"] } } });
+                custom("gatekeeper-system", "mutations.gatekeeper.sh/v1", "Assign", { name: "sys" }, { applyTo: [{ groups: [""], kinds: ["Pod"], versions: ["v1"] }], match: { namespaces: ["kube-system"] }, location: "spec.hostNetwork", parameters: { assign: { value: true } } });
+            }, { only: BASELINE, config: { [BASELINE]: { exemptNamespaces: ["kube-system"] } } });
+            const says = (label: string, what: string) => `${label} mutates ${what} at admission: it can make any pod privileged after the guardrails judged it`;
+            expectViolations(report, BASELINE, [
+                says("kyverno: ClusterPolicy debug", "Pod"),
+                says("kyverno-controllers: ClusterPolicy deploys", "apps/v1/Deployment"),
+                says("kyverno-team: Policy team-a/team", "JobSet"),
+                says("kyverno-cel: MutatingPolicy cel", "deployments"),
+                says("gatekeeper: Assign privileged", "Pod"),
+                says("gatekeeper-metadata: AssignMetadata apparmor", "every kind"),
+                says("gatekeeper-image: AssignImage image", "DaemonSet"),
+                says("jobsets: MutatingWebhookConfiguration jobsets", "jobsets"),
+            ]);
+        });
+
         it("places an object without a namespace in its provider's default namespace", async () => {
             const report = await evaluate(() => {
                 const provider = new k8s.Provider("system", { namespace: "kube-system" });
