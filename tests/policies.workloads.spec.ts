@@ -116,6 +116,23 @@ describe("workload guardrails", () => {
             ]);
         });
 
+        it("evasion: ConfigGroup YAML read otherwise by the provider (go-yaml): a merge key applied over the keys before it, a repeated key", async () => {
+            const report = await evaluate(() => {
+                const pod = (name: string, securityContext: string) =>
+                    `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: team-a}\nspec:\n  containers:\n  - name: app\n    image: x\n    securityContext:\n${securityContext}`;
+                new k8s.yaml.v2.ConfigGroup("merge", { yaml: pod("merge", "      privileged: false\n      <<: {privileged: true}\n") });
+                // The last of a repeated key counts, as in go-yaml; it never fails the plan.
+                new k8s.yaml.v2.ConfigGroup("dup", { yaml: pod("dup", "      privileged: false\n      privileged: true\n") });
+                new k8s.yaml.v2.ConfigGroup("plain", { yaml: pod("plain", "      privileged: false\n") + "---\nkind: ConfigMap\napiVersion: v1\nmetadata: {name: quoted, namespace: team-a}\ndata: {'<<': x}\n" });
+            }, { only: BASELINE });
+            const unreadable = (name: string, why: string) => `${name}: ConfigGroup YAML cannot be read as the cluster reads it: ${why}, which go-yaml (the provider's reader) resolves otherwise than the guardrails could; write each key once, without merge keys`;
+            expectViolations(report, BASELINE, [
+                unreadable("merge", "a merge key (<<) is used"),
+                unreadable("dup", "a key is repeated in one mapping"),
+                "dup: Pod team-a/dup (in a ConfigGroup): containers[0] (app) securityContext.privileged is true: a privileged container is root on the node",
+            ]);
+        });
+
         it('evasion: privileged: "true" as a string, capabilities spelled cap_sys_admin or ALL, and an Argo Rollout\'s pod template', async () => {
             const report = await evaluate(() => {
                 deployment("stringly", podSpec({ securityContext: { privileged: "true", capabilities: { add: ["cap_sys_admin", "ALL", "cap_chown"] } } }));

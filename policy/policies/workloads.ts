@@ -1,6 +1,7 @@
-import { describeObject, KubeObject, objectNamespace, workloadOf } from "./kubernetes";
+import { describeObject, KubeObject, objectNamespace, unreadableManifests, workloadOf } from "./kubernetes";
 import { matchesAny } from "./patterns";
 import { PodSecurityLevel, workloadFindings } from "./podSecurity";
+import type { ResourceValidation } from "@pulumi/policy";
 import { byKubernetesObject, GuardrailResourcePolicy, list, Props } from "./support";
 
 /**
@@ -96,15 +97,22 @@ function podMutations(o: KubeObject, namespace: string, exempt: string[]): strin
     return [...matched];
 }
 
-/** Runs `check` on each object that runs pods (or is a Namespace, PersistentVolume or mutating admission), with its namespace. */
-function eachPod(check: (o: KubeObject, findings: (level: PodSecurityLevel) => string[], config: Props, namespace: string, report: (m: string) => void) => void) {
-    return byKubernetesObject((o, args, report) => {
+/**
+ * Runs `check` on each object that runs pods (or is a Namespace, PersistentVolume or mutating admission), with its namespace.
+ * Manifest YAML the provider reads otherwise than the pack is reported, by the baseline (`unreadable`).
+ */
+function eachPod(check: (o: KubeObject, findings: (level: PodSecurityLevel) => string[], config: Props, namespace: string, report: (m: string) => void) => void, unreadable = false): ResourceValidation {
+    const each = byKubernetesObject((o, args, report) => {
         const config = args.getConfig<Props>();
         const { pods, loose } = workloadOf(o);
         if (o.kind === "Namespace" || o.kind === "PersistentVolume" || isMutating(o) || pods.length > 0 || loose.length > 0) {
             check(o, (level) => workloadFindings(o, level, config.allowedHostPorts ?? []), config, objectNamespace(o.object, args.provider?.props), report);
         }
     });
+    return (args, report) => {
+        if (unreadable) for (const why of unreadableManifests(args.type, args.props)) report(why);
+        return each(args, report);
+    };
 }
 
 /** A PersistentVolume's node-local source: hostPath or local, the node's files for any pod that claims it. */
@@ -157,7 +165,7 @@ export const podSecurityBaseline: GuardrailResourcePolicy = {
         }
         if (matchesAny(namespace, config.exemptNamespaces)) return;
         for (const finding of podFindings("baseline")) report(`${describeObject(o)}: ${finding}`);
-    }),
+    }, true),
 };
 
 export const podSecurityRestricted: GuardrailResourcePolicy = {
