@@ -84,10 +84,13 @@ const MAX_EMBEDDING = 8;
 /** An object and the manifests it creates in turn (see embeddedManifests), lists read as their items. */
 function withEmbedded(o: KubeObject, seen: Set<object>, depth: number): KubeObject[] {
     if (depth > MAX_EMBEDDING) return [o];
-    const within = describeObject(o);
-    const inner = embeddedManifests(o)
+    // In a preview a value may not be known yet: the object itself is still judged.
+    const manifests = known(() => embeddedManifests(o)) ?? [];
+    if (manifests.length === 0) return [o];
+    const within = known(() => describeObject(o)) ?? `${o.kind} (named when created)`;
+    const inner = manifests
         .filter((object) => !seen.has(object) && seen.add(object))
-        .map((object): KubeObject => ({ kind: String(object.kind ?? ""), apiVersion: String(object.apiVersion ?? ""), object, via: "embedded", within }))
+        .map((object): KubeObject => ({ kind: String(known(() => object.kind) ?? ""), apiVersion: String(known(() => object.apiVersion) ?? ""), object, via: "embedded", within }))
         .flatMap((e) => listItems(e, seen))
         .flatMap((e) => withEmbedded(e, seen, depth + 1));
     return [o, ...inner];
