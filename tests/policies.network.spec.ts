@@ -360,7 +360,7 @@ describe("network exposure guardrails", () => {
             ]);
         });
 
-        it("evasion: IngressClassParams and LoadBalancerConfigurations set internet-facing for a class, Gateways' annotations, IngressGroups and TargetGroupBindings", async () => {
+        it("evasion: IngressClassParams and LoadBalancerConfigurations set internet-facing for a class, Gateways' annotations (infrastructure or their own metadata), IngressGroups and TargetGroupBindings", async () => {
             const build = () => {
                 const custom = (name: string, apiVersion: string, kind: string, metadata: object, spec: object) => new k8s.apiextensions.CustomResource(name, { apiVersion, kind, metadata, spec });
                 custom("public-params", "elbv2.k8s.aws/v1beta1", "IngressClassParams", { name: "public" }, { scheme: "internet-facing" });
@@ -371,6 +371,10 @@ describe("network exposure guardrails", () => {
                 custom("gw", "gateway.networking.k8s.io/v1", "Gateway", { name: "gw", namespace: "shop" }, {
                     gatewayClassName: "istio",
                     infrastructure: { annotations: { [SCHEME]: "internet-facing" } },
+                    listeners: [{ name: "http", protocol: "HTTP", port: 80 }],
+                });
+                custom("gw-meta", "gateway.networking.k8s.io/v1", "Gateway", { name: "gw-meta", namespace: "shop", annotations: { [SCHEME]: "internet-facing" } }, {
+                    gatewayClassName: "istio",
                     listeners: [{ name: "http", protocol: "HTTP", port: 80 }],
                 });
                 custom("tgb", "elbv2.k8s.aws/v1beta1", "TargetGroupBinding", { name: "web", namespace: "shop" }, {
@@ -390,6 +394,7 @@ describe("network exposure guardrails", () => {
                 "grouped-params: IngressClassParams grouped puts its Ingresses in IngressGroup shared, whose load balancer any member may make internet-facing: set spec.scheme to internal",
                 "lbconf: LoadBalancerConfiguration shop/public makes the Gateways that use it internet-facing (spec.scheme: internet-facing)",
                 "gw: Gateway shop/gw passes annotations to its load balancer that make it face the internet (spec.infrastructure.annotations)",
+                "gw-meta: Gateway shop/gw-meta passes annotations to its load balancer that make it face the internet (metadata.annotations)",
                 "tgb: TargetGroupBinding shop/web puts pods behind target group arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/public-web/0123456789abcdef of a load balancer the cluster does not make, whose scheme cannot be judged here: expose them through an internal Service or Ingress, or list the namespace in publicNamespaces after review",
                 "joins: Ingress shop/joins joins IngressGroup public-edge, whose load balancer another member may make internet-facing: set alb.ingress.kubernetes.io/scheme: internal",
             ]);

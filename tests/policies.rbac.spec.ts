@@ -67,6 +67,28 @@ describe("RBAC guardrails", () => {
             ]);
         });
 
+        it("evasion: a binding embedded in an object whose controller creates it: a Crossplane Object's manifest, a Kyverno generate rule's data", async () => {
+            const binding = { roleRef: { ...rbac, kind: "ClusterRole", name: "cluster-admin" }, subjects: [{ ...rbac, kind: "Group", name: "team-a" }] };
+            const report = await evaluate(() => {
+                new k8s.apiextensions.CustomResource("object", {
+                    apiVersion: "kubernetes.crossplane.io/v1alpha2",
+                    kind: "Object",
+                    metadata: { name: "admin", namespace: "team-a" },
+                    spec: { forProvider: { manifest: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "admin" }, ...binding } } },
+                });
+                new k8s.apiextensions.CustomResource("kyverno", {
+                    apiVersion: "kyverno.io/v1",
+                    kind: "ClusterPolicy",
+                    metadata: { name: "bootstrap" },
+                    spec: { rules: [{ name: "admins", match: { any: [{ resources: { kinds: ["Namespace"] } }] }, generate: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", name: "admins", namespace: "kube-system", data: binding } }] },
+                });
+            }, { only: BINDINGS });
+            expectViolations(report, BINDINGS, [
+                "object: ClusterRoleBinding admin (created by Object team-a/admin) grants cluster-admin to Group:team-a, which config does not allow",
+                "kyverno: RoleBinding kube-system/admins (created by ClusterPolicy bootstrap) grants cluster-admin to Group:team-a, which config does not allow",
+            ]);
+        });
+
         it("evasion: a home-made role with every verb on every resource, or with escalate, bound by a separate resource; built-in roles widened by a patch or aggregation", async () => {
             const report = await evaluate(() => {
                 new k8s.rbac.v1.ClusterRole("superuser", { metadata: { name: "superuser" }, rules: [{ apiGroups: [""], resources: ["*"], verbs: ["*"] }] });
@@ -147,6 +169,32 @@ describe("RBAC guardrails", () => {
                 "exec: ClusterRoleBinding exec grants ClusterRole exec (exec into pods) in every namespace to Group:team-a, which config does not allow",
                 "secrets: RoleBinding kube-system/secrets grants Role secrets (read access to secrets) in kube-system (a system namespace) to Group:team-a, which config does not allow",
                 "sudo: ClusterRoleBinding sudo grants ClusterRole sudo (the impersonate verb(s), with which it can grant itself anything) to Group:team-a, which config does not allow",
+            ]);
+        });
+
+        it("evasion: takeovers without secrets or pod creation: aws-auth edits, image swaps in running pods, mutating admission policies, PersistentVolumes", async () => {
+            const report = await evaluate(() => {
+                const team = [{ ...rbac, kind: "Group", name: "team-a" }];
+                const role = (name: string, rules: k8s.types.input.rbac.v1.PolicyRule[]) => {
+                    new k8s.rbac.v1.Role(name, { metadata: { name, namespace: "kube-system" }, rules });
+                    new k8s.rbac.v1.RoleBinding(name, { metadata: { name, namespace: "kube-system" }, roleRef: { ...rbac, kind: "Role", name }, subjects: team });
+                };
+                const clusterRole = (name: string, rules: k8s.types.input.rbac.v1.PolicyRule[]) => {
+                    new k8s.rbac.v1.ClusterRole(name, { metadata: { name }, rules });
+                    clusterRoleBinding(name, name, team);
+                };
+                role("auth-editor", [{ apiGroups: [""], resources: ["configmaps"], resourceNames: ["aws-auth"], verbs: ["get", "patch"] }]);
+                role("pod-fixer", [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "update"] }]);
+                clusterRole("policy-author", [{ apiGroups: ["admissionregistration.k8s.io"], resources: ["mutatingadmissionpolicybindings"], verbs: ["create"] }]);
+                clusterRole("pv-maker", [{ apiGroups: [""], resources: ["persistentvolumes"], verbs: ["get", "create"] }]);
+                // Reading them takes nothing over.
+                clusterRole("reader", [{ apiGroups: [""], resources: ["configmaps", "pods", "persistentvolumes"], verbs: ["get", "list", "watch"] }]);
+            }, { only: BINDINGS });
+            expectViolations(report, BINDINGS, [
+                "auth-editor: RoleBinding kube-system/auth-editor grants Role auth-editor (configmap writes (aws-auth, controllers' settings)) in kube-system (a system namespace) to Group:team-a, which config does not allow",
+                "pod-fixer: RoleBinding kube-system/pod-fixer grants Role pod-fixer (image swaps in running pods) in kube-system (a system namespace) to Group:team-a, which config does not allow",
+                "policy-author: ClusterRoleBinding policy-author grants ClusterRole policy-author (mutating admission policies) in every namespace to Group:team-a, which config does not allow",
+                "pv-maker: ClusterRoleBinding pv-maker grants ClusterRole pv-maker (persistent volume writes (hostPath volumes)) in every namespace to Group:team-a, which config does not allow",
             ]);
         });
 
@@ -243,6 +291,20 @@ describe("RBAC guardrails", () => {
                 'cased: ConfigMap kube-system/aws-auth (a patch): "arn:aws:iam::999999999999:role/outsider" gets system:masters (aws-auth mapRoles); allowed principals: none',
                 'unnamespaced: ConfigMap aws-auth (a patch): "arn:aws:iam::999999999999:role/other" gets system:masters (aws-auth mapRoles); allowed principals: none',
             ]);
+        });
+
+        it("evasion: aws-auth mappings read otherwise by aws-iam-authenticator (go-yaml): a merge key over groups, a repeated key", async () => {
+            const report = await evaluate(() => {
+                new k8s.core.v1.ConfigMap("aws-auth", {
+                    metadata: { name: "aws-auth", namespace: "kube-system" },
+                    data: {
+                        mapRoles: "- rolearn: arn:aws:iam::111122223333:role/ci\n  username: ci\n  groups: [viewers]\n  <<: {groups: ['system:masters']}\n",
+                        mapUsers: "- userarn: arn:aws:iam::111122223333:user/ops\n  groups: [viewers]\n  groups: ['system:masters']\n",
+                    },
+                });
+            }, { only: EKS_ADMIN });
+            const unreadable = (field: string, why: string) => `aws-auth: ConfigMap kube-system/aws-auth: data.${field} cannot be read as aws-iam-authenticator reads it: ${why}, which go-yaml resolves otherwise than the guardrails could`;
+            expectViolations(report, EKS_ADMIN, [unreadable("mapRoles", "a merge key (<<) is used"), unreadable("mapUsers", "a key is repeated in one mapping")]);
         });
 
         it("evasion: AmazonEKSAdminPolicy on kube-system (or kube-*), AmazonEKSAdminViewPolicy cluster-wide", async () => {

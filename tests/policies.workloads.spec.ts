@@ -116,6 +116,23 @@ describe("workload guardrails", () => {
             ]);
         });
 
+        it("evasion: ConfigGroup YAML read otherwise by the provider (go-yaml): a merge key applied over the keys before it, a repeated key", async () => {
+            const report = await evaluate(() => {
+                const pod = (name: string, securityContext: string) =>
+                    `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: team-a}\nspec:\n  containers:\n  - name: app\n    image: x\n    securityContext:\n${securityContext}`;
+                new k8s.yaml.v2.ConfigGroup("merge", { yaml: pod("merge", "      privileged: false\n      <<: {privileged: true}\n") });
+                // The last of a repeated key counts, as in go-yaml; it never fails the plan.
+                new k8s.yaml.v2.ConfigGroup("dup", { yaml: pod("dup", "      privileged: false\n      privileged: true\n") });
+                new k8s.yaml.v2.ConfigGroup("plain", { yaml: pod("plain", "      privileged: false\n") + "---\nkind: ConfigMap\napiVersion: v1\nmetadata: {name: quoted, namespace: team-a}\ndata: {'<<': x}\n" });
+            }, { only: BASELINE });
+            const unreadable = (name: string, why: string) => `${name}: ConfigGroup YAML cannot be read as the cluster reads it: ${why}, which go-yaml (the provider's reader) resolves otherwise than the guardrails could; write each key once, without merge keys`;
+            expectViolations(report, BASELINE, [
+                unreadable("merge", "a merge key (<<) is used"),
+                unreadable("dup", "a key is repeated in one mapping"),
+                "dup: Pod team-a/dup (in a ConfigGroup): containers[0] (app) securityContext.privileged is true: a privileged container is root on the node",
+            ]);
+        });
+
         it('evasion: privileged: "true" as a string, capabilities spelled cap_sys_admin or ALL, and an Argo Rollout\'s pod template', async () => {
             const report = await evaluate(() => {
                 deployment("stringly", podSpec({ securityContext: { privileged: "true", capabilities: { add: ["cap_sys_admin", "ALL", "cap_chown"] } } }));
@@ -216,6 +233,47 @@ describe("workload guardrails", () => {
             ]);
         });
 
+        it("evasion: mutating admission beyond webhooks on pods: Kyverno mutate rules, Gatekeeper mutations, webhooks on a CRD whose controller makes pods", async () => {
+            const report = await evaluate(() => {
+                const custom = (name: string, apiVersion: string, kind: string, metadata: object, spec: object) => new k8s.apiextensions.CustomResource(name, { apiVersion, kind, metadata, spec });
+                const kyvernoRule = (kinds: string[], extra: object = {}) => ({ name: "r", match: { any: [{ resources: { kinds, ...extra } }] }, mutate: { patchesJson6902: "- op: add\n  path: /spec/hostNetwork\n  value: true\n" } });
+                custom("kyverno", "kyverno.io/v1", "ClusterPolicy", { name: "debug" }, { rules: [kyvernoRule(["Pod"])] });
+                custom("kyverno-controllers", "kyverno.io/v1", "ClusterPolicy", { name: "deploys" }, { rules: [{ ...kyvernoRule(["apps/v1/Deployment"]), match: { resources: { kinds: ["apps/v1/Deployment"] } } }] });
+                custom("kyverno-team", "kyverno.io/v1", "Policy", { name: "team", namespace: "team-a" }, { rules: [kyvernoRule(["JobSet"])] });
+                custom("kyverno-cel", "policies.kyverno.io/v1alpha1", "MutatingPolicy", { name: "cel" }, { matchConstraints: { resourceRules: [{ apiGroups: ["apps"], apiVersions: ["v1"], operations: ["CREATE"], resources: ["deployments"] }] } });
+                custom("gatekeeper", "mutations.gatekeeper.sh/v1", "Assign", { name: "privileged" }, {
+                    applyTo: [{ groups: [""], kinds: ["Pod"], versions: ["v1"] }],
+                    match: { scope: "Namespaced", kinds: [{ apiGroups: ["*"], kinds: ["Pod"] }] },
+                    location: "spec.containers[name:*].securityContext.privileged",
+                    parameters: { assign: { value: true } },
+                });
+                custom("gatekeeper-metadata", "mutations.gatekeeper.sh/v1", "AssignMetadata", { name: "apparmor" }, { location: "metadata.annotations.owner", parameters: { assign: { value: "x" } } });
+                custom("gatekeeper-image", "mutations.gatekeeper.sh/v1alpha1", "AssignImage", { name: "image" }, { applyTo: [{ groups: ["apps"], kinds: ["DaemonSet"], versions: ["v1"] }], location: "spec.template.spec.containers[name:*].image", parameters: { assignDomain: "evil.example.com" } });
+                new k8s.admissionregistration.v1.MutatingWebhookConfiguration("jobsets", {
+                    metadata: { name: "jobsets" },
+                    webhooks: [{ name: "jobsets.example.com", admissionReviewVersions: ["v1"], sideEffects: "None", clientConfig: { url: "https://hooks.example.com" }, rules: [{ operations: ["CREATE"], apiGroups: ["jobset.x-k8s.io"], apiVersions: ["*"], resources: ["jobsets"] }] }],
+                });
+                // Mutating what makes no pods, validating, or only in exempt namespaces, rewrites no pod the guardrails judged.
+                custom("kyverno-configmaps", "kyverno.io/v1", "ClusterPolicy", { name: "cm" }, { rules: [kyvernoRule(["ConfigMap"])] });
+                custom("kyverno-validate", "kyverno.io/v1", "ClusterPolicy", { name: "check" }, { rules: [{ name: "v", match: { any: [{ resources: { kinds: ["Pod"] } }] }, validate: { pattern: { spec: { hostNetwork: false } } } }] });
+                custom("kyverno-system", "kyverno.io/v1", "ClusterPolicy", { name: "sys" }, { rules: [kyvernoRule(["Pod"], { namespaces: ["kube-system"] })] });
+                custom("kyverno-system-policy", "kyverno.io/v1", "Policy", { name: "sys", namespace: "kube-system" }, { rules: [kyvernoRule(["Pod"])] });
+                custom("gatekeeper-configmaps", "mutations.gatekeeper.sh/v1", "ModifySet", { name: "cm" }, { applyTo: [{ groups: [""], kinds: ["ConfigMap"], versions: ["v1"] }], location: "data.x", parameters: { values: { fromList: ["a"] } } });
+                custom("gatekeeper-system", "mutations.gatekeeper.sh/v1", "Assign", { name: "sys" }, { applyTo: [{ groups: [""], kinds: ["Pod"], versions: ["v1"] }], match: { namespaces: ["kube-system"] }, location: "spec.hostNetwork", parameters: { assign: { value: true } } });
+            }, { only: BASELINE, config: { [BASELINE]: { exemptNamespaces: ["kube-system"] } } });
+            const says = (label: string, what: string) => `${label} mutates ${what} at admission: it can make any pod privileged after the guardrails judged it`;
+            expectViolations(report, BASELINE, [
+                says("kyverno: ClusterPolicy debug", "Pod"),
+                says("kyverno-controllers: ClusterPolicy deploys", "apps/v1/Deployment"),
+                says("kyverno-team: Policy team-a/team", "JobSet"),
+                says("kyverno-cel: MutatingPolicy cel", "deployments"),
+                says("gatekeeper: Assign privileged", "Pod"),
+                says("gatekeeper-metadata: AssignMetadata apparmor", "every kind"),
+                says("gatekeeper-image: AssignImage image", "DaemonSet"),
+                says("jobsets: MutatingWebhookConfiguration jobsets", "jobsets"),
+            ]);
+        });
+
         it("places an object without a namespace in its provider's default namespace", async () => {
             const report = await evaluate(() => {
                 const provider = new k8s.Provider("system", { namespace: "kube-system" });
@@ -248,6 +306,16 @@ describe("workload guardrails", () => {
             ]);
             const exempt = await evaluate(() => deployment("plain", podSpec()), { only: RESTRICTED, config: { [RESTRICTED]: { namespaces: ["*"], exemptNamespaces: ["team-a"] } } });
             expectViolations(exempt, RESTRICTED, []);
+        });
+
+        it("a Windows pod is judged as Pod Security Admission judges it: no Linux-only controls (privilege escalation, seccomp, capabilities), runAsNonRoot still", async () => {
+            const windows = (name: string, securityContext: object) =>
+                deployment(name, { os: { name: "windows" }, securityContext, containers: [{ name: "app", image: "mcr.microsoft.com/windows/nanoserver:ltsc2022" }] });
+            const report = await evaluate(() => {
+                windows("win", { runAsNonRoot: true, windowsOptions: { runAsUserName: "ContainerUser" } });
+                windows("win-root", { windowsOptions: { runAsUserName: "ContainerAdministrator" } });
+            }, { only: RESTRICTED, config: prodLike });
+            expectViolations(report, RESTRICTED, ["win-root: Deployment team-a/win-root: containers[0] (app) securityContext.runAsNonRoot is unset: it must be true, on the container or the pod"]);
         });
 
         it("evasion: runAsNonRoot on the pod undone by a container, runAsUser 0, drop [all] in lower case, NET_RAW added, an init container without seccomp, unmasked /proc in a user namespace", async () => {

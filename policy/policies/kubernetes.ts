@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
-import { load, loadAll } from "js-yaml";
+import { load } from "js-yaml";
+import { readYaml } from "./kubernetesYaml";
 import { known } from "./preview";
 import type { Props } from "./support";
 
@@ -18,8 +19,10 @@ export interface KubeObject {
     apiVersion: string;
     /** The object's fields (metadata, spec...). */
     object: Props;
-    /** How it was declared: "resource", "patch", or "ConfigGroup" / "ConfigFile". */
-    via: "resource" | "patch" | "ConfigGroup" | "ConfigFile";
+    /** How it was declared: "resource", "patch", "ConfigGroup" / "ConfigFile", or "embedded" in another object that creates it. */
+    via: "resource" | "patch" | "ConfigGroup" | "ConfigFile" | "embedded";
+    /** For an embedded object: the object that creates it (`Object payments/admin`). */
+    within?: string;
 }
 
 /** Resources that install objects the pack cannot see: a Helm release's or chart's are rendered by the provider. */
@@ -69,9 +72,50 @@ export function kubernetesObjects(type: string, props: Props): KubeObject[] {
     const cached = cacheable ? parsedObjects.get(props) : undefined;
     if (cached) return cached;
     const seen = new Set<object>();
-    const objects = declaredObjects(type, props).flatMap((o) => listItems(o, seen));
+    const objects = declaredObjects(type, props)
+        .flatMap((o) => listItems(o, seen))
+        .flatMap((o) => withEmbedded(o, seen, 0));
     if (cacheable) parsedObjects.set(props, objects);
     return objects;
+}
+
+const MAX_EMBEDDING = 8;
+
+/** An object and the manifests it creates in turn (see embeddedManifests), lists read as their items. */
+function withEmbedded(o: KubeObject, seen: Set<object>, depth: number): KubeObject[] {
+    if (depth > MAX_EMBEDDING) return [o];
+    // In a preview a value may not be known yet: the object itself is still judged.
+    const manifests = known(() => embeddedManifests(o)) ?? [];
+    if (manifests.length === 0) return [o];
+    const within = known(() => describeObject(o)) ?? `${o.kind} (named when created)`;
+    const inner = manifests
+        .filter((object) => !seen.has(object) && seen.add(object))
+        .map((object): KubeObject => ({ kind: String(known(() => object.kind) ?? ""), apiVersion: String(known(() => object.apiVersion) ?? ""), object, via: "embedded", within }))
+        .flatMap((e) => listItems(e, seen))
+        .flatMap((e) => withEmbedded(e, seen, depth + 1));
+    return [o, ...inner];
+}
+
+/**
+ * Manifests an object's controller creates as written: a Crossplane provider-kubernetes Object's
+ * spec.forProvider.manifest, a Kyverno policy's generate rules' data (the kind and name beside it).
+ */
+function embeddedManifests(o: KubeObject): Props[] {
+    const group = o.apiVersion.split("/")[0];
+    const spec = o.object?.spec;
+    if (group === "kubernetes.crossplane.io" && o.kind === "Object") return isObject(spec?.forProvider?.manifest) ? [spec.forProvider.manifest] : [];
+    if (group !== "kyverno.io" || (o.kind !== "ClusterPolicy" && o.kind !== "Policy")) return [];
+    const policyNamespace = o.kind === "Policy" ? o.object?.metadata?.namespace : undefined;
+    return list(spec?.rules)
+        .flatMap((rule) => (isObject(rule) && isObject(rule.generate) ? [rule.generate, ...list(rule.generate.foreach)] : []))
+        .filter((g): g is Props => isObject(g) && isObject(g.data))
+        .map((g) => {
+            const metadata: Props = { ...(isObject(g.data.metadata) ? g.data.metadata : {}) };
+            if (g.name !== undefined) metadata.name = g.name;
+            const namespace = g.namespace ?? policyNamespace;
+            if (namespace !== undefined) metadata.namespace = namespace;
+            return { ...g.data, apiVersion: g.apiVersion ?? g.data.apiVersion, kind: g.kind ?? g.data.kind, metadata };
+        });
 }
 
 function declaredObjects(type: string, props: Props): KubeObject[] {
@@ -93,7 +137,7 @@ function declaredObjects(type: string, props: Props): KubeObject[] {
  */
 function listItems(o: KubeObject, seen: Set<object>): KubeObject[] {
     const items = o.object?.items;
-    const manifest = o.via === "ConfigGroup" || o.via === "ConfigFile";
+    const manifest = o.via === "ConfigGroup" || o.via === "ConfigFile" || o.via === "embedded";
     if (!Array.isArray(items) || !(manifest || o.kind.endsWith("List"))) return [o];
     // A YAML alias can make a list its own item.
     if (seen.has(items)) return [];
@@ -104,19 +148,35 @@ function listItems(o: KubeObject, seen: Set<object>): KubeObject[] {
         .flatMap((item: Props) => listItems({ ...o, kind: String(item.kind ?? itemKind), apiVersion: String(item.apiVersion ?? o.apiVersion), object: item }, seen));
 }
 
-/** The objects of a ConfigGroup (objs, yaml, files) or ConfigFile (file), parsed as the provider would. */
-function embeddedObjects(props: Props, readFiles: boolean): Props[] {
+/** The YAML texts of a ConfigGroup (yaml, files) or ConfigFile (file). */
+function yamlTexts(props: Props, readFiles: boolean): string[] {
     const texts: string[] = [];
     for (const y of [props?.yaml].flat()) if (typeof y === "string") texts.push(y);
     for (const f of readFiles ? [props?.files, props?.file].flat() : []) {
         // Files are read relative to the program, as the provider reads them; an unreadable one is the program's failure, not a pass.
         if (typeof f === "string" && existsSync(f)) texts.push(readFileSync(f, "utf8"));
     }
+    return texts;
+}
+
+/** The objects of a ConfigGroup (objs, yaml, files) or ConfigFile (file), parsed as the provider would. */
+function embeddedObjects(props: Props, readFiles: boolean): Props[] {
     const objects: Props[] = [...[props?.objs].flat().filter((o): o is Props => typeof o === "object" && o !== null)];
-    for (const text of texts) {
-        for (const doc of loadAll(text)) if (typeof doc === "object" && doc !== null) objects.push(doc as Props);
+    for (const text of yamlTexts(props, readFiles)) {
+        for (const doc of readYaml(text).documents) if (typeof doc === "object" && doc !== null) objects.push(doc as Props);
     }
     return objects;
+}
+
+/** Why a ConfigGroup's or ConfigFile's YAML cannot be judged as the provider reads it, for each text that cannot. */
+export function unreadableManifests(type: string, props: Props): string[] {
+    const group = CONFIG_GROUPS.includes(type);
+    if (!group && !CONFIG_FILES.includes(type)) return [];
+    const texts = yamlTexts(props, type !== V1_CONFIG_GROUP);
+    return texts.flatMap((text, i) => {
+        const why = readYaml(text).unreadable;
+        return why ? [`${group ? "ConfigGroup" : "ConfigFile"} YAML${texts.length > 1 ? ` ${i + 1}` : ""} cannot be read as the cluster reads it: ${why}, which go-yaml (the provider's reader) resolves otherwise than the guardrails could; write each key once, without merge keys`] : [];
+    });
 }
 
 /** The kinds that run pods, and where each keeps its pod spec. */
@@ -310,5 +370,6 @@ export function clusterOf(provider: { urn: string; props: Props } | undefined): 
 export function describeObject(o: KubeObject): string {
     const name = o.object?.metadata?.name ?? "(unnamed)";
     const namespace = o.object?.metadata?.namespace;
-    return `${o.kind} ${namespace ? `${namespace}/` : ""}${name}${o.via === "ConfigGroup" || o.via === "ConfigFile" ? ` (in a ${o.via})` : o.via === "patch" ? " (a patch)" : ""}`;
+    const how = o.via === "ConfigGroup" || o.via === "ConfigFile" ? ` (in a ${o.via})` : o.via === "patch" ? " (a patch)" : o.via === "embedded" ? ` (created by ${o.within})` : "";
+    return `${o.kind} ${namespace ? `${namespace}/` : ""}${name}${how}`;
 }

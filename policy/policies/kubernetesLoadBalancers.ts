@@ -46,10 +46,12 @@ export function checkLoadBalancerObject(o: KubeObject, publicNamespaces: string[
         report(`${label} makes the Gateways that use it internet-facing (spec.scheme: internet-facing)`);
     }
     if (group === "gateway.networking.k8s.io" && o.kind === "Gateway") {
-        const annotations: Props | undefined = spec?.infrastructure?.annotations;
-        const internal = annotations?.[INTERNAL_ANNOTATION];
-        if (isPublic(annotations?.[SCHEME_ANNOTATION]) || isPublic(annotations?.[ALB_SCHEME_ANNOTATION]) || (internal !== undefined && internal !== "true")) {
-            report(`${label} passes annotations to its load balancer that make it face the internet (spec.infrastructure.annotations)`);
+        // Implementations that deploy the Service (Istio among them) copy the Gateway's own annotations onto it too.
+        for (const [field, annotations] of [["spec.infrastructure.annotations", spec?.infrastructure?.annotations], ["metadata.annotations", o.object?.metadata?.annotations]] as [string, Props | undefined][]) {
+            const internal = annotations?.[INTERNAL_ANNOTATION];
+            if (isPublic(annotations?.[SCHEME_ANNOTATION]) || isPublic(annotations?.[ALB_SCHEME_ANNOTATION]) || (internal !== undefined && internal !== "true")) {
+                report(`${label} passes annotations to its load balancer that make it face the internet (${field})`);
+            }
         }
     }
     if (group === "elbv2.k8s.aws" && o.kind === "TargetGroupBinding" && o.via !== "patch") {

@@ -134,9 +134,11 @@ export function restrictedFindings(pod: PodTemplate): string[] {
     const { spec } = pod;
     const out = podRestricted(spec);
     const podSc: Props = spec.securityContext ?? {};
+    // Pod Security Admission exempts Windows pods from the Linux-only controls (the API server forbids those fields on them).
+    const windows = spec.os?.name === "windows";
     for (const { where, sc, container } of setters(spec)) {
         out.push(...runAsUserRestricted(where, sc));
-        if (container) out.push(...containerRestricted(where, sc, podSc, spec.hostUsers));
+        if (container) out.push(...containerRestricted(where, sc, podSc, spec.hostUsers, false, windows));
     }
     return out;
 }
@@ -155,19 +157,23 @@ function podRestricted(spec: Props): string[] {
 const runAsUserRestricted = (where: string, sc: Props): string[] =>
     !unset(sc.runAsUser) && (typeof sc.runAsUser !== "number" || sc.runAsUser === 0) ? [`${where} securityContext.runAsUser is ${show(sc.runAsUser)}: it may not be root (0)`] : [];
 
-/** `onlySet`: judge only what is stated, for an image an operator builds its own container around. */
-function containerRestricted(where: string, sc: Props, podSc: Props, hostUsers: unknown, onlySet = false): string[] {
+/**
+ * `onlySet`: judge only what is stated, for an image an operator builds its own container around.
+ * `windows`: leave out privilege escalation, seccomp and capabilities, Linux-only controls.
+ */
+function containerRestricted(where: string, sc: Props, podSc: Props, hostUsers: unknown, onlySet = false, windows = false): string[] {
     const out: string[] = [];
     const stated = (v: unknown) => !onlySet || !unset(v);
-    if (stated(sc.allowPrivilegeEscalation) && sc.allowPrivilegeEscalation !== false) out.push(`${where} securityContext.allowPrivilegeEscalation is ${show(sc.allowPrivilegeEscalation)}: it must be false`);
+    const linux = !windows;
+    if (linux && stated(sc.allowPrivilegeEscalation) && sc.allowPrivilegeEscalation !== false) out.push(`${where} securityContext.allowPrivilegeEscalation is ${show(sc.allowPrivilegeEscalation)}: it must be false`);
     if (stated(sc.runAsNonRoot) && (unset(sc.runAsNonRoot) ? podSc.runAsNonRoot !== true : sc.runAsNonRoot !== true)) {
         out.push(`${where} securityContext.runAsNonRoot is ${show(sc.runAsNonRoot)}: it must be true, on the container or the pod`);
     }
-    if (!onlySet && !CONFINED_PROFILES.includes(podSc.seccompProfile?.type) && unset(sc.seccompProfile)) out.push(`${where} securityContext.seccompProfile is unset and so is the pod's: set RuntimeDefault or Localhost`);
+    if (linux && !onlySet && !CONFINED_PROFILES.includes(podSc.seccompProfile?.type) && unset(sc.seccompProfile)) out.push(`${where} securityContext.seccompProfile is unset and so is the pod's: set RuntimeDefault or Localhost`);
     const drop = list<unknown>(sc.capabilities?.drop);
-    if (stated(sc.capabilities?.drop) && !drop.includes("ALL")) out.push(`${where} securityContext.capabilities.drop is ${show(drop)}: it must include ALL`);
+    if (linux && stated(sc.capabilities?.drop) && !drop.includes("ALL")) out.push(`${where} securityContext.capabilities.drop is ${show(drop)}: it must include ALL`);
     const added = list<unknown>(sc.capabilities?.add).filter((c) => capability(c) !== "NET_BIND_SERVICE");
-    if (added.length > 0) out.push(`${where} securityContext.capabilities.add includes ${added.map(capability).join(", ")}: only NET_BIND_SERVICE may be added`);
+    if (linux && added.length > 0) out.push(`${where} securityContext.capabilities.add includes ${added.map(capability).join(", ")}: only NET_BIND_SERVICE may be added`);
     // The baseline lets a user-namespaced pod unmask /proc; the restricted level does not.
     if (!unset(sc.procMount) && sc.procMount !== "Default" && hostUsers === false) out.push(`${where} securityContext.procMount is ${show(sc.procMount)}: the default /proc masks are required`);
     return out;

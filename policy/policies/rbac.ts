@@ -1,7 +1,7 @@
 import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
-import { load } from "js-yaml";
 import { byResourceView } from "./cloudControl";
-import { describeObject, KubeObject, kubernetesObjects, podSpecOf } from "./kubernetes";
+import { describeObject, KubeObject, kubernetesObjects, podSpecOf, unreadableManifests } from "./kubernetes";
+import { ReadYaml, readYaml } from "./kubernetesYaml";
 import { matchesAny } from "./patterns";
 import { eachKnown, known } from "./preview";
 import {
@@ -77,6 +77,7 @@ export const clusterAdminBindings: GuardrailStackPolicy = {
         const roles = new Map<string, Declared>();
         const bindings: { o: KubeObject; r: PolicyResource }[] = [];
         eachKnown(args.resources, (r) => {
+            for (const why of unreadableManifests(r.type, r.props)) report(why, r.urn);
             for (const o of kubernetesObjects(r.type, r.props)) {
                 if (o.kind === "ClusterRole" || o.kind === "Role") {
                     const l = o.kind === "Role" ? landing(o.object, r.provider, context.stack) : undefined;
@@ -301,14 +302,14 @@ export const eksClusterAdminAccess: GuardrailResourcePolicy = {
             for (const [field, arnField] of [["mapRoles", "rolearn"], ["mapUsers", "userarn"]] as const) {
                 const text = o.object?.data?.[field];
                 if (text === undefined) continue;
-                let entries: unknown;
-                try {
-                    entries = typeof text === "string" ? load(text) : text;
-                } catch {
-                    entries = undefined;
-                }
+                const read: ReadYaml = typeof text === "string" ? readYaml(text) : { documents: [text] };
+                const entries = read.documents.length === 1 ? read.documents[0] : undefined;
                 if (!Array.isArray(entries)) {
                     report(`${describeObject(o)}: data.${field} cannot be read as a list of mappings, so its grants cannot be checked`);
+                    continue;
+                }
+                if (read.unreadable) {
+                    report(`${describeObject(o)}: data.${field} cannot be read as aws-iam-authenticator reads it: ${read.unreadable}, which go-yaml resolves otherwise than the guardrails could`);
                     continue;
                 }
                 for (const m of entries as Props[]) {

@@ -45,6 +45,10 @@ const TAKEOVER: { group: string; resources: string[]; verbs: string[]; what: str
     { group: "", resources: ["pods"], verbs: ["create"], what: "pod creation" },
     { group: "", resources: ["pods/exec", "pods/attach"], verbs: ["create", "get"], what: "exec into pods" },
     { group: "", resources: ["pods/ephemeralcontainers"], verbs: ["update", "patch"], what: "ephemeral containers in pods" },
+    // A running pod's image may be changed: swapping a system pod's keeps its privileges and service account.
+    { group: "", resources: ["pods"], verbs: ["update", "patch"], what: "image swaps in running pods" },
+    // kube-system's aws-auth maps IAM principals into system:masters; controllers read their settings from ConfigMaps.
+    { group: "", resources: ["configmaps"], verbs: WRITE, what: "configmap writes (aws-auth, controllers' settings)" },
     { group: "", resources: ["replicationcontrollers"], verbs: WRITE, what: "workload writes" },
     { group: "apps", resources: ["deployments", "daemonsets", "statefulsets", "replicasets"], verbs: WRITE, what: "workload writes" },
     { group: "batch", resources: ["jobs", "cronjobs"], verbs: WRITE, what: "workload writes" },
@@ -53,6 +57,9 @@ const TAKEOVER: { group: string; resources: string[]; verbs: string[]; what: str
     // Cluster-scoped: they count only where the binding is cluster-wide.
     { group: "", resources: ["nodes/proxy"], verbs: ["get", "create"], what: "the kubelet API of every node (nodes/proxy)" },
     { group: "admissionregistration.k8s.io", resources: ["mutatingwebhookconfigurations"], verbs: WRITE, what: "mutating admission webhooks" },
+    { group: "admissionregistration.k8s.io", resources: ["mutatingadmissionpolicies", "mutatingadmissionpolicybindings"], verbs: WRITE, what: "mutating admission policies" },
+    // A hostPath PersistentVolume gives the node's files to a pod that only claims it.
+    { group: "", resources: ["persistentvolumes"], verbs: WRITE, what: "persistent volume writes (hostPath volumes)" },
     { group: "certificates.k8s.io", resources: ["signers"], verbs: ["approve", "sign"], what: "certificate approval" },
 ];
 

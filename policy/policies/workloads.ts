@@ -1,6 +1,7 @@
-import { describeObject, KubeObject, objectNamespace, workloadOf } from "./kubernetes";
+import { describeObject, KubeObject, objectNamespace, unreadableManifests, workloadOf } from "./kubernetes";
 import { matchesAny } from "./patterns";
 import { PodSecurityLevel, workloadFindings } from "./podSecurity";
+import type { ResourceValidation } from "@pulumi/policy";
 import { byKubernetesObject, GuardrailResourcePolicy, list, Props } from "./support";
 
 /**
@@ -13,9 +14,23 @@ const ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
 
 /** What a pod is made from: mutating admission on any of these can rewrite a pod the guardrails judged. */
 const POD_RESOURCES = ["pods", "deployments", "statefulsets", "daemonsets", "replicasets", "replicationcontrollers", "jobs", "cronjobs", "podtemplates"];
+const POD_KINDS = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "PodTemplate"];
+/** Groups whose pod-making resources are the ones above; any other group may be a CRD whose controller makes pods (a JobSet). */
+const POD_GROUPS = ["", "core", "apps", "batch"];
+/** Built-in kinds that make no pods: a mutation limited to them rewrites none (any other kind may be a CRD that does). */
+const PODLESS_KINDS = [
+    "ConfigMap", "Secret", "Service", "ServiceAccount", "Namespace", "Endpoints", "EndpointSlice", "Event", "LimitRange", "ResourceQuota", "PersistentVolumeClaim",
+    "Ingress", "IngressClass", "NetworkPolicy", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Lease", "StorageClass",
+];
 const NAMESPACE_NAME = "kubernetes.io/metadata.name";
-const MUTATING_KINDS = ["MutatingWebhookConfiguration", "MutatingAdmissionPolicy"];
-const isMutating = (o: KubeObject) => o.apiVersion.startsWith("admissionregistration.k8s.io/") && MUTATING_KINDS.includes(o.kind);
+/** Mutating admission by kind: native webhooks and policies, Kyverno's policies, Gatekeeper's mutations. */
+const MUTATORS: Record<string, string[]> = {
+    "admissionregistration.k8s.io": ["MutatingWebhookConfiguration", "MutatingAdmissionPolicy"],
+    "kyverno.io": ["ClusterPolicy", "Policy"],
+    "policies.kyverno.io": ["MutatingPolicy"],
+    "mutations.gatekeeper.sh": ["Assign", "AssignMetadata", "ModifySet", "AssignImage"],
+};
+const isMutating = (o: KubeObject) => MUTATORS[o.apiVersion.split("/")[0]]?.includes(o.kind) === true;
 
 /** The namespaces a selector is limited to by name, or undefined when it may select any. */
 function selectedNames(selector: Props | undefined): string[] | undefined {
@@ -25,36 +40,79 @@ function selectedNames(selector: Props | undefined): string[] | undefined {
     return byExpression ? list<unknown>(byExpression.values).filter((v): v is string => typeof v === "string") : undefined;
 }
 
+const onlyExempt = (names: unknown[] | undefined, exempt: string[]) => names !== undefined && names.length > 0 && names.every((n) => typeof n === "string" && matchesAny(n, exempt));
+
+/** Whether a kind (`Pod`, `apps/v1/Deployment`, `*`, a CRD's) in a group (undefined: not said) may make pods. */
+function podKind(kind: unknown, groups?: string[]): boolean {
+    const parts = String(kind ?? "").split("/");
+    const name = parts.length >= 3 ? parts[2] : parts[parts.length - 1];
+    const all = parts.length >= 3 ? [parts[0]] : groups;
+    if (POD_KINDS.some((k) => matchesAny(k, [name]))) return true;
+    if (all !== undefined) return all.some((g) => !POD_GROUPS.includes(g));
+    return !PODLESS_KINDS.includes(name);
+}
+
+/** Native rules: a pod resource by name, or any resource of a group outside core, apps and batch. */
+function ruleResources(rules: Props[]): string[] {
+    return rules.flatMap((r) => {
+        const outside = list<unknown>(r?.apiGroups).some((g) => !POD_GROUPS.includes(String(g)));
+        return list<unknown>(r?.resources)
+            .filter((resource) => {
+                const name = typeof resource === "string" ? resource.toLowerCase().split("/")[0] : "";
+                return outside || name === "*" || POD_RESOURCES.includes(name);
+            })
+            .map(String);
+    });
+}
+
 /**
- * The pod resources a mutating webhook or admission policy rewrites outside the exempt namespaces:
- * what it returns is not what the guardrails judged.
+ * What a mutating object rewrites outside the exempt namespaces that pods are made from: what it
+ * returns is not what the guardrails judged.
  */
-function podMutations(o: KubeObject, exempt: string[]): string[] {
-    const matchers: { rules: Props[]; namespaceSelector?: Props }[] =
-        o.kind === "MutatingWebhookConfiguration"
-            ? list<Props>(o.object?.webhooks).map((w) => ({ rules: list<Props>(w?.rules), namespaceSelector: w?.namespaceSelector }))
-            : [{ rules: list<Props>(o.object?.spec?.matchConstraints?.resourceRules), namespaceSelector: o.object?.spec?.matchConstraints?.namespaceSelector }];
+function podMutations(o: KubeObject, namespace: string, exempt: string[]): string[] {
+    const spec: Props = o.object?.spec ?? {};
     const matched = new Set<string>();
-    for (const { rules, namespaceSelector } of matchers) {
-        const names = selectedNames(namespaceSelector);
-        if (names && names.every((n) => matchesAny(n, exempt))) continue;
-        for (const resource of rules.flatMap((r) => list<unknown>(r?.resources))) {
-            const name = typeof resource === "string" ? resource.toLowerCase().split("/")[0] : "";
-            if (name === "*" || POD_RESOURCES.includes(name)) matched.add(String(resource));
+    const group = o.apiVersion.split("/")[0];
+    if (o.kind === "MutatingWebhookConfiguration" || o.kind === "MutatingAdmissionPolicy" || o.kind === "MutatingPolicy") {
+        const matchers = o.kind === "MutatingWebhookConfiguration" ? list<Props>(o.object?.webhooks) : [{ rules: spec.matchConstraints?.resourceRules, namespaceSelector: spec.matchConstraints?.namespaceSelector }];
+        for (const m of matchers) if (!onlyExempt(selectedNames(m?.namespaceSelector), exempt)) ruleResources(list<Props>(m?.rules)).forEach((r) => matched.add(r));
+    } else if (group === "kyverno.io") {
+        if (o.kind === "Policy" && matchesAny(namespace, exempt)) return [];
+        for (const rule of list<Props>(spec.rules)) {
+            if (!rule?.mutate) continue;
+            const filters = [rule.match, ...list<Props>(rule.match?.any), ...list<Props>(rule.match?.all)].map((f) => f?.resources).filter(Boolean);
+            for (const f of filters) if (!onlyExempt(list<unknown>(f.namespaces), exempt)) list<unknown>(f.kinds).filter((k) => podKind(k)).forEach((k) => matched.add(String(k)));
+            list<Props>(rule.mutate.targets).filter((t) => podKind(t?.kind)).forEach((t) => matched.add(String(t.kind)));
         }
+    } else {
+        // Gatekeeper: applyTo names what Assign, ModifySet and AssignImage change; match.kinds narrows it (AssignMetadata: any kind).
+        const match: Props = spec.match ?? {};
+        if (onlyExempt(list<unknown>(match.namespaces), exempt)) return [];
+        const kinds = (entries: Props[], groupsKey: string) => entries.flatMap((e) => list<unknown>(e?.kinds).filter((k) => podKind(k, list<unknown>(e?.[groupsKey]).map(String))).map(String));
+        const narrowed = list<Props>(match.kinds).length === 0 || kinds(list<Props>(match.kinds), "apiGroups").length > 0;
+        const applyTo = list<Props>(spec.applyTo);
+        const targets = applyTo.length > 0 ? kinds(applyTo, "groups") : list<Props>(match.kinds).length > 0 ? kinds(list<Props>(match.kinds), "apiGroups") : ["every kind"];
+        if (narrowed) targets.forEach((k) => matched.add(k));
     }
     return [...matched];
 }
 
-/** Runs `check` on each object that runs pods (or is a Namespace, PersistentVolume or mutating admission), with its namespace. */
-function eachPod(check: (o: KubeObject, findings: (level: PodSecurityLevel) => string[], config: Props, namespace: string, report: (m: string) => void) => void) {
-    return byKubernetesObject((o, args, report) => {
+/**
+ * Runs `check` on each object that runs pods (or is a Namespace, PersistentVolume or mutating admission), with its namespace.
+ * Manifest YAML the provider reads otherwise than the pack is reported, by the baseline (`unreadable`).
+ */
+function eachPod(check: (o: KubeObject, findings: (level: PodSecurityLevel) => string[], config: Props, namespace: string, report: (m: string) => void) => void, unreadable = false): ResourceValidation {
+    const each = byKubernetesObject((o, args, report) => {
         const config = args.getConfig<Props>();
         const { pods, loose } = workloadOf(o);
         if (o.kind === "Namespace" || o.kind === "PersistentVolume" || isMutating(o) || pods.length > 0 || loose.length > 0) {
             check(o, (level) => workloadFindings(o, level, config.allowedHostPorts ?? []), config, objectNamespace(o.object, args.provider?.props), report);
         }
     });
+    return (args, report) => {
+        if (unreadable) for (const why of unreadableManifests(args.type, args.props)) report(why);
+        return each(args, report);
+    };
 }
 
 /** A PersistentVolume's node-local source: hostPath or local, the node's files for any pod that claims it. */
@@ -69,7 +127,7 @@ function nodeLocalSource(o: KubeObject): string | undefined {
 export const podSecurityBaseline: GuardrailResourcePolicy = {
     name: "pod-security-baseline",
     description:
-        "Workloads (Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, pod templates), however declared, meet the Pod Security Standards' baseline: no privileged or host-process containers, host namespaces, hostPath volumes or host ports; capabilities only from the default set; safe sysctls only; the default /proc mount; no unconfined seccomp or AppArmor, no custom SELinux user, role or type; probes and hooks that name no host. Init and ephemeral containers count, and so do pods in custom resources (a JobSet's, an Argo Workflow's containers, a SidecarSet's injected ones), found by shape. No namespace is labelled to enforce the privileged level, no PersistentVolume hands out the node's files (hostPath, local), and no mutating webhook or admission policy rewrites pods outside the exempt namespaces.",
+        "Workloads (Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, pod templates), however declared, meet the Pod Security Standards' baseline: no privileged or host-process containers, host namespaces, hostPath volumes or host ports; capabilities only from the default set; safe sysctls only; the default /proc mount; no unconfined seccomp or AppArmor, no custom SELinux user, role or type; probes and hooks that name no host. Init and ephemeral containers count, and so do pods in custom resources (a JobSet's, an Argo Workflow's containers, a SidecarSet's injected ones), found by shape. No namespace is labelled to enforce the privileged level, no PersistentVolume hands out the node's files (hostPath, local), and no mutating webhook or admission policy, Kyverno mutate rule or Gatekeeper mutation rewrites pods, their controllers or a custom resource that may make pods outside the exempt namespaces. ConfigGroup or ConfigFile YAML that the provider reads otherwise (a merge key, a repeated key) is refused.",
     why: "A privileged container, a host namespace, a hostPath volume or an added capability like SYS_ADMIN gives a pod its node, and with the node every pod's secrets and the node's IAM role.",
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -84,7 +142,7 @@ export const podSecurityBaseline: GuardrailResourcePolicy = {
     },
     validateResource: eachPod((o, podFindings, config, namespace, report) => {
         if (isMutating(o)) {
-            const matched = podMutations(o, config.exemptNamespaces ?? []);
+            const matched = podMutations(o, namespace, config.exemptNamespaces ?? []);
             if (matched.length > 0) report(`${describeObject(o)} mutates ${matched.join(", ")} at admission: it can make any pod privileged after the guardrails judged it`);
             return;
         }
@@ -107,7 +165,7 @@ export const podSecurityBaseline: GuardrailResourcePolicy = {
         }
         if (matchesAny(namespace, config.exemptNamespaces)) return;
         for (const finding of podFindings("baseline")) report(`${describeObject(o)}: ${finding}`);
-    }),
+    }, true),
 };
 
 export const podSecurityRestricted: GuardrailResourcePolicy = {
