@@ -46,7 +46,8 @@ function rendered(type: string, p: Props): string | undefined {
 /** Why an object's effect in the cluster is not what the pack sees: it installs manifests from elsewhere. */
 function inClusterRenderer(o: KubeObject): string | undefined {
     const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "";
-    if (rendersInCluster(o) || (group === CROSSPLANE_OBJECT && o.kind === "Object")) return `${describeObject(o)} installs manifests its controller fetches or renders in the cluster: its objects are not verifiable offline`;
+    if (group === CROSSPLANE_OBJECT && o.kind === "Object") return `${describeObject(o)} applies its manifest (checked here) in the cluster its ProviderConfig names, which the pack cannot see: where it lands is not verifiable offline`;
+    if (rendersInCluster(o)) return `${describeObject(o)} installs manifests its controller fetches or renders in the cluster: its objects are not verifiable offline`;
     return undefined;
 }
 
