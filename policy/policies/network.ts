@@ -76,14 +76,16 @@ function reportLoadBalancerPorts(exposed: PublicPort[], ports: number[], report:
     for (const [urn, { found, open }] of byFrom) {
         const unique = [...new Set(open)];
         const via = [...new Set(found.map((e) => e.via))].join(", ");
-        report(`${plural(unique, "port", "ports")} ${portList(unique)} ${plural(unique, "reaches", "reach")} the internet through ${found[0].through} (${via})`, urn);
+        const what = `${plural(unique, "port", "ports")} ${portList(unique)}`;
+        if (found[0].undeclared) report(`${what} ${plural(unique, "goes", "go")} to ${found[0].through} (${via}), not declared in this program, so whether it faces the internet cannot be known`, urn);
+        else report(`${what} ${plural(unique, "reaches", "reach")} the internet through ${found[0].through} (${via})`, urn);
     }
 }
 
 export const securityGroupAdminPorts: GuardrailStackPolicy = {
     name: "security-group-admin-ports",
     description:
-        "No security group admits the internet on an admin or database port: inline rules and separate rule resources of the same group are judged together, IPv4 and IPv6, port ranges and protocol -1 included; nor does an internet-facing load balancer (or Global Accelerator) listen on or forward to one, target groups' attachments and ECS container ports included.",
+        "No security group admits the internet on an admin or database port: inline rules and separate rule resources of the same group are judged together, IPv4 and IPv6, port ranges and protocol -1 included; nor does an internet-facing load balancer, Global Accelerator, CloudFront origin (VPC or custom) or API Gateway VPC link listen on or forward to one, target groups' attachments and ECS container ports included; a listener, rule or target on a load balancer, listener or target group the program does not declare is reported too.",
     why: "An SSH, RDP, database or etcd port reachable from the internet is found by scanners within minutes and brute-forced or exploited; a load balancer or accelerator in front of it reaches it from the internet even when the group admits only the VPC.",
     enforcementLevel: "mandatory",
     severity: "critical",
