@@ -252,6 +252,45 @@ describe("network exposure guardrails", () => {
             ]);
         });
 
+        it("evasion: Lightsail firewalls: InstancePublicPorts open to the internet, an instance left with SSH (RDP on Windows) open by default, Cloud Control ports", async () => {
+            const report = await evaluate(() => {
+                new aws.lightsail.Instance("vm", { name: "vm", availabilityZone: "eu-west-1a", blueprintId: "ubuntu_22_04", bundleId: "small_3_0" });
+                new aws.lightsail.InstancePublicPorts("vm-ports", {
+                    instanceName: "vm",
+                    portInfos: [
+                        { protocol: "tcp", fromPort: 22, toPort: 22, cidrs: ["10.0.0.0/8"] },
+                        { protocol: "tcp", fromPort: 5432, toPort: 5432 },
+                        { protocol: "tcp", fromPort: 443, toPort: 443, cidrs: ["0.0.0.0/0"] },
+                    ],
+                });
+                new aws.lightsail.Instance("bare", { name: "bare", availabilityZone: "eu-west-1a", blueprintId: "ubuntu_22_04", bundleId: "small_3_0" });
+                new aws.lightsail.Instance("win", { name: "win", availabilityZone: "eu-west-1a", blueprintId: "windows_server_2022", bundleId: "small_win_3_0" });
+                new aws.lightsail.Instance("closed", { name: "closed", availabilityZone: "eu-west-1a", blueprintId: "ubuntu_22_04", bundleId: "small_3_0" });
+                new aws.lightsail.InstancePublicPorts("closed-ports", { instanceName: "closed", portInfos: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrListAliases: ["lightsail-connect"] }] });
+                native("aws-native:lightsail:Instance", "native-vm", { instanceName: "n", blueprintId: "ubuntu_22_04", bundleId: "small_3_0", networking: { ports: [{ protocol: "all", cidrs: ["0.0.0.0/0"] }] } });
+            }, { only, config: { [only]: { ports: [22, 3389, 5432] } } });
+            expectViolations(report, only, [
+                `vm: port 5432 admits the internet: 0.0.0.0/0 (${ALL_V4}) (rules vm-ports)`,
+                `bare: port 22 admits the internet: 0.0.0.0/0 (${ALL_V4})`,
+                `win: port 3389 admits the internet: 0.0.0.0/0 (${ALL_V4})`,
+                `native-vm: ports 22, 3389, 5432 admit the internet: 0.0.0.0/0 (${ALL_V4})`,
+            ]);
+        });
+
+        it("evasion: an admin port admitting a prefix list the program does not declare, unless config trusts it", async () => {
+            const build = () => {
+                const sg = new aws.ec2.SecurityGroup("bastion", { vpcId: "vpc-0123456789abcdef0" });
+                new aws.vpc.SecurityGroupIngressRule("ssh", { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 22, toPort: 22, prefixListId: "pl-0a1b2c3d4e5f60789" });
+                new aws.vpc.SecurityGroupIngressRule("https", { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: "pl-0fffffffffffffff0" });
+                new aws.ec2.SecurityGroup("db", { ingress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, prefixListIds: ["pl-0123"] }] });
+            };
+            expectViolations(await evaluate(build, { only }), only, [
+                "bastion: port 22 admits the prefix list pl-0a1b2c3d4e5f60789 (rules ssh), not declared in this program, so whom it admits cannot be known: list it in trustedPrefixLists after review",
+                "db: port 5432 admits the prefix list pl-0123, not declared in this program, so whom it admits cannot be known: list it in trustedPrefixLists after review",
+            ]);
+            expectViolations(await evaluate(build, { only, config: { [only]: { trustedPrefixLists: ["pl-0a1b2c3d4e5f60789", "pl-0123"] } } }), only, []);
+        });
+
         it("takes its ports and address threshold from config", async () => {
             const build = () => new aws.ec2.SecurityGroup("office", { ingress: [{ protocol: "tcp", fromPort: 8443, toPort: 8443, cidrBlocks: ["203.0.113.0/24"] }] });
             expectViolations(await evaluate(build, { only }), only, []);
