@@ -73,6 +73,42 @@ describe("account-safe-defaults: account-wide switches", () => {
         ]);
     });
 
+    it("evasion: an Organizations declarative policy for EC2 sets the switches for every account it is attached to", async () => {
+        const report = await evaluate(() => {
+            new aws.organizations.Policy("ec2-defaults", {
+                type: "DECLARATIVE_POLICY_EC2",
+                content: JSON.stringify({
+                    ec2_attributes: {
+                        instance_metadata_defaults: { http_tokens: { "@@assign": "no_preference" }, http_put_response_hop_limit: { "@@assign": "3" } },
+                        serial_console_access: { status: { "@@assign": "enabled" } },
+                        snapshot_block_public_access: { state: { "@@assign": "unblocked" } },
+                        image_block_public_access: { state: { "@@assign": "unblocked" } },
+                    },
+                }),
+            });
+            new aws.organizations.Policy("ec2-safe", {
+                type: "DECLARATIVE_POLICY_EC2",
+                content: JSON.stringify({
+                    ec2_attributes: {
+                        instance_metadata_defaults: { http_tokens: { "@@assign": "required" }, http_put_response_hop_limit: { "@@assign": "-1" } },
+                        serial_console_access: { status: { "@@assign": "disabled" } },
+                        snapshot_block_public_access: { state: { "@@assign": "block_all_sharing" } },
+                        image_block_public_access: { state: { "@@assign": "block_new_sharing" } },
+                    },
+                }),
+            });
+            new aws.organizations.Policy("scp", { type: "SERVICE_CONTROL_POLICY", content: JSON.stringify({ Version: "2012-10-17", Statement: [] }) });
+        }, { only });
+        const every = "for every account the policy is attached to";
+        expectViolations(report, only, [
+            `ec2-defaults: content: ec2_attributes.image_block_public_access.state is "unblocked" ${every}: AMIs could be shared publicly; set "block_new_sharing"`,
+            `ec2-defaults: content: ec2_attributes.snapshot_block_public_access.state is "unblocked" ${every}: EBS snapshots could be shared publicly; set "block_all_sharing" or "block_new_sharing"`,
+            `ec2-defaults: content: ec2_attributes.serial_console_access.status is "enabled" ${every}: an interactive console on every Nitro instance; set "disabled"`,
+            `ec2-defaults: content: ec2_attributes.instance_metadata_defaults.http_tokens is "no_preference" ${every}: instances launched without their own setting keep IMDSv1; set "required"`,
+            `ec2-defaults: content: ec2_attributes.instance_metadata_defaults.http_put_response_hop_limit is "3" ${every}: containers on instances that take the default reach the node's credentials; at most 1 here`,
+        ]);
+    });
+
     it("evasion: encryption by default left on, with the region's default key set to the AWS-managed one", async () => {
         const report = await evaluate(() => {
             new aws.ebs.DefaultKmsKey("alias", { keyArn: "alias/aws/ebs" });

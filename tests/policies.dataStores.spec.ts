@@ -149,6 +149,23 @@ describe("data store encryption guardrails", () => {
             expectViolations(report, "elasticache-encryption", ["zero: in transit: tlsEnabled is false"]);
         });
 
+        it("evasion: a replication group joining a global datastore the program does not declare, or under ElastiCache's own key in its region", async () => {
+            const report = await evaluate(() => {
+                new aws.elasticache.ReplicationGroup("outside", { description: "d", globalReplicationGroupId: "ldgnf-orders-global", numCacheClusters: 2 });
+                const primary = new aws.elasticache.ReplicationGroup("primary", { description: "d", atRestEncryptionEnabled: true, kmsKeyId: KEY, transitEncryptionEnabled: true });
+                const global = new aws.elasticache.GlobalReplicationGroup("global", { globalReplicationGroupIdSuffix: "orders", primaryReplicationGroupId: primary.id });
+                new aws.elasticache.ReplicationGroup("member", { description: "d", globalReplicationGroupId: global.id, kmsKeyId: KEY });
+                new aws.elasticache.ReplicationGroup("member-own-key", { description: "d", globalReplicationGroupId: global.id });
+            });
+            expectViolations(report, "elasticache-encryption", [
+                "outside: at rest: joins the global datastore ldgnf-orders-global, which this program does not declare, so its encryption cannot be judged: declare it (and its primary) here",
+            ]);
+            expectViolations(report, "customer-managed-key", [
+                "outside: at rest: encrypted with ElastiCache's own key; set kmsKeyId to a customer-managed key",
+                "member-own-key: at rest: encrypted with ElastiCache's own key; set kmsKeyId to a customer-managed key",
+            ]);
+        });
+
         it("evasion: a standalone cache cluster instead of a replication group", async () => {
             const report = await evaluate(() => {
                 new aws.elasticache.Cluster("standalone", { engine: "redis", nodeType: "cache.t4g.small", numCacheNodes: 1 });

@@ -131,6 +131,20 @@ describe("EBS encryption guardrails", () => {
             ]);
         });
 
+        it("evasion: ECS services making a managed EBS volume per task, unencrypted or under the default key", async () => {
+            const report = await evaluate(() => {
+                const volume = (managedEbsVolume: object) => ({ name: "data", managedEbsVolume: { roleArn: "arn:aws:iam::111122223333:role/ecs-infra", ...managedEbsVolume } });
+                new aws.ecs.Service("plain", { cluster: "c", taskDefinition: "app:1", volumeConfiguration: volume({ encrypted: false, sizeInGb: 100 }) });
+                new aws.ecs.Service("default-key", { cluster: "c", taskDefinition: "app:1", volumeConfiguration: volume({ encrypted: true }) });
+                new aws.ecs.Service("cmk", { cluster: "c", taskDefinition: "app:1", volumeConfiguration: volume({ encrypted: true, kmsKeyId: KEY }) });
+                new aws.ecs.Service("no-volume", { cluster: "c", taskDefinition: "app:1" });
+            });
+            expectViolations(report, "ebs-volume-encryption", ["plain: volumeConfiguration.managedEbsVolume: not encrypted"]);
+            expectViolations(report, "customer-managed-key", [
+                "default-key: volumeConfiguration.managedEbsVolume: encrypted with the account's default EBS key (aws/ebs unless changed); set kmsKeyId to a customer-managed key",
+            ]);
+        });
+
         it("evasion: a launcher whose launch template the program does not declare", async () => {
             const report = await evaluate(() => {
                 new aws.ec2.Instance("outside", { instanceType: "m7i.large", launchTemplate: { name: "made-by-hand" } });

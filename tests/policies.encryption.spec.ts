@@ -297,6 +297,30 @@ describe("encryption guardrails", () => {
             ]);
         });
 
+        it("evasion: stores under a key AWS holds: Keyspaces tables (AWS_OWNED_KMS_KEY), QLDB ledgers, Timestream databases, MWAA environments and CodeBuild projects", async () => {
+            const report = await evaluate(() => {
+                const schemaDefinition = { columns: [{ name: "id", type: "text" }], partitionKeys: [{ name: "id" }] };
+                new aws.keyspaces.Table("owned", { keyspaceName: "ks", tableName: "t", schemaDefinition, encryptionSpecification: { type: "AWS_OWNED_KMS_KEY" } });
+                new aws.keyspaces.Table("default", { keyspaceName: "ks", tableName: "d", schemaDefinition });
+                new aws.keyspaces.Table("cmk", { keyspaceName: "ks", tableName: "c", schemaDefinition, encryptionSpecification: { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyIdentifier: KEY } });
+                new aws.qldb.Ledger("ledger", { permissionsMode: "STANDARD", kmsKey: "AWS_OWNED_KMS_KEY" });
+                new aws.qldb.Ledger("ledger-cmk", { permissionsMode: "STANDARD", kmsKey: KEY });
+                new aws.timestreamwrite.Database("tsdb", { databaseName: "metrics" });
+                new aws.mwaa.Environment("airflow", { name: "a", dagS3Path: "dags/", executionRoleArn: roleArn, sourceBucketArn: "arn:aws:s3:::b", networkConfiguration: { securityGroupIds: ["sg-1"], subnetIds: ["subnet-1", "subnet-2"] } });
+                new aws.codebuild.Project("build", { serviceRole: roleArn, artifacts: { type: "NO_ARTIFACTS" }, environment: { computeType: "BUILD_GENERAL1_SMALL", image: "aws/codebuild/standard:7.0", type: "LINUX_CONTAINER" }, source: { type: "NO_SOURCE", buildspec: "version: 0.2" } });
+                new aws.codebuild.Project("build-cmk", { serviceRole: roleArn, encryptionKey: KEY, artifacts: { type: "NO_ARTIFACTS" }, environment: { computeType: "BUILD_GENERAL1_SMALL", image: "aws/codebuild/standard:7.0", type: "LINUX_CONTAINER" }, source: { type: "NO_SOURCE", buildspec: "version: 0.2" } });
+            }, { only: POLICY });
+            const TO_CMK = 'set encryptionSpecification { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyIdentifier } to a customer-managed key';
+            expectViolations(report, POLICY, [
+                `owned: the table: encrypted with an AWS-owned key (AWS_OWNED_KMS_KEY); ${TO_CMK}`,
+                `default: the table: encrypted with an AWS-owned key (AWS_OWNED_KMS_KEY); ${TO_CMK}`,
+                "ledger: the ledger: encrypted with an AWS-owned key; set kmsKey to a customer-managed key",
+                "tsdb: the database: encrypted with the AWS-managed key aws/timestream; set kmsKeyId to a customer-managed key",
+                "airflow: the environment: encrypted with an AWS-owned key; set kmsKey to a customer-managed key",
+                "build: the build output: encrypted with the AWS-managed key aws/s3; set encryptionKey to a customer-managed key",
+            ]);
+        });
+
         it("evasion: FSx file systems under aws/fsx, and a DynamoDB export written to another account's bucket under SSE-S3", async () => {
             const report = await evaluate(() => {
                 const subnetIds = ["subnet-0123456789abcdef0"];

@@ -194,6 +194,103 @@ describe("network exposure guardrails", () => {
             ]);
         });
 
+        it("evasion: a listener, listener rule or target attachment on a load balancer, listener or target group not declared in this program", async () => {
+            const vpcId = "vpc-0123456789abcdef0";
+            const report = await evaluate(() => {
+                const shared = aws.lb.getLoadBalancerOutput({ name: "platform-public" });
+                const es = new aws.lb.TargetGroup("es", { port: 9200, protocol: "HTTP", vpcId, targetType: "ip" });
+                new aws.lb.Listener("es", { loadBalancerArn: shared.arn, port: 9200, protocol: "HTTP", defaultActions: [{ type: "forward", targetGroupArn: es.arn }] });
+                const docker = new aws.lb.TargetGroup("docker", { port: 2375, protocol: "HTTP", vpcId, targetType: "ip" });
+                new aws.lb.ListenerRule("docker", { listenerArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/shared/1/2", conditions: [{ hostHeader: { values: ["d.example.com"] } }], actions: [{ type: "forward", targetGroupArn: docker.arn }] });
+                new aws.lb.TargetGroupAttachment("db", { targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shared/3", targetId: "10.0.1.25", port: 5432 });
+                new aws.ecs.Service("kibana", { cluster: "c", taskDefinition: "kibana:1", loadBalancers: [{ targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shared/4", containerName: "k", containerPort: 5601 }] });
+                // An internal load balancer declared here, and web ports on shared ones, pass.
+                const internal = new aws.lb.LoadBalancer("internal", { internal: true, loadBalancerType: "network", subnets: ["subnet-1"] });
+                new aws.lb.Listener("internal-db", { loadBalancerArn: internal.arn, port: 5432, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: es.arn }] });
+                new aws.lb.TargetGroupAttachment("web", { targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shared/3", targetId: "10.0.1.26", port: 8443 });
+            }, { only });
+            const unknown = "not declared in this program, so whether it faces the internet cannot be known";
+            expectViolations(report, only, [
+                `es: port 9200 goes to a load balancer looked up (listener port 9200, target group es port 9200), ${unknown}`,
+                `docker: port 2375 goes to the listener arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/shared/1/2 (target group docker port 2375), ${unknown}`,
+                `db: port 5432 goes to the target group arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shared/3 (target port 5432), ${unknown}`,
+                `kibana: port 5601 goes to the target group arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shared/4 (container port 5601), ${unknown}`,
+            ]);
+        });
+
+        it("evasion: CloudFront VPC and custom origins and API Gateway VPC links reaching admin ports on internal load balancers", async () => {
+            const vpcId = "vpc-0123456789abcdef0";
+            const report = await evaluate(() => {
+                const alb = new aws.lb.LoadBalancer("es", { internal: true, loadBalancerType: "application", subnets: ["subnet-1", "subnet-2"] });
+                const origin = new aws.cloudfront.VpcOrigin("es", {
+                    vpcOriginEndpointConfig: { name: "es", arn: alb.arn, httpPort: 9200, httpsPort: 443, originProtocolPolicy: "http-only", originSslProtocols: { items: ["TLSv1.2"], quantity: 1 } },
+                });
+                new aws.cloudfront.VpcOrigin("web", {
+                    vpcOriginEndpointConfig: { name: "web", arn: alb.arn, httpPort: 5432, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: { items: ["TLSv1.2"], quantity: 1 } },
+                });
+                new aws.cloudfront.Distribution("cdn", {
+                    enabled: true,
+                    origins: [
+                        { domainName: alb.dnsName, originId: "es", vpcOriginConfig: { vpcOriginId: origin.id } },
+                        { domainName: "kibana.example.com", originId: "kibana", customOriginConfig: { httpPort: 80, httpsPort: 5601, originProtocolPolicy: "match-viewer", originSslProtocols: ["TLSv1.2"] } },
+                    ],
+                    defaultCacheBehavior: { targetOriginId: "es", viewerProtocolPolicy: "allow-all", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], forwardedValues: { queryString: true, cookies: { forward: "all" } } },
+                    restrictions: { geoRestriction: { restrictionType: "none" } },
+                    viewerCertificate: { cloudfrontDefaultCertificate: true },
+                });
+                const redis = new aws.lb.TargetGroup("redis", { port: 6379, protocol: "HTTP", vpcId, targetType: "ip" });
+                const listener = new aws.lb.Listener("internal", { loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: [{ type: "forward", targetGroupArn: redis.arn }] });
+                new aws.apigatewayv2.Integration("http-api", { apiId: "a1", integrationType: "HTTP_PROXY", integrationMethod: "ANY", connectionType: "VPC_LINK", connectionId: "vl-1", integrationUri: listener.arn });
+                new aws.apigateway.Integration("rest-api", { restApi: "r1", resourceId: "x", httpMethod: "ANY", type: "HTTP_PROXY", integrationHttpMethod: "ANY", connectionType: "VPC_LINK", connectionId: "vl-2", uri: "http://internal-nlb.example.com:9092/{proxy}" });
+                new aws.apigateway.Integration("rest-web", { restApi: "r1", resourceId: "y", httpMethod: "ANY", type: "HTTP_PROXY", integrationHttpMethod: "ANY", connectionType: "VPC_LINK", connectionId: "vl-2", uri: "https://internal-nlb.example.com/{proxy}" });
+            }, { only });
+            expectViolations(report, only, [
+                "es: port 9200 reaches the internet through a CloudFront VPC origin (HTTP port 9200)",
+                "cdn: port 5601 reaches the internet through CloudFront (HTTPS port 5601)",
+                "http-api: port 6379 reaches the internet through an API Gateway VPC link (target group redis port 6379)",
+                "rest-api: port 9092 reaches the internet through an API Gateway VPC link (integration port 9092)",
+            ]);
+        });
+
+        it("evasion: Lightsail firewalls: InstancePublicPorts open to the internet, an instance left with SSH (RDP on Windows) open by default, Cloud Control ports", async () => {
+            const report = await evaluate(() => {
+                new aws.lightsail.Instance("vm", { name: "vm", availabilityZone: "eu-west-1a", blueprintId: "ubuntu_22_04", bundleId: "small_3_0" });
+                new aws.lightsail.InstancePublicPorts("vm-ports", {
+                    instanceName: "vm",
+                    portInfos: [
+                        { protocol: "tcp", fromPort: 22, toPort: 22, cidrs: ["10.0.0.0/8"] },
+                        { protocol: "tcp", fromPort: 5432, toPort: 5432 },
+                        { protocol: "tcp", fromPort: 443, toPort: 443, cidrs: ["0.0.0.0/0"] },
+                    ],
+                });
+                new aws.lightsail.Instance("bare", { name: "bare", availabilityZone: "eu-west-1a", blueprintId: "ubuntu_22_04", bundleId: "small_3_0" });
+                new aws.lightsail.Instance("win", { name: "win", availabilityZone: "eu-west-1a", blueprintId: "windows_server_2022", bundleId: "small_win_3_0" });
+                new aws.lightsail.Instance("closed", { name: "closed", availabilityZone: "eu-west-1a", blueprintId: "ubuntu_22_04", bundleId: "small_3_0" });
+                new aws.lightsail.InstancePublicPorts("closed-ports", { instanceName: "closed", portInfos: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrListAliases: ["lightsail-connect"] }] });
+                native("aws-native:lightsail:Instance", "native-vm", { instanceName: "n", blueprintId: "ubuntu_22_04", bundleId: "small_3_0", networking: { ports: [{ protocol: "all", cidrs: ["0.0.0.0/0"] }] } });
+            }, { only, config: { [only]: { ports: [22, 3389, 5432] } } });
+            expectViolations(report, only, [
+                `vm: port 5432 admits the internet: 0.0.0.0/0 (${ALL_V4}) (rules vm-ports)`,
+                `bare: port 22 admits the internet: 0.0.0.0/0 (${ALL_V4})`,
+                `win: port 3389 admits the internet: 0.0.0.0/0 (${ALL_V4})`,
+                `native-vm: ports 22, 3389, 5432 admit the internet: 0.0.0.0/0 (${ALL_V4})`,
+            ]);
+        });
+
+        it("evasion: an admin port admitting a prefix list the program does not declare, unless config trusts it", async () => {
+            const build = () => {
+                const sg = new aws.ec2.SecurityGroup("bastion", { vpcId: "vpc-0123456789abcdef0" });
+                new aws.vpc.SecurityGroupIngressRule("ssh", { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 22, toPort: 22, prefixListId: "pl-0a1b2c3d4e5f60789" });
+                new aws.vpc.SecurityGroupIngressRule("https", { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: "pl-0fffffffffffffff0" });
+                new aws.ec2.SecurityGroup("db", { ingress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, prefixListIds: ["pl-0123"] }] });
+            };
+            expectViolations(await evaluate(build, { only }), only, [
+                "bastion: port 22 admits the prefix list pl-0a1b2c3d4e5f60789 (rules ssh), not declared in this program, so whom it admits cannot be known: list it in trustedPrefixLists after review",
+                "db: port 5432 admits the prefix list pl-0123, not declared in this program, so whom it admits cannot be known: list it in trustedPrefixLists after review",
+            ]);
+            expectViolations(await evaluate(build, { only, config: { [only]: { trustedPrefixLists: ["pl-0a1b2c3d4e5f60789", "pl-0123"] } } }), only, []);
+        });
+
         it("takes its ports and address threshold from config", async () => {
             const build = () => new aws.ec2.SecurityGroup("office", { ingress: [{ protocol: "tcp", fromPort: 8443, toPort: 8443, cidrBlocks: ["203.0.113.0/24"] }] });
             expectViolations(await evaluate(build, { only }), only, []);

@@ -245,6 +245,27 @@ describe("resource policy guardrails", () => {
         ]);
     });
 
+    it(`${POLICY} evasion: a PrivateLink endpoint service any account may connect to (allowedPrincipals "*", a permission resource, AWS Native), or an account not trusted`, async () => {
+        const build = () => {
+            new aws.ec2.VpcEndpointService("anyone", { acceptanceRequired: false, networkLoadBalancerArns: ["arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/db/1"], allowedPrincipals: ["*"] });
+            new aws.ec2.VpcEndpointServiceAllowedPrinciple("anyone-too", { vpcEndpointServiceId: "vpce-svc-0123", principalArn: "*" });
+            new Native("aws-native:ec2:VpcEndpointServicePermissions", "native-anyone", { serviceId: "vpce-svc-0123", allowedPrincipals: ["*"] });
+            new aws.ec2.VpcEndpointServiceAllowedPrinciple("partner", { vpcEndpointServiceId: "vpce-svc-0123", principalArn: "arn:aws:iam::999988887777:root" });
+            new aws.ec2.VpcEndpointService("own", { acceptanceRequired: true, networkLoadBalancerArns: ["arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/db/1"], allowedPrincipals: [`arn:aws:iam::${ACCOUNT}:root`] });
+        };
+        const what = "connect an endpoint to the PrivateLink service (and reach what its load balancers carry)";
+        const everyone = [
+            `anyone: allowedPrincipals[0] shares with everyone: any AWS account may ${what}; name the accounts`,
+            `anyone-too: principalArn shares with everyone: any AWS account may ${what}; name the accounts`,
+            `native-anyone: allowedPrincipals[0] shares with everyone: any AWS account may ${what}; name the accounts`,
+        ];
+        expectViolations(await evaluate(build, { only: POLICY }), POLICY, everyone);
+        expectViolations(await evaluate(build, { only: POLICY, config: { [POLICY]: { trustedAccounts: [ACCOUNT] } } }), POLICY, [
+            ...everyone,
+            `partner: principalArn shares with account 999988887777, not among trustedAccounts: it may ${what}`,
+        ]);
+    });
+
     it(`${POLICY}: with trustedAccounts and trustedOrganizations set, only those accounts and organizations count`, async () => {
         const build = () => {
             new aws.sqs.QueuePolicy("own-account", { queueUrl: QUEUE_URL, policy: doc(allow({ AWS: `arn:aws:iam::${ACCOUNT}:root` }, "sqs:SendMessage", QUEUE)) });

@@ -24,6 +24,8 @@ export const ACCOUNT_TYPES = {
     serialConsoleAccess: "aws:ec2/serialConsoleAccess:SerialConsoleAccess",
     logAccountPolicy: "aws:cloudwatch/logAccountPolicy:LogAccountPolicy",
     nativeLogAccountPolicy: "aws-native:logs:AccountPolicy",
+    organizationsPolicy: "aws:organizations/policy:Policy",
+    nativeOrganizationsPolicy: "aws-native:organizations:Policy",
 } as const;
 
 const S3_BLOCKS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
@@ -101,10 +103,44 @@ const logAccountPolicy: Check = (props, args, report) => {
     }
 };
 
+/** A declarative policy's value: `{ "@@assign": v }` or v, spelled with underscores or dashes in any case. */
+function assigned(node: unknown): string | undefined {
+    const v = node !== null && typeof node === "object" ? (node as Props)["@@assign"] : node;
+    return v === undefined || v === null ? undefined : String(v).trim().toLowerCase().replace(/-/g, "_");
+}
+
+/**
+ * An Organizations declarative policy for EC2 sets the same switches for every account it is
+ * attached to, overriding theirs; each attribute it states is judged as the account's own switch.
+ */
+const declarativeEc2Policy: Check = (props, args, report) => {
+    if (String(props.type ?? "").trim().toUpperCase() !== "DECLARATIVE_POLICY_EC2") return;
+    const attributes = (documentOf(props.content) as Props | undefined)?.ec2_attributes;
+    if (attributes === null || typeof attributes !== "object") return;
+    const at = (path: string, value: string) => `content: ec2_attributes.${path} is ${JSON.stringify(value)} for every account the policy is attached to`;
+    const image = assigned(attributes.image_block_public_access?.state);
+    if (image !== undefined && image !== "block_new_sharing") report(`${at("image_block_public_access.state", image)}: AMIs could be shared publicly; set "block_new_sharing"`);
+    const snapshot = assigned(attributes.snapshot_block_public_access?.state);
+    if (snapshot !== undefined && snapshot !== "block_all_sharing" && snapshot !== "block_new_sharing") report(`${at("snapshot_block_public_access.state", snapshot)}: EBS snapshots could be shared publicly; set "block_all_sharing" or "block_new_sharing"`);
+    const console = assigned(attributes.serial_console_access?.status);
+    if (console !== undefined && console !== "disabled") report(`${at("serial_console_access.status", console)}: an interactive console on every Nitro instance; set "disabled"`);
+    const imds = attributes.instance_metadata_defaults;
+    if (imds && assigned(imds.http_endpoint) !== "disabled") {
+        const tokens = assigned(imds.http_tokens);
+        if (tokens !== undefined && tokens !== "required") report(`${at("instance_metadata_defaults.http_tokens", tokens)}: instances launched without their own setting keep IMDSv1; set "required"`);
+        const hop = assigned(imds.http_put_response_hop_limit);
+        const max = args.getConfig<AccountConfig>().maxHopLimit;
+        // -1 is "no preference": the AMI's default applies.
+        if (hop !== undefined && hop !== "no_preference" && Number(hop.replace("_", "-")) !== -1 && !(Number(hop) <= max)) {
+            report(`${at("instance_metadata_defaults.http_put_response_hop_limit", hop)}: containers on instances that take the default reach the node's credentials; at most ${max} here`);
+        }
+    }
+};
+
 export const accountSafeDefaults: GuardrailResourcePolicy = {
     name: "account-safe-defaults",
     description:
-        "Account-wide switches stay safe: EBS encryption by default on, under a customer-managed default key; S3's account public access block with all four blocks on; IMDS defaults requiring tokens within the hop limit; public sharing of AMIs, EBS snapshots and SSM documents blocked; EMR's block public access on (port 22 at most excepted); the Glue Data Catalog and its connection passwords encrypted under a customer-managed key; the EC2 serial console off; no account-wide log subscription to an account outside trustedAccounts.",
+        "Account-wide switches stay safe: EBS encryption by default on, under a customer-managed default key; S3's account public access block with all four blocks on; IMDS defaults requiring tokens within the hop limit; public sharing of AMIs, EBS snapshots and SSM documents blocked; EMR's block public access on (port 22 at most excepted); the Glue Data Catalog and its connection passwords encrypted under a customer-managed key; the EC2 serial console off (the IMDS, serial console and AMI and snapshot sharing attributes of an Organizations declarative policy for EC2 alike); no account-wide log subscription to an account outside trustedAccounts.",
     why: "One switch turned off in any program (EBS encryption by default, S3's account block, the IMDS default, EMR's block public access, the serial console) silently weakens every volume, bucket, cluster and instance in the account, the platform's included; one account-wide log subscription ships every log group elsewhere.",
     enforcementLevel: "mandatory",
     severity: "high",
@@ -158,6 +194,8 @@ export const accountSafeDefaults: GuardrailResourcePolicy = {
         },
         [ACCOUNT_TYPES.logAccountPolicy]: logAccountPolicy,
         [ACCOUNT_TYPES.nativeLogAccountPolicy]: logAccountPolicy,
+        [ACCOUNT_TYPES.organizationsPolicy]: declarativeEc2Policy,
+        [ACCOUNT_TYPES.nativeOrganizationsPolicy]: declarativeEc2Policy,
     }),
 };
 

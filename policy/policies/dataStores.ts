@@ -1,5 +1,8 @@
+import type { ReportViolation, StackValidationArgs } from "@pulumi/policy";
 import { HybridGuardrail, isTrue, keyedStore, parseJson, reportUnencrypted, Store, StoresOf, untilKnown } from "./atRest";
+import { Declared, idOf, shown } from "./declared";
 import { isOff } from "./flags";
+import { eachKnown, known } from "./preview";
 import { rdsReplicaSources } from "./rdsReplicas";
 import { byType, Check, GuardrailResourcePolicy, list, Props } from "./support";
 
@@ -35,6 +38,10 @@ const MSK_SERVERLESS = "aws:msk/serverlessCluster:ServerlessCluster";
 const KINESIS_STREAM = "aws:kinesis/stream:Stream";
 const FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream";
 const KINESIS_VIDEO = "aws:kinesis/videoStream:VideoStream";
+const GLOBAL_REPLICATION_GROUP = "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup";
+const KEYSPACES_TABLES = ["aws:keyspaces/table:Table", "aws-native:cassandra:Table"];
+const QLDB_LEDGERS = ["aws:qldb/ledger:Ledger", "aws-native:qldb:Ledger"];
+const TIMESTREAM_DATABASES = ["aws:timestreamwrite/database:Database", "aws-native:timestream:Database"];
 
 const RDS_KEY = "the AWS-managed key aws/rds";
 
@@ -96,10 +103,10 @@ export const DATA_STORES: Record<string, StoresOf> = {
     [DAX_CLUSTER]: (p) => [
         { where: "the cluster", encrypted: isTrue(p.serverSideEncryption?.enabled), unencrypted: "not encrypted at rest: set serverSideEncryption { enabled: true }", serviceKey: "DAX's AWS-owned key", fix: NO_CMK_DAX },
     ],
-    // Members of a global datastore take its primary's settings.
+    // Members of a global datastore take its primary's encryption (judged there, or by the stack half when not declared) but name their own region's key.
     [REPLICATION_GROUP]: (p) =>
         p.globalReplicationGroupId
-            ? []
+            ? [keyedStore("at rest", p.kmsKeyId, "kmsKeyId", "ElastiCache's own key")]
             : [{ where: "at rest", encrypted: isTrue(p.atRestEncryptionEnabled), unencrypted: "not encrypted: set atRestEncryptionEnabled: true", key: p.kmsKeyId, keyField: "kmsKeyId", serviceKey: "ElastiCache's own key" }],
     // Memcached keeps nothing on disk, so only its transit is judged.
     [CACHE_CLUSTER]: (p) =>
@@ -144,7 +151,19 @@ export const DATA_STORES: Record<string, StoresOf> = {
         ];
     },
     [KINESIS_VIDEO]: (p) => [keyedStore("the stream", p.kmsKeyId, "kmsKeyId", "the AWS-managed key aws/kinesisvideo")],
+    // Keyspaces, QLDB and Timestream always encrypt, under a key AWS holds unless one is named.
+    ...Object.fromEntries(KEYSPACES_TABLES.map((t) => [t, keyspacesTable])),
+    ...Object.fromEntries(QLDB_LEDGERS.map((t) => [t, (p: Props) => [keyedStore("the ledger", /^AWS_OWNED_KMS_KEY$/i.test(String(p.kmsKey ?? "")) ? undefined : p.kmsKey, "kmsKey", "an AWS-owned key")]])),
+    ...Object.fromEntries(TIMESTREAM_DATABASES.map((t) => [t, (p: Props) => [keyedStore("the database", p.kmsKeyId, "kmsKeyId", "the AWS-managed key aws/timestream")]])),
 };
+
+/** A Keyspaces table: under its own key only with CUSTOMER_MANAGED_KMS_KEY and the key's ARN. */
+function keyspacesTable(p: Props): Store[] {
+    const spec = p.encryptionSpecification ?? {};
+    const customer = /^CUSTOMER_MANAGED_KMS_KEY$/i.test(String(spec.type ?? spec.encryptionType ?? ""));
+    const store = keyedStore("the table", customer ? spec.kmsKeyIdentifier : undefined, "encryptionSpecification.kmsKeyIdentifier", "an AWS-owned key (AWS_OWNED_KMS_KEY)");
+    return [customer ? store : { ...store, fix: "set encryptionSpecification { type: \"CUSTOMER_MANAGED_KMS_KEY\", kmsKeyIdentifier } to a customer-managed key" }];
+}
 
 function searchDomain(p: Props): Store[] {
     const atRest = p.encryptAtRest;
@@ -238,10 +257,10 @@ export const daxEncryption = storePolicy(
     [DAX_CLUSTER],
 );
 
-export const elasticacheEncryption = storePolicy(
+const elasticacheStores = storePolicy(
     {
         name: "elasticache-encryption",
-        description: "ElastiCache replication groups and clusters, and MemoryDB clusters, encrypt at rest and require TLS in transit (\"preferred\" is not required); serverless caches always do.",
+        description: "ElastiCache replication groups and clusters, and MemoryDB clusters, encrypt at rest and require TLS in transit (\"preferred\" is not required); serverless caches always do; a replication group joins only a global datastore the program declares, where its primary is judged.",
         why: "Cached sessions, tokens and query results are as sensitive as the database behind them; without TLS anyone on the network path reads them, and \"preferred\" still lets a client talk in the clear.",
         severity: "high",
         remediationSteps:
@@ -249,6 +268,19 @@ export const elasticacheEncryption = storePolicy(
     },
     [REPLICATION_GROUP, CACHE_CLUSTER, SERVERLESS_CACHE, MEMORYDB_CLUSTER],
 );
+
+/** elasticache-encryption's stack half: a member's global datastore is declared here, where its primary is judged. */
+function globalDatastores(args: StackValidationArgs, report: ReportViolation): void {
+    const globals = new Declared(args.resources, [GLOBAL_REPLICATION_GROUP], (r) => [idOf(r), known(() => r.props.globalReplicationGroupId), known(() => r.props.arn)]);
+    eachKnown(args.resources, (r) => {
+        if (r.type !== REPLICATION_GROUP || !r.props.globalReplicationGroupId) return;
+        if (globals.resolve(r, () => r.props.globalReplicationGroupId) !== "undeclared") return;
+        const name = shown(() => r.props.globalReplicationGroupId, "(not known yet)");
+        report(`at rest: joins the global datastore ${name}, which this program does not declare, so its encryption cannot be judged: declare it (and its primary) here`, r.urn);
+    });
+}
+
+export const elasticacheEncryption: HybridGuardrail = { ...elasticacheStores, validateResource: untilKnown(elasticacheStores.validateResource!), validateStack: globalDatastores };
 
 export const opensearchEncryption = storePolicy(
     {

@@ -186,7 +186,7 @@ const EBS_VOLUME_TYPES = [T.ebsVolume, SNAPSHOT_COPY, SNAPSHOT_IMPORT, AMI_COPY,
 export const ebsVolumeEncryption: HybridGuardrail = {
     name: "ebs-volume-encryption",
     description:
-        "EBS volumes, snapshot and AMI copies and imports, and the disks of instances, Spot instance requests, Spot fleets, launch configurations, EMR clusters (their security configuration), Batch compute environments, WorkSpaces and Image Builder recipes are encrypted, the root device included whether or not it is declared; a volume made from a snapshot is as encrypted as the snapshot; a launch template, launch configuration or EMR security configuration a resource names is declared in the program, where it is judged.",
+        "EBS volumes, snapshot and AMI copies and imports, and the disks of instances, Spot instance requests, Spot fleets, launch configurations, EMR clusters (their security configuration), Batch compute environments, WorkSpaces, Image Builder recipes and ECS services' managed EBS volumes are encrypted, the root device included whether or not it is declared; a volume made from a snapshot is as encrypted as the snapshot; a launch template, launch configuration or EMR security configuration a resource names is declared in the program, where it is judged.",
     why: "An unencrypted disk, or a snapshot of one, can be copied or shared out of the account and read by whoever gets it.",
     enforcementLevel: "mandatory",
     severity: "high",

@@ -4,7 +4,8 @@ import { list, Props } from "./support";
 
 /**
  * Services that launch instances, or build the images instances boot from, and so make EBS disks
- * of their own: EMR clusters, Batch compute environments, WorkSpaces, Image Builder recipes.
+ * of their own: EMR clusters, Batch compute environments, WorkSpaces, Image Builder recipes, and
+ * ECS services with a managed EBS volume per task.
  */
 
 export const EBS_SERVICE_TYPES = {
@@ -14,6 +15,8 @@ export const EBS_SERVICE_TYPES = {
     workspace: "aws:workspaces/workspace:Workspace",
     imageRecipe: "aws:imagebuilder/imageRecipe:ImageRecipe",
     distribution: "aws:imagebuilder/distributionConfiguration:DistributionConfiguration",
+    ecsService: "aws:ecs/service:Service",
+    nativeEcsService: "aws-native:ecs:Service",
 } as const;
 const S = EBS_SERVICE_TYPES;
 
@@ -66,6 +69,13 @@ function workspaceVolume(where: string, encrypted: unknown, p: Props, field: str
     return { where, encrypted: isTrue(encrypted), unencrypted: `not encrypted: set ${field}: true`, key: p.volumeEncryptionKey, keyField: "volumeEncryptionKey", serviceKey: "the AWS-managed key aws/workspaces" };
 }
 
+/** The volume ECS makes for each task: unencrypted unless encrypted is true (or the account encrypts by default), like CreateVolume. */
+const ecsVolumes = (configs: unknown, at: (i: number) => string): Store[] =>
+    list<Props>(configs as Props[])
+        .map((c, i): [Props, number] => [c, i])
+        .filter(([c]) => c?.managedEbsVolume)
+        .map(([c, i]) => disk(`${at(i)}.managedEbsVolume`, c.managedEbsVolume));
+
 export const EBS_SERVICE_STORES: Record<string, StoresOf> = {
     [S.emrCluster]: (p) => (p.securityConfiguration ? [] : [{ where: "", encrypted: false, unencrypted: "no securityConfiguration, so the nodes' EBS volumes (root and HDFS) are not encrypted", serviceKey: DEFAULT_EBS_KEY }]),
     [S.emrSecurityConfiguration]: emrSecurityConfiguration,
@@ -76,4 +86,6 @@ export const EBS_SERVICE_STORES: Record<string, StoresOf> = {
     ],
     [S.imageRecipe]: imageRecipeDisks,
     [S.distribution]: distributionKeys,
+    [S.ecsService]: (p) => ecsVolumes(p.volumeConfiguration, () => "volumeConfiguration"),
+    [S.nativeEcsService]: (p) => ecsVolumes(p.volumeConfigurations, (i) => `volumeConfigurations[${i}]`),
 };

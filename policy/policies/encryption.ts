@@ -18,6 +18,8 @@ const BACKUP_VAULT = "aws:backup/vault:Vault";
 const SSM_PARAMETER = "aws:ssm/parameter:Parameter";
 const S3_OBJECTS = ["aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2"];
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
+const MWAA_ENVIRONMENTS = ["aws:mwaa/environment:Environment", "aws-native:mwaa:Environment"];
+const CODEBUILD_PROJECTS = ["aws:codebuild/project:Project", "aws-native:codebuild:Project"];
 
 export const eksSecretsEncryption: GuardrailResourcePolicy = {
     name: "eks-secrets-encryption",
@@ -108,6 +110,9 @@ const SERVICE_STORES: Record<string, StoresOf> = {
     ],
     [BACKUP_VAULT]: (p) => [keyedStore("the vault", p.kmsKeyArn, "kmsKeyArn", "the AWS-managed key aws/backup")],
     [SSM_PARAMETER]: (p) => (p.type === "SecureString" ? [keyedStore("the parameter", p.keyId, "keyId", "the AWS-managed key aws/ssm")] : []),
+    // Airflow's metadata database and logs, and a build's artifacts and cache, under a key AWS holds unless one is named.
+    ...Object.fromEntries(MWAA_ENVIRONMENTS.map((t) => [t, (p: Props) => [keyedStore("the environment", p.kmsKey, "kmsKey", "an AWS-owned key")]])),
+    ...Object.fromEntries(CODEBUILD_PROJECTS.map((t) => [t, (p: Props) => [keyedStore("the build output", p.encryptionKey, "encryptionKey", "the AWS-managed key aws/s3")]])),
 };
 
 /** Every data store the encryption guardrails know, by type token. */
@@ -116,7 +121,7 @@ const STORES: Record<string, StoresOf> = { ...EBS_STORES, ...DATA_STORES, ...SER
 export const customerManagedKey: GuardrailResourcePolicy = {
     name: "customer-managed-key",
     description:
-        "Encrypted data stores use a customer-managed KMS key, not an AWS-managed key (alias/aws/...) or the service's own key: EBS (volumes, copies and imports, instances, Spot, launch templates and configurations, node groups, EC2NodeClasses, StorageClasses, EMR, WorkSpaces, Image Builder), EFS, FSx, S3 (KMS rules, DynamoDB exports), RDS, DocumentDB, Neptune, Redshift, DynamoDB, DAX, ElastiCache, MemoryDB, OpenSearch, MSK, Kinesis, Firehose, SQS, SNS, ECR, Secrets Manager, Backup vaults and SSM SecureStrings. Not encrypted at all is each store's own policy; log groups and S3's SSE-S3 are log-group-encryption's and s3-default-encryption's.",
+        "Encrypted data stores use a customer-managed KMS key, not an AWS-managed key (alias/aws/...) or the service's own key: EBS (volumes, copies and imports, instances, Spot, launch templates and configurations, node groups, EC2NodeClasses, StorageClasses, EMR, WorkSpaces, Image Builder, ECS managed volumes), EFS, FSx, S3 (KMS rules, DynamoDB exports), RDS, DocumentDB, Neptune, Redshift, DynamoDB, DAX, ElastiCache, MemoryDB, OpenSearch, MSK, Kinesis, Firehose, SQS, SNS, ECR, Secrets Manager, Backup vaults, SSM SecureStrings, Keyspaces, QLDB, Timestream, MWAA and CodeBuild (and ElastiCache global datastore members in their own region). Not encrypted at all is each store's own policy; log groups and S3's SSE-S3 are log-group-encryption's and s3-default-encryption's.",
     why: "Nobody can narrow an AWS-managed key's policy: whoever the service lets read the data can decrypt it, its use cannot be limited to this environment or audited per key, and the data cannot be made unreadable by disabling the key.",
     enforcementLevel: "mandatory",
     severity: "medium",

@@ -35,9 +35,15 @@ export interface PublicPort {
     through: string;
     ports: [number, number];
     via: string;
+    /** The edge is not declared in this program: whether it faces the internet cannot be known. */
+    undeclared?: boolean;
 }
 
 const throughBalancer = (lb: PolicyResource) => `the internet-facing load balancer ${lb.name}`;
+
+/** The edge a listener or rule carries ports through: a declared internet-facing load balancer, or one named but not declared here. */
+type Edge = { through: string; undeclared?: boolean };
+const undeclaredEdge = (what: string, ref: unknown): Edge => ({ through: typeof ref === "string" ? `the ${what} ${ref}` : `a ${what} looked up`, undeclared: true });
 
 const port = (v: unknown): number | undefined => {
     const n = Number(v);
@@ -66,6 +72,18 @@ class Index {
     add(r: PolicyResource, ...keys: unknown[]): void {
         for (const key of [known(() => r.props.id), known(() => r.props.arn), r.urn, ...keys]) if (typeof key === "string" && key !== "") this.byKey.set(key, r);
     }
+    /**
+     * Whether a reference names none of the indexed resources: a known one matching none, or one a
+     * lookup made (unknown, or absent offline) while `from` depends on none of them.
+     */
+    undeclared(ref: unknown, from: PolicyResource): boolean {
+        if (ref === null || ref === "" || from.dependencies.some((d) => this.byKey.get(d.urn) === d)) return false;
+        return typeof ref !== "string" || !this.byKey.has(ref);
+    }
+    /** The resource a known reference names. */
+    get(ref: unknown): PolicyResource | undefined {
+        return typeof ref === "string" ? this.byKey.get(ref) : undefined;
+    }
     /** The resources `refs` name, else (a reference not known yet, or not declared) the indexed ones `from` depends on. */
     find(refs: unknown[], from: PolicyResource): PolicyResource[] {
         const found = refs.map((ref) => (typeof ref === "string" ? this.byKey.get(ref) : undefined));
@@ -79,11 +97,14 @@ class Index {
 export function publicLoadBalancerPorts(resources: PolicyResource[]): PublicPort[] {
     const views = resources.map((r) => ({ r, ...viewOf(r.type, r.props) }));
     const balancers = new Index();
+    const allBalancers = new Index();
     const listeners = new Index();
+    const allListeners = new Index();
     const groups = new Index();
     const out: PublicPort[] = [];
     for (const { r, type, props } of views) {
         if (has(L.loadBalancers, type) || type === L.nativeLoadBalancer) {
+            allBalancers.add(r, known(() => r.props.loadBalancerArn), known(() => r.props.name));
             if (known(() => internetFacing(type, props))) balancers.add(r, known(() => r.props.loadBalancerArn), known(() => r.props.name));
         } else if (has(L.targetGroups, type) || type === L.nativeTargetGroup) groups.add(r, known(() => r.props.targetGroupArn), known(() => r.props.name));
         else if (type === L.classic || type === L.nativeClassic) {
@@ -113,29 +134,50 @@ export function publicLoadBalancerPorts(resources: PolicyResource[]): PublicPort
             }
         }
     }
-    const forwards = (from: PolicyResource, loadBalancer: PolicyResource, actions: () => unknown) => {
+    const forwards = (from: PolicyResource, edge: Edge, actions: () => unknown) => {
         for (const g of groups.find(known(() => forwardedTo(actions())) ?? [undefined], from)) {
-            for (const p of groupPorts.get(g) ?? []) out.push({ from, through: throughBalancer(loadBalancer), ports: [p, p], via: `target group ${g.name} port ${p}` });
+            for (const p of groupPorts.get(g) ?? []) out.push({ from, ...edge, ports: [p, p], via: `target group ${g.name} port ${p}` });
         }
     };
-    const listenerBalancer = new Map<PolicyResource, PolicyResource>();
+    // Targets registered in a group made elsewhere: whatever carries that group is not declared here.
+    for (const { r, type, props } of views) {
+        const registered = (arn: unknown, p: number | undefined, via: string) => {
+            if (p !== undefined && groups.undeclared(arn, r)) out.push({ from: r, ...undeclaredEdge("target group", arn), ports: [p, p], via: `${via} ${p}` });
+        };
+        if (has(L.attachments, type)) registered(known(() => props.targetGroupArn), port(known(() => props.port)), "target port");
+        if (has(L.ecsServices, type)) for (const lb of known(() => list<Props>(props.loadBalancers)) ?? []) if (!lb?.elbName) registered(known(() => lb?.targetGroupArn), port(known(() => lb?.containerPort)), "container port");
+    }
+    const listenerEdge = new Map<PolicyResource, Edge>();
     for (const { r, type, props } of views) {
         if (!has(L.listeners, type) && type !== L.nativeListener) continue;
-        const [lb] = balancers.find([known(() => props.loadBalancerArn)], r);
-        if (!lb) continue;
+        allListeners.add(r, known(() => r.props.listenerArn));
+        const arn = known(() => props.loadBalancerArn);
+        const [lb] = balancers.find([arn], r);
+        const edge: Edge | undefined = lb ? { through: throughBalancer(lb) } : allBalancers.undeclared(arn, r) ? undeclaredEdge("load balancer", arn) : undefined;
+        if (!edge) continue;
         listeners.add(r, known(() => r.props.listenerArn));
-        listenerBalancer.set(r, lb);
+        listenerEdge.set(r, edge);
         const p = port(known(() => props.port));
-        if (p !== undefined) out.push({ from: r, through: throughBalancer(lb), ports: [p, p], via: `listener port ${p}` });
-        forwards(r, lb, () => props.defaultActions);
+        if (p !== undefined) out.push({ from: r, ...edge, ports: [p, p], via: `listener port ${p}` });
+        forwards(r, edge, () => props.defaultActions);
     }
     for (const { r, type, props } of views) {
         if (!has(L.listenerRules, type) && type !== L.nativeListenerRule) continue;
-        const [listener] = listeners.find([known(() => props.listenerArn)], r);
-        const lb = listener && listenerBalancer.get(listener);
-        if (lb) forwards(r, lb, () => props.actions);
+        const arn = known(() => props.listenerArn);
+        const [listener] = listeners.find([arn], r);
+        const edge = listener ? listenerEdge.get(listener) : allListeners.undeclared(arn, r) ? undeclaredEdge("listener", arn) : undefined;
+        if (edge) forwards(r, edge, () => props.actions);
     }
-    return [...out, ...acceleratorPorts(views)];
+    // Private origins an internet edge reaches: a listener's port and the ports of the groups it forwards to.
+    const listenerPorts = (ref: unknown): [number, string][] => {
+        const l = allListeners.get(ref);
+        if (!l) return [];
+        const { props } = viewOf(l.type, l.props);
+        const lp = port(known(() => props.port));
+        const forwarded = groups.find(known(() => forwardedTo(props.defaultActions)) ?? [], l).flatMap((g) => (groupPorts.get(g) ?? []).map((p): [number, string] => [p, `target group ${g.name} port ${p}`]));
+        return [...(lp === undefined ? [] : [[lp, `listener port ${lp}`] as [number, string]]), ...forwarded];
+    };
+    return [...out, ...acceleratorPorts(views), ...privateOriginPorts(views, listenerPorts)];
 }
 
 const ACCELERATOR_TYPES = {
@@ -165,6 +207,58 @@ function acceleratorPorts(views: { r: PolicyResource; type: string; props: Props
         if (ACCELERATOR_TYPES.listeners.includes(type)) add(() => props.portRanges, "fromPort", "toPort", "listener port");
         else if (ACCELERATOR_TYPES.endpointGroups.includes(type)) add(() => props.portOverrides, "endpointPort", "endpointPort", "endpoint port");
         else if (ACCELERATOR_TYPES.customEndpointGroups.includes(type)) add(() => props.destinationConfigurations, "fromPort", "toPort", "destination port");
+    }
+    return out;
+}
+
+type View = { r: PolicyResource; type: string; props: Props };
+
+const ORIGIN_TYPES = {
+    vpcOrigins: ["aws:cloudfront/vpcOrigin:VpcOrigin", "aws-native:cloudfront:VpcOrigin"],
+    distribution: "aws:cloudfront/distribution:Distribution",
+    nativeDistribution: "aws-native:cloudfront:Distribution",
+    restIntegration: "aws:apigateway/integration:Integration",
+    nativeMethod: "aws-native:apigateway:Method",
+    httpIntegrations: ["aws:apigatewayv2/integration:Integration", "aws-native:apigatewayv2:Integration"],
+};
+
+/** The ports CloudFront connects to an origin on: HTTP, HTTPS or both, as its protocol policy says. */
+function originPorts(config: Props | undefined): [number, string][] {
+    const policy = String(config?.originProtocolPolicy ?? "match-viewer").toLowerCase();
+    const http = port(config?.httpPort ?? 80);
+    const https = port(config?.httpsPort ?? 443);
+    return [
+        ...(policy !== "https-only" && http !== undefined ? [[http, `HTTP port ${http}`] as [number, string]] : []),
+        ...(policy !== "http-only" && https !== undefined ? [[https, `HTTPS port ${https}`] as [number, string]] : []),
+    ];
+}
+
+/** The port of an integration URI ("http://internal-nlb:9200/path"), the scheme's default when none is given. */
+function uriPort(uri: unknown): [number, string][] {
+    const m = typeof uri === "string" ? /^(https?):\/\/(?:\[[^\]]*\]|[^/:?#]*)(?::(\d+))?/i.exec(uri) : null;
+    if (!m) return [];
+    const p = m[2] !== undefined ? Number(m[2]) : m[1].toLowerCase() === "https" ? 443 : 80;
+    return [[p, `integration port ${p}`]];
+}
+
+/**
+ * CloudFront (VPC origins and custom origins) and API Gateway VPC links carry the internet to
+ * private load balancers and instances on the origin's ports, whatever the load balancer's scheme.
+ */
+function privateOriginPorts(views: View[], listenerPorts: (ref: unknown) => [number, string][]): PublicPort[] {
+    const out: PublicPort[] = [];
+    const add = (r: PolicyResource, through: string, found: [number, string][] | undefined) => {
+        for (const [p, via] of found ?? []) out.push({ from: r, through, ports: [p, p], via });
+    };
+    const vpcLink = (integration: Props | undefined) => String(integration?.connectionType ?? "").toUpperCase() === "VPC_LINK";
+    for (const { r, type, props } of views) {
+        if (ORIGIN_TYPES.vpcOrigins.includes(type)) add(r, "a CloudFront VPC origin", known(() => originPorts(props.vpcOriginEndpointConfig)));
+        else if (type === ORIGIN_TYPES.distribution || type === ORIGIN_TYPES.nativeDistribution) {
+            const origins = () => list<Props>((type === ORIGIN_TYPES.distribution ? props.origins : props.distributionConfig?.origins) as Props[]);
+            add(r, "CloudFront", known(() => origins().filter((o) => o?.customOriginConfig).flatMap((o) => originPorts(o.customOriginConfig))));
+        } else if (type === ORIGIN_TYPES.restIntegration) add(r, "an API Gateway VPC link", known(() => (vpcLink(props) ? uriPort(props.uri) : [])));
+        else if (type === ORIGIN_TYPES.nativeMethod) add(r, "an API Gateway VPC link", known(() => (vpcLink(props.integration) ? uriPort(props.integration?.uri) : [])));
+        else if (ORIGIN_TYPES.httpIntegrations.includes(type)) add(r, "an API Gateway VPC link", known(() => (vpcLink(props) ? listenerPorts(props.integrationUri) : [])));
     }
     return out;
 }

@@ -1,4 +1,4 @@
-import type { ReportViolation } from "@pulumi/policy";
+import type { PolicyResource, ReportViolation } from "@pulumi/policy";
 import { ALB_SCHEME_ANNOTATION, INTERNAL_ANNOTATION, SCHEME_ANNOTATION } from "../../components/teams/exposure";
 import { exposure, opensToInternet } from "./cidr";
 import { byResourceView } from "./cloudControl";
@@ -7,7 +7,7 @@ import { describeObject } from "./kubernetes";
 import { publicLoadBalancerPorts, PublicPort } from "./loadBalancers";
 import { PUBLIC_DATA_STORE_CHECKS } from "./publicDataStores";
 import { checkLoadBalancerObject } from "./kubernetesLoadBalancers";
-import { ingressByGroup } from "./securityGroups";
+import { GroupIngress, ingressByGroup } from "./securityGroups";
 import { byKubernetesObject, GuardrailResourcePolicy, GuardrailStackPolicy, list, Props, T } from "./support";
 
 /** Guardrails on what the internet can reach: security groups, databases, the Kubernetes API, load balancers. */
@@ -76,14 +76,37 @@ function reportLoadBalancerPorts(exposed: PublicPort[], ports: number[], report:
     for (const [urn, { found, open }] of byFrom) {
         const unique = [...new Set(open)];
         const via = [...new Set(found.map((e) => e.via))].join(", ");
-        report(`${plural(unique, "port", "ports")} ${portList(unique)} ${plural(unique, "reaches", "reach")} the internet through ${found[0].through} (${via})`, urn);
+        const what = `${plural(unique, "port", "ports")} ${portList(unique)}`;
+        if (found[0].undeclared) report(`${what} ${plural(unique, "goes", "go")} to ${found[0].through} (${via}), not declared in this program, so whether it faces the internet cannot be known`, urn);
+        else report(`${what} ${plural(unique, "reaches", "reach")} the internet through ${found[0].through} (${via})`, urn);
+    }
+}
+
+/** Admin ports a group admits from prefix lists the program does not declare and config does not trust: whom they admit cannot be known. */
+function reportUndeclaredLists(group: PolicyResource | undefined, rules: GroupIngress["rules"], ports: number[], trusted: string[], report: (message: string, urn: string) => void): void {
+    const byList = new Map<string, { open: number[]; from: Set<PolicyResource> }>();
+    for (const { rule, from } of rules) {
+        for (const id of (rule.undeclaredLists ?? []).filter((l) => !trusted.includes(l))) {
+            const open = rule.ports ? ports.filter((p) => rule.ports![0] <= p && p <= rule.ports![1]) : [];
+            if (open.length === 0) continue;
+            const entry = byList.get(id) ?? { open: [], from: new Set() };
+            entry.open.push(...open);
+            entry.from.add(from);
+            byList.set(id, entry);
+        }
+    }
+    for (const [id, { open, from }] of byList) {
+        const unique = [...new Set(open)];
+        const rulesFrom = [...from].filter((r) => r !== group);
+        const through = rulesFrom.length > 0 ? ` (rules ${rulesFrom.map((r) => r.name).join(", ")})` : "";
+        report(`${plural(unique, "port", "ports")} ${portList(unique)} ${plural(unique, "admits", "admit")} the prefix list ${id}${through}, not declared in this program, so whom it admits cannot be known: list it in trustedPrefixLists after review`, (group ?? rulesFrom[0]).urn);
     }
 }
 
 export const securityGroupAdminPorts: GuardrailStackPolicy = {
     name: "security-group-admin-ports",
     description:
-        "No security group admits the internet on an admin or database port: inline rules and separate rule resources of the same group are judged together, IPv4 and IPv6, port ranges and protocol -1 included; nor does an internet-facing load balancer (or Global Accelerator) listen on or forward to one, target groups' attachments and ECS container ports included.",
+        "No security group or Lightsail firewall (InstancePublicPorts, or an instance's default SSH/RDP) admits the internet on an admin or database port, nor a prefix list the program does not declare unless config trusts it: inline rules and separate rule resources of the same group are judged together, IPv4 and IPv6, port ranges and protocol -1 included; nor does an internet-facing load balancer, Global Accelerator, CloudFront origin (VPC or custom) or API Gateway VPC link listen on or forward to one, target groups' attachments and ECS container ports included; a listener, rule or target on a load balancer, listener or target group the program does not declare is reported too.",
     why: "An SSH, RDP, database or etcd port reachable from the internet is found by scanners within minutes and brute-forced or exploited; a load balancer or accelerator in front of it reaches it from the internet even when the group admits only the VPC.",
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -93,10 +116,16 @@ export const securityGroupAdminPorts: GuardrailStackPolicy = {
         properties: {
             ports: { type: "array", items: { type: "integer", minimum: 0, maximum: 65535 }, default: DEFAULT_ADMIN_PORTS, description: "Ports that must never face the internet." },
             maxAddresses: { type: "integer", minimum: 0, default: 4096, description: "Most internet-routable IPv4 addresses a group may admit on those ports (4,096 is a /20)." },
+            trustedPrefixLists: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description: "Prefix lists made elsewhere (ids, ARNs or names) reviewed as admitting no more than maxAddresses; others a rule admits on those ports are reported, as their entries cannot be read offline.",
+            },
         },
     },
     validateStack: (args, report) => {
-        const { ports, maxAddresses } = args.getConfig<{ ports: number[]; maxAddresses: number }>();
+        const { ports, maxAddresses, trustedPrefixLists = [] } = args.getConfig<{ ports: number[]; maxAddresses: number; trustedPrefixLists?: string[] }>();
         for (const { group, rules } of ingressByGroup(args.resources)) {
             // Ports whose admitted ranges, together, reach the internet; ports with the same ranges share one message.
             const openPorts = new Map<string, number[]>();
@@ -109,6 +138,7 @@ export const securityGroupAdminPorts: GuardrailStackPolicy = {
                 const through = from.length > 0 ? ` (rules ${from.map((r) => r.name).join(", ")})` : "";
                 report(`${plural(open, "port", "ports")} ${portList(open)} ${plural(open, "admits", "admit")} the internet: ${cidrs} (${describeExposure(cidrs.split(", "))})${through}`, (group ?? from[0]).urn);
             }
+            reportUndeclaredLists(group, rules, ports, trustedPrefixLists, report);
         }
         reportLoadBalancerPorts(publicLoadBalancerPorts(args.resources), ports, report);
     },

@@ -2,7 +2,8 @@ import { anyonePrincipal, Statement } from "./iamDocuments";
 import { readHeld, resourcePolicies, unreadable } from "./policyHolders";
 import { arnAccount, describeActions, narrowingKeys, narrowingValue, ScopeConfig, scopeSchema, statementLabel, untrustedAccounts } from "./policyScope";
 import { EVERYONE, functionUrlAuthType, lambdaGrants, LambdaGrant, publicS3Acls, sharing } from "./sharing";
-import type { GuardrailResourcePolicy } from "./support";
+import { viewOf } from "./cloudControl";
+import { list, type GuardrailResourcePolicy, type Props } from "./support";
 
 /** Guardrails on resource-based policies: who, outside the account's own IAM, may use a resource. */
 
@@ -58,10 +59,24 @@ function lambdaGrantProblem(grant: LambdaGrant, config: ScopeConfig): string | u
     return undefined;
 }
 
+const CONNECT = "connect an endpoint to the PrivateLink service (and reach what its load balancers carry)";
+
+/** Who may connect to a PrivateLink endpoint service: its allowedPrincipals, or one permission resource's principal ("*" is every account). */
+function endpointServicePrincipals(type: string, props: Props): { where: string; to: typeof EVERYONE | string; what: string; org?: string }[] {
+    const { type: t, props: p } = viewOf(type, props);
+    const principals: [string, unknown][] =
+        t === "aws:ec2/vpcEndpointService:VpcEndpointService" || t === "aws-native:ec2:VpcEndpointServicePermissions"
+            ? list<unknown>(p.allowedPrincipals as unknown[]).map((v, i) => [`allowedPrincipals[${i}]`, v])
+            : t === "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple"
+              ? [["principalArn", p.principalArn]]
+              : [];
+    return principals.filter(([, v]) => typeof v === "string").map(([where, v]) => ({ where, to: (v as string).trim() === "*" ? EVERYONE : (v as string), what: CONNECT }));
+}
+
 export const resourcePolicyNoPublicPrincipal: GuardrailResourcePolicy = {
     name: "resource-policy-no-public-principal",
     description:
-        'Resource policies (SQS, SNS, S3 and its access points, ECR, KMS, Secrets Manager, EFS, Backup, EventBridge, OpenSearch, MSK and others, inline or through their *Policy resource, Cloud Control or AWS Native) are readable and allow no "*" principal or NotPrincipal without a condition that narrows who, nor an AWS service without a source (aws:SourceArn, aws:SourceAccount); Lambda permissions (to anyone, or to a service without a source), function URLs, S3 ACLs, public AMI, snapshot and SSM document sharing and event bus permissions are not open to everyone; with trustedAccounts set, shares, RAM associations and KMS grants name only those accounts.',
+        'Resource policies (SQS, SNS, S3 and its access points, ECR, KMS, Secrets Manager, EFS, Backup, EventBridge, OpenSearch, MSK and others, inline or through their *Policy resource, Cloud Control or AWS Native) are readable and allow no "*" principal or NotPrincipal without a condition that narrows who, nor an AWS service without a source (aws:SourceArn, aws:SourceAccount); Lambda permissions (to anyone, or to a service without a source), function URLs, S3 ACLs, public AMI, snapshot and SSM document sharing, event bus permissions and PrivateLink endpoint services\' allowed principals are not open to everyone; with trustedAccounts set, shares, RAM associations and KMS grants name only those accounts.',
     why: 'A policy that allows "*" lets any AWS account, or anyone on the internet, read, send to, decrypt or invoke the resource; a condition such as aws:SecureTransport changes how, not who. A public AMI or snapshot hands out its data, and a service permission without a source lets any account\'s bucket or topic drive the function.',
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -102,7 +117,7 @@ export const resourcePolicyNoPublicPrincipal: GuardrailResourcePolicy = {
         if (functionUrlAuthType(args.type, args.props) === "NONE") {
             report("authorizationType is NONE: anyone on the internet can invoke the function through its URL; use AWS_IAM");
         }
-        for (const share of sharing(args.type, args.props)) {
+        for (const share of [...sharing(args.type, args.props), ...endpointServicePrincipals(args.type, args.props)]) {
             if (share.to === EVERYONE) {
                 if (share.org !== undefined && narrowingValue("org", share.org, config)) continue;
                 report(`${share.where} shares with everyone: any AWS account may ${share.what}; name the accounts`);

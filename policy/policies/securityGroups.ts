@@ -20,9 +20,13 @@ export const SECURITY_GROUP_TYPES = {
     prefixList: "aws:ec2/managedPrefixList:ManagedPrefixList",
     prefixListEntry: "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry",
     nativePrefixList: "aws-native:ec2:PrefixList",
+    /** A Lightsail instance's firewall stands for a security group: its own (native), or InstancePublicPorts replacing it. */
+    lightsailInstance: "aws:lightsail/instance:Instance",
+    lightsailPorts: "aws:lightsail/instancePublicPorts:InstancePublicPorts",
+    nativeLightsailInstance: "aws-native:lightsail:Instance",
 } as const;
 const S = SECURITY_GROUP_TYPES;
-const GROUP_TYPES: string[] = [S.group, S.defaultGroup, S.nativeGroup];
+const GROUP_TYPES: string[] = [S.group, S.defaultGroup, S.nativeGroup, S.lightsailInstance, S.nativeLightsailInstance];
 const LIST_TYPES: string[] = [S.prefixList, S.nativePrefixList];
 
 /** One ingress permission: the ports it opens (none for ICMP and port-less protocols) and whom it admits. */
@@ -30,6 +34,8 @@ export interface Ingress {
     ports?: [number, number];
     cidrs: string[];
     prefixLists: string[];
+    /** Prefix lists the program does not declare: their entries cannot be read offline. */
+    undeclaredLists?: string[];
 }
 
 /** Protocol names with a number; the provider maps names and numbers (in any case) to each other. */
@@ -72,12 +78,27 @@ function native(rule: Props): Ingress {
     return { ports: portsOf(rule.ipProtocol, rule.fromPort, rule.toPort), cidrs: strings(rule.cidrIp, rule.cidrIpv6), prefixLists: listIds(() => rule.sourcePrefixListId) };
 }
 
+/** A Lightsail port: no CIDR, IPv6 range or alias given admits every IPv4 address, as the console's "Any IPv4 address". */
+function lightsail(port: Props): Ingress {
+    const cidrs = strings(port.cidrs, port.ipv6Cidrs);
+    const open = cidrs.length === 0 && strings(port.cidrListAliases).length === 0;
+    return { ports: portsOf(port.protocol, port.fromPort, port.toPort), cidrs: open ? ["0.0.0.0/0"] : cidrs, prefixLists: [] };
+}
+
+/** A Lightsail instance's firewall before any InstancePublicPorts: SSH (RDP on Windows) and HTTP open to every IPv4 address. */
+function lightsailDefaults(blueprint: unknown): Ingress[] {
+    const admin = /^windows/i.test(String(blueprint ?? "")) ? 3389 : 22;
+    return [admin, 80].map((p) => ({ ports: [p, p], cidrs: ["0.0.0.0/0"], prefixLists: [] }));
+}
+
 /** What a resource adds to a group's ingress: its own rules (a group) or rules for the group named by `groupId`. */
 interface Declared {
     resource: PolicyResource;
     isGroup: boolean;
     groupId?: unknown;
     rules: Ingress[];
+    /** Rules that hold only while no other resource sets the group's rules (a Lightsail instance's default firewall). */
+    defaults?: Ingress[];
 }
 
 /** Rules a preview cannot read yet (an output-built CIDR) are left out; the offline plan knows them all. */
@@ -106,6 +127,16 @@ function declared(r: PolicyResource): Declared | undefined {
             };
         case S.nativeIngress:
             return { resource: r, isGroup: false, groupId: known(() => props.groupId ?? props.groupName), rules: readable(props, native) };
+        case S.lightsailInstance:
+            return { resource: r, isGroup: true, rules: [], defaults: known(() => lightsailDefaults(props.blueprintId)) };
+        case S.lightsailPorts:
+            return { resource: r, isGroup: false, groupId: known(() => props.instanceName), rules: readable(known(() => props.portInfos), lightsail) };
+        case S.nativeLightsailInstance: {
+            const ports = known(() => props.networking?.ports);
+            return ports === undefined || ports === null
+                ? { resource: r, isGroup: true, rules: [], defaults: known(() => lightsailDefaults(props.blueprintId)) }
+                : { resource: r, isGroup: true, rules: readable(ports, lightsail) };
+        }
         default:
             return undefined;
     }
@@ -162,7 +193,7 @@ export function ingressByGroup(resources: PolicyResource[]): GroupIngress[] {
     const groupsById = new Map<string, PolicyResource>();
     for (const d of all) {
         if (!d.isGroup) continue;
-        for (const id of [known(() => d.resource.props.id), known(() => d.resource.props.groupId)]) if (typeof id === "string") groupsById.set(id, d.resource);
+        for (const id of [known(() => d.resource.props.id), known(() => d.resource.props.groupId), ...(d.defaults ? [known(() => d.resource.props.name)] : [])]) if (typeof id === "string") groupsById.set(id, d.resource);
     }
     const byKey = new Map<string, GroupIngress>();
     for (const d of all) {
@@ -174,8 +205,19 @@ export function ingressByGroup(resources: PolicyResource[]): GroupIngress[] {
         const entry = byKey.get(key) ?? { group, rules: [] };
         byKey.set(key, entry);
         for (const rule of d.rules) {
-            entry.rules.push({ rule: { ...rule, cidrs: [...rule.cidrs, ...expand(rule.prefixLists, d.resource, prefixLists)] }, from: d.resource });
+            // An id matching no declared list while the resource depends on one is that list's (an id the plan made up).
+            const dependsOnList = d.resource.dependencies.some((x) => prefixLists.has(x.urn));
+            const undeclaredLists = dependsOnList ? [] : rule.prefixLists.filter((id) => id !== UNKNOWN_LIST && !prefixLists.has(id));
+            entry.rules.push({ rule: { ...rule, cidrs: [...rule.cidrs, ...expand(rule.prefixLists, d.resource, prefixLists)], undeclaredLists }, from: d.resource });
         }
+    }
+    // A Lightsail instance keeps its default firewall until an InstancePublicPorts replaces it; one whose
+    // instance cannot be told (a name the offline plan does not know) may replace any unnamed instance's.
+    const unplaced = all.some((d) => d.resource.type === S.lightsailPorts && byKey.get(d.resource.urn)?.group === undefined && typeof d.groupId !== "string");
+    for (const d of all) {
+        const entry = d.defaults ? byKey.get(d.resource.urn) : undefined;
+        if (unplaced && typeof known(() => d.resource.props.name) !== "string") continue;
+        if (entry && entry.rules.length === 0) entry.rules.push(...d.defaults!.map((rule) => ({ rule, from: d.resource })));
     }
     return [...byKey.values()];
 }
