@@ -215,18 +215,23 @@ describe("quota guardrails", () => {
         ]);
     });
 
-    it("ebs-volume-size, evasion: an in-tree awsElasticBlockStore PV in a ConfigGroup, a Spot request's root disk, a node group's disk", async () => {
+    it("ebs-volume-size, evasion: an in-tree awsElasticBlockStore PV in a ConfigGroup, a Spot request's root disk, a node group's disk, an ECS service's volume per task", async () => {
         const report = await evaluate(() => {
             new k8s.yaml.v2.ConfigGroup("pvs", {
                 objs: [{ apiVersion: "v1", kind: "PersistentVolume", metadata: { name: "legacy" }, spec: { capacity: { storage: "10Ti" }, accessModes: ["ReadWriteOnce"], awsElasticBlockStore: { volumeID: "vol-0123456789abcdef0" } } }],
             });
             new aws.ec2.SpotInstanceRequest("spot", { ami: "ami-0123456789abcdef0", instanceType: "m7i.large", rootBlockDevice: { volumeSize: 16384 } });
             new aws.eks.NodeGroup("disks", { clusterName: "c", nodeRoleArn: "arn:aws:iam::111122223333:role/n", subnetIds: ["subnet-1"], diskSize: 4096, scalingConfig: { minSize: 1, maxSize: 2, desiredSize: 1 } });
+            new aws.ecs.Service("tasks", {
+                taskDefinition: "app:1",
+                volumeConfiguration: { name: "data", managedEbsVolume: { roleArn: "arn:aws:iam::111122223333:role/ecs-ebs", encrypted: true, sizeInGb: 16000 } },
+            });
         }, { only: "ebs-volume-size" });
         expectViolations(report, "ebs-volume-size", [
             "pvs: PersistentVolume legacy (in a ConfigGroup): spec.capacity.storage is 10Ti; at most 2048 GiB is allowed",
             "spot: rootBlockDevice.volumeSize is 16384 GiB; at most 2048 GiB is allowed",
             "disks: diskSize is 4096 GiB; at most 2048 GiB is allowed",
+            "tasks: volumeConfiguration.managedEbsVolume.sizeInGb is 16000 GiB; at most 2048 GiB is allowed",
         ]);
     });
 

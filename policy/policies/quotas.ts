@@ -152,10 +152,12 @@ const LAUNCH_CONFIGURATION = "aws:ec2/launchConfiguration:LaunchConfiguration";
 /** A message about an object: plain for a typed resource, with the object named when it came from a patch or a ConfigGroup. */
 const about = (o: KubeObject, message: string) => (o.via === "resource" ? message : `${describeObject(o)}: ${message}`);
 
+const ECS_SERVICE = "aws:ecs/service:Service";
+
 export const ebsVolumeSize: GuardrailResourcePolicy = {
     name: "ebs-volume-size",
     description:
-        "EBS volumes are at most a configured size wherever a size is stated: volumes, instance, Spot request and launch configuration disks, launch templates, node group and cluster node disks, EC2NodeClasses and EBS PersistentVolumes (CSI or in-tree), however declared.",
+        "EBS volumes are at most a configured size wherever a size is stated: volumes, instance, Spot request and launch configuration disks, launch templates, node group and cluster node disks, EC2NodeClasses, ECS services' per-task volumes and EBS PersistentVolumes (CSI or in-tree), however declared.",
     why: "A mistyped or hostile size (a 16 TiB gp3 volume per node or per replica) costs thousands a month before anyone looks at the bill.",
     enforcementLevel: "mandatory",
     severity: "low",
@@ -172,6 +174,8 @@ export const ebsVolumeSize: GuardrailResourcePolicy = {
                 list<Props>(p.blockDeviceMappings).forEach((m, i) => checkGiB(`blockDeviceMappings[${i}].ebs.volumeSize`, m?.ebs?.volumeSize, args.getConfig(), report)),
             ...forEach([T.eksNodeGroup, T.managedNodeGroupComponent], (p, args, report) => checkGiB("diskSize", p.diskSize, args.getConfig(), report)),
             [T.eksClusterComponent]: (p, args, report) => checkGiB("nodeRootVolumeSize", p.nodeRootVolumeSize, args.getConfig(), report),
+            // ECS makes one such volume per task.
+            [ECS_SERVICE]: (p, args, report) => checkGiB("volumeConfiguration.managedEbsVolume.sizeInGb", p.volumeConfiguration?.managedEbsVolume?.sizeInGb, args.getConfig(), report),
         }),
         byKubernetesObject((o, args, report) => {
             const spec: Props | undefined = o.object?.spec;
