@@ -1,5 +1,4 @@
 import { loadAll } from "js-yaml";
-import { isScalar, parseAllDocuments, visit } from "yaml";
 
 /** YAML as read for the guardrails, and why the cluster may read it otherwise (undefined when it reads the same). */
 export interface ReadYaml {
@@ -8,6 +7,20 @@ export interface ReadYaml {
 }
 
 const yamlReadings = new Map<string, ReadYaml>();
+
+/** Whether the text uses a merge key (`<<`) as a key, not inside a string: asked of the `yaml` package, loaded only for text that holds `<<`. */
+function usesMergeKey(text: string): boolean {
+    const { isScalar, parseAllDocuments, visit } = require("yaml") as typeof import("yaml");
+    let found = false;
+    for (const doc of parseAllDocuments(text)) {
+        visit(doc, {
+            Pair(_, pair) {
+                if (isScalar(pair.key) && pair.key.value === "<<" && pair.key.type === "PLAIN") found = true;
+            },
+        });
+    }
+    return found;
+}
 
 /**
  * YAML text read as the Kubernetes provider and aws-iam-authenticator read it (go-yaml v2, through
@@ -18,24 +31,26 @@ const yamlReadings = new Map<string, ReadYaml>();
 export function readYaml(text: string): ReadYaml {
     const cached = yamlReadings.get(text);
     if (cached) return cached;
-    const reasons = new Set<string>();
-    for (const doc of parseAllDocuments(text)) {
-        if (doc.errors.some((e) => e.code === "DUPLICATE_KEY")) reasons.add("a key is repeated in one mapping");
-        visit(doc, {
-            Pair(_, pair) {
-                if (isScalar(pair.key) && pair.key.value === "<<" && pair.key.type === "PLAIN") reasons.add("a merge key (<<) is used");
-            },
-        });
-    }
-    let read: ReadYaml;
+    const reasons: string[] = [];
+    let documents: unknown[] = [];
     try {
-        // Repeated keys keep their last value, as in go-yaml v2.
-        read = { documents: loadAll(text, undefined, { json: true }) };
+        // js-yaml refuses a repeated key; read again, keeping the last value as go-yaml v2 does.
+        documents = loadAll(text);
     } catch (e) {
-        reasons.add(`it is not valid YAML (${String((e as Error).message).split("\n")[0]})`);
-        read = { documents: [] };
+        const message = String((e as Error).message);
+        if (/duplicated mapping key/.test(message)) {
+            reasons.push("a key is repeated in one mapping");
+            try {
+                documents = loadAll(text, undefined, { json: true });
+            } catch (again) {
+                reasons.push(`it is not valid YAML (${String((again as Error).message).split("\n")[0]})`);
+            }
+        } else {
+            reasons.push(`it is not valid YAML (${message.split("\n")[0]})`);
+        }
     }
-    if (reasons.size > 0) read.unreadable = [...reasons].join(", ");
+    if (text.includes("<<") && usesMergeKey(text)) reasons.unshift("a merge key (<<) is used");
+    const read: ReadYaml = reasons.length > 0 ? { documents, unreadable: reasons.join(", ") } : { documents };
     if (yamlReadings.size > 1000) yamlReadings.clear();
     yamlReadings.set(text, read);
     return read;
