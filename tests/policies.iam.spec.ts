@@ -194,6 +194,22 @@ describe("IAM guardrails", () => {
                 `assume-admins: policy: Statement[0] allows sts:AssumeRole on aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef, Admin, Administrator: ${becomes}`,
             ]);
         });
+
+        it("evasion: IAM writes on roles of every length but the probe's by lists of ? patterns, short prefixes, and sts:AssumeRole on the CDK deploy role", async () => {
+            const lengths = [...Array(18).keys()].map((i) => `arn:aws:iam::*:role/${"?".repeat(i + 1)}`).concat(`arn:aws:iam::*:role/${"?".repeat(20)}*`);
+            const report = await evaluate(() => {
+                new aws.iam.Policy("role-lengths", { policy: doc(allow(["iam:AttachRolePolicy", "iam:PutRolePolicy"], lengths)) });
+                new aws.iam.Policy("user-short", { policy: doc(allow("iam:AttachUserPolicy", ["arn:aws:iam::*:user/a*", "arn:aws:iam::*:user/*z"])) });
+                new aws.iam.Policy("cdk-deploy", { policy: doc(allow("sts:AssumeRole", "arn:aws:iam::*:role/cdk-hnb659fds-deploy-role-*")) });
+                new aws.iam.Policy("team-roles", { policy: doc(allow("iam:PutRolePolicy", `arn:aws:iam::${ACCOUNT}:role/payments-*`)) });
+            }, { only: P });
+            const grants = "on every principal or policy it names: the holder can grant itself any permission";
+            expectViolations(report, P, [
+                `role-lengths: policy: Statement[0] allows iam:AttachRolePolicy, iam:PutRolePolicy ${grants}`,
+                `user-short: policy: Statement[0] allows iam:AttachUserPolicy ${grants}`,
+                "cdk-deploy: policy: Statement[0] allows sts:AssumeRole on cdk-hnb659fds-deploy-role-000000000000-xx-probe-1: the holder becomes any role that trusts its account, administrator roles too; name the roles",
+            ]);
+        });
     });
 
     describe("iam-passrole-scoped", () => {
@@ -231,6 +247,14 @@ describe("IAM guardrails", () => {
                 "inline: inlinePolicies[0] (pass): Statement[0] allows iam:PassRole (through ec2:RunInstances, iam:PassRole) on every role (*): name the roles it may pass",
                 "cc-policy: desiredState.PolicyDocument: Statement[0] allows iam:PassRole (through iam:PassRole) on every role (*): name the roles it may pass",
             ]);
+        });
+
+        it("evasion: PassRole on roles of every length but the probe's, by ? patterns", async () => {
+            const lengths = ["?", "??", "???", "?????????????????", `${"?".repeat(20)}*`].map((p) => `arn:aws:iam::*:role/${p}`);
+            const report = await evaluate(() => {
+                new aws.iam.Policy("pass-lengths", { policy: doc(allow("iam:PassRole", lengths.slice(3))) });
+            }, { only: P });
+            expectViolations(report, P, [`pass-lengths: policy: Statement[0] allows iam:PassRole (through iam:PassRole) on every role (${lengths.slice(3).join(", ")}): name the roles it may pass`]);
         });
     });
 

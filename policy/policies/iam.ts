@@ -46,6 +46,8 @@ const ADMIN_ROLES = [
     "AWSControlTowerExecution",
     "AWSCloudFormationStackSetExecutionRole",
     "cdk-hnb659fds-cfn-exec-role-000000000000-xx-probe-1",
+    // The deploy role trusts its account and passes the cfn-exec role to CloudFormation: any template, as admin.
+    "cdk-hnb659fds-deploy-role-000000000000-xx-probe-1",
     "aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef",
     "Admin",
     "Administrator",
