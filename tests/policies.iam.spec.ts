@@ -328,6 +328,20 @@ describe("IAM guardrails", () => {
                 `cc-role: desiredState.AssumeRolePolicyDocument: Statement[0] trusts pods.eks.amazonaws.com without pinning ${ALL} ${why}`,
             ]);
         });
+
+        it("evasion: tag conditions whose values are policy variables of the tags they test", async () => {
+            const report = await evaluate(() => {
+                role("self-variable", {
+                    StringEquals: {
+                        "aws:SourceAccount": ACCOUNT,
+                        "aws:RequestTag/eks-cluster-name": "prod",
+                        "aws:RequestTag/kubernetes-namespace": "${aws:RequestTag/kubernetes-namespace}",
+                        "aws:RequestTag/kubernetes-service-account": "ledger-${aws:RequestTag/kubernetes-service-account}",
+                    },
+                });
+            }, { only: P });
+            expectViolations(report, P, [`self-variable: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com without pinning aws:RequestTag/kubernetes-namespace, aws:RequestTag/kubernetes-service-account ${why}`]);
+        });
     });
 
     describe("iam-trust-not-public", () => {
@@ -409,6 +423,19 @@ describe("IAM guardrails", () => {
             expectViolations(await evaluate(build, { only: P }), P, []);
             expectViolations(await evaluate(build, { only: P, config: { [P]: { trustedAccounts: [ACCOUNT] } } }), P, [
                 "partner: assumeRolePolicy: Statement[0] trusts account(s) 999999999999, not among trustedAccounts",
+            ]);
+        });
+
+        it("evasion: an OIDC subject whose owner is a policy variable", async () => {
+            const report = await evaluate(() => {
+                trust("github-variable", {
+                    Principal: { Federated: github },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: { StringEquals: { "token.actions.githubusercontent.com:sub": "repo:${token.actions.githubusercontent.com:repository_owner}/app:ref:refs/heads/main" } },
+                });
+            }, { only: P });
+            expectViolations(report, P, [
+                'github-variable: assumeRolePolicy: Statement[0] lets any identity of token.actions.githubusercontent.com assume the role: token.actions.githubusercontent.com:sub ["repo:${token.actions.githubusercontent.com:repository_owner}/app:ref:refs/heads/main"] names no single owner',
             ]);
         });
     });
