@@ -179,12 +179,19 @@ describe("IAM guardrails", () => {
                 new aws.iam.Policy("assume-tagged", { policy: doc(allow("sts:AssumeRole", "*", { Condition: { StringEquals: { "aws:ResourceTag/team": "payments" } } })) });
                 new aws.iam.Policy("read-many", { policy: doc(allow(["s3:Get*", "ec2:Describe*", "logs:*", "cloudwatch:*"], "*")) });
             }, { only: P });
+            const sso = "sso:CreateAccountAssignment, sso:AttachManagedPolicyToPermissionSet, sso:PutInlinePolicyToPermissionSet, sso:AttachCustomerManagedPolicyReferenceToPermissionSet, sso:DeletePermissionsBoundaryFromPermissionSet on every permission set: the holder assigns itself an administrator permission set, or makes its own one, in every account of the organization";
+            const eks = "eks:CreateAccessEntry, eks:AssociateAccessPolicy on every cluster: the holder gives itself an access entry with AmazonEKSClusterAdminPolicy, cluster-admin of every cluster";
             const power = "allow 40 of 40 services' key actions (s3:GetObject, ec2:RunInstances, lambda:UpdateFunctionCode, kms:Decrypt, ...) on every resource: administrator access in all but name, as PowerUserAccess";
             const becomes = "the holder becomes any role that trusts its account, administrator roles too; name the roles";
             const rewrites = "on a policy its holder has: the holder can rewrite its own permissions to anything";
             expectViolations(report, P, [
                 `by-letters: policy: Statement[0] allows sts:AssumeRole on every role: ${becomes}`,
+                `by-letters: policy: Statement[0] allows ${sso}`,
+                `by-letters: policy: Statement[0] allows ${eks}`,
                 `by-letters: policy: Statement[0] ${power}`,
+                `per-service-arns: policy: Statement[0] allows ${eks}`,
+                `split: inlinePolicies[1] (second-half): Statement[0] allows ${sso}`,
+                `split: inlinePolicies[0] (first-half): Statement[0] allows ${eks}`,
                 `per-service-arns: policy: Statement[0] ${power}`,
                 `split: inlinePolicies[1] (second-half): Statement[0] allows sts:AssumeRole on every role: ${becomes}`,
                 `split: inlinePolicies[0] (first-half): Statement[0], inlinePolicies[1] (second-half): Statement[0] ${power}`,
@@ -208,6 +215,26 @@ describe("IAM guardrails", () => {
                 `role-lengths: policy: Statement[0] allows iam:AttachRolePolicy, iam:PutRolePolicy ${grants}`,
                 `user-short: policy: Statement[0] allows iam:AttachUserPolicy ${grants}`,
                 "cdk-deploy: policy: Statement[0] allows sts:AssumeRole on cdk-hnb659fds-deploy-role-000000000000-xx-probe-1: the holder becomes any role that trusts its account, administrator roles too; name the roles",
+            ]);
+        });
+
+        it("evasion: administrator in all but name: the Identity Center admin policies, account assignments and EKS access entries on everything, and a user put into an administrators' group", async () => {
+            const report = await evaluate(() => {
+                new aws.iam.RolePolicyAttachment("sso-master", { role: ROLE, policyArn: "arn:aws:iam::aws:policy/AWSSSOMasterAccountAdministrator" });
+                new aws.iam.RolePolicy("sso-star", { role: ROLE, policy: doc(allow(["sso:*", "identitystore:*"], "*")) });
+                new aws.iam.Policy("sso-named", { policy: doc(allow("sso:CreateAccountAssignment", "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef")) });
+                new aws.iam.Policy("eks-onboarding", { policy: doc(allow(["eks:CreateAccessEntry", "eks:DescribeCluster"], "*"), allow("eks:AssociateAccessPolicy", "arn:aws:eks:*:*:access-entry/*")) });
+                new aws.iam.Policy("eks-entries-only", { policy: doc(allow("eks:CreateAccessEntry", "*")) });
+                new aws.iam.UserGroupMembership("bot-admins", { user: "release-bot", groups: ["developers", "Administrators"] });
+                new aws.iam.GroupMembership("readers", { group: "readers", users: ["release-bot"] });
+            }, { only: P });
+            const sso = "sso:CreateAccountAssignment, sso:AttachManagedPolicyToPermissionSet, sso:PutInlinePolicyToPermissionSet, sso:AttachCustomerManagedPolicyReferenceToPermissionSet, sso:DeletePermissionsBoundaryFromPermissionSet";
+            const assigns = "the holder assigns itself an administrator permission set, or makes its own one, in every account of the organization";
+            expectViolations(report, P, [
+                "sso-master: policyArn attaches the AWS-managed AWSSSOMasterAccountAdministrator: full IAM Identity Center control: the holder assigns itself an administrator permission set in every account of the organization",
+                `sso-star: policy: Statement[0] allows ${sso} on every permission set: ${assigns}`,
+                "eks-onboarding: policy: Statement[0], policy: Statement[1] allow eks:CreateAccessEntry, eks:AssociateAccessPolicy on every cluster: the holder gives itself an access entry with AmazonEKSClusterAdminPolicy, cluster-admin of every cluster",
+                "bot-admins: groups[1] adds users to the group Administrators, an administrators' group by its name: membership grants whatever is attached to it outside the program",
             ]);
         });
     });

@@ -311,3 +311,15 @@ export function readHeld(held: Held): { statements: Statement[]; problem?: undef
 
 /** The message for a document the guardrails cannot read. */
 export const unreadable = (where: string, problem: string) => `${where} ${problem}: the guardrails cannot tell what it allows; give a JSON policy document with a Statement`;
+
+/** The IAM groups a resource adds users to, each with where it was named. */
+export function groupMemberships(type: string, props: Props): { where: string; group: string }[] {
+    const names = (where: string, value: unknown) =>
+        (Array.isArray(value) ? value.map((g, i) => ({ where: `${where}[${i}]`, group: g })) : [{ where, group: value }]).filter((m): m is { where: string; group: string } => typeof m.group === "string");
+    if (type === "aws:iam/userGroupMembership:UserGroupMembership") return names("groups", props.groups);
+    if (type === "aws:iam/groupMembership:GroupMembership") return names("group", props.group);
+    const cfn = cloudFormation(type, props);
+    const field = cfn?.kind === "iam::usertogroupaddition" ? "GroupName" : cfn?.kind === "iam::user" ? "Groups" : undefined;
+    const found = cfn && field ? get(cfn.props, field) : undefined;
+    return found ? names(`${cfn!.prefix}${found.key}`, found.value) : [];
+}

@@ -215,7 +215,8 @@ export function coversEvery(s: Statement, service: string, path: string, regiona
         const literal = (v: string | undefined, fallback: string) => (v !== undefined && v !== "" && !WILDCARD.test(v) ? v : fallback);
         const partition = literal(parts[1], "aws");
         const region = regional ? literal(parts[3], "xx-probe-1") : "";
-        const account = service === "s3" ? "" : ACCOUNT.test(parts[4] ?? "") ? parts[4] : "000000000000";
+        // S3 and IAM Identity Center ARNs name no account.
+        const account = service === "s3" || service === "sso" ? "" : ACCOUNT.test(parts[4] ?? "") ? parts[4] : "000000000000";
         const arn = (n: string) => `arn:${partition}:${service}:${region}:${account}:${kind}${n}`;
         if (actionMatches(pattern, arn(name))) return true;
         const resource = parts.slice(5).join(":");
