@@ -237,6 +237,30 @@ describe("IAM guardrails", () => {
                 "bot-admins: groups[1] adds users to the group Administrators, an administrators' group by its name: membership grants whatever is attached to it outside the program",
             ]);
         });
+
+        it("evasion: IAM writes on the role, user or group holding the policy (by name, autonamed, through Cloud Control); writes on another named role pass", async () => {
+            const trust = ec2Trust;
+            const report = await evaluate(() => {
+                const role = new aws.iam.Role("ci-deployer", { name: "ci-deployer", assumeRolePolicy: trust });
+                new aws.iam.RolePolicy("ci-deployer-self", { role: role.name, policy: doc(allow(["iam:AttachRolePolicy", "iam:PutRolePolicy"], `arn:aws:iam::${ACCOUNT}:role/ci-deployer`)) });
+                new aws.iam.RolePolicy("ci-deployer-other", { role: role.name, policy: doc(allow("iam:PutRolePolicy", `arn:aws:iam::${ACCOUNT}:role/app-runtime`)) });
+                new aws.iam.UserPolicy("bot-self", { user: "release-bot", policy: doc(allow("iam:AttachUserPolicy", `arn:aws:iam::${ACCOUNT}:user/release-*`)) });
+                new aws.iam.GroupPolicy("ops-self", { group: "ops", policy: doc(allow("iam:PutGroupPolicy", "arn:aws:iam::*:group/ops")) });
+                new aws.iam.Role("worker", { assumeRolePolicy: trust, inlinePolicies: [{ name: "grow", policy: doc(allow("iam:AttachRolePolicy", `arn:aws:iam::${ACCOUNT}:role/worker-*`)) }] });
+                new aws.cloudcontrol.Resource("cc-attached", {
+                    typeName: "AWS::IAM::ManagedPolicy",
+                    desiredState: JSON.stringify({ Roles: ["builder"], PolicyDocument: { Statement: [allow("iam:PutRolePolicy", `arn:aws:iam::${ACCOUNT}:role/builder`)] } }),
+                });
+            }, { only: P });
+            const grants = "the holder can grant itself any permission";
+            expectViolations(report, P, [
+                `ci-deployer-self: policy: Statement[0] allows iam:AttachRolePolicy, iam:PutRolePolicy on its own holder (role/ci-deployer): ${grants}`,
+                `bot-self: policy: Statement[0] allows iam:AttachUserPolicy on its own holder (user/release-bot): ${grants}`,
+                `ops-self: policy: Statement[0] allows iam:PutGroupPolicy on its own holder (group/ops): ${grants}`,
+                `worker: inlinePolicies[0] (grow): Statement[0] allows iam:AttachRolePolicy on its own holder (role/worker-0000000): ${grants}`,
+                `cc-attached: desiredState.PolicyDocument: Statement[0] allows iam:PutRolePolicy on its own holder (role/builder): ${grants}`,
+            ]);
+        });
     });
 
     describe("iam-passrole-scoped", () => {

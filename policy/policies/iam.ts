@@ -3,7 +3,7 @@ import { actionMatches, allows, Statement } from "./iamDocuments";
 import { iamPodIdentityTrustScoped, iamTrustNotPublic } from "./iamTrust";
 import { cloudFormation, get, groupMemberships, Held, identityPolicies, managedPolicyArns, readHeld, unreadable } from "./policyHolders";
 import { coversEverything, coversEvery, describeActions, requiredValues, statementLabel } from "./policyScope";
-import type { GuardrailResourcePolicy, Props } from "./support";
+import { list, type GuardrailResourcePolicy, type Props } from "./support";
 
 export { iamPodIdentityTrustScoped, iamTrustNotPublic } from "./iamTrust";
 
@@ -184,6 +184,44 @@ function ownPolicyPaths(args: ResourceValidationArgs): string[] {
     return [`policy${path}${candidate}`];
 }
 
+/** IAM writes that change what a role, user or group may do: on the holder itself, self-granted admin. */
+const OWN_GRANTS: Record<string, string[]> = {
+    role: ["iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary"],
+    user: SELF_GRANTS,
+    group: ["iam:AttachGroupPolicy", "iam:PutGroupPolicy"],
+};
+/** The principal a resource's identity policy belongs to, by type: where its name is, for the provider and for CloudFormation. */
+const HOLDER_NAME: Record<string, { kind: string; name: string }> = {
+    "aws:iam/rolePolicy:RolePolicy": { kind: "role", name: "role" },
+    "aws:iam/userPolicy:UserPolicy": { kind: "user", name: "user" },
+    "aws:iam/groupPolicy:GroupPolicy": { kind: "group", name: "group" },
+    "iam::rolepolicy": { kind: "role", name: "RoleName" },
+    "iam::userpolicy": { kind: "user", name: "UserName" },
+    "iam::grouppolicy": { kind: "group", name: "GroupName" },
+    "iam::role": { kind: "role", name: "RoleName" },
+    "iam::user": { kind: "user", name: "UserName" },
+    "iam::group": { kind: "group", name: "GroupName" },
+};
+/** Lists of principals a CloudFormation policy is attached to. */
+const HOLDER_LISTS: Record<string, string> = { Roles: "role", Users: "user", Groups: "group" };
+
+/** The IAM paths (`role/ci-deployer`) of the principals that hold this resource's identity policies. */
+function holders(args: ResourceValidationArgs): string[] {
+    const cfn = cloudFormation(args.type, args.props);
+    const props: Props = cfn?.props ?? args.props;
+    const nameOf = (v: unknown) => (typeof v === "string" && v !== "" ? v.split("/").pop() : undefined);
+    if (args.type === "aws:iam/role:Role") {
+        const name = nameOf(get(props, "name")?.value) ?? `${nameOf(get(props, "namePrefix")?.value) ?? `${args.name}-`}0000000`;
+        return [`role${String(get(props, "path")?.value ?? "/")}${name}`];
+    }
+    if (cfn && ["iam::policy", "iam::managedpolicy"].includes(cfn.kind)) {
+        return Object.entries(HOLDER_LISTS).flatMap(([field, kind]) => list<unknown>(get(props, field)?.value as unknown[]).flatMap((v) => (nameOf(v) ? [`${kind}/${nameOf(v)}`] : [])));
+    }
+    const holder = HOLDER_NAME[cfn?.kind ?? args.type];
+    const name = holder && nameOf(get(props, holder.name)?.value);
+    return holder && name ? [`${holder.kind}/${name}`] : [];
+}
+
 /** Customer-managed policy ARNs this same resource attaches (a role's managedPolicyArns). */
 const ownAttachedPolicies = (args: ResourceValidationArgs) =>
     managedPolicyArns(args.type, args.props).flatMap(({ arn }) => (arn && !awsManagedName(arn) && !WILDCARD.test(arn) ? [arn] : []));
@@ -200,6 +238,7 @@ function identityFindings(args: ResourceValidationArgs, forbidden: string[], rep
     const documents = readDocuments(identityPolicies(args.type, args.props), report);
     const ownPaths = ownPolicyPaths(args);
     const attached = ownAttachedPolicies(args);
+    const self = holders(args);
     let admin = false;
     for (const { label, s } of documents.flatMap((d) => d.statements)) {
         if (s.effect !== "Allow") continue;
@@ -215,6 +254,10 @@ function identityFindings(args: ResourceValidationArgs, forbidden: string[], rep
             report(`${label} allows ${escalations.join(", ")} on every principal or policy it names: the holder can grant itself any permission`);
         } else if (iam && editsOwnPolicy(s, ownPaths, attached)) {
             report(`${label} allows ${POLICY_EDITS.filter((a) => allows(s, a)).join(", ")} on a policy its holder has: the holder can rewrite its own permissions to anything`);
+        } else if (iam && !pinned && self.some((path) => OWN_GRANTS[path.split("/")[0]].some((a) => allows(s, a)) && coversEvery(s, "iam", path))) {
+            const own = self.filter((path) => coversEvery(s, "iam", path));
+            const actions = [...new Set(own.flatMap((path) => OWN_GRANTS[path.split("/")[0]].filter((a) => allows(s, a))))];
+            report(`${label} allows ${actions.join(", ")} on its own holder (${own.join(", ")}): the holder can grant itself any permission`);
         } else if (iam && !pinned && s.resources.some((r) => OWN_USER.test(r))) {
             const self = SELF_GRANTS.filter((a) => allows(s, a));
             if (self.length > 0) report(`${label} allows ${self.join(", ")} on the holder's own user: the holder can grant itself any permission`);
@@ -251,7 +294,7 @@ function identityFindings(args: ResourceValidationArgs, forbidden: string[], rep
 export const iamNoAdminAccess: GuardrailResourcePolicy = {
     name: "iam-no-admin-access",
     description:
-        "No identity policy (standalone, role/user/group/inline, Cloud Control or AWS Native) is unreadable or allows every action (Action \"*\", any NotAction, or most services' actions written out) on every resource, IAM writes that let the holder grant itself anything (unless pinned to policies that are not administrator access), rewriting a policy its holder has, sts:AssumeRole on every role (the CDK deploy role too), IAM Identity Center account assignments or permission set edits on every permission set, or EKS access entries with access policy associations on every cluster; no AWS-managed administrator policy is attached, by any attachment resource or managedPolicyArns, and no user is added to a group named as administrators'.",
+        "No identity policy (standalone, role/user/group/inline, Cloud Control or AWS Native) is unreadable or allows every action (Action \"*\", any NotAction, or most services' actions written out) on every resource, IAM writes that let the holder grant itself anything (on every principal, or on the role, user or group holding the policy; unless pinned to policies that are not administrator access), rewriting a policy its holder has, sts:AssumeRole on every role (the CDK deploy role too), IAM Identity Center account assignments or permission set edits on every permission set, or EKS access entries with access policy associations on every cluster; no AWS-managed administrator policy is attached, by any attachment resource or managedPolicyArns, and no user is added to a group named as administrators'.",
     why: "An identity with administrator access, or with the IAM rights to give itself that, turns one leaked credential or compromised pod into the whole account.",
     enforcementLevel: "mandatory",
     severity: "critical",
