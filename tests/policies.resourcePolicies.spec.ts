@@ -245,6 +245,55 @@ describe("resource policy guardrails", () => {
         ]);
     });
 
+    it(`${POLICY} evasion: API Gateway and VPC Lattice auth policies, signing profile, private CA and OpenSearch Serverless grants, a public CodeBuild project`, async () => {
+        const report = await evaluate(() => {
+            const api = new aws.apigateway.RestApi("internal", { endpointConfiguration: { types: "PRIVATE" } });
+            new aws.apigateway.RestApiPolicy("internal-open", { restApiId: api.id, policy: doc(allow("*", "execute-api:Invoke", "execute-api:/*")) });
+            new aws.apigateway.RestApi("inline-open", { policy: doc(allow("*", "execute-api:Invoke", "execute-api:/*")) });
+            new aws.apigateway.RestApiPolicy("endpoint-only", {
+                restApiId: api.id,
+                policy: doc(allow("*", "execute-api:Invoke", "execute-api:/*", { StringEquals: { "aws:SourceVpce": "vpce-0123456789abcdef0" } })),
+            });
+            new aws.vpclattice.AuthPolicy("mesh-open", { resourceIdentifier: "sn-0123456789abcdef0", policy: doc(allow("*", "vpc-lattice-svcs:Invoke", "*")) });
+            new aws.signer.SigningProfilePermission("sign-any", { profileName: "release", action: "signer:StartSigningJob", principal: "*" });
+            new aws.acmpca.Permission("pca-any", { certificateAuthorityArn: `arn:aws:acm-pca:eu-west-1:${ACCOUNT}:certificate-authority/x`, actions: ["IssueCertificate"], principal: "acm.amazonaws.com" });
+            new aws.acmpca.Permission("pca-own", { certificateAuthorityArn: `arn:aws:acm-pca:eu-west-1:${ACCOUNT}:certificate-authority/x`, actions: ["IssueCertificate"], principal: "acm.amazonaws.com", sourceAccount: ACCOUNT });
+            new aws.opensearch.ServerlessAccessPolicy("aoss-any", {
+                name: "any",
+                type: "data",
+                policy: JSON.stringify([{ Rules: [{ ResourceType: "index", Resource: ["index/logs/*"], Permission: ["aoss:*"] }], Principal: ["*"] }]),
+            });
+            new aws.codebuild.Project("ci", {
+                serviceRole: `arn:aws:iam::${ACCOUNT}:role/codebuild`,
+                artifacts: { type: "NO_ARTIFACTS" },
+                environment: { computeType: "BUILD_GENERAL1_SMALL", image: "aws/codebuild/standard:7.0", type: "LINUX_CONTAINER" },
+                source: { type: "GITHUB", location: "https://github.com/example/app.git" },
+                projectVisibility: "PUBLIC_READ",
+            });
+            new Native("aws-native:codebuild:Project", "cc-ci", { visibility: "PUBLIC_READ" });
+        }, { only: POLICY });
+        expectViolations(report, POLICY, [
+            `internal-open: policy: Statement[0] ${openTo("execute-api:Invoke")}`,
+            `inline-open: policy: Statement[0] ${openTo("execute-api:Invoke")}`,
+            `mesh-open: policy: Statement[0] ${openTo("vpc-lattice-svcs:Invoke")}`,
+            "sign-any: principal shares with everyone: any AWS account may signer:StartSigningJob with the signing profile: code signed as yours; name the accounts",
+            "pca-any: principal acm.amazonaws.com may issue and renew certificates from the private CA for any account's resource: set sourceArn (with the account) or sourceAccount",
+            "aoss-any: policy[0].Principal[0] shares with everyone: any AWS account may read and write the collections and indexes its rules name; name the accounts",
+            "ci: projectVisibility shares with everyone: any AWS account may read the project's builds, logs and artifacts, from the internet; name the accounts",
+            "cc-ci: Visibility shares with everyone: any AWS account may read the project's builds, logs and artifacts, from the internet; name the accounts",
+        ]);
+    });
+
+    it(`${POLICY} evasion: ECR replication to a registry outside trustedAccounts`, async () => {
+        const build = () => {
+            new aws.ecr.ReplicationConfiguration("dr", { replicationConfiguration: { rules: [{ destinations: [{ region: "eu-west-1", registryId: "999999999999" }, { region: "eu-central-1", registryId: ACCOUNT }] }] } });
+        };
+        expectViolations(await evaluate(build, { only: POLICY }), POLICY, []);
+        expectViolations(await evaluate(build, { only: POLICY, config: { [POLICY]: { trustedAccounts: [ACCOUNT] } } }), POLICY, [
+            "dr: replicationConfiguration.rules[0].destinations[0].registryId shares with account 999999999999, not among trustedAccounts: it may own a copy of every image pushed to the replicated repositories, and whatever their layers hold",
+        ]);
+    });
+
     it(`${POLICY}: with trustedAccounts and trustedOrganizations set, only those accounts and organizations count`, async () => {
         const build = () => {
             new aws.sqs.QueuePolicy("own-account", { queueUrl: QUEUE_URL, policy: doc(allow({ AWS: `arn:aws:iam::${ACCOUNT}:root` }, "sqs:SendMessage", QUEUE)) });

@@ -90,6 +90,9 @@ const RESOURCE_POLICY: Paths = {
     "aws:ses/identityPolicy:IdentityPolicy": "policy",
     "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy": "policy",
     "aws:vpclattice/resourcePolicy:ResourcePolicy": "policy",
+    "aws:vpclattice/authPolicy:AuthPolicy": "policy",
+    "aws:apigateway/restApiPolicy:RestApiPolicy": "policy",
+    "aws:apigateway/restApi:RestApi": "policy?",
     "aws:xray/resourcePolicy:ResourcePolicy": "policyDocument",
     "aws:cloudsearch/domainServiceAccessPolicy:DomainServiceAccessPolicy": "accessPolicy",
 };
@@ -126,6 +129,9 @@ const CFN_RESOURCE_POLICY: Paths = {
     "codeartifact::repository": "PermissionsPolicyDocument?",
     "cloudtrail::resourcepolicy": "ResourcePolicy",
     "s3outposts::bucketpolicy": "PolicyDocument",
+    "apigateway::restapi": "Policy?",
+    "vpclattice::authpolicy": "Policy",
+    "vpclattice::resourcepolicy": "Policy",
 };
 
 /** Identity policies written out on the resource: a single document, or a list of named ones. */
