@@ -96,7 +96,7 @@ describe("resource policy guardrails", () => {
         ]);
     });
 
-    it(`${POLICY} evasion: conditions that are present but do not narrow who (TLS only, IfExists, ForAllValues, negated, wildcards, half the internet)`, async () => {
+    it(`${POLICY} evasion: conditions that are present but do not narrow who (TLS only, IfExists, ForAllValues, negated, wildcards, half the internet, a /16 of cloud space)`, async () => {
         const queue = (name: string, condition: object) => new aws.sqs.QueuePolicy(name, { queueUrl: QUEUE_URL, policy: doc(allow("*", "sqs:SendMessage", QUEUE, condition)) });
         const report = await evaluate(() => {
             queue("tls-only", { Bool: { "aws:SecureTransport": "true" } });
@@ -107,6 +107,8 @@ describe("resource policy guardrails", () => {
             queue("wildcard-account", { StringLike: { "aws:SourceAccount": "*" } });
             queue("split-internet", { IpAddress: { "aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"] } });
             queue("any-bucket", { ArnLike: { "aws:SourceArn": "arn:aws:s3:::*" } });
+            // A /16 of EC2's public space: anyone can rent an Elastic IP there.
+            queue("cloud-range", { IpAddress: { "aws:SourceIp": "3.248.0.0/16" } });
             // One narrowing condition among others is enough: conditions are ANDed.
             queue("tls-and-account", { Bool: { "aws:SecureTransport": "true" }, StringEquals: { "aws:SourceAccount": ACCOUNT } });
         }, { only: POLICY });
@@ -120,6 +122,7 @@ describe("resource policy guardrails", () => {
             open("wildcard-account", "aws:SourceAccount"),
             open("split-internet", "aws:SourceIp"),
             open("any-bucket", "aws:SourceArn"),
+            open("cloud-range", "aws:SourceIp"),
         ]);
     });
 

@@ -32,8 +32,10 @@ export const scopeSchema = {
     maxSourceIpAddresses: {
         type: "integer" as const,
         minimum: 1,
-        default: 65536,
-        description: "The most internet addresses (together) an aws:SourceIp condition may allow and still count as narrowing.",
+        // A /16 of a cloud provider's public space is anyone who rents an address there; a /24 is an office or a NAT.
+        default: 256,
+        description:
+            "The most internet addresses (together) an aws:SourceIp condition may allow and still count as narrowing (default a /24): wider ranges reach into public cloud space that anyone can rent addresses in.",
     },
 };
 
