@@ -261,6 +261,25 @@ describe("IAM guardrails", () => {
                 `cc-attached: desiredState.PolicyDocument: Statement[0] allows iam:PutRolePolicy on its own holder (role/builder): ${grants}`,
             ]);
         });
+
+        it("evasion: rewriting a customer policy attached to the holder by a separate attachment, or to a group its user is in", async () => {
+            const report = await evaluate(() => {
+                const role = new aws.iam.Role("app", { name: "app", assumeRolePolicy: ec2Trust });
+                const base = new aws.iam.Policy("app-base", { name: "app-base", policy: doc(allow("s3:GetObject", "arn:aws:s3:::app-assets/*")) });
+                new aws.iam.RolePolicyAttachment("app-base", { role: role.name, policyArn: base.arn });
+                new aws.iam.RolePolicy("app-maintain", { role: role.name, policy: doc(allow(["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"], `arn:aws:iam::${ACCOUNT}:policy/app-base`)) });
+                const shared = new aws.iam.Policy("ops-shared", { name: "ops-shared", policy: doc(allow("logs:GetLogEvents", "*")) });
+                new aws.iam.GroupPolicyAttachment("ops-shared", { group: "ops", policyArn: shared.arn });
+                new aws.iam.UserGroupMembership("bot-ops", { user: "release-bot", groups: ["ops"] });
+                new aws.iam.UserPolicy("bot-maintain", { user: "release-bot", policy: doc(allow("iam:CreatePolicyVersion", "arn:aws:iam::*:policy/ops-*")) });
+                new aws.iam.RolePolicy("other-maintain", { role: "unrelated", policy: doc(allow("iam:CreatePolicyVersion", `arn:aws:iam::${ACCOUNT}:policy/app-base`)) });
+            }, { only: P });
+            const rewrites = "a policy its holder has: the holder can rewrite its own permissions to anything";
+            expectViolations(report, P, [
+                `app-maintain: policy: Statement[0] allows iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion on arn:aws:iam::${ACCOUNT}:policy/app-base (attached to role/app), ${rewrites}`,
+                `bot-maintain: policy: Statement[0] allows iam:CreatePolicyVersion on arn:aws:iam::${ACCOUNT}:policy/ops-shared (attached to group/ops), ${rewrites}`,
+            ]);
+        });
     });
 
     describe("iam-passrole-scoped", () => {

@@ -3,7 +3,8 @@ import { actionMatches, allows, Statement } from "./iamDocuments";
 import { iamPodIdentityTrustScoped, iamTrustNotPublic } from "./iamTrust";
 import { cloudFormation, get, groupMemberships, Held, identityPolicies, managedPolicyArns, readHeld, unreadable } from "./policyHolders";
 import { coversEverything, coversEvery, describeActions, requiredValues, statementLabel } from "./policyScope";
-import { list, type GuardrailResourcePolicy, type Props } from "./support";
+import { editsAttachedPolicies, POLICY_EDITS } from "./iamStack";
+import { list, type GuardrailResourcePolicy, type GuardrailStackPolicy, type Props } from "./support";
 
 export { iamPodIdentityTrustScoped, iamTrustNotPublic } from "./iamTrust";
 
@@ -34,7 +35,6 @@ const ESCALATIONS: { action: string; path: string }[] = [
     ...["iam:AttachGroupPolicy", "iam:PutGroupPolicy", "iam:AddUserToGroup"].map((action) => ({ action, path: "group/envstack-probe-group" })),
     ...["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"].map((action) => ({ action, path: "policy/envstack-probe-policy" })),
 ];
-const POLICY_EDITS = ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"];
 /** IAM writes on a user that change what the user may do: on the holder's own user (`user/${aws:username}`), self-granted admin. */
 const SELF_GRANTS = ["iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:PutUserPermissionsBoundary", "iam:DeleteUserPermissionsBoundary"];
 const OWN_USER = /:user\/(.*\/)?\$\{aws:username\}$/i;
@@ -291,10 +291,10 @@ function identityFindings(args: ResourceValidationArgs, forbidden: string[], rep
     }
 }
 
-export const iamNoAdminAccess: GuardrailResourcePolicy = {
+export const iamNoAdminAccess: GuardrailResourcePolicy & Pick<GuardrailStackPolicy, "validateStack"> = {
     name: "iam-no-admin-access",
     description:
-        "No identity policy (standalone, role/user/group/inline, Cloud Control or AWS Native) is unreadable or allows every action (Action \"*\", any NotAction, or most services' actions written out) on every resource, IAM writes that let the holder grant itself anything (on every principal, or on the role, user or group holding the policy; unless pinned to policies that are not administrator access), rewriting a policy its holder has, sts:AssumeRole on every role (the CDK deploy role too), IAM Identity Center account assignments or permission set edits on every permission set, or EKS access entries with access policy associations on every cluster; no AWS-managed administrator policy is attached, by any attachment resource or managedPolicyArns, and no user is added to a group named as administrators'.",
+        "No identity policy (standalone, role/user/group/inline, Cloud Control or AWS Native) is unreadable or allows every action (Action \"*\", any NotAction, or most services' actions written out) on every resource, IAM writes that let the holder grant itself anything (on every principal, or on the role, user or group holding the policy; unless pinned to policies that are not administrator access), rewriting a policy its holder has (attached by any resource, or through a user's groups), sts:AssumeRole on every role (the CDK deploy role too), IAM Identity Center account assignments or permission set edits on every permission set, or EKS access entries with access policy associations on every cluster; no AWS-managed administrator policy is attached, by any attachment resource or managedPolicyArns, and no user is added to a group named as administrators'.",
     why: "An identity with administrator access, or with the IAM rights to give itself that, turns one leaked credential or compromised pod into the whole account.",
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -326,6 +326,7 @@ export const iamNoAdminAccess: GuardrailResourcePolicy = {
             if (ADMIN_GROUP.test(name)) report(`${where} adds users to the group ${group}, an administrators' group by its name: membership grants whatever is attached to it outside the program`);
         }
     },
+    validateStack: editsAttachedPolicies,
 };
 
 export const iamPassRoleScoped: GuardrailResourcePolicy = {
