@@ -297,6 +297,19 @@ describe("resource policy guardrails", () => {
         ]);
     });
 
+    it(`${POLICY}: a separate DomainPolicy open to "*" passes for a VPC-only domain of the program, as the inline form does; not for a public one`, async () => {
+        const open = doc(allow({ AWS: "*" }, "es:*", "arn:aws:es:eu-west-1:111122223333:domain/search/*"));
+        const report = await evaluate(() => {
+            const vpc = new aws.opensearch.Domain("vpc-search", { engineVersion: "OpenSearch_2.13", vpcOptions: { subnetIds: ["subnet-0123456789abcdef0"] } });
+            new aws.opensearch.DomainPolicy("vpc-search-access", { domainName: vpc.domainName, accessPolicies: vpc.arn.apply(() => open) });
+            const pub = new aws.opensearch.Domain("public-search", { engineVersion: "OpenSearch_2.13" });
+            new aws.opensearch.DomainPolicy("public-search-access", { domainName: pub.domainName, accessPolicies: pub.arn.apply(() => open) });
+            new aws.opensearch.Domain("named-vpc", { domainName: "named", engineVersion: "OpenSearch_2.13", vpcOptions: { subnetIds: ["subnet-0123456789abcdef0"] } });
+            new aws.opensearch.DomainPolicy("named-vpc-access", { domainName: "named", accessPolicies: open });
+        }, { only: POLICY });
+        expectViolations(report, POLICY, [`public-search-access: accessPolicies: Statement[0] ${openTo("es:*")}`]);
+    });
+
     it(`${POLICY}: with trustedAccounts and trustedOrganizations set, only those accounts and organizations count`, async () => {
         const build = () => {
             new aws.sqs.QueuePolicy("own-account", { queueUrl: QUEUE_URL, policy: doc(allow({ AWS: `arn:aws:iam::${ACCOUNT}:root` }, "sqs:SendMessage", QUEUE)) });

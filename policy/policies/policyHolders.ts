@@ -15,6 +15,8 @@ export interface Held {
     doc: unknown;
     /** Why a "*" principal cannot reach the resource from outside, when the resource says so (a domain in a VPC). */
     private?: string;
+    /** A separate OpenSearch domain policy: whether its domain is in a VPC is known only to the stack. */
+    domainPolicy?: boolean;
 }
 
 /**
@@ -228,7 +230,7 @@ function one(props: Props, spec: string | undefined, prefix = ""): Held[] {
 }
 
 /** Why an OpenSearch domain's "*" principal is not the internet: the domain has only a VPC endpoint. */
-function domainPrivacy(type: string, props: Props, cfn: CfnView | undefined): string | undefined {
+export function domainPrivacy(type: string, props: Props, cfn: CfnView | undefined): string | undefined {
     const vpc = cfn ? get(cfn.props, "VPCOptions")?.value : type === "aws:opensearch/domain:Domain" || type === "aws:elasticsearch/domain:Domain" ? props.vpcOptions : undefined;
     const subnets = vpc && typeof vpc === "object" ? list(get(vpc as Props, "subnetIds")?.value as unknown[]) : [];
     return subnets.length > 0 ? "the domain has only a VPC endpoint" : undefined;
@@ -250,11 +252,17 @@ function eventBusPolicy(cfn: CfnView): Held[] {
     return [{ where: `${cfn.prefix}${principal?.key ?? "Statement"}`, doc }];
 }
 
+/** Separate access policies of OpenSearch (and Elasticsearch) domains. */
+export const DOMAIN_POLICIES = ["aws:opensearch/domainPolicy:DomainPolicy", "aws:elasticsearch/domainPolicy:DomainPolicy"];
+/** The domain types a domain policy's domainName names. */
+export const DOMAINS = ["aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain"];
+
 /** The resource-based policies a resource holds. */
 export function resourcePolicies(type: string, props: Props): Held[] {
     const cfn = RESOURCE_POLICY[type] ? undefined : cloudFormation(type, props);
     if (cfn?.kind === "events::eventbuspolicy") return eventBusPolicy(cfn);
     const held = RESOURCE_POLICY[type] ? one(props, RESOURCE_POLICY[type]) : cfn ? one(cfn.props, CFN_RESOURCE_POLICY[cfn.kind], cfn.prefix) : [];
+    if (DOMAIN_POLICIES.includes(type)) return held.map((h) => ({ ...h, domainPolicy: true }));
     const privacy = held.length > 0 ? domainPrivacy(type, props, cfn?.kind.endsWith("::domain") ? cfn : undefined) : undefined;
     return privacy ? held.map((h) => ({ ...h, private: privacy })) : held;
 }
