@@ -16,29 +16,24 @@ export const POLICY_EDITS = ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVer
 const name = (v: unknown) => (typeof v === "string" && v !== "" ? v.split("/").pop() : undefined);
 const names = (v: unknown) => list<unknown>(v as unknown[]).flatMap((n) => (name(n) ? [name(n) as string] : []));
 
-/** Who each attachment resource attaches its policies to, and which policy ARNs. */
-function attachments(r: PolicyResource): { holders: string[]; arns: string[] } {
+/** Attachment resources: the fields naming who (with the kind of principal) and the field with the policy ARNs. */
+const ATTACHMENTS: Record<string, { who: [string, string][]; arns: string }> = {
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { who: [["role", "role"]], arns: "policyArn" },
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment": { who: [["user", "user"]], arns: "policyArn" },
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": { who: [["group", "group"]], arns: "policyArn" },
+    "aws:iam/policyAttachment:PolicyAttachment": { who: [["roles", "role"], ["users", "user"], ["groups", "group"]], arns: "policyArn" },
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": { who: [["roleName", "role"]], arns: "policyArns" },
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": { who: [["userName", "user"]], arns: "policyArns" },
+    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": { who: [["groupName", "group"]], arns: "policyArns" },
+    "aws:iam/role:Role": { who: [["name", "role"]], arns: "managedPolicyArns" },
+};
+
+/** Who each attachment resource attaches its policies to (`role/<name>`), and which policy ARNs. */
+function attachments(r: PolicyResource): { holders: string[]; arns: unknown[] } {
+    const spec = ATTACHMENTS[r.type];
+    if (!spec) return { holders: [], arns: [] };
     const p = r.props as Props;
-    switch (r.type) {
-        case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
-            return { holders: names([p.role]).map((n) => `role/${n}`), arns: list(p.policyArn) };
-        case "aws:iam/userPolicyAttachment:UserPolicyAttachment":
-            return { holders: names([p.user]).map((n) => `user/${n}`), arns: list(p.policyArn) };
-        case "aws:iam/groupPolicyAttachment:GroupPolicyAttachment":
-            return { holders: names([p.group]).map((n) => `group/${n}`), arns: list(p.policyArn) };
-        case "aws:iam/policyAttachment:PolicyAttachment":
-            return { holders: [...names(p.roles).map((n) => `role/${n}`), ...names(p.users).map((n) => `user/${n}`), ...names(p.groups).map((n) => `group/${n}`)], arns: list(p.policyArn) };
-        case "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive":
-            return { holders: names([p.roleName]).map((n) => `role/${n}`), arns: list(p.policyArns) };
-        case "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive":
-            return { holders: names([p.userName]).map((n) => `user/${n}`), arns: list(p.policyArns) };
-        case "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive":
-            return { holders: names([p.groupName]).map((n) => `group/${n}`), arns: list(p.policyArns) };
-        case "aws:iam/role:Role":
-            return { holders: names([p.name]).map((n) => `role/${n}`), arns: list(p.managedPolicyArns) };
-        default:
-            return { holders: [], arns: [] };
-    }
+    return { holders: spec.who.flatMap(([field, kind]) => names(list(p[field])).map((n) => `${kind}/${n}`)), arns: list(p[spec.arns]) };
 }
 
 /** The groups each user is put in, as `user/<name>` to `group/<name>`. */
