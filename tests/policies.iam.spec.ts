@@ -1,13 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { scopedPodIdentityTrust, serviceTrust } from "../components/shared/iam";
+import { serviceTrust } from "../components/shared/iam";
 import { evaluate, expectViolations } from "./guardrails";
 import { Native } from "./nativeResource";
 
 const ACCOUNT = "111122223333";
 const ROLE = "workload";
 const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
-const scope = { accountId: ACCOUNT, region: "eu-west-1", clusterName: "acme-dev", namespace: "payments", serviceAccount: "ledger" };
 
 /** A policy document of these statements, as JSON. */
 const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
@@ -179,12 +178,19 @@ describe("IAM guardrails", () => {
                 new aws.iam.Policy("assume-tagged", { policy: doc(allow("sts:AssumeRole", "*", { Condition: { StringEquals: { "aws:ResourceTag/team": "payments" } } })) });
                 new aws.iam.Policy("read-many", { policy: doc(allow(["s3:Get*", "ec2:Describe*", "logs:*", "cloudwatch:*"], "*")) });
             }, { only: P });
+            const sso = "sso:CreateAccountAssignment, sso:AttachManagedPolicyToPermissionSet, sso:PutInlinePolicyToPermissionSet, sso:AttachCustomerManagedPolicyReferenceToPermissionSet, sso:DeletePermissionsBoundaryFromPermissionSet on every permission set: the holder assigns itself an administrator permission set, or makes its own one, in every account of the organization";
+            const eks = "eks:CreateAccessEntry, eks:AssociateAccessPolicy on every cluster: the holder gives itself an access entry with AmazonEKSClusterAdminPolicy, cluster-admin of every cluster";
             const power = "allow 40 of 40 services' key actions (s3:GetObject, ec2:RunInstances, lambda:UpdateFunctionCode, kms:Decrypt, ...) on every resource: administrator access in all but name, as PowerUserAccess";
             const becomes = "the holder becomes any role that trusts its account, administrator roles too; name the roles";
             const rewrites = "on a policy its holder has: the holder can rewrite its own permissions to anything";
             expectViolations(report, P, [
                 `by-letters: policy: Statement[0] allows sts:AssumeRole on every role: ${becomes}`,
+                `by-letters: policy: Statement[0] allows ${sso}`,
+                `by-letters: policy: Statement[0] allows ${eks}`,
                 `by-letters: policy: Statement[0] ${power}`,
+                `per-service-arns: policy: Statement[0] allows ${eks}`,
+                `split: inlinePolicies[1] (second-half): Statement[0] allows ${sso}`,
+                `split: inlinePolicies[0] (first-half): Statement[0] allows ${eks}`,
                 `per-service-arns: policy: Statement[0] ${power}`,
                 `split: inlinePolicies[1] (second-half): Statement[0] allows sts:AssumeRole on every role: ${becomes}`,
                 `split: inlinePolicies[0] (first-half): Statement[0], inlinePolicies[1] (second-half): Statement[0] ${power}`,
@@ -192,6 +198,85 @@ describe("IAM guardrails", () => {
                 `edits-attached: inlinePolicies[0] (edit): Statement[0] allows iam:SetDefaultPolicyVersion ${rewrites}`,
                 `assume-any: policy: Statement[0] allows sts:AssumeRole on every role: ${becomes}`,
                 `assume-admins: policy: Statement[0] allows sts:AssumeRole on aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef, Admin, Administrator: ${becomes}`,
+            ]);
+        });
+
+        it("evasion: IAM writes on roles of every length but the probe's by lists of ? patterns, short prefixes, and sts:AssumeRole on the CDK deploy role", async () => {
+            const lengths = [...Array(18).keys()].map((i) => `arn:aws:iam::*:role/${"?".repeat(i + 1)}`).concat(`arn:aws:iam::*:role/${"?".repeat(20)}*`);
+            const report = await evaluate(() => {
+                new aws.iam.Policy("role-lengths", { policy: doc(allow(["iam:AttachRolePolicy", "iam:PutRolePolicy"], lengths)) });
+                new aws.iam.Policy("user-short", { policy: doc(allow("iam:AttachUserPolicy", ["arn:aws:iam::*:user/a*", "arn:aws:iam::*:user/*z"])) });
+                new aws.iam.Policy("cdk-deploy", { policy: doc(allow("sts:AssumeRole", "arn:aws:iam::*:role/cdk-hnb659fds-deploy-role-*")) });
+                new aws.iam.Policy("team-roles", { policy: doc(allow("iam:PutRolePolicy", `arn:aws:iam::${ACCOUNT}:role/payments-*`)) });
+            }, { only: P });
+            const grants = "on every principal or policy it names: the holder can grant itself any permission";
+            expectViolations(report, P, [
+                `role-lengths: policy: Statement[0] allows iam:AttachRolePolicy, iam:PutRolePolicy ${grants}`,
+                `user-short: policy: Statement[0] allows iam:AttachUserPolicy ${grants}`,
+                "cdk-deploy: policy: Statement[0] allows sts:AssumeRole on cdk-hnb659fds-deploy-role-000000000000-xx-probe-1: the holder becomes any role that trusts its account, administrator roles too; name the roles",
+            ]);
+        });
+
+        it("evasion: administrator in all but name: the Identity Center admin policies, account assignments and EKS access entries on everything, and a user put into an administrators' group", async () => {
+            const report = await evaluate(() => {
+                new aws.iam.RolePolicyAttachment("sso-master", { role: ROLE, policyArn: "arn:aws:iam::aws:policy/AWSSSOMasterAccountAdministrator" });
+                new aws.iam.RolePolicy("sso-star", { role: ROLE, policy: doc(allow(["sso:*", "identitystore:*"], "*")) });
+                new aws.iam.Policy("sso-named", { policy: doc(allow("sso:CreateAccountAssignment", "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef")) });
+                new aws.iam.Policy("eks-onboarding", { policy: doc(allow(["eks:CreateAccessEntry", "eks:DescribeCluster"], "*"), allow("eks:AssociateAccessPolicy", "arn:aws:eks:*:*:access-entry/*")) });
+                new aws.iam.Policy("eks-entries-only", { policy: doc(allow("eks:CreateAccessEntry", "*")) });
+                new aws.iam.UserGroupMembership("bot-admins", { user: "release-bot", groups: ["developers", "Administrators"] });
+                new aws.iam.GroupMembership("readers", { group: "readers", users: ["release-bot"] });
+            }, { only: P });
+            const sso = "sso:CreateAccountAssignment, sso:AttachManagedPolicyToPermissionSet, sso:PutInlinePolicyToPermissionSet, sso:AttachCustomerManagedPolicyReferenceToPermissionSet, sso:DeletePermissionsBoundaryFromPermissionSet";
+            const assigns = "the holder assigns itself an administrator permission set, or makes its own one, in every account of the organization";
+            expectViolations(report, P, [
+                "sso-master: policyArn attaches the AWS-managed AWSSSOMasterAccountAdministrator: full IAM Identity Center control: the holder assigns itself an administrator permission set in every account of the organization",
+                `sso-star: policy: Statement[0] allows ${sso} on every permission set: ${assigns}`,
+                "eks-onboarding: policy: Statement[0], policy: Statement[1] allow eks:CreateAccessEntry, eks:AssociateAccessPolicy on every cluster: the holder gives itself an access entry with AmazonEKSClusterAdminPolicy, cluster-admin of every cluster",
+                "bot-admins: groups[1] adds users to the group Administrators, an administrators' group by its name: membership grants whatever is attached to it outside the program",
+            ]);
+        });
+
+        it("evasion: IAM writes on the role, user or group holding the policy (by name, autonamed, through Cloud Control); writes on another named role pass", async () => {
+            const trust = ec2Trust;
+            const report = await evaluate(() => {
+                const role = new aws.iam.Role("ci-deployer", { name: "ci-deployer", assumeRolePolicy: trust });
+                new aws.iam.RolePolicy("ci-deployer-self", { role: role.name, policy: doc(allow(["iam:AttachRolePolicy", "iam:PutRolePolicy"], `arn:aws:iam::${ACCOUNT}:role/ci-deployer`)) });
+                new aws.iam.RolePolicy("ci-deployer-other", { role: role.name, policy: doc(allow("iam:PutRolePolicy", `arn:aws:iam::${ACCOUNT}:role/app-runtime`)) });
+                new aws.iam.UserPolicy("bot-self", { user: "release-bot", policy: doc(allow("iam:AttachUserPolicy", `arn:aws:iam::${ACCOUNT}:user/release-*`)) });
+                new aws.iam.GroupPolicy("ops-self", { group: "ops", policy: doc(allow("iam:PutGroupPolicy", "arn:aws:iam::*:group/ops")) });
+                new aws.iam.Role("worker", { assumeRolePolicy: trust, inlinePolicies: [{ name: "grow", policy: doc(allow("iam:AttachRolePolicy", `arn:aws:iam::${ACCOUNT}:role/worker-*`)) }] });
+                new aws.cloudcontrol.Resource("cc-attached", {
+                    typeName: "AWS::IAM::ManagedPolicy",
+                    desiredState: JSON.stringify({ Roles: ["builder"], PolicyDocument: { Statement: [allow("iam:PutRolePolicy", `arn:aws:iam::${ACCOUNT}:role/builder`)] } }),
+                });
+            }, { only: P });
+            const grants = "the holder can grant itself any permission";
+            expectViolations(report, P, [
+                `ci-deployer-self: policy: Statement[0] allows iam:AttachRolePolicy, iam:PutRolePolicy on its own holder (role/ci-deployer): ${grants}`,
+                `bot-self: policy: Statement[0] allows iam:AttachUserPolicy on its own holder (user/release-bot): ${grants}`,
+                `ops-self: policy: Statement[0] allows iam:PutGroupPolicy on its own holder (group/ops): ${grants}`,
+                `worker: inlinePolicies[0] (grow): Statement[0] allows iam:AttachRolePolicy on its own holder (role/worker-0000000): ${grants}`,
+                `cc-attached: desiredState.PolicyDocument: Statement[0] allows iam:PutRolePolicy on its own holder (role/builder): ${grants}`,
+            ]);
+        });
+
+        it("evasion: rewriting a customer policy attached to the holder by a separate attachment, or to a group its user is in", async () => {
+            const report = await evaluate(() => {
+                const role = new aws.iam.Role("app", { name: "app", assumeRolePolicy: ec2Trust });
+                const base = new aws.iam.Policy("app-base", { name: "app-base", policy: doc(allow("s3:GetObject", "arn:aws:s3:::app-assets/*")) });
+                new aws.iam.RolePolicyAttachment("app-base", { role: role.name, policyArn: base.arn });
+                new aws.iam.RolePolicy("app-maintain", { role: role.name, policy: doc(allow(["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"], `arn:aws:iam::${ACCOUNT}:policy/app-base`)) });
+                const shared = new aws.iam.Policy("ops-shared", { name: "ops-shared", policy: doc(allow("logs:GetLogEvents", "*")) });
+                new aws.iam.GroupPolicyAttachment("ops-shared", { group: "ops", policyArn: shared.arn });
+                new aws.iam.UserGroupMembership("bot-ops", { user: "release-bot", groups: ["ops"] });
+                new aws.iam.UserPolicy("bot-maintain", { user: "release-bot", policy: doc(allow("iam:CreatePolicyVersion", "arn:aws:iam::*:policy/ops-*")) });
+                new aws.iam.RolePolicy("other-maintain", { role: "unrelated", policy: doc(allow("iam:CreatePolicyVersion", `arn:aws:iam::${ACCOUNT}:policy/app-base`)) });
+            }, { only: P });
+            const rewrites = "a policy its holder has: the holder can rewrite its own permissions to anything";
+            expectViolations(report, P, [
+                `app-maintain: policy: Statement[0] allows iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion on arn:aws:iam::${ACCOUNT}:policy/app-base (attached to role/app), ${rewrites}`,
+                `bot-maintain: policy: Statement[0] allows iam:CreatePolicyVersion on arn:aws:iam::${ACCOUNT}:policy/ops-shared (attached to group/ops), ${rewrites}`,
             ]);
         });
     });
@@ -232,160 +317,13 @@ describe("IAM guardrails", () => {
                 "cc-policy: desiredState.PolicyDocument: Statement[0] allows iam:PassRole (through iam:PassRole) on every role (*): name the roles it may pass",
             ]);
         });
-    });
 
-    describe("iam-pod-identity-trust-scoped", () => {
-        const P = "iam-pod-identity-trust-scoped";
-        const role = (name: string, condition?: object) =>
-            new aws.iam.Role(name, {
-                assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], ...(condition ? { Condition: condition } : {}) }),
-            });
-        const why = "(a wildcard, IfExists or ForAllValues condition does not pin): any Pod Identity association could hand the role to other pods";
-        const ALL = "aws:SourceAccount, aws:RequestTag/eks-cluster-arn (or eks-cluster-name), aws:RequestTag/kubernetes-namespace, aws:RequestTag/kubernetes-service-account";
-
-        it("passes envstack's scopedPodIdentityTrust and the cluster-name variant; flags a bare pods.eks trust", async () => {
+        it("evasion: PassRole on roles of every length but the probe's, by ? patterns", async () => {
+            const lengths = ["?", "??", "???", "?????????????????", `${"?".repeat(20)}*`].map((p) => `arn:aws:iam::*:role/${p}`);
             const report = await evaluate(() => {
-                new aws.iam.Role("scoped", { assumeRolePolicy: JSON.stringify(scopedPodIdentityTrust(scope)) });
-                role("by-cluster-name", {
-                    StringEquals: { "aws:SourceAccount": ACCOUNT, "aws:RequestTag/eks-cluster-name": "acme-dev" },
-                    StringLike: { "aws:RequestTag/kubernetes-namespace": "payments", "aws:RequestTag/kubernetes-service-account": "ledger-*" },
-                });
-                role("bare");
-                new aws.iam.Role("ec2", { assumeRolePolicy: ec2Trust });
+                new aws.iam.Policy("pass-lengths", { policy: doc(allow("iam:PassRole", lengths.slice(3))) });
             }, { only: P });
-            expectViolations(report, P, [`bare: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com without pinning ${ALL} ${why}`]);
-        });
-
-        it("evasion: Pod Identity through Principal \"*\" or NotPrincipal narrowed by aws:SourceAccount, and lists of short wildcards that together match every name", async () => {
-            const any = [..."abcdefghijklmnopqrstuvwxyz0123456789"].map((c) => `*${c}*`);
-            const prefixes = [..."abcdefghijklmnopqrstuvwxyz0123456789"].map((c) => `${c}*`);
-            const star = (name: string, statement: object) => new aws.iam.Role(name, { assumeRolePolicy: doc({ Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession"], ...statement }) });
-            const report = await evaluate(() => {
-                star("star-source-account", { Principal: "*", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } });
-                star("not-principal", { NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } });
-                star("star-principal-arn", { Principal: { AWS: "*" }, Condition: { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/deployer` } } });
-                role("letter-lists", {
-                    StringEquals: { "aws:SourceAccount": ACCOUNT },
-                    StringLike: { "aws:RequestTag/eks-cluster-name": any, "aws:RequestTag/kubernetes-namespace": prefixes, "aws:RequestTag/kubernetes-service-account": any },
-                });
-                role("namespace-star", {
-                    StringEquals: { "aws:SourceAccount": ACCOUNT, "aws:RequestTag/eks-cluster-name": "prod" },
-                    StringLike: { "aws:RequestTag/kubernetes-namespace": "*", "aws:RequestTag/kubernetes-service-account": "app" },
-                });
-            }, { only: P });
-            const tags = "aws:RequestTag/eks-cluster-arn (or eks-cluster-name), aws:RequestTag/kubernetes-namespace, aws:RequestTag/kubernetes-service-account";
-            expectViolations(report, P, [
-                `star-source-account: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com (through Principal "*") without pinning ${tags} ${why}`,
-                `not-principal: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com (through NotPrincipal) without pinning ${tags} ${why}`,
-                `letter-lists: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com without pinning ${tags} ${why}`,
-                `namespace-star: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com without pinning aws:RequestTag/kubernetes-namespace ${why}`,
-            ]);
-        });
-
-        it("evasion: only aws:SourceAccount, wildcard tag values, IfExists, and the same trust through Cloud Control", async () => {
-            const report = await evaluate(() => {
-                role("account-only", { StringEquals: { "aws:SourceAccount": ACCOUNT } });
-                role("wildcards", {
-                    StringEquals: { "aws:SourceAccount": ACCOUNT },
-                    StringLike: { "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/*`, "aws:RequestTag/kubernetes-namespace": "*", "aws:RequestTag/kubernetes-service-account": "*" },
-                });
-                role("if-exists", {
-                    StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT, "aws:RequestTag/eks-cluster-name": "acme-dev", "aws:RequestTag/kubernetes-namespace": "payments", "aws:RequestTag/kubernetes-service-account": "ledger" },
-                });
-                new aws.cloudcontrol.Resource("cc-role", {
-                    typeName: "AWS::IAM::Role",
-                    desiredState: JSON.stringify({ AssumeRolePolicyDocument: { Statement: [{ Effect: "Allow", Principal: { Service: ["pods.eks.amazonaws.com"] }, Action: "sts:*" }] } }),
-                });
-            }, { only: P });
-            expectViolations(report, P, [
-                `account-only: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com without pinning aws:RequestTag/eks-cluster-arn (or eks-cluster-name), aws:RequestTag/kubernetes-namespace, aws:RequestTag/kubernetes-service-account ${why}`,
-                `wildcards: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com without pinning aws:RequestTag/eks-cluster-arn (or eks-cluster-name), aws:RequestTag/kubernetes-namespace, aws:RequestTag/kubernetes-service-account ${why}`,
-                `if-exists: assumeRolePolicy: Statement[0] trusts pods.eks.amazonaws.com without pinning ${ALL} ${why}`,
-                `cc-role: desiredState.AssumeRolePolicyDocument: Statement[0] trusts pods.eks.amazonaws.com without pinning ${ALL} ${why}`,
-            ]);
-        });
-    });
-
-    describe("iam-trust-not-public", () => {
-        const P = "iam-trust-not-public";
-        const trust = (name: string, statement: object) => new aws.iam.Role(name, { assumeRolePolicy: doc({ Effect: "Allow", ...statement }) });
-        const github = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
-        const eksOidc = `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE`;
-
-        it("passes account, service and scoped OIDC trust; flags Principal \"*\"", async () => {
-            const report = await evaluate(() => {
-                trust("account", { Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/platform-admin` }, Action: "sts:AssumeRole" });
-                trust("service", { Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" });
-                trust("org", { Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } });
-                trust("github-repo", {
-                    Principal: { Federated: github },
-                    Action: "sts:AssumeRoleWithWebIdentity",
-                    Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/app:*" } },
-                });
-                trust("anyone", { Principal: "*", Action: "sts:AssumeRole" });
-            }, { only: P });
-            expectViolations(report, P, ['anyone: assumeRolePolicy: Statement[0] lets anyone (Principal "*") sts:AssumeRole with no condition on who']);
-        });
-
-        it("evasion: {AWS: [\"*\"]} with sts:*, a TLS-only condition, OIDC with only aud or a wildcard owner, and Cloud Control", async () => {
-            const report = await evaluate(() => {
-                trust("aws-list", { Principal: { AWS: ["*"] }, Action: "sts:*" });
-                trust("tls-only", { Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { Bool: { "aws:SecureTransport": "true" } } });
-                trust("github-aud-only", { Principal: { Federated: github }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } } });
-                trust("github-any-repo", { Principal: { Federated: github }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringLike: { "token.actions.githubusercontent.com:sub": "repo:*" } } });
-                trust("eks-any-namespace", {
-                    Principal: { Federated: eksOidc },
-                    Action: "sts:AssumeRoleWithWebIdentity",
-                    Condition: { StringLike: { "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": "system:serviceaccount:*:default" } },
-                });
-                new aws.cloudcontrol.Resource("cc-role", { typeName: "AWS::IAM::Role", desiredState: JSON.stringify({ AssumeRolePolicyDocument: { Statement: [{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }] } }) });
-            }, { only: P });
-            expectViolations(report, P, [
-                'aws-list: assumeRolePolicy: Statement[0] lets anyone (Principal "*") sts:AssumeRole, sts:AssumeRoleWithWebIdentity, sts:AssumeRoleWithSAML with no condition on who',
-                'tls-only: assumeRolePolicy: Statement[0] lets anyone (Principal "*") sts:AssumeRole with no condition on who',
-                "github-aud-only: assumeRolePolicy: Statement[0] lets any identity of token.actions.githubusercontent.com assume the role: no token.actions.githubusercontent.com:sub condition",
-                'github-any-repo: assumeRolePolicy: Statement[0] lets any identity of token.actions.githubusercontent.com assume the role: token.actions.githubusercontent.com:sub ["repo:*"] names no single owner',
-                'eks-any-namespace: assumeRolePolicy: Statement[0] lets any identity of oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE assume the role: oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub ["system:serviceaccount:*:default"] names no single owner',
-                'cc-role: desiredState.AssumeRolePolicyDocument: Statement[0] lets anyone (Principal "*") sts:AssumeRole with no condition on who',
-            ]);
-        });
-
-        it("evasion: OIDC subjects that name no owner in their provider's format (Terraform Cloud, GitLab, GitHub), Cognito guests, and a trust policy that cannot be read", async () => {
-            const oidc = (name: string, provider: string, condition: object) =>
-                trust(name, { Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${provider}` }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition });
-            const cognito = (name: string, condition: object) => trust(name, { Principal: { Federated: "cognito-identity.amazonaws.com" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition });
-            const pool = { "cognito-identity.amazonaws.com:aud": "eu-west-1:0f8a7b6c-1234-4d5e-8f90-abcdef012345" };
-            const report = await evaluate(() => {
-                oidc("tfc-any-org", "app.terraform.io", { StringLike: { "app.terraform.io:sub": "organization:*:project:*:workspace:*:run_phase:*" } });
-                oidc("tfc-org", "app.terraform.io", { StringLike: { "app.terraform.io:sub": "organization:acme:project:*:workspace:*:run_phase:*" } });
-                oidc("gitlab-any-group", "gitlab.com", { StringLike: { "gitlab.com:sub": "project_path:*/app:ref_type:branch:ref:main" } });
-                oidc("github-any-owner", "token.actions.githubusercontent.com", { StringLike: { "token.actions.githubusercontent.com:sub": "repository_owner:*" } });
-                oidc("github-any-repo", "token.actions.githubusercontent.com", { StringLike: { "token.actions.githubusercontent.com:sub": ["repo:*/*:ref:refs/heads/main"] } });
-                cognito("cognito-guest", { StringEquals: pool, "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "unauthenticated" } });
-                cognito("cognito-any-amr", { StringEquals: pool });
-                cognito("cognito-authenticated", { StringEquals: pool, "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" } });
-                new aws.iam.Role("unreadable", { assumeRolePolicy: "Allow everyone" });
-            }, { only: P });
-            const guests = 'lets unauthenticated (guest) identities of cognito-identity.amazonaws.com assume the role: require ForAnyValue:StringLike cognito-identity.amazonaws.com:amr "authenticated"';
-            const noOwner = (name: string, provider: string, sub: string) =>
-                `${name}: assumeRolePolicy: Statement[0] lets any identity of ${provider} assume the role: ${provider}:sub ${JSON.stringify([sub])} names no single owner`;
-            expectViolations(report, P, [
-                noOwner("tfc-any-org", "app.terraform.io", "organization:*:project:*:workspace:*:run_phase:*"),
-                noOwner("gitlab-any-group", "gitlab.com", "project_path:*/app:ref_type:branch:ref:main"),
-                noOwner("github-any-owner", "token.actions.githubusercontent.com", "repository_owner:*"),
-                noOwner("github-any-repo", "token.actions.githubusercontent.com", "repo:*/*:ref:refs/heads/main"),
-                `cognito-guest: assumeRolePolicy: Statement[0] ${guests}`,
-                `cognito-any-amr: assumeRolePolicy: Statement[0] ${guests}`,
-                "unreadable: assumeRolePolicy is not JSON: the guardrails cannot tell what it allows; give a JSON policy document with a Statement",
-            ]);
-        });
-
-        it("with trustedAccounts set, trust in another account is reported", async () => {
-            const build = () => trust("partner", { Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" });
-            expectViolations(await evaluate(build, { only: P }), P, []);
-            expectViolations(await evaluate(build, { only: P, config: { [P]: { trustedAccounts: [ACCOUNT] } } }), P, [
-                "partner: assumeRolePolicy: Statement[0] trusts account(s) 999999999999, not among trustedAccounts",
-            ]);
+            expectViolations(report, P, [`pass-lengths: policy: Statement[0] allows iam:PassRole (through iam:PassRole) on every role (${lengths.slice(3).join(", ")}): name the roles it may pass`]);
         });
     });
 });

@@ -322,6 +322,19 @@ describe("RBAC guardrails", () => {
             ]);
         });
 
+        it("evasion: AmazonEKSEditPolicy on the namespaces of GitOps, certificate, admission and mesh controllers", async () => {
+            const outsider = "arn:aws:iam::999999999999:role/outsider";
+            const report = await evaluate(() => {
+                association("gitops-edit", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy", outsider, { type: "namespace", namespaces: ["flux-system", "argocd"] });
+                association("mesh-edit", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy", outsider, { type: "namespace", namespaces: ["istio-system"] });
+                association("team-edit", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy", outsider, { type: "namespace", namespaces: ["payments"] });
+            }, { only: EKS_ADMIN });
+            expectViolations(report, EKS_ADMIN, [
+                `gitops-edit: "${outsider}" gets AmazonEKSEditPolicy on namespace flux-system, a system namespace; allowed principals: none`,
+                `mesh-edit: "${outsider}" gets AmazonEKSEditPolicy on namespace istio-system, a system namespace; allowed principals: none`,
+            ]);
+        });
+
         it("evasion: a cluster that makes the identity that deploys it admin (bootstrapClusterCreatorAdminPermissions)", async () => {
             const cluster = (name: string, bootstrap?: boolean, opts?: object) =>
                 new aws.eks.Cluster(name, { roleArn: "arn:aws:iam::123456789012:role/eks", vpcConfig: { subnetIds: ["subnet-1"] }, accessConfig: { authenticationMode: "API", ...(bootstrap === undefined ? {} : { bootstrapClusterCreatorAdminPermissions: bootstrap }) } }, opts);

@@ -96,7 +96,7 @@ describe("resource policy guardrails", () => {
         ]);
     });
 
-    it(`${POLICY} evasion: conditions that are present but do not narrow who (TLS only, IfExists, ForAllValues, negated, wildcards, half the internet)`, async () => {
+    it(`${POLICY} evasion: conditions that are present but do not narrow who (TLS only, IfExists, ForAllValues, negated, wildcards, half the internet, a /16 of cloud space)`, async () => {
         const queue = (name: string, condition: object) => new aws.sqs.QueuePolicy(name, { queueUrl: QUEUE_URL, policy: doc(allow("*", "sqs:SendMessage", QUEUE, condition)) });
         const report = await evaluate(() => {
             queue("tls-only", { Bool: { "aws:SecureTransport": "true" } });
@@ -107,6 +107,8 @@ describe("resource policy guardrails", () => {
             queue("wildcard-account", { StringLike: { "aws:SourceAccount": "*" } });
             queue("split-internet", { IpAddress: { "aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"] } });
             queue("any-bucket", { ArnLike: { "aws:SourceArn": "arn:aws:s3:::*" } });
+            // A /16 of EC2's public space: anyone can rent an Elastic IP there.
+            queue("cloud-range", { IpAddress: { "aws:SourceIp": "3.248.0.0/16" } });
             // One narrowing condition among others is enough: conditions are ANDed.
             queue("tls-and-account", { Bool: { "aws:SecureTransport": "true" }, StringEquals: { "aws:SourceAccount": ACCOUNT } });
         }, { only: POLICY });
@@ -120,6 +122,7 @@ describe("resource policy guardrails", () => {
             open("wildcard-account", "aws:SourceAccount"),
             open("split-internet", "aws:SourceIp"),
             open("any-bucket", "aws:SourceArn"),
+            open("cloud-range", "aws:SourceIp"),
         ]);
     });
 
@@ -264,6 +267,68 @@ describe("resource policy guardrails", () => {
             ...everyone,
             `partner: principalArn shares with account 999988887777, not among trustedAccounts: it may ${what}`,
         ]);
+    });
+
+    it(`${POLICY} evasion: API Gateway and VPC Lattice auth policies, signing profile, private CA and OpenSearch Serverless grants, a public CodeBuild project`, async () => {
+        const report = await evaluate(() => {
+            const api = new aws.apigateway.RestApi("internal", { endpointConfiguration: { types: "PRIVATE" } });
+            new aws.apigateway.RestApiPolicy("internal-open", { restApiId: api.id, policy: doc(allow("*", "execute-api:Invoke", "execute-api:/*")) });
+            new aws.apigateway.RestApi("inline-open", { policy: doc(allow("*", "execute-api:Invoke", "execute-api:/*")) });
+            new aws.apigateway.RestApiPolicy("endpoint-only", {
+                restApiId: api.id,
+                policy: doc(allow("*", "execute-api:Invoke", "execute-api:/*", { StringEquals: { "aws:SourceVpce": "vpce-0123456789abcdef0" } })),
+            });
+            new aws.vpclattice.AuthPolicy("mesh-open", { resourceIdentifier: "sn-0123456789abcdef0", policy: doc(allow("*", "vpc-lattice-svcs:Invoke", "*")) });
+            new aws.signer.SigningProfilePermission("sign-any", { profileName: "release", action: "signer:StartSigningJob", principal: "*" });
+            new aws.acmpca.Permission("pca-any", { certificateAuthorityArn: `arn:aws:acm-pca:eu-west-1:${ACCOUNT}:certificate-authority/x`, actions: ["IssueCertificate"], principal: "acm.amazonaws.com" });
+            new aws.acmpca.Permission("pca-own", { certificateAuthorityArn: `arn:aws:acm-pca:eu-west-1:${ACCOUNT}:certificate-authority/x`, actions: ["IssueCertificate"], principal: "acm.amazonaws.com", sourceAccount: ACCOUNT });
+            new aws.opensearch.ServerlessAccessPolicy("aoss-any", {
+                name: "any",
+                type: "data",
+                policy: JSON.stringify([{ Rules: [{ ResourceType: "index", Resource: ["index/logs/*"], Permission: ["aoss:*"] }], Principal: ["*"] }]),
+            });
+            new aws.codebuild.Project("ci", {
+                serviceRole: `arn:aws:iam::${ACCOUNT}:role/codebuild`,
+                artifacts: { type: "NO_ARTIFACTS" },
+                environment: { computeType: "BUILD_GENERAL1_SMALL", image: "aws/codebuild/standard:7.0", type: "LINUX_CONTAINER" },
+                source: { type: "GITHUB", location: "https://github.com/example/app.git" },
+                projectVisibility: "PUBLIC_READ",
+            });
+            new Native("aws-native:codebuild:Project", "cc-ci", { visibility: "PUBLIC_READ" });
+        }, { only: POLICY });
+        expectViolations(report, POLICY, [
+            `internal-open: policy: Statement[0] ${openTo("execute-api:Invoke")}`,
+            `inline-open: policy: Statement[0] ${openTo("execute-api:Invoke")}`,
+            `mesh-open: policy: Statement[0] ${openTo("vpc-lattice-svcs:Invoke")}`,
+            "sign-any: principal shares with everyone: any AWS account may signer:StartSigningJob with the signing profile: code signed as yours; name the accounts",
+            "pca-any: principal acm.amazonaws.com may issue and renew certificates from the private CA for any account's resource: set sourceArn (with the account) or sourceAccount",
+            "aoss-any: policy[0].Principal[0] shares with everyone: any AWS account may read and write the collections and indexes its rules name; name the accounts",
+            "ci: projectVisibility shares with everyone: any AWS account may read the project's builds, logs and artifacts, from the internet; name the accounts",
+            "cc-ci: Visibility shares with everyone: any AWS account may read the project's builds, logs and artifacts, from the internet; name the accounts",
+        ]);
+    });
+
+    it(`${POLICY} evasion: ECR replication to a registry outside trustedAccounts`, async () => {
+        const build = () => {
+            new aws.ecr.ReplicationConfiguration("dr", { replicationConfiguration: { rules: [{ destinations: [{ region: "eu-west-1", registryId: "999999999999" }, { region: "eu-central-1", registryId: ACCOUNT }] }] } });
+        };
+        expectViolations(await evaluate(build, { only: POLICY }), POLICY, []);
+        expectViolations(await evaluate(build, { only: POLICY, config: { [POLICY]: { trustedAccounts: [ACCOUNT] } } }), POLICY, [
+            "dr: replicationConfiguration.rules[0].destinations[0].registryId shares with account 999999999999, not among trustedAccounts: it may own a copy of every image pushed to the replicated repositories, and whatever their layers hold",
+        ]);
+    });
+
+    it(`${POLICY}: a separate DomainPolicy open to "*" passes for a VPC-only domain of the program, as the inline form does; not for a public one`, async () => {
+        const open = doc(allow({ AWS: "*" }, "es:*", "arn:aws:es:eu-west-1:111122223333:domain/search/*"));
+        const report = await evaluate(() => {
+            const vpc = new aws.opensearch.Domain("vpc-search", { engineVersion: "OpenSearch_2.13", vpcOptions: { subnetIds: ["subnet-0123456789abcdef0"] } });
+            new aws.opensearch.DomainPolicy("vpc-search-access", { domainName: vpc.domainName, accessPolicies: vpc.arn.apply(() => open) });
+            const pub = new aws.opensearch.Domain("public-search", { engineVersion: "OpenSearch_2.13" });
+            new aws.opensearch.DomainPolicy("public-search-access", { domainName: pub.domainName, accessPolicies: pub.arn.apply(() => open) });
+            new aws.opensearch.Domain("named-vpc", { domainName: "named", engineVersion: "OpenSearch_2.13", vpcOptions: { subnetIds: ["subnet-0123456789abcdef0"] } });
+            new aws.opensearch.DomainPolicy("named-vpc-access", { domainName: "named", accessPolicies: open });
+        }, { only: POLICY });
+        expectViolations(report, POLICY, [`public-search-access: accessPolicies: Statement[0] ${openTo("es:*")}`]);
     });
 
     it(`${POLICY}: with trustedAccounts and trustedOrganizations set, only those accounts and organizations count`, async () => {

@@ -1,9 +1,10 @@
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { actionMatches, allows, Statement } from "./iamDocuments";
 import { iamPodIdentityTrustScoped, iamTrustNotPublic } from "./iamTrust";
-import { cloudFormation, get, Held, identityPolicies, managedPolicyArns, readHeld, unreadable } from "./policyHolders";
+import { cloudFormation, get, groupMemberships, Held, identityPolicies, managedPolicyArns, readHeld, unreadable } from "./policyHolders";
 import { coversEverything, coversEvery, describeActions, requiredValues, statementLabel } from "./policyScope";
-import type { GuardrailResourcePolicy, Props } from "./support";
+import { editsAttachedPolicies, POLICY_EDITS } from "./iamStack";
+import { list, type GuardrailResourcePolicy, type GuardrailStackPolicy, type Props } from "./support";
 
 export { iamPodIdentityTrustScoped, iamTrustNotPublic } from "./iamTrust";
 
@@ -34,10 +35,41 @@ const ESCALATIONS: { action: string; path: string }[] = [
     ...["iam:AttachGroupPolicy", "iam:PutGroupPolicy", "iam:AddUserToGroup"].map((action) => ({ action, path: "group/envstack-probe-group" })),
     ...["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"].map((action) => ({ action, path: "policy/envstack-probe-policy" })),
 ];
-const POLICY_EDITS = ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"];
 /** IAM writes on a user that change what the user may do: on the holder's own user (`user/${aws:username}`), self-granted admin. */
 const SELF_GRANTS = ["iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:PutUserPermissionsBoundary", "iam:DeleteUserPermissionsBoundary"];
 const OWN_USER = /:user\/(.*\/)?\$\{aws:username\}$/i;
+
+/**
+ * Grants outside IAM that make the holder an administrator: all of a set's actions (from any
+ * statement the resource holds) on every resource of the kind, as a probe ARN.
+ */
+const PERMISSION_SET = "permissionSet/envstack-probe-instance/envstack-probe-permission-set";
+const GRANT_ESCALATIONS: { actions: { action: string; path: string }[]; need: "any" | "all"; service: string; regional: boolean; on: string; why: string }[] = [
+    {
+        actions: ["sso:CreateAccountAssignment", "sso:AttachManagedPolicyToPermissionSet", "sso:PutInlinePolicyToPermissionSet", "sso:AttachCustomerManagedPolicyReferenceToPermissionSet", "sso:DeletePermissionsBoundaryFromPermissionSet"].map(
+            (action) => ({ action, path: PERMISSION_SET }),
+        ),
+        need: "any",
+        service: "sso",
+        regional: false,
+        on: "every permission set",
+        why: "the holder assigns itself an administrator permission set, or makes its own one, in every account of the organization",
+    },
+    {
+        actions: [
+            { action: "eks:CreateAccessEntry", path: "cluster/envstack-probe-cluster" },
+            { action: "eks:AssociateAccessPolicy", path: "access-entry/envstack-probe-cluster/role/000000000000/envstack-probe-role/0" },
+        ],
+        need: "all",
+        service: "eks",
+        regional: true,
+        on: "every cluster",
+        why: "the holder gives itself an access entry with AmazonEKSClusterAdminPolicy, cluster-admin of every cluster",
+    },
+];
+
+/** IAM group names that say administrator (`Administrators`, `platform-admins`): joining one is admin access granted outside the program. */
+const ADMIN_GROUP = /admin/i;
 
 /** Roles that hold administrator access in most accounts that have them, besides "every role". */
 const ADMIN_ROLES = [
@@ -46,6 +78,8 @@ const ADMIN_ROLES = [
     "AWSControlTowerExecution",
     "AWSCloudFormationStackSetExecutionRole",
     "cdk-hnb659fds-cfn-exec-role-000000000000-xx-probe-1",
+    // The deploy role trusts its account and passes the cfn-exec role to CloudFormation: any template, as admin.
+    "cdk-hnb659fds-deploy-role-000000000000-xx-probe-1",
     "aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef",
     "Admin",
     "Administrator",
@@ -102,6 +136,8 @@ export const ADMIN_MANAGED_POLICIES: Record<string, string> = {
     "AdministratorAccess-AWSElasticBeanstalk": "broad service access with IAM role management and PassRole, administrator access by another name",
     IAMFullAccess: "iam:* on every resource: the holder can attach AdministratorAccess to itself",
     PowerUserAccess: "every action but IAM, Organizations and Account on every resource: every service and all data",
+    AWSSSOMasterAccountAdministrator: "full IAM Identity Center control: the holder assigns itself an administrator permission set in every account of the organization",
+    AWSSSODirectoryAdministrator: "full control of the Identity Center directory: the holder adds itself to the groups administrator permission sets are assigned to",
 };
 
 /** The name of an AWS-managed policy ARN (`arn:<partition>:iam::aws:policy/<path><name>`), with its path. */
@@ -148,6 +184,44 @@ function ownPolicyPaths(args: ResourceValidationArgs): string[] {
     return [`policy${path}${candidate}`];
 }
 
+/** IAM writes that change what a role, user or group may do: on the holder itself, self-granted admin. */
+const OWN_GRANTS: Record<string, string[]> = {
+    role: ["iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary"],
+    user: SELF_GRANTS,
+    group: ["iam:AttachGroupPolicy", "iam:PutGroupPolicy"],
+};
+/** The principal a resource's identity policy belongs to, by type: where its name is, for the provider and for CloudFormation. */
+const HOLDER_NAME: Record<string, { kind: string; name: string }> = {
+    "aws:iam/rolePolicy:RolePolicy": { kind: "role", name: "role" },
+    "aws:iam/userPolicy:UserPolicy": { kind: "user", name: "user" },
+    "aws:iam/groupPolicy:GroupPolicy": { kind: "group", name: "group" },
+    "iam::rolepolicy": { kind: "role", name: "RoleName" },
+    "iam::userpolicy": { kind: "user", name: "UserName" },
+    "iam::grouppolicy": { kind: "group", name: "GroupName" },
+    "iam::role": { kind: "role", name: "RoleName" },
+    "iam::user": { kind: "user", name: "UserName" },
+    "iam::group": { kind: "group", name: "GroupName" },
+};
+/** Lists of principals a CloudFormation policy is attached to. */
+const HOLDER_LISTS: Record<string, string> = { Roles: "role", Users: "user", Groups: "group" };
+
+/** The IAM paths (`role/ci-deployer`) of the principals that hold this resource's identity policies. */
+function holders(args: ResourceValidationArgs): string[] {
+    const cfn = cloudFormation(args.type, args.props);
+    const props: Props = cfn?.props ?? args.props;
+    const nameOf = (v: unknown) => (typeof v === "string" && v !== "" ? v.split("/").pop() : undefined);
+    if (args.type === "aws:iam/role:Role") {
+        const name = nameOf(get(props, "name")?.value) ?? `${nameOf(get(props, "namePrefix")?.value) ?? `${args.name}-`}0000000`;
+        return [`role${String(get(props, "path")?.value ?? "/")}${name}`];
+    }
+    if (cfn && ["iam::policy", "iam::managedpolicy"].includes(cfn.kind)) {
+        return Object.entries(HOLDER_LISTS).flatMap(([field, kind]) => list<unknown>(get(props, field)?.value as unknown[]).flatMap((v) => (nameOf(v) ? [`${kind}/${nameOf(v)}`] : [])));
+    }
+    const holder = HOLDER_NAME[cfn?.kind ?? args.type];
+    const name = holder && nameOf(get(props, holder.name)?.value);
+    return holder && name ? [`${holder.kind}/${name}`] : [];
+}
+
 /** Customer-managed policy ARNs this same resource attaches (a role's managedPolicyArns). */
 const ownAttachedPolicies = (args: ResourceValidationArgs) =>
     managedPolicyArns(args.type, args.props).flatMap(({ arn }) => (arn && !awsManagedName(arn) && !WILDCARD.test(arn) ? [arn] : []));
@@ -164,6 +238,7 @@ function identityFindings(args: ResourceValidationArgs, forbidden: string[], rep
     const documents = readDocuments(identityPolicies(args.type, args.props), report);
     const ownPaths = ownPolicyPaths(args);
     const attached = ownAttachedPolicies(args);
+    const self = holders(args);
     let admin = false;
     for (const { label, s } of documents.flatMap((d) => d.statements)) {
         if (s.effect !== "Allow") continue;
@@ -179,6 +254,10 @@ function identityFindings(args: ResourceValidationArgs, forbidden: string[], rep
             report(`${label} allows ${escalations.join(", ")} on every principal or policy it names: the holder can grant itself any permission`);
         } else if (iam && editsOwnPolicy(s, ownPaths, attached)) {
             report(`${label} allows ${POLICY_EDITS.filter((a) => allows(s, a)).join(", ")} on a policy its holder has: the holder can rewrite its own permissions to anything`);
+        } else if (iam && !pinned && self.some((path) => OWN_GRANTS[path.split("/")[0]].some((a) => allows(s, a)) && coversEvery(s, "iam", path))) {
+            const own = self.filter((path) => coversEvery(s, "iam", path));
+            const actions = [...new Set(own.flatMap((path) => OWN_GRANTS[path.split("/")[0]].filter((a) => allows(s, a))))];
+            report(`${label} allows ${actions.join(", ")} on its own holder (${own.join(", ")}): the holder can grant itself any permission`);
         } else if (iam && !pinned && s.resources.some((r) => OWN_USER.test(r))) {
             const self = SELF_GRANTS.filter((a) => allows(s, a));
             if (self.length > 0) report(`${label} allows ${self.join(", ")} on the holder's own user: the holder can grant itself any permission`);
@@ -190,6 +269,14 @@ function identityFindings(args: ResourceValidationArgs, forbidden: string[], rep
         }
     }
     if (admin) return;
+    const allowed = documents.flatMap((d) => d.statements).filter(({ s }) => s.effect === "Allow");
+    for (const grant of GRANT_ESCALATIONS) {
+        const by = grant.actions.map(({ action, path }) => allowed.filter(({ s }) => mayAllow(s, grant.service) && allows(s, action) && coversEvery(s, grant.service, path, grant.regional)));
+        const granted = grant.actions.filter((_, i) => by[i].length > 0).map((a) => a.action);
+        if (granted.length === 0 || (grant.need === "all" && granted.length < grant.actions.length)) continue;
+        const labels = [...new Set(by.flat().map(({ label }) => label))];
+        report(`${labels.join(", ")} allow${labels.length > 1 ? "" : "s"} ${granted.join(", ")} on ${grant.on}: ${grant.why}`);
+    }
     // Union over every document the resource holds: the patterns may be split across statements, inline policies or per-service ARNs.
     const broad = documents.flatMap((d) => d.statements).filter(({ s }) => s.effect === "Allow");
     const reach = new Set(broad.flatMap(({ s }) => (s.notActions ? ["*"] : s.actions.map(serviceOf))));
@@ -204,15 +291,15 @@ function identityFindings(args: ResourceValidationArgs, forbidden: string[], rep
     }
 }
 
-export const iamNoAdminAccess: GuardrailResourcePolicy = {
+export const iamNoAdminAccess: GuardrailResourcePolicy & Pick<GuardrailStackPolicy, "validateStack"> = {
     name: "iam-no-admin-access",
     description:
-        "No identity policy (standalone, role/user/group/inline, Cloud Control or AWS Native) is unreadable or allows every action (Action \"*\", any NotAction, or most services' actions written out) on every resource, IAM writes that let the holder grant itself anything (unless pinned to policies that are not administrator access), rewriting a policy its holder has, or sts:AssumeRole on every role; no AWS-managed administrator policy is attached, by any attachment resource or managedPolicyArns.",
+        "No identity policy (standalone, role/user/group/inline, Cloud Control or AWS Native) is unreadable or allows every action (Action \"*\", any NotAction, or most services' actions written out) on every resource, IAM writes that let the holder grant itself anything (on every principal, or on the role, user or group holding the policy; unless pinned to policies that are not administrator access), rewriting a policy its holder has (attached by any resource, or through a user's groups), sts:AssumeRole on every role (the CDK deploy role too), IAM Identity Center account assignments or permission set edits on every permission set, or EKS access entries with access policy associations on every cluster; no AWS-managed administrator policy is attached, by any attachment resource or managedPolicyArns, and no user is added to a group named as administrators'.",
     why: "An identity with administrator access, or with the IAM rights to give itself that, turns one leaked credential or compromised pod into the whole account.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
-        "Grant the actions the workload needs on the resources it uses; replace NotAction with the actions meant; scope IAM writes to named roles with an iam:PermissionsBoundary or iam:PolicyARN condition naming a policy that is not in forbiddenManagedPolicies; let no identity edit a policy it holds; name the roles sts:AssumeRole may assume; attach narrower AWS-managed policies than those in forbiddenManagedPolicies.",
+        "Grant the actions the workload needs on the resources it uses; replace NotAction with the actions meant; scope IAM writes to named roles with an iam:PermissionsBoundary or iam:PolicyARN condition naming a policy that is not in forbiddenManagedPolicies; let no identity edit a policy it holds; name the roles sts:AssumeRole may assume; name the permission sets and clusters Identity Center and EKS access writes act on; add users to named, non-administrator groups; attach narrower AWS-managed policies than those in forbiddenManagedPolicies.",
     configSchema: {
         properties: {
             forbiddenManagedPolicies: {
@@ -234,7 +321,12 @@ export const iamNoAdminAccess: GuardrailResourcePolicy = {
             const forbidden = forbiddenPolicy(arn, forbiddenManagedPolicies);
             if (forbidden) report(`${where} attaches the AWS-managed ${forbidden}: ${ADMIN_MANAGED_POLICIES[forbidden] ?? "listed in forbiddenManagedPolicies"}`);
         }
+        for (const { where, group } of groupMemberships(args.type, args.props)) {
+            const name = group.split("/").pop() as string;
+            if (ADMIN_GROUP.test(name)) report(`${where} adds users to the group ${group}, an administrators' group by its name: membership grants whatever is attached to it outside the program`);
+        }
     },
+    validateStack: editsAttachedPolicies,
 };
 
 export const iamPassRoleScoped: GuardrailResourcePolicy = {

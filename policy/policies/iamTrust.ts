@@ -20,7 +20,9 @@ function trustStatements(type: string, props: Props, report?: (message: string) 
 }
 
 const WILDCARD = /[*?]/;
-const literal = (v: string) => v !== "" && !WILDCARD.test(v);
+/** A policy variable (`${aws:RequestTag/kubernetes-namespace}`) is replaced by the request's own value: it pins nothing. */
+const VARIABLE = /\$\{/;
+const literal = (v: string) => v !== "" && !WILDCARD.test(v) && !VARIABLE.test(v);
 /** No account, organization or network to trust beyond what a statement names. */
 const ANY_SCOPE: ScopeConfig = { trustedAccounts: [], trustedOrganizations: [], maxSourceIpAddresses: 65536 };
 
@@ -31,7 +33,7 @@ const POD_IDENTITY = "pods.eks.amazonaws.com";
  * literal characters (`ledger-*`). Shorter prefixes do not pin: a list of `a*`..`9*` (or `*a*`..)
  * matches every Kubernetes name, while three-character ones would not fit in a trust policy.
  */
-const pinsName = (v: string) => literal(v) || /^[^*?]{3,}/.test(v);
+const pinsName = (v: string) => literal(v) || (!VARIABLE.test(v) && /^[^*?]{3,}/.test(v));
 
 /** The session-tag conditions Pod Identity trust must pin, each as the keys that satisfy it. */
 const POD_IDENTITY_CONDITIONS: { name: string; keys: string[]; ok: (value: string) => boolean }[] = [
@@ -58,7 +60,7 @@ function admitsPodIdentity(s: Statement): string | undefined {
 export const iamPodIdentityTrustScoped: GuardrailResourcePolicy = {
     name: "iam-pod-identity-trust-scoped",
     description:
-        'Roles that trust pods.eks.amazonaws.com (EKS Pod Identity), by name or through "*" narrowed only by conditions a service carries, pin aws:SourceAccount and the session tags for the cluster (eks-cluster-arn or eks-cluster-name), kubernetes-namespace and kubernetes-service-account, with values that are literal or have at least three literal characters before a wildcard.',
+        'Roles that trust pods.eks.amazonaws.com (EKS Pod Identity), by name or through "*" narrowed only by conditions a service carries, pin aws:SourceAccount and the session tags for the cluster (eks-cluster-arn or eks-cluster-name), kubernetes-namespace and kubernetes-service-account, with values that are literal or have at least three literal characters before a wildcard (a policy variable such as ${aws:RequestTag/...} pins nothing).',
     why: "Without them, anyone who can create a Pod Identity association, in any cluster of the account, can hand the role to any pod.",
     enforcementLevel: "mandatory",
     severity: "high",
@@ -133,7 +135,7 @@ const ASSUME_ACTIONS = ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:
 export const iamTrustNotPublic: GuardrailResourcePolicy = {
     name: "iam-trust-not-public",
     description:
-        'Role trust policies are readable and do not let anyone assume the role: no "*" principal or NotPrincipal without a condition that narrows who; web identity (OIDC) trust names the subject in each provider\'s format (GitHub repo:<owner>/..., GitLab project_path:<group>/..., Terraform Cloud organization:<org>:..., EKS system:serviceaccount:<namespace>:<name>) with no wildcard owner; Cognito trust names the pool and admits no unauthenticated identity; with trustedAccounts set, only those accounts are trusted.',
+        'Role trust policies are readable and do not let anyone assume the role: no "*" principal or NotPrincipal without a condition that narrows who; web identity (OIDC) trust names the subject (no policy variable) in each provider\'s format (GitHub repo:<owner>/..., GitLab project_path:<group>/..., Terraform Cloud organization:<org>:..., EKS system:serviceaccount:<namespace>:<name>) with no wildcard owner; Cognito trust names the pool and admits no unauthenticated identity; with trustedAccounts set, only those accounts are trusted.',
     why: "A role any AWS account can assume, any GitHub repository, Terraform Cloud organization or cluster service account through OIDC, or any guest of an identity pool, hands its permissions to strangers.",
     enforcementLevel: "mandatory",
     severity: "critical",

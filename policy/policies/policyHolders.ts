@@ -15,6 +15,8 @@ export interface Held {
     doc: unknown;
     /** Why a "*" principal cannot reach the resource from outside, when the resource says so (a domain in a VPC). */
     private?: string;
+    /** A separate OpenSearch domain policy: whether its domain is in a VPC is known only to the stack. */
+    domainPolicy?: boolean;
 }
 
 /**
@@ -90,6 +92,9 @@ const RESOURCE_POLICY: Paths = {
     "aws:ses/identityPolicy:IdentityPolicy": "policy",
     "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy": "policy",
     "aws:vpclattice/resourcePolicy:ResourcePolicy": "policy",
+    "aws:vpclattice/authPolicy:AuthPolicy": "policy",
+    "aws:apigateway/restApiPolicy:RestApiPolicy": "policy",
+    "aws:apigateway/restApi:RestApi": "policy?",
     "aws:xray/resourcePolicy:ResourcePolicy": "policyDocument",
     "aws:cloudsearch/domainServiceAccessPolicy:DomainServiceAccessPolicy": "accessPolicy",
 };
@@ -126,6 +131,9 @@ const CFN_RESOURCE_POLICY: Paths = {
     "codeartifact::repository": "PermissionsPolicyDocument?",
     "cloudtrail::resourcepolicy": "ResourcePolicy",
     "s3outposts::bucketpolicy": "PolicyDocument",
+    "apigateway::restapi": "Policy?",
+    "vpclattice::authpolicy": "Policy",
+    "vpclattice::resourcepolicy": "Policy",
 };
 
 /** Identity policies written out on the resource: a single document, or a list of named ones. */
@@ -222,7 +230,7 @@ function one(props: Props, spec: string | undefined, prefix = ""): Held[] {
 }
 
 /** Why an OpenSearch domain's "*" principal is not the internet: the domain has only a VPC endpoint. */
-function domainPrivacy(type: string, props: Props, cfn: CfnView | undefined): string | undefined {
+export function domainPrivacy(type: string, props: Props, cfn: CfnView | undefined): string | undefined {
     const vpc = cfn ? get(cfn.props, "VPCOptions")?.value : type === "aws:opensearch/domain:Domain" || type === "aws:elasticsearch/domain:Domain" ? props.vpcOptions : undefined;
     const subnets = vpc && typeof vpc === "object" ? list(get(vpc as Props, "subnetIds")?.value as unknown[]) : [];
     return subnets.length > 0 ? "the domain has only a VPC endpoint" : undefined;
@@ -244,11 +252,17 @@ function eventBusPolicy(cfn: CfnView): Held[] {
     return [{ where: `${cfn.prefix}${principal?.key ?? "Statement"}`, doc }];
 }
 
+/** Separate access policies of OpenSearch (and Elasticsearch) domains. */
+export const DOMAIN_POLICIES = ["aws:opensearch/domainPolicy:DomainPolicy", "aws:elasticsearch/domainPolicy:DomainPolicy"];
+/** The domain types a domain policy's domainName names. */
+export const DOMAINS = ["aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain"];
+
 /** The resource-based policies a resource holds. */
 export function resourcePolicies(type: string, props: Props): Held[] {
     const cfn = RESOURCE_POLICY[type] ? undefined : cloudFormation(type, props);
     if (cfn?.kind === "events::eventbuspolicy") return eventBusPolicy(cfn);
     const held = RESOURCE_POLICY[type] ? one(props, RESOURCE_POLICY[type]) : cfn ? one(cfn.props, CFN_RESOURCE_POLICY[cfn.kind], cfn.prefix) : [];
+    if (DOMAIN_POLICIES.includes(type)) return held.map((h) => ({ ...h, domainPolicy: true }));
     const privacy = held.length > 0 ? domainPrivacy(type, props, cfn?.kind.endsWith("::domain") ? cfn : undefined) : undefined;
     return privacy ? held.map((h) => ({ ...h, private: privacy })) : held;
 }
@@ -311,3 +325,15 @@ export function readHeld(held: Held): { statements: Statement[]; problem?: undef
 
 /** The message for a document the guardrails cannot read. */
 export const unreadable = (where: string, problem: string) => `${where} ${problem}: the guardrails cannot tell what it allows; give a JSON policy document with a Statement`;
+
+/** The IAM groups a resource adds users to, each with where it was named. */
+export function groupMemberships(type: string, props: Props): { where: string; group: string }[] {
+    const names = (where: string, value: unknown) =>
+        (Array.isArray(value) ? value.map((g, i) => ({ where: `${where}[${i}]`, group: g })) : [{ where, group: value }]).filter((m): m is { where: string; group: string } => typeof m.group === "string");
+    if (type === "aws:iam/userGroupMembership:UserGroupMembership") return names("groups", props.groups);
+    if (type === "aws:iam/groupMembership:GroupMembership") return names("group", props.group);
+    const cfn = cloudFormation(type, props);
+    const field = cfn?.kind === "iam::usertogroupaddition" ? "GroupName" : cfn?.kind === "iam::user" ? "Groups" : undefined;
+    const found = cfn && field ? get(cfn.props, field) : undefined;
+    return found ? names(`${cfn!.prefix}${found.key}`, found.value) : [];
+}

@@ -32,8 +32,10 @@ export const scopeSchema = {
     maxSourceIpAddresses: {
         type: "integer" as const,
         minimum: 1,
-        default: 65536,
-        description: "The most internet addresses (together) an aws:SourceIp condition may allow and still count as narrowing.",
+        // A /16 of a cloud provider's public space is anyone who rents an address there; a /24 is an office or a NAT.
+        default: 256,
+        description:
+            "The most internet addresses (together) an aws:SourceIp condition may allow and still count as narrowing (default a /24): wider ranges reach into public cloud space that anyone can rent addresses in.",
     },
 };
 
@@ -188,21 +190,43 @@ export function statementLabel(s: Statement, index: number): string {
     return `Statement[${index}]${s.sid ? ` (${s.sid})` : ""}`;
 }
 
+/** The generic probe names (`role/envstack-probe-role`): any of them stands for every resource of its shape. */
+const PROBE = "envstack-probe";
+/** Names of other lengths for a generic probe: patterns of `?` that skip one length skip no other. */
+const PROBE_LENGTHS = [1, 2, 3, 5, 8, 13, 24, 40, 64];
+const probeNames = (name: string) => PROBE_LENGTHS.map((n) => name.padEnd(n, "0").slice(0, n));
+/** Fewer literal characters than this beside a wildcard name nothing in particular (`a*`, `???`, `*x`). */
+const MIN_LITERAL_NAME = 3;
+
 /**
  * Whether a statement's resources cover every resource of one shape (`service`, `path`), in
  * whatever account and partition each pattern names: `*`, `arn:aws:iam::*:role/*` and
- * `arn:aws:iam::111122223333:role/*` all cover every role; `.../role/team-*` does not.
+ * `arn:aws:iam::111122223333:role/*` all cover every role; `.../role/team-*` does not. A name
+ * made of wildcards and fewer than three literal characters (`role/???`, `role/a*`) covers every
+ * one too, and a generic probe is tried at several lengths, so no list of patterns skips it.
  * NotResource covers everything but what it lists, so it counts as every resource.
  */
 export function coversEvery(s: Statement, service: string, path: string, regional = false): boolean {
     if (s.notResources) return true;
+    // The resource type before the name (`role/`); a bucket's path is all name.
+    const kind = path.startsWith(PROBE) ? "" : (/^[a-z-]+\//i.exec(path)?.[0] ?? "");
+    const name = path.slice(kind.length);
+    const variants = name.startsWith(PROBE) ? probeNames(name) : [];
     return s.resources.some((pattern) => {
         const parts = pattern.split(":");
         const literal = (v: string | undefined, fallback: string) => (v !== undefined && v !== "" && !WILDCARD.test(v) ? v : fallback);
         const partition = literal(parts[1], "aws");
         const region = regional ? literal(parts[3], "xx-probe-1") : "";
-        const account = service === "s3" ? "" : ACCOUNT.test(parts[4] ?? "") ? parts[4] : "000000000000";
-        return actionMatches(pattern, `arn:${partition}:${service}:${region}:${account}:${path}`);
+        // S3 and IAM Identity Center ARNs name no account.
+        const account = service === "s3" || service === "sso" ? "" : ACCOUNT.test(parts[4] ?? "") ? parts[4] : "000000000000";
+        const arn = (n: string) => `arn:${partition}:${service}:${region}:${account}:${kind}${n}`;
+        if (actionMatches(pattern, arn(name))) return true;
+        const resource = parts.slice(5).join(":");
+        const rest = resource.toLowerCase().startsWith(kind.toLowerCase()) ? resource.slice(kind.length) : undefined;
+        if (rest === undefined || !WILDCARD.test(rest)) return false;
+        const witness = rest.replace(/[*?]/g, "x");
+        if (rest.replace(/[*?]/g, "").length < MIN_LITERAL_NAME && actionMatches(pattern, arn(witness))) return true;
+        return variants.some((n) => actionMatches(pattern, arn(n)));
     });
 }
 

@@ -17,8 +17,11 @@ export interface RolePower {
     takeover?: string;
 }
 
-/** Namespaces where the cluster's own controllers and envstack's platform run: a takeover there is the cluster. */
-export const DEFAULT_SYSTEM_NAMESPACES = ["kube-*", "monitoring", "amazon-cloudwatch", "karpenter"];
+/**
+ * Namespaces where the cluster's own controllers and envstack's platform run, and the GitOps,
+ * certificate, admission and mesh controllers that hold cluster-wide rights: a takeover there is the cluster.
+ */
+export const DEFAULT_SYSTEM_NAMESPACES = ["kube-*", "monitoring", "amazon-cloudwatch", "karpenter", "flux-system", "argocd", "cert-manager", "gatekeeper-system", "istio-system"];
 
 type Rule = { groups: string[]; resources: string[]; verbs: string[] };
 

@@ -1,9 +1,12 @@
 import { anyonePrincipal, Statement } from "./iamDocuments";
-import { readHeld, resourcePolicies, unreadable } from "./policyHolders";
+import type { ReportViolation, StackValidationArgs } from "@pulumi/policy";
+import { Declared } from "./declared";
+import { DOMAIN_POLICIES, DOMAINS, domainPrivacy, Held, readHeld, resourcePolicies, unreadable } from "./policyHolders";
+import { eachKnown, known } from "./preview";
 import { arnAccount, describeActions, narrowingKeys, narrowingValue, ScopeConfig, scopeSchema, statementLabel, untrustedAccounts } from "./policyScope";
 import { EVERYONE, functionUrlAuthType, lambdaGrants, LambdaGrant, publicS3Acls, sharing } from "./sharing";
 import { viewOf } from "./cloudControl";
-import { list, type GuardrailResourcePolicy, type Props } from "./support";
+import { list, type GuardrailResourcePolicy, type GuardrailStackPolicy, type Props } from "./support";
 
 /** Guardrails on resource-based policies: who, outside the account's own IAM, may use a resource. */
 
@@ -73,10 +76,47 @@ function endpointServicePrincipals(type: string, props: Props): { where: string;
     return principals.filter(([, v]) => typeof v === "string").map(([where, v]) => ({ where, to: (v as string).trim() === "*" ? EVERYONE : (v as string), what: CONNECT }));
 }
 
-export const resourcePolicyNoPublicPrincipal: GuardrailResourcePolicy = {
+/** The findings of one resource policy document. */
+function judgeHeld(held: Held, config: ScopeConfig, report: (message: string) => void): void {
+    const read = readHeld(held);
+    if (read.problem !== undefined) {
+        report(unreadable(held.where, read.problem));
+        return;
+    }
+    read.statements.forEach((s, i) => {
+        if (s.effect !== "Allow") return;
+        const label = `${held.where}: ${statementLabel(s, i)}`;
+        const outside = untrustedAccounts(s, config);
+        if (outside.length > 0) report(`${label} grants account(s) ${outside.join(", ")}, not among trustedAccounts`);
+        const services = (s.principals?.Service ?? []).filter((p) => SERVICE_PRINCIPAL.test(p));
+        if (services.length > 0 && !anyonePrincipal(s) && narrowingKeys(s, config).length === 0 && !pinsEncryptionContext(s, config)) {
+            report(`${label} lets ${services.join(", ")} ${describeActions(s)} on behalf of any account's resources: add aws:SourceArn or aws:SourceAccount`);
+        }
+        // A domain reachable only inside its VPC: there, "*" is whoever the network lets in.
+        if (held.private || !anyonePrincipal(s) || narrowingKeys(s, config).length > 0) return;
+        const tested = conditionNames(s);
+        const unused = tested.length > 0 ? `; ${tested.join(", ")} does not narrow who` : "";
+        report(`${label} lets ${anyone(s)} ${describeActions(s)} with no condition on who${unused}`);
+    });
+}
+
+/** Separate OpenSearch domain policies, judged with their domain: open to "*" is fine for a domain declared with only a VPC endpoint. */
+function domainPolicies(args: StackValidationArgs, report: ReportViolation): void {
+    const config = args.getConfig<ScopeConfig>();
+    const domains = new Declared(args.resources, DOMAINS, (r) => [known(() => r.props.domainName)]);
+    eachKnown(args.resources, (r) => {
+        if (!DOMAIN_POLICIES.includes(r.type)) return;
+        const found = domains.resolve(r, () => r.props.domainName);
+        // Private only when every domain it may be for has only a VPC endpoint.
+        const privacy = Array.isArray(found) && found.length > 0 ? found.map((d) => domainPrivacy(d.type, d.props, undefined)).reduce((a, b) => a && b) : undefined;
+        for (const held of resourcePolicies(r.type, r.props)) judgeHeld(privacy ? { ...held, private: privacy } : held, config, (message) => report(message, r.urn));
+    });
+}
+
+export const resourcePolicyNoPublicPrincipal: GuardrailResourcePolicy & Pick<GuardrailStackPolicy, "validateStack"> = {
     name: "resource-policy-no-public-principal",
     description:
-        'Resource policies (SQS, SNS, S3 and its access points, ECR, KMS, Secrets Manager, EFS, Backup, EventBridge, OpenSearch, MSK and others, inline or through their *Policy resource, Cloud Control or AWS Native) are readable and allow no "*" principal or NotPrincipal without a condition that narrows who, nor an AWS service without a source (aws:SourceArn, aws:SourceAccount); Lambda permissions (to anyone, or to a service without a source), function URLs, S3 ACLs, public AMI, snapshot and SSM document sharing, event bus permissions and PrivateLink endpoint services\' allowed principals are not open to everyone; with trustedAccounts set, shares, RAM associations and KMS grants name only those accounts.',
+        'Resource policies (SQS, SNS, S3 and its access points, ECR, KMS, Secrets Manager, EFS, Backup, EventBridge, OpenSearch (a separate domain policy judged with its domain), MSK, API Gateway, VPC Lattice and others, inline or through their *Policy resource, Cloud Control or AWS Native) are readable and allow no "*" principal or NotPrincipal without a condition that narrows who, nor an AWS service without a source (aws:SourceArn, aws:SourceAccount); Lambda permissions (to anyone, or to a service without a source), function URLs, S3 ACLs, public AMI, snapshot and SSM document sharing, event bus, signing profile and OpenSearch Serverless permissions, CodeBuild projects and PrivateLink endpoint services\' allowed principals are not open to everyone; aws:SourceIp narrows only up to maxSourceIpAddresses; with trustedAccounts set, shares, RAM associations, KMS grants and ECR replication name only those accounts.',
     why: 'A policy that allows "*" lets any AWS account, or anyone on the internet, read, send to, decrypt or invoke the resource; a condition such as aws:SecureTransport changes how, not who. A public AMI or snapshot hands out its data, and a service permission without a source lets any account\'s bucket or topic drive the function.',
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -86,26 +126,8 @@ export const resourcePolicyNoPublicPrincipal: GuardrailResourcePolicy = {
     validateResource: (args, report) => {
         const config = args.getConfig<ScopeConfig>();
         for (const held of resourcePolicies(args.type, args.props)) {
-            const read = readHeld(held);
-            if (read.problem !== undefined) {
-                report(unreadable(held.where, read.problem));
-                continue;
-            }
-            read.statements.forEach((s, i) => {
-                if (s.effect !== "Allow") return;
-                const label = `${held.where}: ${statementLabel(s, i)}`;
-                const outside = untrustedAccounts(s, config);
-                if (outside.length > 0) report(`${label} grants account(s) ${outside.join(", ")}, not among trustedAccounts`);
-                const services = (s.principals?.Service ?? []).filter((p) => SERVICE_PRINCIPAL.test(p));
-                if (services.length > 0 && !anyonePrincipal(s) && narrowingKeys(s, config).length === 0 && !pinsEncryptionContext(s, config)) {
-                    report(`${label} lets ${services.join(", ")} ${describeActions(s)} on behalf of any account's resources: add aws:SourceArn or aws:SourceAccount`);
-                }
-                // A domain reachable only inside its VPC: there, "*" is whoever the network lets in.
-                if (held.private || !anyonePrincipal(s) || narrowingKeys(s, config).length > 0) return;
-                const tested = conditionNames(s);
-                const unused = tested.length > 0 ? `; ${tested.join(", ")} does not narrow who` : "";
-                report(`${label} lets ${anyone(s)} ${describeActions(s)} with no condition on who${unused}`);
-            });
+            // A separate domain policy's "*" depends on its domain's network: the stack half judges it.
+            if (!held.domainPolicy) judgeHeld(held, config, report);
         }
         for (const grant of lambdaGrants(args.type, args.props)) {
             const problem = lambdaGrantProblem(grant, config);
@@ -130,6 +152,7 @@ export const resourcePolicyNoPublicPrincipal: GuardrailResourcePolicy = {
             }
         }
     },
+    validateStack: domainPolicies,
 };
 
 export const resourcePolicyGuardrails = [resourcePolicyNoPublicPrincipal];

@@ -14,7 +14,7 @@ export interface LambdaGrant {
     what: string;
 }
 
-/** Lambda function and layer permissions. */
+/** Lambda function and layer permissions, and the same kind of grant on private CAs. */
 export function lambdaGrants(type: string, props: Props): LambdaGrant[] {
     const cfn = cloudFormation(type, props);
     const p = cfn?.props ?? props;
@@ -31,6 +31,10 @@ export function lambdaGrants(type: string, props: Props): LambdaGrant[] {
                 what: `${value("action") ?? "lambda:InvokeFunction"}`,
             },
         ];
+    }
+    if (kind === "aws:acmpca/permission:Permission" || kind === "acmpca::permission") {
+        // The service issues and renews for the account named: without sourceAccount, for any account's certificates.
+        return [{ principal: value("principal"), narrowing: { sourceArn: undefined, sourceAccount: value("sourceAccount") }, what: "issue and renew certificates from the private CA" }];
     }
     if (kind === "aws:lambda/layerVersionPermission:LayerVersionPermission" || kind === "lambda::layerversionpermission") {
         return [{ principal: value("principal"), narrowing: { organizationId: value("organizationId") }, what: `${value("action") ?? "lambda:GetLayerVersion"}` }];
@@ -103,6 +107,19 @@ const AMI = "launch the AMI and copy the snapshots behind it";
 const DB_SNAPSHOT = "restore the snapshot, and read every row in it";
 const RDS_SNAPSHOTS = ["aws:rds/snapshot:Snapshot", "aws:rds/clusterSnapshot:ClusterSnapshot", "aws:rds/snapshotCopy:SnapshotCopy", "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy"];
 
+const REPLICATED = "own a copy of every image pushed to the replicated repositories, and whatever their layers hold";
+
+/** The principals of an OpenSearch Serverless data access policy (a JSON list of rules, each with a Principal list). */
+function serverlessPrincipals(policy: unknown): { where: string; principal: unknown }[] {
+    let rules: unknown = policy;
+    try {
+        if (typeof rules === "string") rules = JSON.parse(rules);
+    } catch {
+        return [];
+    }
+    return list<Props>(rules as Props[]).flatMap((rule, i) => list<unknown>(rule?.Principal).map((principal, j) => ({ where: `[${i}].Principal[${j}]`, principal })));
+}
+
 /** An EventBridge permission's condition narrows to an organization (its only documented key). */
 const eventPermissionOrg = (condition: Props | undefined) =>
     String(condition?.key ?? "").toLowerCase() === "aws:principalorgid" && String(condition?.type ?? "").toLowerCase() === "stringequals" ? String(condition?.value ?? "") : undefined;
@@ -111,10 +128,13 @@ const eventPermissionOrg = (condition: Props | undefined) =>
  * Resources shared beyond the account by a field rather than a policy: AMI launch permissions
  * and Image Builder distributions (group "all" is public), RDS snapshots (sharedAccounts "all"),
  * EBS create-volume permissions, SSM document permissions, RAM associations with accounts,
- * EventBridge permissions (principal "*") and KMS grants.
+ * EventBridge permissions (principal "*"), KMS grants, signing profile permissions, public CodeBuild projects, ECR replication
+ * to other registries and OpenSearch Serverless data access policies.
  * `org` is set when a "*" share is narrowed to an organization.
  */
 export function sharing(type: string, props: Props): (Share & { org?: string })[] {
+    const cfn = cloudFormation(type, props);
+    if (cfn) return cfnSharing(cfn.kind, cfn.props, cfn.prefix);
     const shares: (Share & { org?: string })[] = [];
     const add = (where: string, to: unknown, what: string, org?: string) => {
         if (typeof to === "string") shares.push({ where, to: to.toLowerCase() === "all" || to === "*" ? EVERYONE : to, what, ...(org !== undefined ? { org } : {}) });
@@ -143,10 +163,43 @@ export function sharing(type: string, props: Props): (Share & { org?: string })[
         );
     } else if (type === "aws:ram/principalAssociation:PrincipalAssociation" && !String(props.principal ?? "").includes(":organizations:")) {
         add("principal", props.principal, "use every resource in the share");
+    } else if (type === "aws:signer/signingProfilePermission:SigningProfilePermission") {
+        add("principal", props.principal, `${props.action ?? "signer:StartSigningJob"} with the signing profile: code signed as yours`);
+    } else if (type === "aws:codebuild/project:Project" && String(props.projectVisibility ?? "").toUpperCase() === "PUBLIC_READ") {
+        add("projectVisibility", "all", "read the project's builds, logs and artifacts, from the internet");
+    } else if (type === "aws:ecr/replicationConfiguration:ReplicationConfiguration") {
+        list<Props>(props.replicationConfiguration?.rules).forEach((rule, i) =>
+            list<Props>(rule?.destinations).forEach((d, j) => add(`replicationConfiguration.rules[${i}].destinations[${j}].registryId`, d?.registryId, REPLICATED)),
+        );
+    } else if (type === "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy" && String(props.type ?? "").toLowerCase() === "data") {
+        serverlessPrincipals(props.policy).forEach(({ where, principal }) => add(`policy${where}`, principal, "read and write the collections and indexes its rules name"));
     } else if (type === "aws:kms/grant:Grant") {
         const what = `use the key for ${list<string>(props.operations).join(", ") || "its operations"}`;
         add("granteePrincipal", props.granteePrincipal, what);
         add("retiringPrincipal", props.retiringPrincipal, "retire the grant");
+    }
+    return shares;
+}
+
+/** The same shares declared through Cloud Control or AWS Native, by their CloudFormation properties. */
+function cfnSharing(kind: string, props: Props, prefix: string): Share[] {
+    const shares: Share[] = [];
+    if (kind === "codebuild::project" && String(get(props, "Visibility")?.value ?? "").toUpperCase() === "PUBLIC_READ") {
+        shares.push({ where: `${prefix}Visibility`, to: EVERYONE, what: "read the project's builds, logs and artifacts, from the internet" });
+    }
+    if (kind === "ecr::replicationconfiguration") {
+        const rules = get((get(props, "ReplicationConfiguration")?.value ?? {}) as Props, "Rules")?.value;
+        list<Props>(rules as Props[]).forEach((rule, i) =>
+            list<Props>(get(rule, "Destinations")?.value as Props[]).forEach((d, j) => {
+                const registry = get(d, "RegistryId")?.value;
+                if (typeof registry === "string") shares.push({ where: `${prefix}ReplicationConfiguration.Rules[${i}].Destinations[${j}].RegistryId`, to: registry, what: REPLICATED });
+            }),
+        );
+    }
+    if (kind === "opensearchserverless::accesspolicy" && String(get(props, "Type")?.value ?? "").toLowerCase() === "data") {
+        serverlessPrincipals(get(props, "Policy")?.value).forEach(({ where, principal }) => {
+            if (typeof principal === "string") shares.push({ where: `${prefix}Policy${where}`, to: principal === "*" ? EVERYONE : principal, what: "read and write the collections and indexes its rules name" });
+        });
     }
     return shares;
 }
