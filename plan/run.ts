@@ -22,6 +22,8 @@ export interface PlanOptions {
     program?: string;
     /** Plan with no stack config when the stack has no config file (a team's program with `--program`). */
     configOptional?: boolean;
+    /** Called with each resource as it is registered. */
+    onResource?: (resource: RecordedResource) => void;
 }
 
 /** What went wrong, when the program did not complete. */
@@ -76,6 +78,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         project.name,
         options.stack,
     );
+    engine.onRecord = options.onResource;
     await engine.install();
 
     const started = performance.now();
