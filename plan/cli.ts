@@ -3,9 +3,8 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { didYouMean } from "../components/config/suggest";
 import { renderMarkdown } from "./markdown";
-import { PackRunner } from "./packRunner";
-import type { PolicyReport } from "./policy";
-import { PolicyConfigError, readPolicyConfigFile } from "./policyConfig";
+import { evaluatePack, PackDefinition, PolicyReport } from "./policy";
+import { PolicyConfigError, readPolicyConfigFile, resolvePolicyConfig } from "./policyConfig";
 import { ProjectError } from "./project";
 import { renderPolicyReport, renderText, toJson } from "./report";
 import { runPlan } from "./run";
@@ -100,26 +99,21 @@ async function plan(argv: string[]): Promise<number> {
     const stack = args.stack ?? "offline";
     const projectDir = path.resolve(args.cwd ?? process.cwd());
     const progress = progressReporter(!args.quiet && process.stderr.isTTY === true && !process.env.CI);
-    let pack: PackRunner | undefined;
     try {
         // Output paths and policy config problems are found before the program runs.
         if (args.json) checkWritable("--json", args.json);
         if (args.summary) checkWritable("--summary", args.summary);
         const policyConfigFile = args.policy ? policyConfigFor(args["policy-config"], projectDir, stack) : undefined;
-        if (policyConfigFile) readPolicyConfigFile(policyConfigFile);
+        const guardrails = args.policy ? loadGuardrails(policyConfigFile) : undefined;
         const shownConfig = policyConfigFile && path.relative(projectDir, policyConfigFile);
-        // The pack loads, and judges each resource as it is registered, on a second thread; a
-        // config the pack refuses stops the plan before anything is printed.
-        pack = args.policy ? new PackRunner(policyConfigFile) : undefined;
 
         progress(`running ${args.program ?? "the stack's program"} for stack ${stack}`);
-        const result = await runPlan({ projectDir, stack, configFile: args.config, program: args.program, configOptional: !args.stack, onResource: pack?.add });
-        const count = await pack?.ready();
+        const result = await runPlan({ projectDir, stack, configFile: args.config, program: args.program, configOptional: !args.stack });
         process.stdout.write(`${renderText(result, { tree: args.tree })}\n`);
         let report: PolicyReport | undefined;
-        if (pack && !result.failure) {
-            progress(`evaluating ${count} policies on ${result.resources.length} resources`);
-            report = await pack.finish(result.resources);
+        if (guardrails && !result.failure) {
+            progress(`evaluating ${guardrails.pack.policies.length} policies on ${result.resources.length} resources`);
+            report = await evaluatePack(guardrails.pack, result.resources, guardrails.config);
             process.stdout.write(`\n${renderPolicyReport(report, shownConfig)}\n`);
         }
         if (args.json) {
@@ -137,8 +131,6 @@ async function plan(argv: string[]): Promise<number> {
             return 2;
         }
         throw err;
-    } finally {
-        await pack?.stop();
     }
 }
 
@@ -205,3 +197,10 @@ function policyConfigFor(given: string | undefined, projectDir: string, stack: s
     throw new ProjectError(`missing policy config: ${given} is not a file; --policy-config takes a JSON file or a preset envstack ships (${POLICY_CONFIG_PRESETS.join(", ")})`);
 }
 
+/** The envstack guardrails with their config resolved (validated, defaults applied). */
+function loadGuardrails(configFile: string | undefined) {
+    const { guardrails, PACK } = require("../policy/policies") as typeof import("../policy/policies");
+    const pack: PackDefinition = { name: PACK.name, enforcementLevel: PACK.enforcementLevel, policies: guardrails };
+    const raw = configFile ? readPolicyConfigFile(configFile) : {};
+    return { pack, config: resolvePolicyConfig(raw, guardrails, configFile ?? "") };
+}

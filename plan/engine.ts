@@ -84,8 +84,6 @@ export function toPlain(value: unknown, path: string, secrets: string[]): unknow
 export class MockEngine implements pulumi.runtime.Mocks {
     /** Everything registered so far, in registration order. */
     readonly resources: RecordedResource[] = [];
-    /** Called with each registration as it completes (the plan streams them to the guardrails). */
-    onRecord?: (record: RecordedResource) => void;
     /** Stack outputs as registered on the root stack, secrets shown as `[secret]`. */
     stackOutputs: Record<string, unknown> = {};
     private readonly synthetic = new Map<string, { urn: string; id: string; state: State }>();
@@ -122,8 +120,8 @@ export class MockEngine implements pulumi.runtime.Mocks {
                 // The SDK's getResource invoke resolves resource references from this map.
                 monitor.resources.set(urn, { urn, id: result.id ?? null, state });
                 Object.assign(record, { urn, id: result.id || undefined, outputs: toPlain(state, "", []) });
-                this.keep(record);
-                if (record.remote) for (const child of constructedChildren(record, this.context, this.stack, this.project)) this.keep(child);
+                this.resources.push(record);
+                if (record.remote) this.resources.push(...constructedChildren(record, this.context, this.stack, this.project));
                 if (record.aliases.length > 0) this.aliasesOf.set(urn, record.aliases);
                 const response = new RegisterResourceResponse();
                 response.setUrn(urn);
@@ -138,7 +136,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
         monitor.readResource = (req: any, callback: any) => {
             const record = { ...this.record(req), read: true };
             read(req, (err: unknown, resp: any) => {
-                if (!err && resp) this.keep({ ...record, urn: resp.getUrn(), outputs: toPlain(resp.getProperties()?.toJavaScript() ?? {}, "", []) as Record<string, unknown> });
+                if (!err && resp) this.resources.push({ ...record, urn: resp.getUrn(), outputs: toPlain(resp.getProperties()?.toJavaScript() ?? {}, "", []) as Record<string, unknown> });
                 callback(err, resp);
             });
         };
@@ -151,12 +149,6 @@ export class MockEngine implements pulumi.runtime.Mocks {
             }
             registerOutputs(req, callback);
         };
-    }
-
-    /** Records a registration, complete, and tells `onRecord`. */
-    private keep(record: RecordedResource): void {
-        this.resources.push(record);
-        this.onRecord?.(record);
     }
 
     /** Answers a registration with an id and outputs, as the provider would. */

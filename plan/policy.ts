@@ -3,7 +3,6 @@ import type {
     Policy,
     PolicyProviderResource,
     PolicyResource,
-    ResourceValidation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
     Severity,
@@ -56,123 +55,74 @@ const isResourcePolicy = (p: Policy): p is ResourceValidationPolicy => "validate
 const isStackPolicy = (p: Policy): p is StackValidationPolicy => "validateStack" in p;
 
 export async function evaluatePack(pack: PackDefinition, resources: RecordedResource[], config: Map<string, ResolvedPolicyConfig>): Promise<PolicyReport> {
-    const evaluation = new PackEvaluation(pack, config);
+    const report: PolicyReport = { pack: pack.name, policies: [], violations: [], remediations: [], notApplicable: [] };
+    const levelOf = (p: Policy): EnforcementLevel => config.get(p.name)?.enforcementLevel ?? p.enforcementLevel ?? pack.enforcementLevel;
+    const configOf = (p: Policy) => () => ({ ...(config.get(p.name)?.properties ?? {}) }) as any;
+    const active = pack.policies.filter((p) => levelOf(p) !== "disabled");
+    report.policies = pack.policies.map((p) => ({ name: p.name, level: levelOf(p) }));
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+
+    const resourcePolicies = active.filter(isResourcePolicy);
+    const remediating = resourcePolicies.filter((p) => levelOf(p) === "remediate" && p.remediateResource);
+    const validating = resourcePolicies.map((policy) => ({
+        policy,
+        level: (levelOf(policy) === "advisory" ? "advisory" : "mandatory") as Violation["level"],
+        getConfig: configOf(policy),
+        validations: [policy.validateResource ?? []].flat(),
+    }));
     for (const resource of resources) {
-        const done = evaluation.add(resource);
-        if (done) await done;
-    }
-    return evaluation.finish();
-}
-
-/**
- * One evaluation of a pack, fed a resource at a time as the program registers it (resource
- * policies run then, with the resources before it known), and finished with the stack policies
- * once the program is done: how the plan runs the pack beside the program.
- */
-export class PackEvaluation {
-    private readonly report: PolicyReport;
-    private readonly resources: RecordedResource[] = [];
-    private readonly byUrn = new Map<string, RecordedResource>();
-    private readonly active: Policy[];
-    private readonly remediating: ResourceValidationPolicy[];
-    private readonly validating: { policy: Policy; level: Violation["level"]; getConfig: () => any; validations: ResourceValidation[] }[];
-
-    constructor(
-        private readonly pack: PackDefinition,
-        private readonly config: Map<string, ResolvedPolicyConfig>,
-    ) {
-        this.report = { pack: pack.name, policies: pack.policies.map((p) => ({ name: p.name, level: this.levelOf(p) })), violations: [], remediations: [], notApplicable: [] };
-        this.active = pack.policies.filter((p) => this.levelOf(p) !== "disabled");
-        const resourcePolicies = this.active.filter(isResourcePolicy);
-        this.remediating = resourcePolicies.filter((p) => this.levelOf(p) === "remediate" && p.remediateResource);
-        this.validating = resourcePolicies.map((policy) => ({
-            policy,
-            level: (this.levelOf(policy) === "advisory" ? "advisory" : "mandatory") as Violation["level"],
-            getConfig: this.configOf(policy),
-            validations: [policy.validateResource ?? []].flat(),
-        }));
-    }
-
-    private levelOf(p: Policy): EnforcementLevel {
-        return this.config.get(p.name)?.enforcementLevel ?? p.enforcementLevel ?? this.pack.enforcementLevel;
-    }
-
-    private configOf(p: Policy): () => any {
-        return () => ({ ...(this.config.get(p.name)?.properties ?? {}) });
-    }
-
-    /** The resources added so far, as the policies left them (remediations change inputs). */
-    get added(): readonly RecordedResource[] {
-        return this.resources;
-    }
-
-    /** Runs the resource policies on one resource; a promise only when a policy is asynchronous. */
-    add(resource: RecordedResource): void | Promise<void> {
-        this.resources.push(resource);
-        this.byUrn.set(resource.urn, resource);
         // One args object per resource, its getConfig answering for the policy being run:
         // building one per resource and policy was most of the pack's cost on large programs.
-        const state = { current: (() => ({})) as () => any };
-        const args = resourceArgs(resource, this.byUrn, () => state.current());
-        return this.runSteps(resource, args, state, 0);
-    }
-
-    /** Remediations first, so validations see the remediated inputs; synchronous checks (nearly all) cost no microtask. */
-    private runSteps(resource: RecordedResource, args: ResourceValidationArgs, state: { current: () => any }, from: number): void | Promise<void> {
-        const report = this.report;
-        const steps = this.remediating.length + this.validating.reduce((n, v) => n + v.validations.length, 0);
-        let index = 0;
-        for (const policy of this.remediating) {
-            if (index++ < from) continue;
-            state.current = this.configOf(policy);
-            const apply = (result: unknown) => {
-                if (result && typeof result === "object") {
-                    resource.inputs = result as Record<string, unknown>;
-                    args.props = resource.inputs;
-                    report.remediations.push({ policy: policy.name, urn: resource.urn });
-                }
-            };
-            const result = guard(() => policy.remediateResource!(args), policy.name, resource.urn, report);
-            if (result instanceof Promise) return result.then(apply).then(() => this.runSteps(resource, args, state, index));
-            apply(result);
-        }
-        for (const { policy, level, getConfig, validations } of this.validating) {
-            for (const validate of validations) {
-                if (index++ < from) continue;
-                state.current = getConfig;
-                const done = guard(() => validate(args, (message) => report.violations.push(violation(policy, level, message, resource))), policy.name, resource.urn, report);
-                if (done instanceof Promise) return done.then(() => (index < steps ? this.runSteps(resource, args, state, index) : undefined));
+        let current: () => any = () => ({});
+        const args = resourceArgs(resource, byUrn, () => current());
+        // Remediations run first, so validations see the remediated inputs.
+        for (const policy of remediating) {
+            current = configOf(policy);
+            let result = guard(() => policy.remediateResource!(args), policy.name, resource.urn, report);
+            if (result instanceof Promise) result = await result;
+            if (result && typeof result === "object") {
+                resource.inputs = result as Record<string, unknown>;
+                args.props = resource.inputs;
+                report.remediations.push({ policy: policy.name, urn: resource.urn });
             }
         }
-    }
-
-    /** Runs the stack policies on every resource added, and returns the report. */
-    async finish(): Promise<PolicyReport> {
-        const report = this.report;
-        const stackPolicies = this.active.filter(isStackPolicy);
-        if (stackPolicies.length > 0) {
-            const stackResources = policyResources(this.resources, this.byUrn);
-            const byPolicyUrn = new Map(stackResources.map((r) => [r.urn, r]));
-            for (const policy of stackPolicies) {
-                const level = this.levelOf(policy) === "advisory" ? "advisory" : "mandatory";
-                const args = {
-                    resources: stackResources,
-                    stackTags: new Map<string, string>(),
-                    getConfig: this.configOf(policy),
-                    notApplicable: (reason?: string): never => {
-                        throw new NotApplicable(reason ?? "");
-                    },
-                };
-                await guard(
-                    () => policy.validateStack(args, (message, urn) => report.violations.push(violation(policy, level, message, urn ? byPolicyUrn.get(urn) : undefined))),
+        for (const { policy, level, getConfig, validations } of validating) {
+            current = getConfig;
+            for (const validate of validations) {
+                const done = guard(
+                    () => validate(args, (message) => report.violations.push(violation(policy, level, message, resource))),
                     policy.name,
-                    undefined,
+                    resource.urn,
                     report,
                 );
+                if (done instanceof Promise) await done;
             }
         }
-        return report;
     }
+
+    const stackPolicies = active.filter(isStackPolicy);
+    if (stackPolicies.length > 0) {
+        const stackResources = policyResources(resources, byUrn);
+        const byPolicyUrn = new Map(stackResources.map((r) => [r.urn, r]));
+        for (const policy of stackPolicies) {
+            const level = levelOf(policy) === "advisory" ? "advisory" : "mandatory";
+            const args = {
+                resources: stackResources,
+                stackTags: new Map<string, string>(),
+                getConfig: configOf(policy),
+                notApplicable: (reason?: string): never => {
+                    throw new NotApplicable(reason ?? "");
+                },
+            };
+            await guard(
+                () => policy.validateStack(args, (message, urn) => report.violations.push(violation(policy, level, message, urn ? byPolicyUrn.get(urn) : undefined))),
+                policy.name,
+                undefined,
+                report,
+            );
+        }
+    }
+    return report;
 }
 
 function violation(policy: Policy, level: Violation["level"], message: string, resource?: { urn: string; type: string; name: string }): Violation {

@@ -22,8 +22,6 @@ export interface PlanOptions {
     program?: string;
     /** Plan with no stack config when the stack has no config file (a team's program with `--program`). */
     configOptional?: boolean;
-    /** Called with each resource as it is registered. */
-    onResource?: (resource: RecordedResource) => void;
 }
 
 /** What went wrong, when the program did not complete. */
@@ -78,7 +76,6 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         project.name,
         options.stack,
     );
-    engine.onRecord = options.onResource;
     await engine.install();
 
     const started = performance.now();

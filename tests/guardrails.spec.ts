@@ -3,7 +3,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { guardrails, PACK } from "../policy/policies";
-import { PackRunner } from "../plan/packRunner";
 import { evaluatePack, PolicyReport } from "../plan/policy";
 import { PolicyConfigError, readPolicyConfigFile, resolvePolicyConfig } from "../plan/policyConfig";
 import { runPlan } from "../plan/run";
@@ -101,37 +100,6 @@ describe("the guardrails pack", () => {
         expect(text).to.include("x sqs-encryption [mandatory, medium]");
         expect(text).to.include("- aws:sqs/queue:Queue jobs: the queue is not encrypted");
         expect(text).to.include(`${guardrails.length} of ${guardrails.length} policies evaluated: 16 mandatory violation(s), 0 advisory.`);
-    });
-});
-
-describe("the pack beside the program", () => {
-    it("reports on its worker thread, fed each resource as it is registered, exactly what evaluating afterwards reports", async () => {
-        for (const [stack, configFile, program, tier] of [
-            ["fixture", FIXTURE, "tests/fixtures/badProgram.ts", "prod"],
-            ["prod", undefined, undefined, "prod"],
-        ] as const) {
-            const config = path.join(REPO, "policy", "config", `${tier}.json`);
-            const runner = new PackRunner(config);
-            const streamed = await runPlan({ projectDir: REPO, stack, configFile, program, onResource: runner.add });
-            const fromWorker = await runner.finish(streamed.resources);
-            await runner.stop();
-            const afterwards = await evaluatePack({ name: PACK.name, enforcementLevel: PACK.enforcementLevel, policies: guardrails }, streamed.resources, resolvePolicyConfig(readPolicyConfigFile(config), guardrails));
-            expect(fromWorker.violations.length, stack).to.be.greaterThan(0);
-            expect(fromWorker).to.deep.equal(afterwards);
-        }
-    });
-
-    it("refuses a config the pack rejects, from its worker, with every problem", async () => {
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "envstack-")), "policy.json");
-        fs.writeFileSync(file, JSON.stringify({ "ebs-volume-size": { maxVolumeGiB: "big" }, "no-such-policy": "advisory" }));
-        const runner = new PackRunner(file);
-        try {
-            const error = await runner.ready().then(() => undefined, (e: Error) => e);
-            expect(error).to.be.instanceOf(PolicyConfigError);
-            expect(error!.message).to.match(/maxVolumeGiB/).and.match(/no-such-policy/);
-        } finally {
-            await runner.stop();
-        }
     });
 });
 

@@ -1,10 +1,9 @@
 /**
- * What the guardrails add to a plan's wall time, for `npm run bench`: runs a stack's program
- * under the offline engine, loaded as the `envstack` command loads it, with the pack beside it on
- * its worker thread as the command runs it (loading, resolving the tier's config and judging each
- * resource as it is registered), and times what is left once the program is done: waiting for the
- * pack and its stack policies. Prints it as JSON. A wall-clock difference between two whole plans
- * is mostly noise at this size; this is the pack's tail itself.
+ * The guardrails' own share of one plan, for `npm run bench`: runs a stack's program under the
+ * offline engine, loaded as the `envstack` command loads it, then times what the pack adds in
+ * this fresh process (loading its modules, resolving the tier's policy config, evaluating every
+ * policy) and prints it as JSON. A wall-clock difference between two whole plans is mostly noise
+ * at this size; this is the share itself.
  *
  * Usage: node dist/tests/bench/packCost.js <stack> [config file] [tier]
  */
@@ -23,18 +22,17 @@ const REPO = path.resolve(__dirname, "..", "..", "..");
 
 async function main(): Promise<void> {
     const [stack = "prod", configFile, tier = stack] = process.argv.slice(2);
-    const { PackRunner } = require("../../plan/packRunner") as typeof import("../../plan/packRunner");
-    const pack = new PackRunner(path.join(REPO, "policy", "config", `${tier}.json`));
-    const policies = pack.ready();
     const started = performance.now();
-    const plan = await runPlan({ projectDir: REPO, stack, configFile, onResource: pack.add });
+    const plan = await runPlan({ projectDir: REPO, stack, configFile });
     const programMs = performance.now() - started;
-    await policies;
-    const tail = performance.now();
-    const report = await pack.finish(plan.resources);
-    const packMs = performance.now() - tail;
-    await pack.stop();
-    process.stdout.write(`${JSON.stringify({ resources: plan.resources.length, policies: report.policies.length, programMs, packMs, violations: report.violations.length })}\n`);
+    const packStarted = performance.now();
+    const { guardrails, PACK } = require("../../policy/policies") as typeof import("../../policy/policies");
+    const { readPolicyConfigFile, resolvePolicyConfig } = require("../../plan/policyConfig") as typeof import("../../plan/policyConfig");
+    const { evaluatePack } = require("../../plan/policy") as typeof import("../../plan/policy");
+    const config = resolvePolicyConfig(readPolicyConfigFile(path.join(REPO, "policy", "config", `${tier}.json`)), guardrails);
+    const report = await evaluatePack({ name: PACK.name, enforcementLevel: PACK.enforcementLevel, policies: guardrails }, plan.resources, config);
+    const packMs = performance.now() - packStarted;
+    process.stdout.write(`${JSON.stringify({ resources: plan.resources.length, policies: guardrails.length, programMs, packMs, violations: report.violations.length })}\n`);
 }
 
 main().catch((err) => {

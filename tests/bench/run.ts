@@ -39,11 +39,11 @@ const quick = process.argv.includes("--quick");
 const dryRun = process.argv.includes("--dry-run");
 const runs = (n: number) => (quick ? Math.min(n, 2) : n);
 
-function cases(): Case[] {
+function cases(): Case[][] {
     const plan = (stack: string, policy: boolean): Case => ({
         name: `plan ${stack}${policy ? " + pack" : ", no pack"}`,
         args: [BIN, "plan", "--stack", stack, "--quiet", ...(policy ? [] : ["--no-policy"])],
-        runs: runs(7),
+        runs: runs(15),
     });
     const teams = (count: number, n: number, policy = true): Case => {
         const config = stackWithTeams(count);
@@ -55,18 +55,15 @@ function cases(): Case[] {
             json,
         };
     };
+    // Cases in one group are measured in turn, run by run, so drift in the machine's speed falls on both.
     return [
-        plan("prod", true),
-        plan("prod", false),
-        plan("staging", true),
-        plan("staging", false),
-        plan("dev", true),
-        plan("dev", false),
-        teams(10, 5),
-        teams(100, 5),
-        teams(1000, 3),
-        teams(1000, 3, false),
-        { name: "test suite (mocha, built)", args: [MOCHA], runs: runs(3) },
+        [plan("prod", true), plan("prod", false)],
+        [plan("staging", true), plan("staging", false)],
+        [plan("dev", true), plan("dev", false)],
+        [teams(10, 5)],
+        [teams(100, 5)],
+        [teams(1000, 3), teams(1000, 3, false)],
+        [{ name: "test suite (mocha, built)", args: [MOCHA], runs: runs(3) }],
     ];
 }
 
@@ -78,7 +75,7 @@ interface ShareCase {
     runs: number;
 }
 
-/** What the pack adds to a plan's wall time once the program is done, timed inside the plan's process (packCost.ts). */
+/** The pack's own share of a plan, timed inside the plan's process (packCost.ts). */
 function shareCases(): ShareCase[] {
     const stack = (name: string): ShareCase => ({ name, args: [PACK_COST, name], runs: runs(7) });
     return [stack("prod"), stack("staging"), stack("dev"), { name: "1000 teams", args: [PACK_COST, "dev", stackWithTeams(1000), "dev"], runs: runs(3) }];
@@ -124,12 +121,16 @@ const stats = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digit
 function main(): void {
     const rows: string[] = [];
     if (dryRun) {
-        for (const c of [...cases(), ...shareCases()]) process.stdout.write(`${c.name}: ${c.runs} runs of node ${c.args.map((a) => path.relative(REPO, a) || a).join(" ")}\n`);
+        for (const c of [...cases().flat(), ...shareCases()]) process.stdout.write(`${c.name}: ${c.runs} runs of node ${c.args.map((a) => path.relative(REPO, a) || a).join(" ")}\n`);
         return;
     }
-    for (const c of cases()) {
-        measure(c.args); // warm-up: file cache, compile caches
-        const samples = Array.from({ length: c.runs }, () => measure(c.args));
+    for (const group of cases()) {
+        for (const c of group) measure(c.args); // warm-up: file cache, compile caches
+        const samples = group.map(() => [] as Sample[]);
+        for (let run = 0; run < group[0].runs; run++) group.forEach((c, i) => samples[i].push(measure(c.args)));
+        group.forEach((c, i) => row(c, samples[i]));
+    }
+    function row(c: Case, samples: Sample[]): void {
         const resources = c.json ? JSON.parse(fs.readFileSync(c.json, "utf8")).summary.resources : countResources(c);
         const walls = samples.map((s) => s.wall);
         const peaks = samples.flatMap((s) => (s.peakMiB === undefined ? [] : [s.peakMiB]));
@@ -155,9 +156,9 @@ function main(): void {
         "| --- | ---: | --- | --- | ---: |",
         ...rows,
         "",
-        "What the pack adds after the program: it runs beside the program on a worker thread, so what is left when the program is done (its stack policies, and any resource not judged yet) is the wall time it adds; measured inside one plan process (tests/bench/packCost.ts), median ms.",
+        "The pack's own share: the program's time and the pack's (loading its modules, resolving the tier's config, every policy), measured inside one plan process (tests/bench/packCost.ts), median ms.",
         "",
-        "| plan | runs | resources | program ms | pack tail ms | tail / program |",
+        "| plan | runs | resources | program ms | pack ms | pack / program |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
         ...shares,
         "",
