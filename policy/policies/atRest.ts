@@ -1,7 +1,6 @@
 import type { ReportViolation, ResourceValidation } from "@pulumi/policy";
 import type { KubeObject } from "./kubernetes";
 import { known } from "./preview";
-import { documentOf, flag } from "./flags";
 import type { GuardrailResourcePolicy, GuardrailStackPolicy, Props } from "./support";
 
 /**
@@ -34,29 +33,11 @@ export type StoresOf = (props: Props) => Store[];
 /** Stores of Kubernetes objects (EC2NodeClasses, StorageClasses...), whichever way they were declared. */
 export type KubernetesStoresOf = (o: KubeObject) => Store[];
 
-/** True only for a value the provider reads as true; anything else, "false" and "0" included, is false. */
-export function isTrue(value: unknown): boolean {
-    return flag(value) === true;
-}
-
 /** A switch that is off, as a message shows it: `false`, or the value the provider reads as false (`"0" (false)`). */
 export function shownOff(value: unknown): string {
     return value === false || (typeof value === "string" && value.trim().toLowerCase() === "false") ? "false" : `${JSON.stringify(value)} (false)`;
 }
 
-/** A number as the provider applies it: a number, or a string it converts ("2560"); undefined otherwise. */
-export function asNumber(value: unknown): number | undefined {
-    if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-    if (typeof value !== "string" || value.trim() === "") return undefined;
-    const n = Number(value.trim());
-    return Number.isFinite(n) ? n : undefined;
-}
-
-/** A JSON document given as a string or already as an object (an EMR configuration, an OpenSearch policy). */
-export function parseJson(text: unknown): Props | undefined {
-    const doc = documentOf(text);
-    return typeof doc === "object" && doc !== null ? (doc as Props) : undefined;
-}
 
 /** No key, or an AWS-managed one (`alias/aws/<service>`, by alias or alias ARN): the service's key, not the customer's. */
 export function isAwsManagedKey(key: unknown): boolean {

@@ -1,7 +1,7 @@
 import type { ReportViolation, StackValidationArgs } from "@pulumi/policy";
-import { HybridGuardrail, isTrue, keyedStore, parseJson, reportUnencrypted, Store, StoresOf, untilKnown } from "./atRest";
+import { HybridGuardrail, keyedStore, reportUnencrypted, Store, StoresOf, untilKnown } from "./atRest";
 import { Declared, idOf, shown } from "./declared";
-import { isOff } from "./flags";
+import { isOff, isOn, parseJson } from "./flags";
 import { eachKnown, known } from "./preview";
 import { rdsReplicaSources } from "./rdsReplicas";
 import { byType, Check, GuardrailResourcePolicy, list, Props } from "./support";
@@ -46,7 +46,7 @@ const TIMESTREAM_DATABASES = ["aws:timestreamwrite/database:Database", "aws-nati
 const RDS_KEY = "the AWS-managed key aws/rds";
 
 /** RDS-engine storage: `storageEncrypted` encrypts; a key named without it does not. */
-function rdsStorage(props: Props, keyField: string, encrypted = isTrue(props.storageEncrypted)): Store {
+function rdsStorage(props: Props, keyField: string, encrypted = isOn(props.storageEncrypted)): Store {
     const unencrypted = props[keyField] ? `not encrypted: ${keyField} is set but storageEncrypted is not true` : "not encrypted: set storageEncrypted: true";
     return { where: "the storage", encrypted, unencrypted, key: props[keyField], keyField, serviceKey: RDS_KEY };
 }
@@ -54,8 +54,8 @@ function rdsStorage(props: Props, keyField: string, encrypted = isTrue(props.sto
 /** What an RDS instance or cluster also keeps: Performance Insights data, and the master password RDS manages in Secrets Manager. */
 function rdsExtras(props: Props): Store[] {
     return [
-        ...(isTrue(props.performanceInsightsEnabled) ? [keyedStore("Performance Insights", props.performanceInsightsKmsKeyId, "performanceInsightsKmsKeyId", RDS_KEY)] : []),
-        ...(isTrue(props.manageMasterUserPassword) ? [keyedStore("the managed master password", props.masterUserSecretKmsKeyId, "masterUserSecretKmsKeyId", "the AWS-managed key aws/secretsmanager")] : []),
+        ...(isOn(props.performanceInsightsEnabled) ? [keyedStore("Performance Insights", props.performanceInsightsKmsKeyId, "performanceInsightsKmsKeyId", RDS_KEY)] : []),
+        ...(isOn(props.manageMasterUserPassword) ? [keyedStore("the managed master password", props.masterUserSecretKmsKeyId, "masterUserSecretKmsKeyId", "the AWS-managed key aws/secretsmanager")] : []),
     ];
 }
 
@@ -78,36 +78,36 @@ const NO_CMK_DAX = "DAX takes no customer-managed key: keep data that needs one 
 export const DATA_STORES: Record<string, StoresOf> = {
     [RDS_INSTANCE]: (p) => [...(p.replicateSourceDb ? replicaStorage(p) : [rdsStorage(p, "kmsKeyId")]), ...rdsExtras(p)],
     // Aurora Serverless v1 is always encrypted.
-    [RDS_CLUSTER]: (p) => [rdsStorage(p, "kmsKeyId", isTrue(p.storageEncrypted) || p.engineMode === "serverless"), ...rdsExtras(p)],
+    [RDS_CLUSTER]: (p) => [rdsStorage(p, "kmsKeyId", isOn(p.storageEncrypted) || p.engineMode === "serverless"), ...rdsExtras(p)],
     // A cluster's instances keep their data in the cluster's storage.
     [RDS_CLUSTER_INSTANCE]: (p) => rdsExtras(p),
     // A global cluster made from an existing cluster takes that cluster's encryption; its members name their keys.
-    [RDS_GLOBAL_CLUSTER]: (p) => (p.sourceDbClusterIdentifier ? [] : [{ where: "the storage", encrypted: isTrue(p.storageEncrypted), unencrypted: "not encrypted: set storageEncrypted: true", serviceKey: RDS_KEY }]),
+    [RDS_GLOBAL_CLUSTER]: (p) => (p.sourceDbClusterIdentifier ? [] : [{ where: "the storage", encrypted: isOn(p.storageEncrypted), unencrypted: "not encrypted: set storageEncrypted: true", serviceKey: RDS_KEY }]),
     ...Object.fromEntries([RDS_SNAPSHOT_COPY, RDS_CLUSTER_SNAPSHOT_COPY].map((t) => [t, snapshotCopy])),
     [DOCDB_CLUSTER]: (p) => [rdsStorage(p, "kmsKeyId")],
     [DOCDB_ELASTIC_CLUSTER]: (p) => [keyedStore("the cluster", p.kmsKeyId, "kmsKeyId", "an AWS-owned key")],
     [NEPTUNE_CLUSTER]: (p) => [rdsStorage(p, "kmsKeyArn")],
     // `encrypted` is a string here, and true unless set otherwise.
     [REDSHIFT_CLUSTER]: (p) => [
-        { where: "the cluster", encrypted: p.encrypted === undefined || isTrue(p.encrypted), unencrypted: `not encrypted: encrypted is ${JSON.stringify(p.encrypted)}`, key: p.kmsKeyId, keyField: "kmsKeyId", serviceKey: "the AWS-managed key aws/redshift" },
+        { where: "the cluster", encrypted: p.encrypted === undefined || isOn(p.encrypted), unencrypted: `not encrypted: encrypted is ${JSON.stringify(p.encrypted)}`, key: p.kmsKeyId, keyField: "kmsKeyId", serviceKey: "the AWS-managed key aws/redshift" },
     ],
     [REDSHIFT_NAMESPACE]: (p) => [keyedStore("the namespace", p.kmsKeyId, "kmsKeyId", "an AWS-owned key")],
     [DYNAMODB_TABLE]: (p) => {
         const sse = p.serverSideEncryption;
-        const table = isTrue(sse?.enabled)
+        const table = isOn(sse?.enabled)
             ? keyedStore("the table", sse.kmsKeyArn, "serverSideEncryption.kmsKeyArn", "the AWS-managed key aws/dynamodb")
             : { ...keyedStore("the table", undefined, "serverSideEncryption.kmsKeyArn", "DynamoDB's AWS-owned key"), fix: "set serverSideEncryption { enabled: true, kmsKeyArn } to a customer-managed key" };
         return [table, ...list<Props>(p.replicas).map((r, i) => keyedStore(`replicas[${i}] (${r.regionName})`, r.kmsKeyArn, "kmsKeyArn", "the AWS-managed key aws/dynamodb"))];
     },
     [DYNAMODB_REPLICA]: (p) => [keyedStore("the replica", p.kmsKeyArn, "kmsKeyArn", "the AWS-managed key aws/dynamodb")],
     [DAX_CLUSTER]: (p) => [
-        { where: "the cluster", encrypted: isTrue(p.serverSideEncryption?.enabled), unencrypted: "not encrypted at rest: set serverSideEncryption { enabled: true }", serviceKey: "DAX's AWS-owned key", fix: NO_CMK_DAX },
+        { where: "the cluster", encrypted: isOn(p.serverSideEncryption?.enabled), unencrypted: "not encrypted at rest: set serverSideEncryption { enabled: true }", serviceKey: "DAX's AWS-owned key", fix: NO_CMK_DAX },
     ],
     // Members of a global datastore take its primary's encryption (judged there, or by the stack half when not declared) but name their own region's key.
     [REPLICATION_GROUP]: (p) =>
         p.globalReplicationGroupId
             ? [keyedStore("at rest", p.kmsKeyId, "kmsKeyId", "ElastiCache's own key")]
-            : [{ where: "at rest", encrypted: isTrue(p.atRestEncryptionEnabled), unencrypted: "not encrypted: set atRestEncryptionEnabled: true", key: p.kmsKeyId, keyField: "kmsKeyId", serviceKey: "ElastiCache's own key" }],
+            : [{ where: "at rest", encrypted: isOn(p.atRestEncryptionEnabled), unencrypted: "not encrypted: set atRestEncryptionEnabled: true", key: p.kmsKeyId, keyField: "kmsKeyId", serviceKey: "ElastiCache's own key" }],
     // Memcached keeps nothing on disk, so only its transit is judged.
     [CACHE_CLUSTER]: (p) =>
         p.replicationGroupId || /^memcached$/i.test(String(p.engine ?? "")) ? [] : [{ where: "at rest", encrypted: false, unencrypted: "a standalone cache cluster cannot be encrypted: use a replication group or a serverless cache", serviceKey: "" }],
@@ -142,7 +142,7 @@ export const DATA_STORES: Record<string, StoresOf> = {
         return [
             {
                 where: "the delivery stream",
-                encrypted: isTrue(sse?.enabled),
+                encrypted: isOn(sse?.enabled),
                 unencrypted: "not encrypted: set serverSideEncryption { enabled: true, keyType: \"CUSTOMER_MANAGED_CMK\", keyArn }",
                 key: sse?.keyType === "CUSTOMER_MANAGED_CMK" ? sse.keyArn : undefined,
                 serviceKey: "an AWS-owned key",
@@ -167,7 +167,7 @@ function keyspacesTable(p: Props): Store[] {
 
 function searchDomain(p: Props): Store[] {
     const atRest = p.encryptAtRest;
-    return [{ where: "encryptAtRest", encrypted: isTrue(atRest?.enabled), key: atRest?.kmsKeyId, keyField: "encryptAtRest.kmsKeyId", serviceKey: "the AWS-managed key aws/es" }];
+    return [{ where: "encryptAtRest", encrypted: isOn(atRest?.enabled), key: atRest?.kmsKeyId, keyField: "encryptAtRest.kmsKeyId", serviceKey: "the AWS-managed key aws/es" }];
 }
 
 /** What a store sends in the clear, by type token. */
@@ -175,10 +175,10 @@ const IN_TRANSIT: Record<string, (p: Props) => string[]> = {
     [DAX_CLUSTER]: (p) => (p.clusterEndpointEncryptionType === "TLS" ? [] : ["in transit: not encrypted: set clusterEndpointEncryptionType: \"TLS\""]),
     [REPLICATION_GROUP]: (p) => {
         if (p.globalReplicationGroupId) return [];
-        if (!isTrue(p.transitEncryptionEnabled)) return ["in transit: not encrypted: set transitEncryptionEnabled: true"];
+        if (!isOn(p.transitEncryptionEnabled)) return ["in transit: not encrypted: set transitEncryptionEnabled: true"];
         return p.transitEncryptionMode === "preferred" ? ["in transit: transitEncryptionMode is \"preferred\", so clients may still connect without TLS: set \"required\""] : [];
     },
-    [CACHE_CLUSTER]: (p) => (p.replicationGroupId || isTrue(p.transitEncryptionEnabled) ? [] : ["in transit: not encrypted: set transitEncryptionEnabled: true"]),
+    [CACHE_CLUSTER]: (p) => (p.replicationGroupId || isOn(p.transitEncryptionEnabled) ? [] : ["in transit: not encrypted: set transitEncryptionEnabled: true"]),
     [MEMORYDB_CLUSTER]: (p) => (isOff(p.tlsEnabled) ? ["in transit: tlsEnabled is false"] : []),
     [OPENSEARCH_DOMAIN]: searchTransit,
     [ELASTICSEARCH_DOMAIN]: searchTransit,
@@ -194,7 +194,7 @@ const IN_TRANSIT: Record<string, (p: Props) => string[]> = {
 
 function searchTransit(p: Props): string[] {
     const out: string[] = [];
-    if (!isTrue(p.nodeToNodeEncryption?.enabled)) out.push("in transit: nodeToNodeEncryption is not enabled");
+    if (!isOn(p.nodeToNodeEncryption?.enabled)) out.push("in transit: nodeToNodeEncryption is not enabled");
     const endpoint = p.domainEndpointOptions;
     if (!endpoint) out.push("in transit: domainEndpointOptions is not set, so HTTPS is not enforced: set enforceHttps: true");
     else if (isOff(endpoint.enforceHttps)) out.push("in transit: domainEndpointOptions.enforceHttps is false");

@@ -1,4 +1,5 @@
-import { HybridGuardrail, isTrue, KubernetesStoresOf, reportUnencrypted, Store, StoresOf, untilKnown } from "./atRest";
+import { isOn } from "./flags";
+import { HybridGuardrail, KubernetesStoresOf, reportUnencrypted, Store, StoresOf, untilKnown } from "./atRest";
 import { amiDevices, DEFAULT_EBS_KEY, disk, missingAmiDevices, ROOT_DEVICES, ROOT_FROM_AMI, undeclaredRoot } from "./ebsDisks";
 import { EBS_SERVICE_STORES } from "./ebsServices";
 import { ebsProvenance, nodeTemplates } from "./ebsStack";
@@ -79,7 +80,7 @@ function componentRoots(encrypted: unknown, unencrypted: string): Store[] {
  * stack half judges; a key it names is still the key of the copy.
  */
 function volumeDisks(p: Props): Store[] {
-    if (!p.snapshotId || isTrue(p.encrypted)) return [disk("the volume", p)];
+    if (!p.snapshotId || isOn(p.encrypted)) return [disk("the volume", p)];
     return p.kmsKeyId ? [{ ...disk("the volume", p), encrypted: true }] : [];
 }
 

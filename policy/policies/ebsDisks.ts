@@ -1,5 +1,5 @@
+import { isOn } from "./flags";
 import type { Store } from "./atRest";
-import { isTrue } from "./atRest";
 import type { Props } from "./support";
 
 /**
@@ -13,7 +13,7 @@ export const DEFAULT_EBS_KEY = "the account's default EBS key (aws/ebs unless ch
 export const ROOT_FROM_AMI = "is made from the AMI's snapshot, unencrypted unless that snapshot is";
 
 export function disk(where: string, device: Props | undefined, keyField = "kmsKeyId", fix?: string): Store {
-    return { where, encrypted: isTrue(device?.encrypted), key: device?.[keyField], keyField, serviceKey: DEFAULT_EBS_KEY, fix };
+    return { where, encrypted: isOn(device?.encrypted), key: device?.[keyField], keyField, serviceKey: DEFAULT_EBS_KEY, fix };
 }
 
 export function undeclaredRoot(where: string, message = `not declared, so the root volume ${ROOT_FROM_AMI}`): Store {

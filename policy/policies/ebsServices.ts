@@ -1,4 +1,5 @@
-import { isTrue, keyedStore, parseJson, Store, StoresOf } from "./atRest";
+import { isOn, parseJson } from "./flags";
+import { keyedStore, Store, StoresOf } from "./atRest";
 import { DEFAULT_EBS_KEY, disk, ROOT_DEVICES, undeclaredRoot } from "./ebsDisks";
 import { list, Props } from "./support";
 
@@ -26,11 +27,11 @@ const EMR_DISKS = "the nodes' disks";
 function emrSecurityConfiguration(p: Props): Store[] {
     const encryption = parseJson(p.configuration)?.EncryptionConfiguration;
     const local = encryption?.AtRestEncryptionConfiguration?.LocalDiskEncryptionConfiguration;
-    const unencrypted = !isTrue(encryption?.EnableAtRestEncryption)
+    const unencrypted = !isOn(encryption?.EnableAtRestEncryption)
         ? "not encrypted: EnableAtRestEncryption is not true"
         : !local
           ? "not encrypted: AtRestEncryptionConfiguration has no LocalDiskEncryptionConfiguration"
-          : !isTrue(local.EnableEbsEncryption)
+          : !isOn(local.EnableEbsEncryption)
             ? "EBS volumes are not encrypted: LocalDiskEncryptionConfiguration.EnableEbsEncryption is not true"
             : undefined;
     if (unencrypted) return [{ where: EMR_DISKS, encrypted: false, unencrypted, serviceKey: DEFAULT_EBS_KEY }];
@@ -66,7 +67,7 @@ function distributionKeys(p: Props): Store[] {
 }
 
 function workspaceVolume(where: string, encrypted: unknown, p: Props, field: string): Store {
-    return { where, encrypted: isTrue(encrypted), unencrypted: `not encrypted: set ${field}: true`, key: p.volumeEncryptionKey, keyField: "volumeEncryptionKey", serviceKey: "the AWS-managed key aws/workspaces" };
+    return { where, encrypted: isOn(encrypted), unencrypted: `not encrypted: set ${field}: true`, key: p.volumeEncryptionKey, keyField: "volumeEncryptionKey", serviceKey: "the AWS-managed key aws/workspaces" };
 }
 
 /** The volume ECS makes for each task: unencrypted unless encrypted is true (or the account encrypts by default), like CreateVolume. */

@@ -1,6 +1,5 @@
 import type { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
-import { isTrue } from "./atRest";
-import { flag } from "./flags";
+import { flag, isOn } from "./flags";
 import { Declared, idOf, shown } from "./declared";
 import { amiDevices, deviceRole, ROOT_DEVICES, ROOT_FROM_AMI } from "./ebsDisks";
 import { EBS_SERVICE_TYPES as S } from "./ebsServices";
@@ -85,14 +84,14 @@ function snapshotEncrypted(s: PolicyResource, volumes: Declared, snapshots: Decl
     if (depth > 4) return undefined;
     const own = flag(known(() => s.props.encrypted));
     if (own !== undefined || s.type === SNAPSHOT_IMPORT) return own ?? false;
-    if (s.type === SNAPSHOT_COPY && isTrue(known(() => s.props.kmsKeyId))) return true;
+    if (s.type === SNAPSHOT_COPY && isOn(known(() => s.props.kmsKeyId))) return true;
     const source = s.type === SNAPSHOT ? volumes.resolve(s, () => s.props.volumeId) : snapshots.resolve(s, () => s.props.sourceSnapshotId);
     if (typeof source === "string") return undefined;
     return source.every((d) => (d.type === T.ebsVolume ? volumeEncrypted(d, volumes, snapshots, depth + 1) : snapshotEncrypted(d, volumes, snapshots, depth + 1)) === true);
 }
 
 function volumeEncrypted(v: PolicyResource, volumes: Declared, snapshots: Declared, depth: number): boolean | undefined {
-    if (isTrue(known(() => v.props.encrypted))) return true;
+    if (isOn(known(() => v.props.encrypted))) return true;
     if (!known(() => v.props.snapshotId)) return false;
     const source = snapshots.resolve(v, () => v.props.snapshotId);
     return typeof source === "string" ? undefined : source.every((s) => snapshotEncrypted(s, volumes, snapshots, depth + 1) === true);
@@ -100,7 +99,7 @@ function volumeEncrypted(v: PolicyResource, volumes: Declared, snapshots: Declar
 
 /** A volume made from a snapshot without encrypted: true is as encrypted as the snapshot. */
 function judgeRestoredVolume(v: PolicyResource, volumes: Declared, snapshots: Declared, report: StackReport): void {
-    if (isTrue(v.props.encrypted) || !v.props.snapshotId) return;
+    if (isOn(v.props.encrypted) || !v.props.snapshotId) return;
     const source = snapshots.resolve(v, () => v.props.snapshotId);
     const name = shown(() => v.props.snapshotId, "(not known yet)");
     if (source === "unknown") return;

@@ -1,4 +1,5 @@
-import { asNumber, HybridGuardrail, isTrue, keyedStore, reportAwsKeys, reportUnencrypted, Store, StoresOf, untilKnown } from "./atRest";
+import { asNumber, isOn } from "./flags";
+import { HybridGuardrail, keyedStore, reportAwsKeys, reportUnencrypted, Store, StoresOf, untilKnown } from "./atRest";
 import { lambdaLogGroups } from "./logGroups";
 import { s3DefaultEncryption, s3KmsKeys, s3PublicAccessBlock } from "./s3Buckets";
 import { DATA_STORES, dataStorePolicies } from "./dataStores";
@@ -79,7 +80,7 @@ const SERVICE_STORES: Record<string, StoresOf> = {
     [T.efsFileSystem]: (p) => [
         {
             where: "the file system",
-            encrypted: isTrue(p.encrypted),
+            encrypted: isOn(p.encrypted),
             unencrypted: p.kmsKeyId ? "not encrypted at rest: kmsKeyId is set but encrypted is not true" : "not encrypted at rest",
             key: p.kmsKeyId,
             keyField: "kmsKeyId",
@@ -90,7 +91,7 @@ const SERVICE_STORES: Record<string, StoresOf> = {
     [T.sqsQueue]: (p) => [
         {
             where: "",
-            encrypted: isTrue(p.sqsManagedSseEnabled) || Boolean(p.kmsMasterKeyId),
+            encrypted: isOn(p.sqsManagedSseEnabled) || Boolean(p.kmsMasterKeyId),
             unencrypted: "the queue is not encrypted: set sqsManagedSseEnabled or kmsMasterKeyId",
             key: p.kmsMasterKeyId,
             keyField: "kmsMasterKeyId",

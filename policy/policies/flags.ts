@@ -32,3 +32,17 @@ export function documentOf(value: unknown): unknown {
         return undefined;
     }
 }
+
+/** A number as the provider applies it: a number, or a string it converts ("2560"); undefined otherwise. */
+export function asNumber(value: unknown): number | undefined {
+    if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+    if (typeof value !== "string" || value.trim() === "") return undefined;
+    const n = Number(value.trim());
+    return Number.isFinite(n) ? n : undefined;
+}
+
+/** A JSON document given as a string or already as an object (an EMR configuration, an OpenSearch policy). */
+export function parseJson(text: unknown): Record<string, any> | undefined {
+    const doc = documentOf(text);
+    return typeof doc === "object" && doc !== null ? (doc as Record<string, any>) : undefined;
+}

@@ -1,4 +1,4 @@
-import { asNumber, isTrue } from "./atRest";
+import { asNumber, isOn } from "./flags";
 import { byType, GuardrailResourcePolicy, T } from "./support";
 
 /** Guardrails on the keys themselves: their material rotates, and it is KMS's own. */
@@ -26,7 +26,7 @@ export const kmsKeyRotation: GuardrailResourcePolicy = {
             // The provider converts a string ("2560") to the number of days.
             const period = asNumber(props.rotationPeriodInDays);
             if (props.customKeyStoreId) report("the key is in a custom key store, where KMS cannot rotate it: use a standard key");
-            else if (!isTrue(props.enableKeyRotation)) report("key rotation is off: set enableKeyRotation: true");
+            else if (!isOn(props.enableKeyRotation)) report("key rotation is off: set enableKeyRotation: true");
             else if (period !== undefined && period > maxRotationPeriodInDays) report(`rotationPeriodInDays is ${period}; at most ${maxRotationPeriodInDays} is allowed here`);
         },
     }),

@@ -1,5 +1,5 @@
+import { isOn } from "./flags";
 import type { PolicyResource } from "@pulumi/policy";
-import { isTrue } from "./atRest";
 import { eachKnown, known } from "./preview";
 import { EBS_PROVISIONERS } from "./ebs";
 import { clusterOf, describeObject, KubeObject, kubernetesObjects, workloadOf } from "./kubernetes";
@@ -63,7 +63,7 @@ class Volumes {
 
     constructor(resources: PolicyResource[]) {
         eachKnown(resources, (r) => {
-            if (r.type === T.ebsVolume || r.type === T.efsFileSystem) this.encrypted.set(idOf(r), isTrue(known(() => r.props.encrypted)));
+            if (r.type === T.ebsVolume || r.type === T.efsFileSystem) this.encrypted.set(idOf(r), isOn(known(() => r.props.encrypted)));
             const cluster = clusterOf(r.provider);
             for (const o of kubernetesObjects(r.type, r.props)) this.add(o, r.urn, cluster);
         });

@@ -1,5 +1,5 @@
+import { isOn } from "./flags";
 import type { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
-import { isTrue } from "./atRest";
 import { Declared, idOf, shown } from "./declared";
 import { eachKnown, known } from "./preview";
 
@@ -12,7 +12,7 @@ const RDS_INSTANCE = "aws:rds/instance:Instance";
 
 /** Whether the source's storage is encrypted, following replicas of replicas. */
 function sourceEncrypted(source: PolicyResource, instances: Declared, depth = 0): boolean {
-    if (!known(() => source.props.replicateSourceDb)) return isTrue(known(() => source.props.storageEncrypted));
+    if (!known(() => source.props.replicateSourceDb)) return isOn(known(() => source.props.storageEncrypted));
     if (depth > 4) return false;
     const next = instances.resolve(source, () => source.props.replicateSourceDb);
     return typeof next !== "string" && next.every((s) => sourceEncrypted(s, instances, depth + 1));

@@ -1,5 +1,6 @@
+import { isOn } from "./flags";
 import type { PolicyResource } from "@pulumi/policy";
-import { isTrue, keyedStore, Store } from "./atRest";
+import { keyedStore, Store } from "./atRest";
 import { eachKnown, known } from "./preview";
 import { GuardrailStackPolicy, list, Props, T } from "./support";
 
@@ -105,12 +106,12 @@ export const s3PublicAccessBlock: GuardrailStackPolicy = {
     severity: "critical",
     remediationSteps: "Add one aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true, and no other block for it.",
     validateStack: (args, report) => {
-        const allOn = (c: Props) => PUBLIC_ACCESS_SETTINGS.every((k) => isTrue(c[k]));
+        const allOn = (c: Props) => PUBLIC_ACCESS_SETTINGS.every((k) => isOn(c[k]));
         eachKnown(judgeBuckets(args.resources, T.s3Buckets, [T.s3PublicAccessBlock], allOn), ({ bucket, name, passing, failing }) => {
             const shown = name ?? bucket.urn;
             if (!passing) return report(`bucket ${shown} has no public access block with all four settings on`, bucket.urn);
             for (const c of failing) {
-                const off = PUBLIC_ACCESS_SETTINGS.filter((k) => !isTrue(c.props[k])).join(", ");
+                const off = PUBLIC_ACCESS_SETTINGS.filter((k) => !isOn(c.props[k])).join(", ");
                 report(`bucket ${shown}: its public access block ${c.name} leaves ${off} off; S3 keeps whichever block is applied last: declare only one, all on`, bucket.urn);
             }
         });
