@@ -109,8 +109,7 @@ function awsOutputs(type: string, name: string, inputs: State, ctx: CloudContext
         case "aws:eks/cluster:Cluster":
             return { id: resourceName, state: eksClusterState(resourceName, ctx) };
         case "aws:autoscaling/group:Group":
-        case "aws:emr/securityConfiguration:SecurityConfiguration":
-            // The provider names these after the resource, as schedules and clusters refer to them.
+            // The provider names it after the resource, as schedules refer to it.
             return { id: resourceName, state: { ...state, name: resourceName } };
         case "aws:efs/fileSystem:FileSystem":
             return { id, state: { arn: `arn:${p}:elasticfilesystem:${ctx.region}:${ctx.accountId}:file-system/${id}`, dnsName: `${id}.efs.${ctx.region}.amazonaws.com` } };

@@ -102,7 +102,7 @@ export async function evaluatePack(pack: PackDefinition, resources: RecordedReso
 
     const stackPolicies = active.filter(isStackPolicy);
     if (stackPolicies.length > 0) {
-        const stackResources = policyResources(resources, byUrn);
+        const stackResources = policyResources(resources);
         const byPolicyUrn = new Map(stackResources.map((r) => [r.urn, r]));
         for (const policy of stackPolicies) {
             const level = levelOf(policy) === "advisory" ? "advisory" : "mandatory";
@@ -194,7 +194,7 @@ function options(r: RecordedResource) {
 }
 
 /** Resources as stack policies see them: outputs as props, with parents, dependencies and providers linked. */
-function policyResources(resources: RecordedResource[], byRecordedUrn: Map<string, RecordedResource>): PolicyResource[] {
+function policyResources(resources: RecordedResource[]): PolicyResource[] {
     const out = resources.map(
         (r) =>
             ({
@@ -203,7 +203,6 @@ function policyResources(resources: RecordedResource[], byRecordedUrn: Map<strin
                 urn: r.urn,
                 name: r.name,
                 opts: options(r),
-                provider: providerOf(r, byRecordedUrn),
                 dependencies: [],
                 propertyDependencies: {},
                 isType: (cls: any) => cls?.__pulumiType === r.type,

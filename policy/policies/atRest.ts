@@ -33,12 +33,6 @@ export type StoresOf = (props: Props) => Store[];
 /** Stores of Kubernetes objects (EC2NodeClasses, StorageClasses...), whichever way they were declared. */
 export type KubernetesStoresOf = (o: KubeObject) => Store[];
 
-/** A switch that is off, as a message shows it: `false`, or the value the provider reads as false (`"0" (false)`). */
-export function shownOff(value: unknown): string {
-    return value === false || (typeof value === "string" && value.trim().toLowerCase() === "false") ? "false" : `${JSON.stringify(value)} (false)`;
-}
-
-
 /** No key, or an AWS-managed one (`alias/aws/<service>`, by alias or alias ARN): the service's key, not the customer's. */
 export function isAwsManagedKey(key: unknown): boolean {
     if (key === undefined || key === null || key === "") return true;

@@ -1,6 +1,7 @@
 import type { ResourceValidation } from "@pulumi/policy";
 import { known } from "./preview";
 import type { Check, Props } from "./support";
+import { documentOf } from "./flags";
 
 /**
  * The same AWS resource declared through the Cloud Control provider (`aws-native:ec2:SecurityGroup`)
@@ -43,14 +44,7 @@ function camelize(value: unknown): unknown {
 export function viewOf(type: string, props: Props): ResourceView {
     if (type !== CLOUD_CONTROL_RESOURCE) return { type, props: props ?? {} };
     const token = nativeToken(known(() => props?.typeName)) ?? CLOUD_CONTROL_RESOURCE;
-    let state: unknown = known(() => props?.desiredState);
-    if (typeof state === "string") {
-        try {
-            state = JSON.parse(state);
-        } catch {
-            state = {};
-        }
-    }
+    const state = documentOf(known(() => props?.desiredState));
     return { type: token, props: (camelize(state ?? {}) as Props) ?? {} };
 }
 

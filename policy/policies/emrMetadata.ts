@@ -2,6 +2,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { COMPUTE_TYPES as C } from "./instanceChoices";
 import { known } from "./preview";
 import { Check, Props } from "./support";
+import { parseJson } from "./flags";
 
 /**
  * EMR launches its instances with IMDSv1 reachable unless the cluster names a security
@@ -13,14 +14,8 @@ const SECURITY_CONFIGURATION = "aws:emr/securityConfiguration:SecurityConfigurat
 const NATIVE_SECURITY_CONFIGURATION = "aws-native:emr:SecurityConfiguration";
 
 /** The configuration document: a JSON string for the AWS provider, an object for CloudFormation. */
-function documentOf(type: string, props: Props): Props | undefined {
-    const raw = type === SECURITY_CONFIGURATION ? props.configuration : props.securityConfiguration;
-    if (typeof raw !== "string") return raw ?? undefined;
-    try {
-        return JSON.parse(raw);
-    } catch {
-        return undefined;
-    }
+function configurationOf(type: string, props: Props): Props | undefined {
+    return parseJson(type === SECURITY_CONFIGURATION ? props.configuration : props.securityConfiguration);
 }
 
 export function emrMetadataChecks(): Record<string, Check> {
@@ -29,7 +24,7 @@ export function emrMetadataChecks(): Record<string, Check> {
     };
     const configuration = (type: string): Check => (props, args, report) => {
         const { maxHopLimit } = args.getConfig<{ maxHopLimit: number }>();
-        const imds = documentOf(type, props)?.InstanceMetadataServiceConfiguration;
+        const imds = configurationOf(type, props)?.InstanceMetadataServiceConfiguration;
         const version = imds?.MinimumInstanceMetadataServiceVersion;
         if (Number(version) !== 2) report(`InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion is ${JSON.stringify(version ?? "not set")}; IMDSv1 stays reachable on the clusters that use it`);
         const hop = imds?.HttpPutResponseHopLimit;

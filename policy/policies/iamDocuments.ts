@@ -82,7 +82,3 @@ export function anyonePrincipal(s: Statement): boolean {
 /** Whether a statement has any condition at all. */
 export const conditioned = (s: Statement) => Object.keys(s.conditions).length > 0;
 
-/** The condition keys a statement tests, lower-cased (IAM keys are case-insensitive). */
-export function conditionKeys(s: Statement): string[] {
-    return Object.values(s.conditions).flatMap((c) => Object.keys(c ?? {}).map((k) => k.toLowerCase()));
-}

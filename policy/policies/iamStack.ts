@@ -54,11 +54,18 @@ const INLINE: Record<string, { kind: string; field: string }> = {
 /** Statements that rewrite a customer policy attached, outside the resource itself, to the principal holding them. */
 export function editsAttachedPolicies(args: StackValidationArgs, report: ReportViolation): void {
     const attached = new Map<string, Set<string>>();
+    const holdersOf = new Map<string, string[]>();
     const groups = new Map<string, string[]>();
     const policyPaths = new Map<string, string>();
     eachKnown(args.resources, (r) => {
         const { holders, arns } = attachments(r);
-        for (const holder of holders) for (const arn of arns) if (typeof arn === "string" && !/:iam::aws:policy\//.test(arn)) attached.set(holder, (attached.get(holder) ?? new Set()).add(arn));
+        for (const holder of holders) {
+            for (const arn of arns) {
+                if (typeof arn !== "string" || /:iam::aws:policy\//.test(arn)) continue;
+                attached.set(holder, (attached.get(holder) ?? new Set()).add(arn));
+                holdersOf.set(arn, [...new Set([...(holdersOf.get(arn) ?? []), holder])]);
+            }
+        }
         for (const [user, group] of memberships(r)) groups.set(user, [...(groups.get(user) ?? []), group]);
         if (r.type === "aws:iam/policy:Policy" && typeof r.props.arn === "string" && typeof r.props.name === "string") policyPaths.set(r.props.arn, `policy${r.props.path ?? "/"}${r.props.name}`);
     });
@@ -70,7 +77,7 @@ export function editsAttachedPolicies(args: StackValidationArgs, report: ReportV
         const holders = inline
             ? names([get(r.props, inline.field)?.value]).map((n) => `${inline.kind}/${n}`)
             : typeof own === "string"
-              ? [...attached].filter(([, arns]) => arns.has(own)).map(([holder]) => holder)
+              ? (holdersOf.get(own) ?? [])
               : [];
         if (holders.length === 0) return;
         // A role's own managedPolicyArns and a policy's own ARN are judged by the resource half.

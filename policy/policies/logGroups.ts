@@ -21,7 +21,7 @@ export function undeclaredLambdaLogGroups(resources: PolicyResource[]): { fn: Po
     const groups = resources.filter((r) => r.type === T.logGroup);
     const names = new Set(groups.map(nameOf).filter((n) => typeof n === "string"));
     // A group named after a function in the same preview has no name yet: it depends on the function.
-    const pending = groups.filter((g) => typeof nameOf(g) !== "string");
+    const awaited = new Set(groups.filter((g) => typeof nameOf(g) !== "string").flatMap((g) => (g.dependencies ?? []).map((d) => d.urn)));
     const out: { fn: PolicyResource; group: string }[] = [];
     eachKnown(resources, (fn) => {
         if (fn.type !== LAMBDA_FUNCTION) return;
@@ -29,7 +29,7 @@ export function undeclaredLambdaLogGroups(resources: PolicyResource[]): { fn: Po
         const name = fn.props.name ?? fn.props.id;
         const group = typeof custom === "string" && custom !== "" ? custom : typeof name === "string" ? `/aws/lambda/${name}` : undefined;
         if (group === undefined || names.has(group)) return;
-        if (pending.some((g) => (g.dependencies ?? []).some((d) => d.urn === fn.urn))) return;
+        if (awaited.has(fn.urn)) return;
         out.push({ fn, group });
     });
     return out;

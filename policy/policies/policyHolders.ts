@@ -1,5 +1,6 @@
 import { statements, Statement } from "./iamDocuments";
 import { list, Props } from "./support";
+import { documentOf } from "./flags";
 
 /**
  * Where a resource holds a policy document or names a managed policy, whichever way a program
@@ -183,12 +184,7 @@ export interface CfnView {
 export function cloudFormation(type: string, props: Props): CfnView | undefined {
     if (type === "aws:cloudcontrol/resource:Resource") {
         const kind = String(props.typeName ?? "").toLowerCase().replace(/^aws::/, "");
-        let state: unknown = props.desiredState;
-        try {
-            if (typeof state === "string") state = JSON.parse(state);
-        } catch {
-            return undefined;
-        }
+        const state = documentOf(props.desiredState);
         return state && typeof state === "object" ? { kind, props: state as Props, prefix: "desiredState." } : undefined;
     }
     if (type.startsWith("aws-native:")) {

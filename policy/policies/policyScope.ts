@@ -141,9 +141,6 @@ export function requiredValues(s: Statement, key: string): string[][] {
     return found;
 }
 
-/** Whether a value is only wildcards (or empty): it matches anything. */
-export const onlyWildcards = (value: string) => /^[*?]*$/.test(value);
-
 /** The condition keys of a statement that narrow who may make the request, as written. */
 export function narrowingKeys(s: Statement, config: ScopeConfig): string[] {
     const found: string[] = [];

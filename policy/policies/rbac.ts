@@ -21,6 +21,7 @@ import {
     systemLanding,
 } from "./rbacRules";
 import { byKubernetesObject, byType, GuardrailResourcePolicy, GuardrailStackPolicy, list, Props, T } from "./support";
+import { documentOf } from "./flags";
 
 /**
  * Guardrails on who gets the whole cluster: Kubernetes RBAC bindings to cluster-admin (or a role
@@ -340,14 +341,7 @@ function fields(entry: unknown, name: string): unknown[] {
 
 /** The role an AWS provider assumes (the last of its chain), which is who creates the cluster. */
 function deployerRole(provider: Props | undefined): string | undefined {
-    const parse = (v: unknown) => {
-        try {
-            return typeof v === "string" ? JSON.parse(v) : v;
-        } catch {
-            return undefined;
-        }
-    };
-    const chain = list<Props>(parse(known(() => provider?.assumeRoles))).concat(list<Props>(parse(known(() => provider?.assumeRole))));
+    const chain = list<Props>(documentOf(known(() => provider?.assumeRoles)) as Props[]).concat(list<Props>(documentOf(known(() => provider?.assumeRole)) as Props));
     const arn = chain[chain.length - 1]?.roleArn;
     return typeof arn === "string" ? arn : undefined;
 }

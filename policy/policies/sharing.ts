@@ -1,5 +1,6 @@
 import { cloudFormation, get } from "./policyHolders";
 import { list, Props } from "./support";
+import { documentOf } from "./flags";
 
 /**
  * Grants that are not policy documents: Lambda permissions, S3 ACLs, function URLs, AMI and
@@ -111,13 +112,7 @@ const REPLICATED = "own a copy of every image pushed to the replicated repositor
 
 /** The principals of an OpenSearch Serverless data access policy (a JSON list of rules, each with a Principal list). */
 function serverlessPrincipals(policy: unknown): { where: string; principal: unknown }[] {
-    let rules: unknown = policy;
-    try {
-        if (typeof rules === "string") rules = JSON.parse(rules);
-    } catch {
-        return [];
-    }
-    return list<Props>(rules as Props[]).flatMap((rule, i) => list<unknown>(rule?.Principal).map((principal, j) => ({ where: `[${i}].Principal[${j}]`, principal })));
+    return list<Props>(documentOf(policy) as Props[]).flatMap((rule, i) => list<unknown>(rule?.Principal).map((principal, j) => ({ where: `[${i}].Principal[${j}]`, principal })));
 }
 
 /** An EventBridge permission's condition narrows to an organization (its only documented key). */

@@ -82,11 +82,6 @@ export const T = {
     ec2NodeClass: "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass",
 } as const;
 
-/** A Kubernetes object's name and namespace from its props (inputs or outputs). */
-export function objectName(props: Props): { name?: string; namespace: string } {
-    return { name: props?.metadata?.name, namespace: props?.metadata?.namespace ?? "default" };
-}
-
 /** `value` as a list (props may hold one value or several). */
 export function list<T>(value: T | T[] | undefined | null): T[] {
     if (value === undefined || value === null) return [];
