@@ -151,6 +151,24 @@ describe("RBAC guardrails", () => {
             ]);
         });
 
+        it("evasion: a binding with no namespace under a provider whose kubeconfig context defaults to kube-system", async () => {
+            const kubeconfig = JSON.stringify({
+                apiVersion: "v1",
+                kind: "Config",
+                "current-context": "ops",
+                contexts: [{ name: "ops", context: { cluster: "c", user: "u", namespace: "kube-system" } }],
+                clusters: [{ name: "c", cluster: { server: "https://example.com" } }],
+                users: [{ name: "u", user: {} }],
+            });
+            const report = await evaluate(() => {
+                const ops = new k8s.Provider("ops", { kubeconfig });
+                new k8s.rbac.v1.RoleBinding("ctx-admin", { metadata: { name: "team-a-admin" }, roleRef: { ...rbac, kind: "ClusterRole", name: "admin" }, subjects: [{ ...rbac, kind: "Group", name: "team-a:developers" }] }, { provider: ops });
+            }, { only: BINDINGS });
+            expectViolations(report, BINDINGS, [
+                "ctx-admin: RoleBinding team-a-admin grants admin in the provider's default namespace kube-system (a system namespace) to Group:team-a:developers, which config does not allow",
+            ]);
+        });
+
         it("evasion: roles with their verbs spelled out instead of *: every verb, exec, secrets, impersonating users", async () => {
             const report = await evaluate(() => {
                 new k8s.rbac.v1.ClusterRole("almost-all", { metadata: { name: "almost-all" }, rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"] }] });

@@ -4,6 +4,7 @@ import { eachKnown, known } from "./preview";
 import { EBS_PROVISIONERS } from "./ebs";
 import { clusterOf, describeObject, KubeObject, kubernetesObjects, workloadOf } from "./kubernetes";
 import { GuardrailStackPolicy, list, Props, T } from "./support";
+import { judgedWhole, PV_FIELDS } from "./upserts";
 
 /**
  * Volumes pods get through Kubernetes: claims (and StatefulSet and generic ephemeral claim
@@ -16,8 +17,6 @@ import { GuardrailStackPolicy, list, Props, T } from "./support";
 const EFS_PROVISIONER = "efs.csi.aws.com";
 const EBS_DRIVERS = ["ebs.csi.aws.com", "ebs.csi.eks.amazonaws.com"];
 const DEFAULT_CLASS = ["storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class"];
-/** A PersistentVolume's fields that are not its source: any other field is where the data lives. */
-const PV_FIELDS = ["accessModes", "capacity", "claimRef", "mountOptions", "nodeAffinity", "persistentVolumeReclaimPolicy", "storageClassName", "volumeMode", "volumeAttributesClassName"];
 /** What names a non-CSI source's volume, for the message and trustedVolumeIds. */
 const SOURCE_IDS = ["targetPortal", "volumeID", "volumeName", "pdName", "diskURI", "shareName", "image", "path", "driver"];
 /** An EFS mount target's DNS name, `fs-0123.efs.eu-west-1.amazonaws.com` (or with an AZ in front). */
@@ -35,16 +34,6 @@ interface Claim {
     urn: string;
 }
 
-/**
- * Whether a patch may be the object's creation (a server-side apply creates what does not exist):
- * it states what the kind cannot be created without.
- */
-const CREATED_WITH: Record<string, (object: Props) => unknown> = {
-    StorageClass: (o) => o?.provisioner,
-    PersistentVolume: (o) => Object.keys(o?.spec ?? {}).find((k) => !PV_FIELDS.includes(k)),
-    PersistentVolumeClaim: (o) => o?.spec?.accessModes ?? o?.spec?.storageClassName ?? o?.spec?.volumeName,
-};
-const judgedWhole = (o: KubeObject) => o.via !== "patch" || ![undefined, null].includes(CREATED_WITH[o.kind]?.(o.object) as never);
 
 /** Cluster-scoped names are per cluster: `<cluster> NUL <name>`. */
 const inCluster = (cluster: string, name: unknown) => `${cluster}\u0000${name}`;

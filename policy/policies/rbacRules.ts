@@ -1,4 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
+import { providerNamespace } from "./kubernetes";
 import { matchesAny } from "./patterns";
 import { known } from "./preview";
 import { list, Props } from "./support";
@@ -194,14 +195,24 @@ function read(get: () => unknown): unknown {
     return known(() => get() ?? ABSENT);
 }
 
+/**
+ * A Kubernetes provider's default namespace, as the provider picks it: its namespace argument,
+ * else its kubeconfig context's namespace, else `default`; undefined when a preview does not know it yet.
+ */
+function defaultNamespace(props: Props | undefined): string | undefined {
+    const ns = read(() => props?.namespace);
+    if (ns === undefined) return undefined;
+    return ns === ABSENT ? (providerNamespace(props) ?? "default") : String(ns);
+}
+
 /** The default namespaces of the stack's Kubernetes providers, for resources whose own provider is not visible. */
 export function providerNamespaces(resources: PolicyResource[]): { namespaces: string[]; unknown: boolean } {
     const found = { namespaces: ["default"], unknown: false };
     for (const r of resources) {
         if (r.type !== "pulumi:providers:kubernetes") continue;
-        const ns = read(() => r.props?.namespace);
+        const ns = defaultNamespace(r.props);
         if (ns === undefined) found.unknown = true;
-        else if (typeof ns === "string" && !found.namespaces.includes(ns)) found.namespaces.push(ns);
+        else if (!found.namespaces.includes(ns)) found.namespaces.push(ns);
     }
     return found;
 }
@@ -216,9 +227,9 @@ export function landing(object: Props, provider: { props: Props } | undefined, s
     if (own === undefined) return { namespaces: [], unknown: true, via: "own" };
     if (own !== ABSENT) return { namespaces: [String(own)], unknown: false, via: "own" };
     if (provider) {
-        const ns = read(() => provider.props?.namespace);
+        const ns = defaultNamespace(provider.props);
         if (ns === undefined) return { namespaces: [], unknown: true, via: "provider" };
-        return { namespaces: [ns === ABSENT ? "default" : String(ns)], unknown: false, via: "provider" };
+        return { namespaces: [ns], unknown: false, via: "provider" };
     }
     return { ...stack, via: "any provider" };
 }
