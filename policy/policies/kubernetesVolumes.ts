@@ -1,5 +1,6 @@
 import { isOn } from "./flags";
 import type { PolicyResource } from "@pulumi/policy";
+import { idOf } from "./declared";
 import { eachKnown, known } from "./preview";
 import { EBS_PROVISIONERS } from "./ebs";
 import { clusterOf, describeObject, KubeObject, kubernetesObjects, workloadOf } from "./kubernetes";
@@ -52,7 +53,7 @@ class Volumes {
 
     constructor(resources: PolicyResource[]) {
         eachKnown(resources, (r) => {
-            if (r.type === T.ebsVolume || r.type === T.efsFileSystem) this.encrypted.set(idOf(r), isOn(known(() => r.props.encrypted)));
+            if (r.type === T.ebsVolume || r.type === T.efsFileSystem) this.encrypted.set(String(idOf(r) ?? ""), isOn(known(() => r.props.encrypted)));
             const cluster = clusterOf(r.provider);
             for (const o of kubernetesObjects(r.type, r.props)) this.add(o, r.urn, cluster);
         });
@@ -163,11 +164,6 @@ class Volumes {
         const what = source === "csi" ? `CSI driver ${s.driver}'s volume ${read.id}` : `${source} volume${read.id === undefined ? "" : ` ${read.id}`}`;
         return `${what} is not an EBS volume or EFS file system declared in this program, so its encryption cannot be known`;
     }
-}
-
-/** A resource's id: the `id` output, else the last part of its ARN (`.../volume/vol-...`). */
-function idOf(r: PolicyResource): string {
-    return String(known(() => r.props.id) ?? String(known(() => r.props.arn) ?? "").split("/").pop());
 }
 
 export const kubernetesVolumeEncryption: GuardrailStackPolicy = {
