@@ -3,6 +3,7 @@ import type {
     Policy,
     PolicyProviderResource,
     PolicyResource,
+    ResourceValidation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
     Severity,
@@ -54,6 +55,12 @@ class NotApplicable extends Error {
 const isResourcePolicy = (p: Policy): p is ResourceValidationPolicy => "validateResource" in p || "remediateResource" in p;
 const isStackPolicy = (p: Policy): p is StackValidationPolicy => "validateStack" in p;
 
+/**
+ * A validation may say which resource types it can report on (`appliesTo`, set by the pack's
+ * dispatch helpers from the table they dispatch on): it is not called for the others.
+ */
+const appliesTo = (validate: ResourceValidation, type: string) => (validate as { appliesTo?: (type: string) => boolean }).appliesTo?.(type) !== false;
+
 export async function evaluatePack(pack: PackDefinition, resources: RecordedResource[], config: Map<string, ResolvedPolicyConfig>): Promise<PolicyReport> {
     const report: PolicyReport = { pack: pack.name, policies: [], violations: [], remediations: [], notApplicable: [] };
     const levelOf = (p: Policy): EnforcementLevel => config.get(p.name)?.enforcementLevel ?? p.enforcementLevel ?? pack.enforcementLevel;
@@ -64,13 +71,19 @@ export async function evaluatePack(pack: PackDefinition, resources: RecordedReso
 
     const resourcePolicies = active.filter(isResourcePolicy);
     const remediating = resourcePolicies.filter((p) => levelOf(p) === "remediate" && p.remediateResource);
-    const validating = resourcePolicies.map((policy) => ({
-        policy,
-        level: (levelOf(policy) === "advisory" ? "advisory" : "mandatory") as Violation["level"],
-        getConfig: configOf(policy),
-        validations: [policy.validateResource ?? []].flat(),
-    }));
-    for (const resource of resources) {
+    // The resource being judged: each policy's reporter reads it, so none is made per resource.
+    let resource: RecordedResource | undefined;
+    const validating = resourcePolicies.map((policy) => {
+        const level: Violation["level"] = levelOf(policy) === "advisory" ? "advisory" : "mandatory";
+        return {
+            policy,
+            getConfig: configOf(policy),
+            report: (message: string) => report.violations.push(violation(policy, level, message, resource)),
+            validations: [policy.validateResource ?? []].flat(),
+        };
+    });
+    for (resource of resources) {
+        const urn = resource.urn;
         // One args object per resource, its getConfig answering for the policy being run:
         // building one per resource and policy was most of the pack's cost on large programs.
         let current: () => any = () => ({});
@@ -78,23 +91,19 @@ export async function evaluatePack(pack: PackDefinition, resources: RecordedReso
         // Remediations run first, so validations see the remediated inputs.
         for (const policy of remediating) {
             current = configOf(policy);
-            let result = guard(() => policy.remediateResource!(args), policy.name, resource.urn, report);
+            let result = guard(() => policy.remediateResource!(args), policy.name, urn, report);
             if (result instanceof Promise) result = await result;
             if (result && typeof result === "object") {
                 resource.inputs = result as Record<string, unknown>;
                 args.props = resource.inputs;
-                report.remediations.push({ policy: policy.name, urn: resource.urn });
+                report.remediations.push({ policy: policy.name, urn });
             }
         }
-        for (const { policy, level, getConfig, validations } of validating) {
+        for (const { policy, getConfig, report: reportViolation, validations } of validating) {
             current = getConfig;
             for (const validate of validations) {
-                const done = guard(
-                    () => validate(args, (message) => report.violations.push(violation(policy, level, message, resource))),
-                    policy.name,
-                    resource.urn,
-                    report,
-                );
+                if (!appliesTo(validate, resource.type)) continue;
+                const done = guard(() => validate(args, reportViolation), policy.name, urn, report);
                 if (done instanceof Promise) await done;
             }
         }

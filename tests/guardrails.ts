@@ -1,3 +1,4 @@
+import type { ResourceValidation } from "@pulumi/policy";
 import { guardrails, PACK } from "../policy/policies";
 import { evaluatePack, PolicyReport, Violation } from "../plan/policy";
 import { resolvePolicyConfig } from "../plan/policyConfig";
@@ -12,7 +13,14 @@ export async function evaluate(build: () => void, options: { config?: object; on
     const policies = options.only ? guardrails.filter((p) => p.name === options.only) : guardrails;
     if (policies.length === 0) throw new Error(`no policy named ${options.only}`);
     const config = resolvePolicyConfig(options.config ?? {}, policies);
-    return evaluatePack({ name: PACK.name, enforcementLevel: PACK.enforcementLevel, policies }, registered.all, config);
+    const report = await evaluatePack({ name: PACK.name, enforcementLevel: PACK.enforcementLevel, policies }, registered.all, config);
+    // The engine skips a validation for types it declines (appliesTo); as CrossGuard calls every one, both must agree.
+    const unfiltered = policies.map((p) => ("validateResource" in p && p.validateResource ? { ...p, validateResource: [p.validateResource].flat().map((v) => ((args, report) => v(args, report)) as ResourceValidation) } : p));
+    const everyCall = await evaluatePack({ name: PACK.name, enforcementLevel: PACK.enforcementLevel, policies: unfiltered }, registered.all, config);
+    if (JSON.stringify(everyCall.violations) !== JSON.stringify(report.violations)) {
+        throw new Error(`a validation's appliesTo declined a type it reports on:\n  filtered ${JSON.stringify(report.violations, null, 2)}\n  every call ${JSON.stringify(everyCall.violations, null, 2)}`);
+    }
+    return report;
 }
 
 /** The violations of one policy, as "resource name: message". */

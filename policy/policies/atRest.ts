@@ -1,7 +1,7 @@
 import type { ReportViolation, ResourceValidation } from "@pulumi/policy";
 import type { KubeObject } from "./kubernetes";
 import { known } from "./preview";
-import type { GuardrailResourcePolicy, GuardrailStackPolicy, Props } from "./support";
+import { mayApply, onlyFor, type GuardrailResourcePolicy, type GuardrailStackPolicy, type Props, type TypedValidation } from "./support";
 
 /**
  * What the encryption guardrails share. Each data store's policy reads a resource as a list of
@@ -73,7 +73,8 @@ export type HybridGuardrail = GuardrailResourcePolicy & Pick<GuardrailStackPolic
  */
 export function untilKnown(validate: ResourceValidation | ResourceValidation[]): ResourceValidation {
     const checks = Array.isArray(validate) ? validate : [validate];
-    return (args, report) => {
+    const run: ResourceValidation = (args, report) => {
         for (const check of checks) known(() => check(args, report));
     };
+    return checks.every((c) => (c as TypedValidation).appliesTo) ? onlyFor((type) => checks.some((c) => mayApply(c, type)), run) : run;
 }

@@ -1,6 +1,5 @@
-import type { ResourceValidation } from "@pulumi/policy";
 import { known } from "./preview";
-import type { Check, Props } from "./support";
+import { onlyFor, type Check, type Props, type TypedValidation } from "./support";
 import { documentOf } from "./flags";
 
 /**
@@ -49,9 +48,12 @@ export function viewOf(type: string, props: Props): ResourceView {
 }
 
 /** Like `byType`, with Cloud Control resources judged by the `aws-native` token they stand for. */
-export function byResourceView(checks: Record<string, Check>): ResourceValidation {
-    return (args, report) => {
-        const view = viewOf(args.type, args.props);
-        checks[view.type]?.(view.props, args, report);
-    };
+export function byResourceView(checks: Record<string, Check>): TypedValidation {
+    return onlyFor(
+        (type) => type === CLOUD_CONTROL_RESOURCE || Object.hasOwn(checks, type),
+        (args, report) => {
+            const view = viewOf(args.type, args.props);
+            checks[view.type]?.(view.props, args, report);
+        },
+    );
 }

@@ -117,9 +117,14 @@ function coversService(s: Statement, service: string): boolean {
 }
 
 /** The service part of an action pattern, lower-cased; "*" when it is a pattern (`*`, `a*`, `s?s:*`). */
+const services = new Map<string, string>();
 const serviceOf = (action: string) => {
-    const service = action.includes(":") ? action.split(":")[0].toLowerCase() : "*";
-    return WILDCARD.test(service) ? "*" : service;
+    let service = services.get(action);
+    if (service === undefined) {
+        const named = action.includes(":") ? action.split(":")[0].toLowerCase() : "*";
+        services.set(action, (service = WILDCARD.test(named) ? "*" : named));
+    }
+    return service;
 };
 
 /** Whether a statement may allow some action of `service`: a cheap test before matching patterns. */

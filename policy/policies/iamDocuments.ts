@@ -53,11 +53,16 @@ export function statements(document: unknown): Statement[] {
     }));
 }
 
+const LITERAL_ASCII = /^[\x00-\x29\x2b-\x3e\x40-\x7f]*$/;
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Compiled action patterns: a plan asks about the same few hundred patterns many times. */
 const actionPatterns = new Map<string, RegExp>();
 
 /** Whether an IAM action pattern (`s3:Get*`, `*`) covers an action, case-insensitively as IAM does. */
 export function actionMatches(pattern: string, action: string): boolean {
+    // Most patterns are literal: ASCII ones compare without building a regex, with the same result.
+    if (LITERAL_ASCII.test(pattern) && ASCII.test(action)) return pattern.length === action.length && pattern.toLowerCase() === action.toLowerCase();
     let regex = actionPatterns.get(pattern);
     if (!regex) {
         regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");

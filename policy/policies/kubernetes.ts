@@ -61,6 +61,9 @@ export function kubernetesType(type: string): { apiVersion: string; kind: string
     return { apiVersion: core || !group ? version : `${group}${version}`, kind: patch ? name.slice(0, -"Patch".length) : name, patch };
 }
 
+/** Whether a resource of `type` may declare Kubernetes objects: every type `kubernetesObjects` reads is the provider's. */
+export const declaresKubernetesObjects = (type: string) => type.startsWith("kubernetes:");
+
 const parsedObjects = new WeakMap<object, KubeObject[]>();
 
 /**

@@ -300,9 +300,28 @@ export function managedPolicyArns(type: string, props: Props): { where: string; 
     return Array.isArray(value) ? arns.map((arn, i) => ({ where: `${where}[${i}]`, arn })) : arns.map((arn) => ({ where, arn }));
 }
 
+type Read = { statements: readonly Statement[]; problem?: undefined } | { problem: string };
+
+/** Documents already read: several guardrails read each one, and a program repeats the same few. */
+const readText = new Map<string, Read>();
+const readObject = new WeakMap<object, Read>();
+
 /** A held document's statements, or why it cannot be read: missing, empty, not JSON, no Statement. */
-export function readHeld(held: Held): { statements: Statement[]; problem?: undefined } | { problem: string } {
-    let doc = held.doc;
+export function readHeld(held: Held): Read {
+    const doc = held.doc;
+    if (typeof doc === "string") {
+        let read = readText.get(doc);
+        if (!read) readText.set(doc, (read = readDocument(doc)));
+        return read;
+    }
+    if (typeof doc !== "object" || doc === null) return readDocument(doc);
+    let read = readObject.get(doc);
+    if (!read) readObject.set(doc, (read = readDocument(doc)));
+    return read;
+}
+
+function readDocument(document: unknown): Read {
+    let doc = document;
     if (doc === undefined || doc === null) return { problem: "is missing (the plan does not know it)" };
     if (typeof doc === "string") {
         if (doc.trim() === "") return { problem: "is empty" };
@@ -316,7 +335,7 @@ export function readHeld(held: Held): { statements: Statement[]; problem?: undef
     const raw = (doc as Props).Statement;
     if (raw === undefined || raw === null) return { problem: "has no Statement" };
     if (list(raw).some((s) => typeof s !== "object" || s === null || Array.isArray(s))) return { problem: "has a Statement that is not an object" };
-    return { statements: statements(doc) };
+    return { statements: Object.freeze(statements(doc)) };
 }
 
 /** The message for a document the guardrails cannot read. */

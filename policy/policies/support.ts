@@ -8,7 +8,7 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 
-import { KubeObject, kubernetesObjects } from "./kubernetes";
+import { declaresKubernetesObjects, KubeObject, kubernetesObjects } from "./kubernetes";
 
 /**
  * Helpers shared by the guardrails. Policies match on Pulumi type tokens rather than on
@@ -28,9 +28,27 @@ export type GuardrailResourcePolicy = ResourceValidationPolicy & Described;
 export type GuardrailStackPolicy = StackValidationPolicy & Described;
 export type Guardrail = GuardrailResourcePolicy | GuardrailStackPolicy;
 
+/**
+ * A validation that says which resource types it can report on. CrossGuard calls every validation
+ * for every resource, and this one returns at once for other types; the offline engine reads
+ * `appliesTo` and does not call it for them. Only the helpers below set it, from the same table
+ * they dispatch on, so it cannot disagree with what the validation does.
+ */
+export type TypedValidation = ResourceValidation & { appliesTo?: (type: string) => boolean };
+
+export function onlyFor(appliesTo: (type: string) => boolean, validate: ResourceValidation): TypedValidation {
+    return Object.assign(validate, { appliesTo });
+}
+
+/** Whether a validation may report on a resource of `type`: false only when it says so. */
+export const mayApply = (validate: ResourceValidation, type: string) => (validate as TypedValidation).appliesTo?.(type) !== false;
+
 /** Runs the check registered for the resource's type, if any. */
-export function byType(checks: Record<string, Check>): ResourceValidation {
-    return (args, report) => checks[args.type]?.(args.props, args, report);
+export function byType(checks: Record<string, Check>): TypedValidation {
+    return onlyFor(
+        (type) => Object.hasOwn(checks, type),
+        (args, report) => checks[args.type]?.(args.props, args, report),
+    );
 }
 
 /**
@@ -38,10 +56,10 @@ export function byType(checks: Record<string, Check>): ResourceValidation {
  * patch, or each object inside a `yaml/v2` ConfigGroup or ConfigFile. The same check then holds
  * however a program declared the object.
  */
-export function byKubernetesObject(check: (o: KubeObject, args: ResourceValidationArgs, report: ReportViolation) => void): ResourceValidation {
-    return (args, report) => {
+export function byKubernetesObject(check: (o: KubeObject, args: ResourceValidationArgs, report: ReportViolation) => void): TypedValidation {
+    return onlyFor(declaresKubernetesObjects, (args, report) => {
         for (const o of kubernetesObjects(args.type, args.props)) check(o, args, report);
-    };
+    });
 }
 
 /** The same check for several types. */

@@ -1,8 +1,8 @@
-import { describeObject, KubeObject, objectNamespace, unreadableManifests, workloadOf } from "./kubernetes";
+import { declaresKubernetesObjects, describeObject, KubeObject, objectNamespace, unreadableManifests, workloadOf } from "./kubernetes";
 import { matchesAny } from "./patterns";
 import { PodSecurityLevel, workloadFindings } from "./podSecurity";
 import type { ResourceValidation } from "@pulumi/policy";
-import { byKubernetesObject, GuardrailResourcePolicy, list, Props } from "./support";
+import { byKubernetesObject, GuardrailResourcePolicy, list, onlyFor, Props } from "./support";
 
 /**
  * Guardrails on what pods may do to their node, by the Pod Security Standards: the baseline for
@@ -109,10 +109,10 @@ function eachPod(check: (o: KubeObject, findings: (level: PodSecurityLevel) => s
             check(o, (level) => workloadFindings(o, level, config.allowedHostPorts ?? []), config, objectNamespace(o.object, args.provider?.props), report);
         }
     });
-    return (args, report) => {
+    return onlyFor(declaresKubernetesObjects, (args, report) => {
         if (unreadable) for (const why of unreadableManifests(args.type, args.props)) report(why);
         return each(args, report);
-    };
+    });
 }
 
 /** A PersistentVolume's node-local source: hostPath or local, the node's files for any pod that claims it. */
