@@ -73,21 +73,22 @@ export async function evaluatePack(pack: PackDefinition, resources: RecordedReso
     const remediating = resourcePolicies.filter((p) => levelOf(p) === "remediate" && p.remediateResource);
     // The resource being judged: each policy's reporter reads it, so none is made per resource.
     let resource: RecordedResource | undefined;
-    const validating = resourcePolicies.map((policy) => {
+    const validations = resourcePolicies.flatMap((policy) => {
         const level: Violation["level"] = levelOf(policy) === "advisory" ? "advisory" : "mandatory";
-        return {
-            policy,
-            getConfig: configOf(policy),
-            report: (message: string) => report.violations.push(violation(policy, level, message, resource)),
-            validations: [policy.validateResource ?? []].flat(),
-        };
+        const getConfig = configOf(policy);
+        const reportViolation = (message: string) => report.violations.push(violation(policy, level, message, resource));
+        return [policy.validateResource ?? []].flat().map((validate) => ({ policy, getConfig, reportViolation, validate }));
     });
+    // Programs have few types and many resources: which validations a type gets is worked out once.
+    const forType = new Map<string, typeof validations>();
+    const providers = new Map<string | undefined, PolicyProviderResource | undefined>();
     for (resource of resources) {
         const urn = resource.urn;
+        if (!providers.has(resource.provider)) providers.set(resource.provider, providerOf(resource, byUrn));
         // One args object per resource, its getConfig answering for the policy being run:
         // building one per resource and policy was most of the pack's cost on large programs.
         let current: () => any = () => ({});
-        const args = resourceArgs(resource, byUrn, () => current());
+        const args = resourceArgs(resource, providers.get(resource.provider), () => current());
         // Remediations run first, so validations see the remediated inputs.
         for (const policy of remediating) {
             current = configOf(policy);
@@ -99,13 +100,18 @@ export async function evaluatePack(pack: PackDefinition, resources: RecordedReso
                 report.remediations.push({ policy: policy.name, urn });
             }
         }
-        for (const { policy, getConfig, report: reportViolation, validations } of validating) {
+        let applicable = forType.get(resource.type);
+        if (!applicable) forType.set(resource.type, (applicable = validations.filter((v) => appliesTo(v.validate, resource!.type))));
+        for (const { policy, getConfig, reportViolation, validate } of applicable) {
             current = getConfig;
-            for (const validate of validations) {
-                if (!appliesTo(validate, resource.type)) continue;
-                const done = guard(() => validate(args, reportViolation), policy.name, urn, report);
-                if (done instanceof Promise) await done;
+            let done: unknown;
+            try {
+                done = validate(args, reportViolation);
+            } catch (err) {
+                failure(err, policy.name, urn, report);
+                continue;
             }
+            if (done instanceof Promise) await done.catch((err) => failure(err, policy.name, urn, report));
         }
     }
 
@@ -151,19 +157,21 @@ function violation(policy: Policy, level: Violation["level"], message: string, r
  * a microtask apiece on large programs.
  */
 function guard<T>(run: () => T | Promise<T>, policy: string, urn: string | undefined, report: PolicyReport): T | undefined | Promise<T | undefined> {
-    const failed = (err: unknown): undefined => {
-        if (err instanceof NotApplicable) {
-            report.notApplicable.push({ policy, urn, reason: err.reason });
-            return undefined;
-        }
-        throw new Error(`policy ${policy} failed${urn ? ` on ${urn}` : ""}: ${(err as Error)?.message ?? err}`);
-    };
     try {
         const result = run();
-        return result instanceof Promise ? result.catch(failed) : result;
+        return result instanceof Promise ? result.catch((err) => failure(err, policy, urn, report)) : result;
     } catch (err) {
-        return failed(err);
+        return failure(err, policy, urn, report);
     }
+}
+
+/** `notApplicable` is recorded; anything else thrown is a failure of the pack. */
+function failure(err: unknown, policy: string, urn: string | undefined, report: PolicyReport): undefined {
+    if (err instanceof NotApplicable) {
+        report.notApplicable.push({ policy, urn, reason: err.reason });
+        return undefined;
+    }
+    throw new Error(`policy ${policy} failed${urn ? ` on ${urn}` : ""}: ${(err as Error)?.message ?? err}`);
 }
 
 /** The resource's provider as CrossGuard shows it: its type, inputs, URN and name (the engine's PolicyProviderResource). */
@@ -173,14 +181,14 @@ function providerOf(r: RecordedResource, byUrn: Map<string, RecordedResource>): 
     return provider ? { type: provider.type, props: provider.inputs, urn: provider.urn, name: provider.name } : undefined;
 }
 
-function resourceArgs(r: RecordedResource, byUrn: Map<string, RecordedResource>, getConfig: () => any): ResourceValidationArgs {
+function resourceArgs(r: RecordedResource, provider: PolicyProviderResource | undefined, getConfig: () => any): ResourceValidationArgs {
     return {
         type: r.type,
         props: r.inputs,
         urn: r.urn,
         name: r.name,
         opts: options(r),
-        provider: providerOf(r, byUrn),
+        provider,
         stackTags: new Map(),
         isType: (cls: any) => cls?.__pulumiType === r.type,
         asType: (cls: any) => (cls?.__pulumiType === r.type ? (r.inputs as any) : undefined),

@@ -212,10 +212,33 @@ export function containersOf(spec: Props): { container: Props; path: string }[] 
 }
 
 /** The core groups and `*.k8s.io`: their workload kinds keep pods where POD_SPEC_PATH says (any other kind is searched by shape). */
+const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.split("/")[0] : "");
+
 function builtIn(apiVersion: string): boolean {
-    const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+    const group = groupOf(apiVersion);
     return !group.includes(".") || group.endsWith(".k8s.io");
 }
+
+/**
+ * Kinds the API server serves itself that hold no pod, claim template or pod field: it drops
+ * fields outside their schema, so nothing found by shape could reach a pod. A custom resource
+ * cannot take a built-in group and kind. Walking these (a team's quotas, policies and roles) was
+ * most of the pack's time on large programs.
+ */
+const PODLESS = new Set(
+    Object.entries({
+        "": ["Namespace", "ConfigMap", "Secret", "Service", "ServiceAccount", "ResourceQuota", "LimitRange", "Endpoints", "PersistentVolumeClaim", "Event"],
+        "rbac.authorization.k8s.io": ["Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"],
+        "networking.k8s.io": ["NetworkPolicy", "Ingress", "IngressClass"],
+        policy: ["PodDisruptionBudget"],
+        "storage.k8s.io": ["StorageClass", "CSIDriver"],
+        "scheduling.k8s.io": ["PriorityClass"],
+        autoscaling: ["HorizontalPodAutoscaler"],
+        "coordination.k8s.io": ["Lease"],
+        "discovery.k8s.io": ["EndpointSlice"],
+        "apiextensions.k8s.io": ["CustomResourceDefinition"],
+    }).flatMap(([group, kinds]) => kinds.map((kind) => `${group}/${kind}`)),
+);
 
 /** A pod spec inside an object; `path` is empty where the kind keeps it (spec.template.spec for most). */
 export interface PodSpecAt {
@@ -267,6 +290,8 @@ export function workloadOf(o: KubeObject): Workload {
     const found: Workload = { pods: [], loose: [], claimTemplates: [] };
     if (rendersInCluster(o)) {
         // reported by not-verifiable-offline: its values are a chart's, not a pod spec
+    } else if (PODLESS.has(`${groupOf(o.apiVersion)}/${o.kind}`)) {
+        // nothing to find: the API server keeps only the kind's own fields
     } else if (builtIn(o.apiVersion) && POD_SPEC_PATH[o.kind]) {
         const spec = podSpecOf(o.kind, object);
         if (spec) {
@@ -362,12 +387,18 @@ export function objectNamespace(object: Props, providerProps?: Props): string {
  */
 export function clusterOf(provider: { urn: string; props: Props } | undefined): string {
     if (!provider || /::pulumi:providers:kubernetes::default(_\d+_\d+_\d+[\w-]*)?$/.test(provider.urn)) return "";
-    const key = known(() => {
-        const connection = [provider.props?.kubeconfig, provider.props?.context, provider.props?.cluster];
-        return connection.every((v) => v === undefined || v === null || v === "") ? "" : JSON.stringify(connection);
-    });
-    return key ?? provider.urn;
+    // Every object of a provider asks again, and a kubeconfig is kilobytes of text.
+    let key = clusters.get(provider);
+    if (key === undefined) {
+        const connection = known(() => {
+            const settings = [provider.props?.kubeconfig, provider.props?.context, provider.props?.cluster];
+            return settings.every((v) => v === undefined || v === null || v === "") ? "" : JSON.stringify(settings);
+        });
+        clusters.set(provider, (key = connection ?? provider.urn));
+    }
+    return key;
 }
+const clusters = new WeakMap<object, string>();
 
 /** A human label for an object: `Deployment payments/checkout` (via a ConfigGroup, if so). */
 export function describeObject(o: KubeObject): string {

@@ -54,8 +54,10 @@ class Volumes {
     constructor(resources: PolicyResource[]) {
         eachKnown(resources, (r) => {
             if (r.type === T.ebsVolume || r.type === T.efsFileSystem) this.encrypted.set(String(idOf(r) ?? ""), isOn(known(() => r.props.encrypted)));
+            const objects = kubernetesObjects(r.type, r.props);
+            if (objects.length === 0) return;
             const cluster = clusterOf(r.provider);
-            for (const o of kubernetesObjects(r.type, r.props)) this.add(o, r.urn, cluster);
+            for (const o of objects) this.add(o, r.urn, cluster);
         });
     }
 

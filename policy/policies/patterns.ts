@@ -18,5 +18,7 @@ function regexFor(pattern: string, ignoreCase: boolean): RegExp {
 
 /** Whether `value` matches one of `patterns` (exact names, or names with `*`). */
 export function matchesAny(value: string, patterns: readonly string[], options: { ignoreCase?: boolean } = {}): boolean {
-    return patterns.some((p) => regexFor(p, options.ignoreCase ?? false).test(value));
+    const ignoreCase = options.ignoreCase ?? false;
+    // A name without `*` is itself: no regex needed when case counts.
+    return patterns.some((p) => (!ignoreCase && !p.includes("*") ? p === value : regexFor(p, ignoreCase).test(value)));
 }
