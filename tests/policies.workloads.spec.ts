@@ -159,7 +159,7 @@ describe("workload guardrails", () => {
             const exempt = await evaluate(build, { only: BASELINE, config: { [BASELINE]: { exemptNamespaces: ["kube-*"], privilegedNamespaces: ["monitoring"] } } });
             expectViolations(exempt, BASELINE, ['open-up: Namespace team-a (a patch): label pod-security.kubernetes.io/enforce is "privileged": the cluster would admit any pod there; use baseline or restricted']);
         });
-        it("evasion: pod specs in custom resources wherever they are (a JobSet's, an Argo Workflow's lone container and pod fields, a SidecarSet's injected containers, an operator's container overrides, a *.k8s.io CRD)", async () => {
+        it("evasion: pod specs in custom resources wherever they are (a JobSet's, an Argo Workflow's lone container and pod fields, a SidecarSet's injected containers, an operator's container overrides, a *.k8s.io CRD, a built-in kind's name in another group)", async () => {
             const report = await evaluate(() => {
                 new k8s.apiextensions.CustomResource("jobset", {
                     apiVersion: "jobset.x-k8s.io/v1alpha2",
@@ -195,6 +195,8 @@ describe("workload guardrails", () => {
                 });
                 // A made-up kind in a *.k8s.io group is searched like any custom resource.
                 new k8s.apiextensions.CustomResource("runner", { apiVersion: "runner.k8s.io/v1", kind: "Runner", metadata: { name: "runner", namespace: "team-a" }, spec: { pod: podSpec({}, { hostNetwork: true }) } });
+                // A built-in kind's name in another group: only the API server's own kinds are known to hold no pod.
+                new k8s.apiextensions.CustomResource("lookalike", { apiVersion: "net.example.com/v1", kind: "NetworkPolicy", metadata: { name: "np", namespace: "team-a" }, spec: { template: { spec: podSpec({}, { hostPID: true }) } } });
             }, { only: BASELINE });
             expectViolations(report, BASELINE, [
                 "jobset: JobSet team-a/batch: spec.replicatedJobs[0].template.spec.template.spec: hostPID is true: the pod would share the node's namespaces",
@@ -203,6 +205,7 @@ describe("workload guardrails", () => {
                 "workflow: Workflow team-a/wf: spec.templates[0].container securityContext.privileged is true: a privileged container is root on the node",
                 "prometheus: Prometheus team-a/main: spec: containers[0] (prometheus) securityContext.privileged is true: a privileged container is root on the node",
                 "runner: Runner team-a/runner: spec.pod: hostNetwork is true: the pod would share the node's namespaces",
+                "lookalike: NetworkPolicy team-a/np: hostPID is true: the pod would share the node's namespaces",
                 "spark: SparkApplication team-a/job: spec.driver: hostPID is true: the pod would share the node's namespaces",
                 "spark: SparkApplication team-a/job: spec.driver securityContext.privileged is true: a privileged container is root on the node",
                 `sidecars: SidecarSet inject: spec: containers[0] (agent) securityContext.capabilities.add includes SYS_ADMIN: only the default set (${BASELINE_CAPABILITIES.join(", ")}) may be added`,
