@@ -185,7 +185,7 @@ describe("Cluster", () => {
                     vpcId: "vpc-0a1b2c3d4e5f67890",
                     privateSubnetIds: ["subnet-1", "subnet-2"],
                     publicSubnetIds: [],
-                    kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/abc",
+                    kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/0b3a6c1e-1f1e-4f8e-9a55-0c2d3e4f5a6b",
                     versions: config.versions,
                     tags: {},
                 });
@@ -194,7 +194,7 @@ describe("Cluster", () => {
             }
         });
         expect(thrown).to.be.instanceOf(ConfigError);
-        expect((thrown as ConfigError).message).to.include('cluster.kubernetesVersion: got "1.99"; allowed: 1.34, 1.35');
+        expect((thrown as ConfigError).message).to.include('kubernetesVersion: got "1.99"; allowed: 1.34, 1.35');
         expect(registered.all).to.deep.equal([]);
     });
 

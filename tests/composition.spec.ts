@@ -67,8 +67,9 @@ describe("Composing with plain Pulumi", () => {
                 storageClassName: "gp3",
                 scrapeKarpenter: false,
             });
+            const { versions: _versions, ...teamContext } = common;
             new Team("legacy-search", {
-                ...common,
+                ...teamContext,
                 name: "search",
                 roleArn: "arn:aws:iam::111122223333:role/search-developers",
                 environmentName: "legacy",

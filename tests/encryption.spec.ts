@@ -121,9 +121,9 @@ describe("EnvironmentKey", () => {
         });
         expect(error).to.be.instanceOf(ConfigError);
         expect((error as ConfigError).problems.map((p) => `${p.path}: ${p.message}`)).to.deep.equal([
-            'region: got "europe"; allowed: an AWS region name like eu-west-1 (config key aws:region)',
-            'accountId: got "1234"; allowed: the 12-digit AWS account id, as a string',
-            'environmentName: got ""; allowed: the environment\'s name, e.g. acme-dev',
+            'environmentName: got ""; allowed: the environment\'s name, e.g. acme-dev (letters, digits, \'-\' and \'_\': it names the key\'s alias)',
+            'region: got "europe"; allowed: an AWS region name like eu-west-1',
+            'accountId: got "1234"; allowed: the 12-digit AWS account id, as a quoted string',
             "deletionWindowInDays: got 3; allowed: a whole number of days from 7 to 30 (what KMS accepts)",
         ]);
         expect(registered.all).to.deep.equal([]);

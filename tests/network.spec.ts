@@ -114,7 +114,7 @@ describe("Network", () => {
             subnetMasks: { public: 24, private: 20, isolated: 24 },
             isolatedSubnets: false,
             flowLogs: { enabled: false, retentionInDays: 7, trafficType: "ALL" },
-            kmsKeyArn: "arn:aws:kms:us-west-2:111122223333:key/abc",
+            kmsKeyArn: "arn:aws:kms:us-west-2:111122223333:key/0b3a6c1e-1f1e-4f8e-9a55-0c2d3e4f5a6b",
             tags: {},
         };
         let thrown: unknown;
@@ -126,7 +126,7 @@ describe("Network", () => {
             }
         });
         expect(thrown).to.be.instanceOf(ConfigError);
-        expect((thrown as ConfigError).problems.map((p) => p.path)).to.deep.equal(["network.availabilityZones[1]", "network.cidr"]);
+        expect((thrown as ConfigError).problems.map((p) => p.path)).to.deep.equal(["availabilityZones[1]", "cidr"]);
         expect(registered.all).to.deep.equal([]);
     });
 
@@ -143,7 +143,7 @@ describe("Network", () => {
                     subnetMasks: { public: 24, private: 20, isolated: 24 },
                     isolatedSubnets: false,
                     flowLogs: { enabled: false, retentionInDays: 7, trafficType: "ALL" },
-                    kmsKeyArn: "arn:aws:kms:us-west-2:111122223333:key/abc",
+                    kmsKeyArn: "arn:aws:kms:us-west-2:111122223333:key/0b3a6c1e-1f1e-4f8e-9a55-0c2d3e4f5a6b",
                     tags: { environment: "solo" },
                 }),
             { region: "us-west-2", accountId: "111122223333" },

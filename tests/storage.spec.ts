@@ -293,7 +293,7 @@ describe("Storage", () => {
                 thrown = err;
             }
         });
-        expect((thrown as ConfigError).problems.map((p) => p.path)).to.deep.equal(["staticVolume.ebs.volumeId", "staticVolume.accessMode"]);
+        expect((thrown as ConfigError).problems.map((p) => p.path)).to.deep.equal(["ebs.volumeId", "accessMode"]);
         expect(registered.all).to.deep.equal([]);
     });
 

@@ -109,7 +109,7 @@ describe("Team config", () => {
             }
         });
         expect(error).to.be.instanceOf(ConfigError);
-        expect((error as ConfigError).problems.map((p) => p.path)).to.have.members(["team.roleArn", "team.quota.limitsMemory"]);
+        expect((error as ConfigError).problems.map((p) => p.path)).to.have.members(["roleArn", "quota.limitsMemory"]);
         expect(registered.all.map((r) => r.type)).to.deep.equal(["pulumi:providers:kubernetes"]);
     });
 

@@ -2,8 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { checkClusterArgs } from "../config/checks";
-import { Problems } from "../config/errors";
+import { checkClusterArguments } from "./args";
 import type { ClusterConfig, NodeGroupConfig } from "../config/types";
 import { addonInstalled } from "../config/versions";
 import type { AddonSwitches, EksAddonName, VersionMap } from "../config/versions";
@@ -86,9 +85,7 @@ export class Cluster extends pulumi.ComponentResource {
     readonly addons: Partial<Record<EksAddonName, aws.eks.Addon>>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = new Problems();
-        checkClusterArgs(args, args.versions, "", args.region, problems);
-        problems.throwIfAny("Cluster arguments");
+        checkClusterArguments(args);
         super("envstack:index:Cluster", name, {}, opts);
         const release = args.versions.kubernetes[args.kubernetesVersion];
 

@@ -1,5 +1,4 @@
-import { ACCOUNT_ID_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN, ROUTE_TABLE_ID_PATTERN, SUBNET_ID_PATTERN, VPC_ID_PATTERN, partitionOf } from "../shared/aws";
-import { RESERVED_TAG_KEYS } from "../shared/tags";
+import { REGION_PATTERN, ROLE_ARN_PATTERN, ROUTE_TABLE_ID_PATTERN, SUBNET_ID_PATTERN, VPC_ID_PATTERN, partitionOf } from "../shared/aws";
 import { addressesNeededPerAz, azBlockPrefix, isPrivateRange, parseIpv4Cidr } from "./cidr";
 import { Problems } from "./errors";
 import { architectureOf, instanceTypeInfo, INSTANCE_TYPE_PATTERN } from "./instanceTypes";
@@ -24,7 +23,6 @@ export function checkEnvironment(raw: unknown, problems: Problems): void {
     const root = obj(raw);
     const region = str(root.region);
     checkRegionAndAccount(root, problems);
-    checkTags(obj(root.tags), problems);
     const network = obj(root.network);
     const azs = checkAvailabilityZones(network.availabilityZones, region, problems);
     checkNetwork(network, azs, problems);
@@ -83,23 +81,6 @@ function checkRegionAndAccount(root: Obj, problems: Problems): void {
     if (region !== undefined && !REGION_PATTERN.test(region)) {
         problems.bad("region", region, "allowed: an AWS region name like eu-west-1 (config key aws:region)");
     }
-    const accountId = str(root.accountId);
-    if (accountId !== undefined && !ACCOUNT_ID_PATTERN.test(accountId)) {
-        problems.bad("accountId", accountId, "allowed: the 12-digit AWS account id, as a string");
-    }
-}
-
-/** The key checks, for an `EnvironmentKey` used outside `Environment` (the schema covers them there). */
-export function checkKeyArgs(key: object, problems: Problems): void {
-    const k = key as Obj;
-    checkRegionAndAccount(k, problems);
-    if (typeof k.region !== "string") problems.bad("region", k.region, "allowed: an AWS region name like eu-west-1");
-    if (typeof k.accountId !== "string") problems.bad("accountId", k.accountId, "allowed: the 12-digit AWS account id, as a string");
-    if (typeof k.environmentName !== "string" || k.environmentName === "") problems.bad("environmentName", k.environmentName, "allowed: the environment's name, e.g. acme-dev");
-    const days = k.deletionWindowInDays;
-    if (typeof days !== "number" || !Number.isInteger(days) || days < 7 || days > 30) {
-        problems.bad("deletionWindowInDays", days, "allowed: a whole number of days from 7 to 30 (what KMS accepts)");
-    }
 }
 
 /** The network checks alone, for a `Network` used outside `Environment`. */
@@ -111,19 +92,6 @@ export function checkNetworkArgs(network: object, region: string, problems: Prob
 /** The cluster checks alone, for a `Cluster` used outside `Environment`. */
 export function checkClusterArgs(cluster: object, versions: object, tier: string, region: string, problems: Problems): void {
     checkCluster(cluster as Obj, versions as Obj, tier, region, problems);
-}
-
-function checkTags(tags: Obj, problems: Problems): void {
-    for (const [key, value] of Object.entries(tags)) {
-        const path = `tags.${key}`;
-        if ((RESERVED_TAG_KEYS as readonly string[]).includes(key)) {
-            problems.bad(path, value, `"${key}" is set by envstack from the environment; reserved: ${RESERVED_TAG_KEYS.join(", ")}`);
-        } else if (key.length > 128 || key.toLowerCase().startsWith("aws:")) {
-            problems.bad(path, key, "allowed: a tag key of at most 128 characters, not starting with aws:");
-        } else if (typeof value === "string" && value.length > 256) {
-            problems.bad(path, value, "allowed: a tag value of at most 256 characters");
-        }
-    }
 }
 
 function checkAvailabilityZones(value: unknown, region: string | undefined, problems: Problems): number {
@@ -212,16 +180,16 @@ function checkExistingVpc(existing: Obj, azCount: number, problems: Problems): v
     }
 }
 
-function checkCluster(cluster: Obj, versions: Obj, tier: string, region: string | undefined, problems: Problems): void {
-    const version = str(cluster.kubernetesVersion);
-    const supported = Object.keys(obj(versions.kubernetes));
-    if (version !== undefined && !supported.includes(version)) {
-        problems.bad(
-            "cluster.kubernetesVersion",
-            version,
-            `allowed: ${supported.join(", ")} (versions pinned in the version map; add one under envstack:versions to use it)`,
-        );
+/** A Kubernetes version must have an entry in the version map: its add-ons, AMI alias and Karpenter floor. */
+export function checkKubernetesVersion(path: string, version: unknown, versions: unknown, problems: Problems): void {
+    const supported = Object.keys(obj(obj(versions).kubernetes));
+    if (typeof version === "string" && !supported.includes(version)) {
+        problems.bad(path, version, `allowed: ${supported.join(", ")} (versions pinned in the version map; add one under envstack:versions to use it)`);
     }
+}
+
+function checkCluster(cluster: Obj, versions: Obj, tier: string, region: string | undefined, problems: Problems): void {
+    checkKubernetesVersion("cluster.kubernetesVersion", cluster.kubernetesVersion, versions, problems);
     checkEndpoint(obj(cluster.endpoint), tier, problems);
     checkAdminRoles(cluster.adminRoleArns, region, problems);
     checkNodeGroupSizes("cluster.systemNodeGroup", obj(cluster.systemNodeGroup), "ON_DEMAND", problems);

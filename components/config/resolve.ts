@@ -4,6 +4,7 @@ import { joinPath, Problems } from "./errors";
 import { environmentSchema } from "./schema";
 import { TIER_PROFILES } from "./tiers";
 import { didYouMean } from "./suggest";
+import { INNER } from "./fields";
 import type { EnvironmentConfig, EnvironmentInput, Tier } from "./types";
 import { TIERS } from "./types";
 import { ALL_ADDONS_ON, DEFAULT_VERSIONS } from "./versions";
@@ -62,7 +63,7 @@ function addIssue(problems: Problems, issue: z.core.$ZodIssue, schema: z.ZodType
             return;
         case "too_small":
         case "too_big":
-            problems.bad(path, got, `allowed: ${describeBound(issue)}`);
+            problems.bad(path, got, issue.message.startsWith("allowed:") ? issue.message : `allowed: ${describeBound(issue)}`);
             return;
         case "unrecognized_keys": {
             const allowed = fieldsAt(schema, issue.path.slice(prefixLength));
@@ -106,8 +107,11 @@ function fieldsAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
 }
 
 function unwrap(node: any): any {
-    // Defaults, optionals and pipes wrap a schema; arrays also have unwrap() but are handled by the caller.
-    while (node && typeof node.unwrap === "function" && !node.shape && node._zod?.def?.type !== "array") node = node.unwrap();
-    return node;
+    // Defaults, optionals and pipes wrap a schema, and input() keeps its own; arrays also have unwrap() but are handled by the caller.
+    for (;;) {
+        if (node?.[INNER]) node = node[INNER];
+        else if (node && typeof node.unwrap === "function" && !node.shape && node._zod?.def?.type !== "array") node = node.unwrap();
+        else return node;
+    }
 }
 

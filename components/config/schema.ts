@@ -3,6 +3,7 @@ import { CLOUDWATCH_RETENTION_DAYS } from "../shared/aws";
 import type { EnvironmentConfig } from "./types";
 import { ACCESS_MODES, CAPACITY_TYPES, CONSOLIDATION_POLICIES, EBS_VOLUME_TYPES, EFS_TRANSITIONS, FS_TYPES, RECLAIM_POLICIES, DISRUPTION_REASONS, FLOW_LOG_TRAFFIC, INSTANCE_CATEGORIES, NAT_STRATEGIES, NODE_ARCHITECTURES, POD_SECURITY_LEVELS, TAINT_EFFECTS, TEAM_EGRESS, TEAM_INGRESS, TEAM_SIZES, TIERS } from "./types";
 import { ADDON_VERSION_PATTERN, AMI_ALIAS_PATTERN, EKS_ADDONS, KUBERNETES_VERSION_PATTERN, SEMVER_PATTERN } from "./versions";
+import { accountId, extraTags, labelKey, labels, labelValue, text } from "./fields";
 
 /**
  * The shape of a resolved config: types, enums, ranges and formats of single fields.
@@ -11,7 +12,7 @@ import { ADDON_VERSION_PATTERN, AMI_ALIAS_PATTERN, EKS_ADDONS, KUBERNETES_VERSIO
  * so that every problem is reported in one go.
  */
 
-const retentionDays = z
+export const retentionDays = z
     .number()
     .refine((v) => (CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(v), {
         message: `allowed: one of ${CLOUDWATCH_RETENTION_DAYS.join(", ")} (days CloudWatch accepts; 0 "never expire" is not allowed)`,
@@ -27,11 +28,9 @@ const dnsLabel = z
         `allowed: lowercase letters, digits and '-', 1 to ${MAX_ENVIRONMENT_NAME} characters, starting and ending alphanumeric (IAM role and EventBridge rule names are built from it, within AWS's 64-character limits)`,
     );
 const subnetMask = z.number().int().min(16).max(28);
-const stringMap = z.record(z.string(), z.string());
-
 const taint = z.strictObject({
-    key: z.string().min(1),
-    value: z.string().optional(),
+    key: labelKey,
+    value: labelValue.optional(),
     effect: z.enum(TAINT_EFFECTS),
 });
 
@@ -43,11 +42,11 @@ const sizes = {
     diskSizeGiB: z.number().int().min(20).max(16384).default(50),
 };
 
-const nodeGroup = z.strictObject({
+export const nodeGroupSchema = z.strictObject({
     name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, "allowed: lowercase letters, digits and '-', 1 to 32 characters"),
     capacityType: z.enum(CAPACITY_TYPES),
     ...sizes,
-    labels: stringMap.default({}),
+    labels: labels.default({}),
     taints: z.array(taint).default([]),
 });
 
@@ -56,7 +55,7 @@ const addonVersion = z.string().regex(ADDON_VERSION_PATTERN, "allowed: an exact 
 const semver = z.string().regex(SEMVER_PATTERN, "allowed: an exact version like 1.14.1 (never a range or latest)");
 const chart = z.strictObject({ chart: z.string().min(1), version: semver, repository: z.string().optional() });
 
-const versions = z.strictObject({
+export const versionsSchema = z.strictObject({
     kubernetes: z.record(
         z.string().regex(KUBERNETES_VERSION_PATTERN, "allowed: a Kubernetes minor version like 1.35"),
         z.strictObject({
@@ -76,7 +75,7 @@ const DURATION = "allowed: a duration like 30s, 5m or 720h";
 const duration = z.string().regex(/^([0-9]+(s|m|h))+$/, DURATION);
 const durationOrNever = z.string().regex(/^(([0-9]+(s|m|h))+|Never)$/, `${DURATION}, or Never`);
 
-const karpenter = z.strictObject({
+export const karpenterConfigSchema = z.strictObject({
     enabled: z.boolean(),
     onDemandBaseCpu: count,
     maxCpu: z.number().int().positive(),
@@ -100,7 +99,16 @@ const karpenter = z.strictObject({
     replicas: z.number().int().min(1).max(5),
 });
 
-const storage = z.strictObject({
+export const staticVolumeSchema = z.strictObject({
+    name: z.string(),
+    namespace: z.string().optional().default(""),
+    accessMode: z.enum(ACCESS_MODES),
+    capacity: z.string(),
+    efs: z.strictObject({ fileSystemId: z.string(), accessPointId: z.string().optional(), path: z.string().optional() }).optional(),
+    ebs: z.strictObject({ volumeId: z.string(), availabilityZone: z.string(), fsType: z.enum(FS_TYPES).optional() }).optional(),
+});
+
+export const storageConfigSchema = z.strictObject({
     reclaimPolicy: z.enum(RECLAIM_POLICIES),
     gp3: z.strictObject({ fsType: z.enum(FS_TYPES), iops: z.number().int(), throughputMiBps: z.number().int() }),
     extraClasses: z.array(
@@ -119,25 +127,16 @@ const storage = z.strictObject({
         basePath: z.string().regex(/^\/[\w./-]*$/, "allowed: an absolute path like /dynamic"),
     }),
     // Static volumes are checked field by field in storageChecks.ts, which names the bad source.
-    staticVolumes: z.array(
-        z.strictObject({
-            name: z.string(),
-            namespace: z.string().optional().default(""),
-            accessMode: z.enum(ACCESS_MODES),
-            capacity: z.string(),
-            efs: z.strictObject({ fileSystemId: z.string(), accessPointId: z.string().optional(), path: z.string().optional() }).optional(),
-            ebs: z.strictObject({ volumeId: z.string(), availabilityZone: z.string(), fsType: z.enum(FS_TYPES).optional() }).optional(),
-        }),
-    ),
+    staticVolumes: z.array(staticVolumeSchema),
 });
 
 const gib = z.number().int().positive();
 const quantity = z.string().regex(/^(\d+\.?\d*|\.\d+)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, "allowed: a Kubernetes quantity like 500m or 2Gi");
-const alertReceivers = z.strictObject({
+export const alertReceiversSchema = z.strictObject({
     email: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "allowed: an email address like oncall@example.com").optional(),
     httpsEndpoint: z.string().regex(/^https:\/\/[^\s]+$/, "allowed: an https:// URL").optional(),
 });
-const observability = z.strictObject({
+export const observabilityConfigSchema = z.strictObject({
     containerInsights: z.strictObject({ enabled: z.boolean() }),
     prometheus: z.strictObject({
         enabled: z.boolean(),
@@ -149,7 +148,7 @@ const observability = z.strictObject({
         alertmanagerStorageGiB: gib,
         grafanaStorageGiB: gib,
     }),
-    alerts: alertReceivers,
+    alerts: alertReceiversSchema,
 });
 
 // Names, ARNs, quantities and statements are checked in teamChecks.ts, which names the team.
@@ -182,7 +181,7 @@ export const teamSchema = z.strictObject({
     podSecurity: z.enum(POD_SECURITY_LEVELS).default("baseline"),
     egress: z.enum(TEAM_EGRESS).default("open"),
     ingress: z.enum(TEAM_INGRESS).default("internal"),
-    alerts: alertReceivers.default({}),
+    alerts: alertReceiversSchema.default({}),
     quota: teamQuota.default({}),
     limits: teamLimits.default({}),
     clusterRoles: z.array(z.string()).default([]),
@@ -196,55 +195,62 @@ export const teamSchema = z.strictObject({
         .default([]),
 });
 
+export const networkConfigSchema = z.strictObject({
+    cidr: z.string({ error: "the VPC IPv4 CIDR, e.g. 10.40.0.0/16" }),
+    availabilityZones: z.array(z.string(), { error: "a list of at least 2 AZ names, e.g. [eu-west-1a, eu-west-1b]" }),
+    natGateways: z.enum(NAT_STRATEGIES),
+    subnetMasks: z.strictObject({ public: subnetMask, private: subnetMask, isolated: subnetMask }),
+    isolatedSubnets: z.boolean(),
+    flowLogs: z.strictObject({
+        enabled: z.boolean(),
+        retentionInDays: retentionDays,
+        trafficType: z.enum(FLOW_LOG_TRAFFIC),
+    }),
+    existingVpc: z
+        .strictObject({
+            vpcId: z.string(),
+            publicSubnetIds: z.array(z.string()).default([]),
+            privateSubnetIds: z.array(z.string()),
+            isolatedSubnetIds: z.array(z.string()).default([]),
+            routeTableIds: z.array(z.string()).default([]),
+        })
+        .optional(),
+});
+
+export const clusterConfigSchema = z.strictObject({
+    kubernetesVersion: z.string({ error: "a Kubernetes minor version from the version map, e.g. \"1.35\"" }),
+    endpoint: z.strictObject({
+        publicAccess: z.boolean(),
+        publicAccessCidrs: z.array(z.string()),
+    }),
+    adminRoleArns: z.array(z.string(), { error: "a list of IAM role ARNs for cluster admins" }),
+    logRetentionInDays: retentionDays,
+    systemNodeGroup: z.strictObject(sizes),
+    nodeGroups: z.array(nodeGroupSchema),
+    deletionProtection: z.boolean(),
+});
+
+/** Which EKS managed add-ons to install. */
+export const addonSwitchesSchema = z.strictObject(Object.fromEntries(EKS_ADDONS.map((a) => [a, z.boolean()])) as Record<(typeof EKS_ADDONS)[number], z.ZodBoolean>);
+
 export const environmentSchema = z.strictObject({
     name: dnsLabel,
     tier: z.enum(TIERS),
     region: z.string({ error: "an AWS region like eu-west-1 (config key aws:region)" }),
-    accountId: z.string({ error: "the 12-digit AWS account id, as a quoted string" }),
-    owner: z.string({ error: "the accountable team, e.g. platform-team" }).min(1),
-    tags: stringMap.default({}),
+    accountId: z.string({ error: "the 12-digit AWS account id, as a quoted string" }).pipe(accountId),
+    owner: text("the accountable team, e.g. platform-team").min(1, "allowed: the accountable team, e.g. platform-team"),
+    tags: extraTags.default({}),
     protect: z.boolean(),
     kms: z.strictObject({ deletionWindowInDays: z.number().int().min(7).max(30) }),
-    network: z.strictObject({
-        cidr: z.string({ error: "the VPC IPv4 CIDR, e.g. 10.40.0.0/16" }),
-        availabilityZones: z.array(z.string(), { error: "a list of at least 2 AZ names, e.g. [eu-west-1a, eu-west-1b]" }),
-        natGateways: z.enum(NAT_STRATEGIES),
-        subnetMasks: z.strictObject({ public: subnetMask, private: subnetMask, isolated: subnetMask }),
-        isolatedSubnets: z.boolean(),
-        flowLogs: z.strictObject({
-            enabled: z.boolean(),
-            retentionInDays: retentionDays,
-            trafficType: z.enum(FLOW_LOG_TRAFFIC),
-        }),
-        existingVpc: z
-            .strictObject({
-                vpcId: z.string(),
-                publicSubnetIds: z.array(z.string()).default([]),
-                privateSubnetIds: z.array(z.string()),
-                isolatedSubnetIds: z.array(z.string()).default([]),
-                routeTableIds: z.array(z.string()).default([]),
-            })
-            .optional(),
-    }),
-    cluster: z.strictObject({
-        kubernetesVersion: z.string({ error: "a Kubernetes minor version from the version map, e.g. \"1.35\"" }),
-        endpoint: z.strictObject({
-            publicAccess: z.boolean(),
-            publicAccessCidrs: z.array(z.string()),
-        }),
-        adminRoleArns: z.array(z.string(), { error: "a list of IAM role ARNs for cluster admins" }),
-        logRetentionInDays: retentionDays,
-        systemNodeGroup: z.strictObject(sizes),
-        nodeGroups: z.array(nodeGroup),
-        deletionProtection: z.boolean(),
-    }),
-    karpenter,
-    storage,
-    observability,
+    network: networkConfigSchema,
+    cluster: clusterConfigSchema,
+    karpenter: karpenterConfigSchema,
+    storage: storageConfigSchema,
+    observability: observabilityConfigSchema,
     teams: z.array(teamSchema),
     teamOvercommitFactor: z.number().positive().max(10),
-    addons: z.strictObject(Object.fromEntries(EKS_ADDONS.map((a) => [a, z.boolean()])) as Record<(typeof EKS_ADDONS)[number], z.ZodBoolean>),
-    versions,
+    addons: addonSwitchesSchema,
+    versions: versionsSchema,
 });
 
 // Compile-time proof that the schema and the documented interfaces agree.

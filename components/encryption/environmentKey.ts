@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { checkKeyArgs } from "../config/checks";
-import { Problems } from "../config/errors";
+import { checkEnvironmentKeyArguments } from "./args";
 import { dnsSuffixOf, partitionOf } from "../shared/aws";
 import { PolicyDocument, policyDocument } from "../shared/iam";
 import { logGroupArnPattern, logGroupPrefixes } from "../shared/naming";
@@ -55,9 +54,7 @@ export class EnvironmentKey extends pulumi.ComponentResource {
     readonly policy: PolicyDocument;
 
     constructor(name: string, args: EnvironmentKeyArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = new Problems();
-        checkKeyArgs(args, problems);
-        problems.throwIfAny("EnvironmentKey arguments");
+        checkEnvironmentKeyArguments(args);
         super("envstack:index:EnvironmentKey", name, {}, opts);
 
         this.policy = environmentKeyPolicy(args);

@@ -2,8 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NODE_GROUP_LABEL, SYSTEM_TAINT, createNodeRole } from "../cluster/nodeGroups";
-import { checkKarpenter } from "../config/checks";
-import { Problems } from "../config/errors";
+import { checkKarpenterArguments } from "./args";
 import type { KarpenterConfig } from "../config/types";
 import type { VersionMap } from "../config/versions";
 import { scopedPodIdentityTrust } from "../shared/iam";
@@ -66,9 +65,7 @@ export class Karpenter extends pulumi.ComponentResource {
     readonly nodePools: Record<string, k8s.apiextensions.CustomResource>;
 
     constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = new Problems();
-        checkKarpenter(args as object as Record<string, unknown>, args.versions as object as Record<string, unknown>, args.kubernetesVersion, problems);
-        problems.throwIfAny("Karpenter arguments");
+        checkKarpenterArguments(args);
         super("envstack:index:Karpenter", name, {}, opts);
         const release = args.versions.kubernetes[args.kubernetesVersion];
         const afterCluster = { parent: this, dependsOn: [args.cluster] };

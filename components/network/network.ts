@@ -1,8 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { checkNetworkArgs } from "../config/checks";
-import { Problems } from "../config/errors";
+import { checkNetworkArguments } from "./args";
 import type { ExistingVpcConfig, NetworkConfig } from "../config/types";
 import { partitionOf } from "../shared/aws";
 import { policyDocument, serviceTrust } from "../shared/iam";
@@ -60,9 +59,7 @@ export class Network extends pulumi.ComponentResource {
     readonly flowLogGroup?: aws.cloudwatch.LogGroup;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = new Problems();
-        checkNetworkArgs(args, args.region, problems);
-        problems.throwIfAny("Network arguments");
+        checkNetworkArguments(args);
         super("envstack:index:Network", name, {}, opts);
 
         let routeTableIds: pulumi.Input<string[]>;

@@ -3,8 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertReceivers, ObservabilityConfig } from "../config/types";
 import type { AddonSwitches, VersionMap } from "../config/versions";
-import { checkObservability } from "../config/checks";
-import { Problems } from "../config/errors";
+import { checkObservabilityArguments } from "./args";
 import type { Tags } from "../shared/tags";
 import { createContainerInsights } from "./cloudwatch";
 import { createPrometheusStack } from "./prometheus";
@@ -74,9 +73,7 @@ export class Observability extends pulumi.ComponentResource {
     readonly prometheusRelease?: k8s.helm.v3.Release;
 
     constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = new Problems();
-        checkObservability(args as object as Record<string, unknown>, problems);
-        problems.throwIfAny("Observability arguments");
+        checkObservabilityArguments(args);
         super("envstack:index:Observability", name, {}, opts);
         const release = args.versions.kubernetes[args.kubernetesVersion];
         if (args.containerInsights.enabled) {

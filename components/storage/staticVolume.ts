@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "../config/errors";
-import { checkStaticVolume } from "../config/storageChecks";
+import { checkStaticVolumeArguments } from "./args";
 import type { StaticVolumeConfig } from "../config/types";
 import { staticPersistentVolume, staticPersistentVolumeClaim } from "./manifests";
 
@@ -28,9 +27,7 @@ export class StaticVolume extends pulumi.ComponentResource {
     readonly claim: k8s.core.v1.PersistentVolumeClaim;
 
     constructor(name: string, args: StaticVolumeArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = new Problems();
-        checkStaticVolume("staticVolume", args, args.availabilityZones, problems);
-        problems.throwIfAny("StaticVolume arguments");
+        checkStaticVolumeArguments(args);
         super("envstack:index:StaticVolume", name, {}, opts);
 
         const pv = staticPersistentVolume(args);

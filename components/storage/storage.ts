@@ -1,8 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "../config/errors";
-import { checkStorage } from "../config/storageChecks";
+import { checkStorageArguments } from "./args";
 import type { StorageConfig } from "../config/types";
 import type { AddonSwitches, VersionMap } from "../config/versions";
 import type { Tags } from "../shared/tags";
@@ -72,9 +71,7 @@ export class Storage extends pulumi.ComponentResource {
     readonly staticVolumes: Record<string, StaticVolume>;
 
     constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = new Problems();
-        checkStorage(args as object as Record<string, unknown>, args.availabilityZones, problems);
-        problems.throwIfAny("Storage arguments");
+        checkStorageArguments(args);
         super("envstack:index:Storage", name, {}, opts);
         const release = args.versions.kubernetes[args.kubernetesVersion];
         const onCluster = { parent: this, provider: args.k8sProvider };

@@ -4,6 +4,7 @@ import { guardBinding, networkGuardPolicy } from "./admission";
 import { exposureGuardPolicy } from "./exposure";
 import { EXPOSURE_GUARD_NAME, MONITORING_GUARD_NAME } from "./labels";
 import { monitoringGuardPolicy } from "./monitoringGuard";
+import { checkTeamNetworkGuardArguments } from "./args";
 
 /** Where the guard runs. */
 export interface TeamNetworkGuardArgs {
@@ -28,6 +29,7 @@ export class TeamNetworkGuard extends pulumi.ComponentResource {
     readonly others: k8s.admissionregistration.v1.ValidatingAdmissionPolicy[];
 
     constructor(name: string, args: TeamNetworkGuardArgs, opts?: pulumi.ComponentResourceOptions) {
+        checkTeamNetworkGuardArguments(args);
         super("envstack:index:TeamNetworkGuard", name, {}, opts);
         // Up to 0.1.0 the policy and binding were children of the Environment; the alias keeps their URNs.
         const moved = opts?.parent ? { aliases: [{ parent: opts.parent }] } : {};

@@ -1,16 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "../config/errors";
-import { parseReporting } from "../config/resolve";
 import { teamSchema } from "../config/schema";
-import { checkTeam } from "../config/teamChecks";
 import { teamAllowance } from "../config/teamPresets";
 import type { TeamConfig, TeamLimits, TeamQuota, TeamServiceAccount, TeamSize } from "../config/types";
 import { partitionOf } from "../shared/aws";
 import { policyDocument, scopedPodIdentityTrust } from "../shared/iam";
 import { teamGroup } from "../shared/naming";
 import type { Tags } from "../shared/tags";
+import { checkTeamArguments } from "./args";
 import * as manifests from "./manifests";
 
 /** StorageClasses EKS itself creates; a team is never granted storage in them (gp2 is unencrypted). */
@@ -162,13 +160,9 @@ export class Team extends pulumi.ComponentResource {
     }
 }
 
-/** The entry through the same schema and checks as a stack's `teams`, so a Team used on its own is just as safe. */
+/** Every argument checked (the entry as a stack's `teams` entry is), then the entry with its defaults. */
 function validateTeam(args: TeamArgs, resourceName: string): TeamConfig {
-    const problems = new Problems();
-    const { name, size, roleArn, podSecurity, egress, ingress, quota, limits, clusterRoles, serviceAccounts } = args;
-    const entry = { name, size, roleArn, podSecurity, egress, ingress, quota, limits, clusterRoles, serviceAccounts };
-    const parsed = parseReporting(teamSchema, entry, problems, ["team"]);
-    checkTeam("team", entry, { region: args.region, storageClasses: args.storageClasses, resourcePrefix: resourceName }, problems);
-    problems.throwIfAny(`Team ${String(name)} arguments`);
-    return parsed as TeamConfig;
+    checkTeamArguments(args, resourceName);
+    const { name, size, roleArn, podSecurity, egress, ingress, alerts, quota, limits, clusterRoles, serviceAccounts } = args as TeamArgs & { alerts?: unknown };
+    return teamSchema.parse({ name, size, roleArn, podSecurity, egress, ingress, alerts, quota, limits, clusterRoles, serviceAccounts }) as TeamConfig;
 }

@@ -1,0 +1,33 @@
+import type { z } from "zod";
+import { Problems } from "./errors";
+import { parseReporting } from "./resolve";
+
+/**
+ * A component's arguments checked before it registers anything: every field against the
+ * component's schema, then the checks that relate fields (written for a stack's config, where
+ * they sit under `section`). Every problem is thrown at once, named by the argument's own path
+ * (`spotPercentage`, `staticVolumes[0].capacity`).
+ */
+export function checkArguments(subject: string, schema: z.ZodType, args: unknown, relations?: { section: string; check: (problems: Problems) => void }): void {
+    const problems = new Problems();
+    parseReporting(schema, withoutUndefined(args), problems);
+    if (relations) {
+        const related = new Problems();
+        relations.check(related);
+        const seen = new Set(problems.all.map((p) => `${p.path}\u0000${p.message}`));
+        for (const p of related.all) {
+            const path = p.path === relations.section ? "" : p.path.startsWith(`${relations.section}.`) ? p.path.slice(relations.section.length + 1) : p.path;
+            if (!seen.has(`${path}\u0000${p.message}`)) problems.add(path, p.message);
+        }
+    }
+    problems.throwIfAny(subject);
+}
+
+/** Plain objects without their `undefined` fields: `{ size: undefined }` means the field left out, as in TypeScript. */
+function withoutUndefined(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(withoutUndefined);
+    if (typeof value !== "object" || value === null) return value;
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return value; // resources, outputs, providers
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, withoutUndefined(v)]));
+}
