@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-// js-yaml, which the Pulumi SDK loads anyway: one YAML parser in the process, not two.
-import { load as parse } from "js-yaml";
+import { parse } from "yaml";
 
 /**
  * Reads a Pulumi project (`Pulumi.yaml`) and a stack's config (`Pulumi.<stack>.yaml`, or any
@@ -67,8 +66,14 @@ export function stacksIn(dir: string): string[] {
 }
 
 export function readStackConfig(file: string, project: string): StackConfig {
-    const doc = (readYaml(file) ?? {}) as Record<string, unknown>;
-    const config = (doc.config ?? {}) as Record<string, unknown>;
+    const doc = readYaml(file) ?? {};
+    if (!isMap(doc)) throw new ProjectError(`${file}: a stack file is a map with a config key; got ${describe(doc)}`);
+    const config = doc.config ?? {};
+    if (!isMap(config)) throw new ProjectError(`${file}: config must be a map of keys to values, like envstack:tier: dev; got ${describe(config)}`);
+    const infinite = Object.entries(config).flatMap(([key, value]) => nonFinite(value, key));
+    if (infinite.length > 0) {
+        throw new ProjectError(`${file}: ${infinite.map((where) => `${where} is not a finite number`).join("; ")}; allowed: a number such as 10 or 0.5 (.inf and .nan cannot be passed to a program)`);
+    }
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
     for (const [rawKey, value] of Object.entries(config)) {
@@ -97,17 +102,38 @@ function isSecure(value: unknown): boolean {
     return typeof value === "object" && value !== null && Object.keys(value).length === 1 && "secure" in value;
 }
 
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const describe = (v: unknown) => (Array.isArray(v) ? "a list" : JSON.stringify(v)?.slice(0, 60) ?? String(v));
+
+/** Paths of the numbers in a value that JSON cannot carry (`.inf`, `.nan`). */
+function nonFinite(value: unknown, at: string): string[] {
+    if (typeof value === "number") return Number.isFinite(value) ? [] : [`${at} (${value})`];
+    if (Array.isArray(value)) return value.flatMap((v, i) => nonFinite(v, `${at}[${i}]`));
+    if (isMap(value)) return Object.entries(value).flatMap(([k, v]) => nonFinite(v, `${at}.${k}`));
+    return [];
+}
+
+/** Larger than any stack file; a bigger one is a mistake or an attack on the reader. */
+const MAX_YAML_BYTES = 1024 * 1024;
+/** Aliases a stack file may use: a few are handy, thousands expand a small file into gigabytes. */
+const MAX_ALIASES = 100;
+
 function readYaml(file: string): unknown {
     let text: string;
     try {
+        if (fs.statSync(file).size > MAX_YAML_BYTES) throw new ProjectError(`${file}: larger than ${MAX_YAML_BYTES / 1024} KiB; a stack file is a few kilobytes`);
         text = fs.readFileSync(file, "utf8");
     } catch (err) {
+        if (err instanceof ProjectError) throw err;
         throw new ProjectError((err as NodeJS.ErrnoException).code === "ENOENT" ? `missing file: ${file}` : `cannot read ${file}: ${(err as Error).message}`);
     }
     try {
-        return parse(text);
+        return parse(text, { maxAliasCount: MAX_ALIASES, merge: true, prettyErrors: true });
     } catch (err) {
-        throw new ProjectError(`${file}: not valid YAML: ${(err as Error).message}`);
+        const message = (err as Error).message.split("\n")[0];
+        throw new ProjectError(
+            /alias count/i.test(message) ? `${file}: more than ${MAX_ALIASES} YAML aliases; write the values out (so many aliases expand a small file into gigabytes)` : `${file}: not valid YAML: ${message}`,
+        );
     }
 }
 

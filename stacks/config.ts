@@ -28,9 +28,22 @@ export interface StackSettings {
  */
 export function readStack(all: Record<string, string> = pulumi.runtime.allConfig(), isSecret: (key: string) => boolean = isConfigSecret): StackSettings {
     const problems: ConfigProblem[] = [];
+    checkNamespaces(all, problems);
     const aws = readAwsProviderSettings(all, problems);
     checkSecretEndpoints(all, isSecret, problems);
     return { input: readEnvironmentKeys(all, problems), aws };
+}
+
+/** The namespaces this program reads: its own, the AWS provider's, and Pulumi's. */
+const NAMESPACES = [NAMESPACE, "aws", "pulumi"];
+
+/** A key in a namespace nothing here reads would be silently ignored: `envstak:karpenter` is a typo, not a setting. */
+function checkNamespaces(all: Record<string, string>, problems: ConfigProblem[]): void {
+    for (const key of Object.keys(all)) {
+        const namespace = key.split(":")[0];
+        if (NAMESPACES.includes(namespace)) continue;
+        problems.push({ path: key, message: `no package in this program reads the namespace "${namespace}", so the setting would be ignored; ${didYouMean(namespace, NAMESPACES)}allowed namespaces: ${NAMESPACES.join(", ")}` });
+    }
 }
 
 /** The runtime's record of which config keys were set with `--secret` (the SDK exports it untyped). */

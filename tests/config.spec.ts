@@ -107,9 +107,13 @@ describe("config validation", () => {
         expectProblem(problemsOf(withCluster({ adminRoleArns: [] })), "cluster.adminRoleArns", "at least one");
     });
 
-    it("rejects a public endpoint open to 0.0.0.0/0 in prod, and an open public endpoint with no CIDRs", () => {
+    it("rejects a public endpoint open to the internet in prod, however the range is split, and an open public endpoint with no CIDRs", () => {
         const open = { endpoint: { publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } };
-        expectProblem(problemsOf(withCluster(open, "prod")), "cluster.endpoint.publicAccessCidrs[0]", '"0.0.0.0/0"', "not allowed in prod");
+        expectProblem(problemsOf(withCluster(open, "prod")), "cluster.endpoint.publicAccessCidrs", '"0.0.0.0/0"', "allowed in prod: at most 65,536");
+        const split = { endpoint: { publicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] } };
+        expectProblem(problemsOf(withCluster(split, "prod")), "cluster.endpoint.publicAccessCidrs", '"0.0.0.0/1"', "together they admit");
+        const office = { endpoint: { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24", "198.51.100.0/24"] } };
+        expect(problemsOf(withCluster(office, "prod"))).to.deep.equal([]);
         expect(problemsOf(withCluster(open, "dev"))).to.deep.equal([]);
         expectProblem(problemsOf(withCluster({ endpoint: { publicAccess: true, publicAccessCidrs: [] } })), "cluster.endpoint.publicAccessCidrs", "at least one CIDR");
     });
@@ -142,7 +146,7 @@ describe("config validation", () => {
             },
         });
         const paths = problems.map((p) => p.path);
-        for (const path of ["accountId", "network.cidr", "network.availabilityZones", "cluster.kubernetesVersion", "cluster.adminRoleArns[0]", "cluster.endpoint.publicAccessCidrs[0]", "cluster.logRetentionInDays"]) {
+        for (const path of ["accountId", "network.cidr", "network.availabilityZones", "cluster.kubernetesVersion", "cluster.adminRoleArns[0]", "cluster.endpoint.publicAccessCidrs", "cluster.logRetentionInDays"]) {
             expect(paths).to.include(path);
         }
     });

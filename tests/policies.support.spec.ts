@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { exposure, internetShare, opensToInternet } from "../policy/policies/cidr";
+import { exposure, internetShare, opensToInternet } from "../components/shared/addresses";
 import { allows, anyonePrincipal, statements } from "../policy/policies/iamDocuments";
 import { containersOf, kubernetesObjects, kubernetesType, podSpecOf } from "../policy/policies/kubernetes";
 

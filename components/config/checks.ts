@@ -1,5 +1,6 @@
 import { REGION_PATTERN, ROLE_ARN_PATTERN, ROUTE_TABLE_ID_PATTERN, SUBNET_ID_PATTERN, VPC_ID_PATTERN, partitionOf } from "../shared/aws";
-import { addressesNeededPerAz, azBlockPrefix, isPrivateRange, parseIpv4Cidr } from "./cidr";
+import { exposure } from "../shared/addresses";
+import { addressesNeededPerAz, azBlockPrefix, Ipv4Cidr, isPrivateRange, overlaps, parseIpv4Cidr } from "./cidr";
 import { Problems } from "./errors";
 import { architectureOf, instanceTypeInfo, INSTANCE_TYPE_PATTERN } from "./instanceTypes";
 import { checkStorage } from "./storageChecks";
@@ -117,7 +118,7 @@ function checkNetwork(network: Obj, azCount: number, problems: Problems): void {
     if (cidrText === undefined) return;
     const cidr = parseIpv4Cidr(cidrText);
     if (cidr === undefined) {
-        problems.bad("network.cidr", cidrText, "allowed: an IPv4 CIDR like 10.40.0.0/16");
+        problems.bad("network.cidr", cidrText, "allowed: an IPv4 CIDR like 10.40.0.0/16, its octets without leading zeros");
         return;
     }
     if (cidr.prefix < 16 || cidr.prefix > 24) {
@@ -165,9 +166,14 @@ function checkExistingVpc(existing: Obj, azCount: number, problems: Problems): v
         ["isolatedSubnetIds", SUBNET_ID_PATTERN, "subnet-..."],
         ["routeTableIds", ROUTE_TABLE_ID_PATTERN, "rtb-..."],
     ];
+    // A subnet has one role: listed twice, or as private and public, it would get both roles' tags and routes.
+    const firstSeen = new Map<string, string>();
     for (const [field, pattern, shape] of lists) {
         (strings(existing[field]) ?? []).forEach((id, i) => {
-            if (!pattern.test(id)) problems.bad(`network.existingVpc.${field}[${i}]`, id, `allowed: an id like ${shape}`);
+            const path = `network.existingVpc.${field}[${i}]`;
+            if (!pattern.test(id)) problems.bad(path, id, `allowed: an id like ${shape}`);
+            else if (firstSeen.has(id)) problems.bad(path, id, `allowed: each id once; it is already ${firstSeen.get(id)}`);
+            else firstSeen.set(id, path);
         });
     }
     const privateIds = strings(existing.privateSubnetIds);
@@ -206,17 +212,32 @@ function checkCluster(cluster: Obj, versions: Obj, tier: string, region: string 
     });
 }
 
+/** The most internet addresses a prod endpoint's CIDRs may admit together: a /16, as the eks-public-endpoint guardrail allows. */
+export const PROD_ENDPOINT_MAX_ADDRESSES = 65536;
+
 function checkEndpoint(endpoint: Obj, tier: string, problems: Problems): void {
     const cidrs = strings(endpoint.publicAccessCidrs) ?? [];
+    const valid: { text: string; cidr: Ipv4Cidr; path: string }[] = [];
     cidrs.forEach((text, i) => {
         const path = `cluster.endpoint.publicAccessCidrs[${i}]`;
         const cidr = parseIpv4Cidr(text);
         if (cidr === undefined || cidr.hostBitsSet) {
-            problems.bad(path, text, "allowed: an IPv4 CIDR with no host bits set, like 203.0.113.0/24");
-        } else if (cidr.prefix === 0 && tier === "prod") {
-            problems.bad(path, text, "a public endpoint open to the whole internet is not allowed in prod; allowed: your VPN or office CIDRs, or publicAccess: false");
+            problems.bad(path, text, "allowed: an IPv4 CIDR with no host bits set, like 203.0.113.0/24 (octets without leading zeros)");
+            return;
         }
+        const overlapping = valid.find((v) => overlaps(v.cidr, cidr));
+        if (overlapping) problems.bad(path, text, `allowed: CIDRs that do not overlap; ${overlapping.path} (${overlapping.text}) already covers ${overlapping.text === text ? "it" : "part of it"}`);
+        valid.push({ text, cidr, path });
     });
+    // Judged together, however the range is split: 0.0.0.0/1 plus 128.0.0.0/1 is the whole internet.
+    const open = exposure(valid.map((v) => v.text)).ipv4;
+    if (tier === "prod" && open > BigInt(PROD_ENDPOINT_MAX_ADDRESSES)) {
+        problems.bad(
+            "cluster.endpoint.publicAccessCidrs",
+            cidrs,
+            `together they admit ${open.toLocaleString("en-US")} internet addresses; allowed in prod: at most ${PROD_ENDPOINT_MAX_ADDRESSES.toLocaleString("en-US")} (a /16), your VPN or office CIDRs, or publicAccess: false`,
+        );
+    }
     if (endpoint.publicAccess === true && cidrs.length === 0) {
         problems.bad("cluster.endpoint.publicAccessCidrs", cidrs, "allowed: at least one CIDR when publicAccess is true (the public endpoint is never left open by default)");
     }

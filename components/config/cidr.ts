@@ -13,7 +13,8 @@ export interface Ipv4Cidr {
 
 /** Parses `a.b.c.d/n`; `undefined` when it is not a well-formed IPv4 CIDR. */
 export function parseIpv4Cidr(text: string): Ipv4Cidr | undefined {
-    if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(text) || !ipaddr.IPv4.isValidCIDR(text)) return undefined;
+    // No leading zeros: 10.040.0.0 reads as octal to some tools and as decimal to others.
+    if (!/^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}\/(0|[1-9]\d?)$/.test(text) || !ipaddr.IPv4.isValidCIDR(text)) return undefined;
     const [addr, prefix] = ipaddr.IPv4.parseCIDR(text);
     const value = addr.toByteArray().reduce((acc, byte) => acc * 256 + byte, 0);
     const size = 2 ** (32 - prefix);
@@ -41,4 +42,10 @@ export function addressesNeededPerAz(masks: readonly number[]): number {
 /** The prefix length of each AZ's block: the VPC split into the next power of two of AZs. */
 export function azBlockPrefix(vpcPrefix: number, azCount: number): number {
     return vpcPrefix + Math.ceil(Math.log2(Math.max(azCount, 1)));
+}
+
+/** Whether two CIDR blocks share any address. */
+export function overlaps(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
+    const end = (c: Ipv4Cidr) => c.base + 2 ** (32 - c.prefix) - 1;
+    return a.base <= end(b) && b.base <= end(a);
 }

@@ -33,6 +33,7 @@ export function formatProblems(problems: readonly ConfigProblem[], subject: stri
 /** Renders a value for a message: strings quoted, everything else as JSON. */
 export function show(value: unknown): string {
     if (value === undefined) return "nothing";
+    if (typeof value === "number" && !Number.isFinite(value)) return String(value);
     const text = JSON.stringify(value);
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { checkEnvironment } from "./checks";
-import { joinPath, Problems } from "./errors";
+import { joinPath, Problems, show } from "./errors";
 import { environmentSchema } from "./schema";
 import { TIER_PROFILES } from "./tiers";
 import { didYouMean } from "./suggest";
@@ -55,8 +55,8 @@ function addIssue(problems: Problems, issue: z.core.$ZodIssue, schema: z.ZodType
     const got = issue.input;
     switch (issue.code) {
         case "invalid_type":
-            // Fields with a hint in the schema say what they want; others name the type.
-            problems.bad(path, got, `allowed: ${issue.message.startsWith("Invalid input") ? issue.expected : issue.message}`);
+            // Fields with a hint in the schema say what they want; others name the type, in plain words.
+            problems.bad(path, got, `allowed: ${issue.message.startsWith("Invalid input") ? (PLAIN_TYPES[issue.expected] ?? issue.expected) : issue.message}`);
             return;
         case "invalid_value":
             problems.bad(path, got, `allowed: ${issue.values.map((v) => String(v)).join(", ")}`);
@@ -73,12 +73,25 @@ function addIssue(problems: Problems, issue: z.core.$ZodIssue, schema: z.ZodType
             return;
         }
         case "invalid_key":
-            problems.bad(path, got, `the key is not allowed: ${issue.issues.map((i) => i.message).join("; ")}`);
+            problems.add(path, `the key ${show(got)} is not allowed; ${issue.issues.map((i) => i.message).join("; ")}`);
             return;
         default:
             problems.bad(path, got, issue.message.startsWith("allowed") ? issue.message : `allowed: ${issue.message}`);
     }
 }
+
+/** zod's names for types, as a user would say them. */
+const PLAIN_TYPES: Record<string, string> = {
+    string: "text",
+    number: "a finite number",
+    int: "a whole number",
+    boolean: "true or false",
+    array: "a list",
+    object: "a map of fields",
+    record: "a map of keys to values",
+    map: "a map of keys to values",
+    bigint: "a whole number",
+};
 
 function describeBound(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
     const small = issue.code === "too_small";

@@ -3,6 +3,7 @@ import { CLOUDWATCH_RETENTION_DAYS } from "../shared/aws";
 import type { EnvironmentConfig } from "./types";
 import { ACCESS_MODES, CAPACITY_TYPES, CONSOLIDATION_POLICIES, EBS_VOLUME_TYPES, EFS_TRANSITIONS, FS_TYPES, RECLAIM_POLICIES, DISRUPTION_REASONS, FLOW_LOG_TRAFFIC, INSTANCE_CATEGORIES, NAT_STRATEGIES, NODE_ARCHITECTURES, POD_SECURITY_LEVELS, TAINT_EFFECTS, TEAM_EGRESS, TEAM_INGRESS, TEAM_SIZES, TIERS } from "./types";
 import { ADDON_VERSION_PATTERN, AMI_ALIAS_PATTERN, EKS_ADDONS, KUBERNETES_VERSION_PATTERN, SEMVER_PATTERN } from "./versions";
+import { scheduleProblem } from "./schedule";
 import { accountId, extraTags, labelKey, labels, labelValue, text } from "./fields";
 
 /**
@@ -90,7 +91,13 @@ export const karpenterConfigSchema = z.strictObject({
     budgets: z.array(
         z.strictObject({
             nodes: z.string().regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, "allowed: a node count like 2, or a percentage like 10%"),
-            schedule: z.string().regex(/^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|(\S+\s\S+\s\S+\s\S+\s\S+)$/, "allowed: a cron schedule like 0 8 * * mon-fri").optional(),
+            schedule: z
+                .string()
+                .superRefine((value, ctx) => {
+                    const problem = scheduleProblem(value);
+                    if (problem) ctx.addIssue({ code: "custom", input: value, message: `allowed: a cron schedule in UTC like 0 8 * * mon-fri, or @daily; ${problem}` });
+                })
+                .optional(),
             duration: duration.optional(),
             reasons: z.array(z.enum(DISRUPTION_REASONS)).optional(),
         }),

@@ -2,6 +2,7 @@ import { partitionOf, REGION_PATTERN, ROLE_ARN_PATTERN } from "../shared/aws";
 import { RESERVED_NAMESPACES } from "../shared/naming";
 import { formatBytes, parseQuantity } from "../shared/quantity";
 import type { Problems } from "./errors";
+import { iamAction } from "./iamActions";
 import { instanceTypeInfo } from "./instanceTypes";
 import { teamAllowance } from "./teamPresets";
 import type { TeamConfig } from "./types";
@@ -182,15 +183,28 @@ function checkServiceAccounts(path: string, value: unknown, resourcePrefix: stri
         }
         list(account.statements).forEach((statement, j) => {
             const at = `${path}[${i}].statements[${j}]`;
+            const scoped: string[] = [];
             list(obj(statement).actions).forEach((action, k) => {
                 if (typeof action !== "string") return;
                 if (action.includes("*") || action.includes("?")) {
                     problems.bad(`${at}.actions[${k}]`, action, "allowed: explicit actions like s3:GetObject; wildcards grant whatever the service adds later");
-                } else if (!IAM_ACTION.test(action)) problems.bad(`${at}.actions[${k}]`, action, "allowed: an IAM action like s3:GetObject");
+                    return;
+                }
+                if (!IAM_ACTION.test(action)) {
+                    problems.bad(`${at}.actions[${k}]`, action, "allowed: an IAM action like s3:GetObject");
+                    return;
+                }
+                const known = iamAction(action);
+                if (!known.known) {
+                    const service = action.split(":")[0];
+                    problems.bad(`${at}.actions[${k}]`, action, known.service ? `allowed: an action ${service} has (AWS's Service Authorization Reference lists none by that name)` : `allowed: an action of an AWS service; there is no service "${service}"`);
+                } else if (known.resourceLevel) scoped.push(known.name);
             });
             list(obj(statement).resources).forEach((resource, k) => {
                 if (typeof resource === "string" && resource !== "*" && !ARN.test(resource)) {
                     problems.bad(`${at}.resources[${k}]`, resource, "allowed: an ARN like arn:aws:s3:::ledger-exports/payments/*, or * for actions without resource-level permissions");
+                } else if (resource === "*" && scoped.length > 0) {
+                    problems.bad(`${at}.resources[${k}]`, resource, `allowed: the ARNs ${scoped.join(", ")} may act on; ${scoped.length > 1 ? "they support" : "it supports"} resource-level permissions, so * would grant every one in the account (keep * for actions without, in a statement of their own)`);
                 }
             });
         });

@@ -1,6 +1,6 @@
 import type { PolicyResource, ReportViolation } from "@pulumi/policy";
 import { ALB_SCHEME_ANNOTATION, INTERNAL_ANNOTATION, SCHEME_ANNOTATION } from "../../components/teams/exposure";
-import { exposure, opensToInternet } from "./cidr";
+import { exposure, opensToInternet } from "../../components/shared/addresses";
 import { byResourceView } from "./cloudControl";
 import { isOff, isOn } from "./flags";
 import { describeObject } from "./kubernetes";

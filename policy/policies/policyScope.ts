@@ -1,4 +1,4 @@
-import { opensToInternet } from "./cidr";
+import { opensToInternet } from "../../components/shared/addresses";
 import { actionMatches, Statement } from "./iamDocuments";
 
 /**
