@@ -122,7 +122,7 @@ describe("EnvironmentKey", () => {
         expect(error).to.be.instanceOf(ConfigError);
         expect((error as ConfigError).problems.map((p) => `${p.path}: ${p.message}`)).to.deep.equal([
             'environmentName: got ""; allowed: the environment\'s name, e.g. acme-dev (letters, digits, \'-\' and \'_\': it names the key\'s alias)',
-            'region: got "europe"; allowed: an AWS region name like eu-west-1',
+            'region: got "europe"; allowed: an AWS region that exists, like eu-west-1 or us-east-1 (38 known; envstack\'s REGIONS lists them)',
             'accountId: got "1234"; allowed: the 12-digit AWS account id, as a quoted string',
             "deletionWindowInDays: got 3; allowed: a whole number of days from 7 to 30 (what KMS accepts)",
         ]);

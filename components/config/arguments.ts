@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { Problems } from "./errors";
+import { checkControlCharacters, Problems } from "./errors";
 import { parseReporting } from "./resolve";
 
 /**
@@ -20,6 +20,7 @@ export function checkArguments(subject: string, schema: z.ZodType, args: unknown
             if (!seen.has(`${path}\u0000${p.message}`)) problems.add(path, p.message);
         }
     }
+    checkControlCharacters(args, problems);
     problems.throwIfAny(subject);
 }
 

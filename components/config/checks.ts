@@ -1,8 +1,10 @@
 import { REGION_PATTERN, ROLE_ARN_PATTERN, ROUTE_TABLE_ID_PATTERN, SUBNET_ID_PATTERN, VPC_ID_PATTERN, partitionOf } from "../shared/aws";
 import { exposure } from "../shared/addresses";
+import { isKnownRegion, regionAllowed, zonesOf } from "./regions";
+import { NODE_GROUP_MAX_SIZE } from "./tiers";
 import { addressesNeededPerAz, azBlockPrefix, Ipv4Cidr, isPrivateRange, overlaps, parseIpv4Cidr } from "./cidr";
 import { Problems } from "./errors";
-import { architectureOf, instanceTypeInfo, INSTANCE_TYPE_PATTERN } from "./instanceTypes";
+import { architectureOf, instanceTypeInfo, instanceTypeProblem, INSTANCE_TYPE_PATTERN } from "./instanceTypes";
 import { checkStorage } from "./storageChecks";
 import { checkTeams } from "./teamChecks";
 
@@ -79,8 +81,8 @@ function compareVersions(a: string, b: string): number {
 
 function checkRegionAndAccount(root: Obj, problems: Problems): void {
     const region = str(root.region);
-    if (region !== undefined && !REGION_PATTERN.test(region)) {
-        problems.bad("region", region, "allowed: an AWS region name like eu-west-1 (config key aws:region)");
+    if (region !== undefined && !isKnownRegion(region)) {
+        problems.bad("region", region, `${regionAllowed(region)}; config key aws:region`);
     }
 }
 
@@ -106,8 +108,8 @@ function checkAvailabilityZones(value: unknown, region: string | undefined, prob
         const path = `network.availabilityZones[${i}]`;
         if (seen.has(az)) problems.bad(path, az, "allowed: each AZ once; this one is a duplicate");
         seen.add(az);
-        if (region !== undefined && REGION_PATTERN.test(region) && !new RegExp(`^${region}[a-z]$`).test(az)) {
-            problems.bad(path, az, `allowed: an AZ of region ${region}, i.e. ${region}a, ${region}b, ...`);
+        if (region !== undefined && isKnownRegion(region) && !zonesOf(region).includes(az)) {
+            problems.bad(path, az, `allowed: an AZ of region ${region}: ${zonesOf(region).join(", ")}`);
         }
     });
     return azs.length;
@@ -198,7 +200,7 @@ function checkCluster(cluster: Obj, versions: Obj, tier: string, region: string 
     checkKubernetesVersion("cluster.kubernetesVersion", cluster.kubernetesVersion, versions, problems);
     checkEndpoint(obj(cluster.endpoint), tier, problems);
     checkAdminRoles(cluster.adminRoleArns, region, problems);
-    checkNodeGroupSizes("cluster.systemNodeGroup", obj(cluster.systemNodeGroup), "ON_DEMAND", problems);
+    checkNodeGroupSizes("cluster.systemNodeGroup", obj(cluster.systemNodeGroup), "ON_DEMAND", tier, problems);
     const names = new Set<string>(["system"]);
     (Array.isArray(cluster.nodeGroups) ? cluster.nodeGroups : []).forEach((group, i) => {
         const path = `cluster.nodeGroups[${i}]`;
@@ -208,7 +210,7 @@ function checkCluster(cluster: Obj, versions: Obj, tier: string, region: string 
             if (names.has(name)) problems.bad(`${path}.name`, name, `allowed: a unique name other than "system"`);
             names.add(name);
         }
-        checkNodeGroupSizes(path, g, str(g.capacityType), problems);
+        checkNodeGroupSizes(path, g, str(g.capacityType), tier, problems);
     });
 }
 
@@ -265,10 +267,14 @@ function checkAdminRoles(value: unknown, region: string | undefined, problems: P
     });
 }
 
-function checkNodeGroupSizes(path: string, group: Obj, capacityType: string | undefined, problems: Problems): void {
+function checkNodeGroupSizes(path: string, group: Obj, capacityType: string | undefined, tier: string, problems: Problems): void {
     const min = num(group.minSize);
     const max = num(group.maxSize);
     const desired = num(group.desiredSize);
+    const ceiling = (NODE_GROUP_MAX_SIZE as Record<string, number | undefined>)[tier];
+    if (max !== undefined && ceiling !== undefined && max > ceiling) {
+        problems.bad(`${path}.maxSize`, max, `allowed: at most ${ceiling} nodes in a ${tier} node group (the tier's node-group-max-size guardrail); Karpenter adds capacity beyond that`);
+    }
     if (min !== undefined && max !== undefined && min > max) {
         problems.bad(`${path}.minSize`, min, `allowed: at most maxSize (${max})`);
     } else if (min !== undefined && max !== undefined && desired !== undefined && (desired < min || desired > max)) {
@@ -278,9 +284,10 @@ function checkNodeGroupSizes(path: string, group: Obj, capacityType: string | un
     if (types === undefined || types.length === 0) return;
     let malformed = false;
     types.forEach((type, i) => {
-        if (!INSTANCE_TYPE_PATTERN.test(type)) {
+        const problem = INSTANCE_TYPE_PATTERN.test(type) ? instanceTypeProblem(type) : "allowed: an EC2 instance type like m7i.large";
+        if (problem) {
             malformed = true;
-            problems.bad(`${path}.instanceTypes[${i}]`, type, "allowed: an EC2 instance type like m7i.large");
+            problems.bad(`${path}.instanceTypes[${i}]`, type, problem);
         }
     });
     if (malformed) return;

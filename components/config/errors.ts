@@ -62,6 +62,11 @@ export class Problems {
         this.add(path, value === undefined ? `is required; ${allowed}` : `got ${show(value)}; ${allowed}`);
     }
 
+    /** Whether a problem is already recorded at `path`. */
+    has(path: string): boolean {
+        return this.list.some((p) => p.path === path);
+    }
+
     /** Every problem recorded so far. */
     get all(): readonly ConfigProblem[] {
         return this.list;
@@ -70,5 +75,24 @@ export class Problems {
     /** Throws a `ConfigError` with every problem, if there are any. */
     throwIfAny(subject?: string): void {
         if (this.list.length > 0) throw new ConfigError(this.list, subject);
+    }
+}
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Control characters (newlines, tabs, escapes, NUL) in any text of `value`: AWS and Kubernetes
+ * refuse them in names, tags and labels, and in a message they can forge lines. Plain objects
+ * and lists are searched; a path already reported is left to that report.
+ */
+export function checkControlCharacters(value: unknown, problems: Problems, path: PropertyKey[] = [], depth = 0): void {
+    if (depth > 32) return;
+    if (typeof value === "string") {
+        const at = joinPath(path);
+        if (CONTROL.test(value) && !problems.has(at)) problems.bad(at, value, "allowed: text without control characters (newlines, tabs or escapes)");
+    } else if (Array.isArray(value)) {
+        value.forEach((v, i) => checkControlCharacters(v, problems, [...path, i], depth + 1));
+    } else if (typeof value === "object" && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+        for (const [k, v] of Object.entries(value)) checkControlCharacters(v, problems, [...path, k], depth + 1);
     }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ACCOUNT_ID_PATTERN, REGION_PATTERN, SUBNET_ID_PATTERN, VPC_ID_PATTERN } from "../shared/aws";
+import { ACCOUNT_ID_PATTERN, SUBNET_ID_PATTERN, VPC_ID_PATTERN } from "../shared/aws";
+import { isKnownRegion, regionAllowed } from "./regions";
 import { RESERVED_TAG_KEYS } from "../shared/tags";
 
 /**
@@ -36,11 +37,9 @@ export const provider = (what: string) => z.custom<pulumi.ProviderResource>((v) 
 /** Resources to wait for: resources, or inputs that will be resources. */
 export const resources = (what: string) => z.array(z.custom<pulumi.Input<pulumi.Resource>>((v) => pulumi.Resource.isInstance(v) || isPending(v), { message: `allowed: ${what}` }));
 
-/** No control characters (newlines, tabs, NUL, escapes): AWS and Kubernetes refuse them in names, tags and labels. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-export const text = (allowed: string) => z.string().refine((v) => !CONTROL.test(v), { message: `contains a control character (a newline, tab or escape); allowed: ${allowed}` });
-
-export const region = z.string().regex(REGION_PATTERN, "allowed: an AWS region name like eu-west-1");
+export const region = z.string().superRefine((value, ctx) => {
+    if (!isKnownRegion(value)) ctx.addIssue({ code: "custom", input: value, message: regionAllowed(value) });
+});
 export const accountId = z.string().regex(ACCOUNT_ID_PATTERN, "allowed: the 12-digit AWS account id, as a quoted string");
 export const vpcId = input(z.string().regex(VPC_ID_PATTERN, "allowed: a VPC id like vpc-0123456789abcdef0"));
 export const subnetIds = (min: number, why: string) =>

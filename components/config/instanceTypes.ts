@@ -32,8 +32,10 @@ const VCPU_BY_SIZE: Record<string, number> = {
     "2xlarge": 8,
     "4xlarge": 16,
     "8xlarge": 32,
+    "9xlarge": 36,
     "12xlarge": 48,
     "16xlarge": 64,
+    "18xlarge": 72,
     "24xlarge": 96,
     "32xlarge": 128,
     "48xlarge": 192,
@@ -56,7 +58,19 @@ const FAMILIES: Record<string, Family> = {
     m6g: { arch: "arm64", memPerVcpu: 4, sizes: GRAVITON },
     m7g: { arch: "arm64", memPerVcpu: 4, sizes: GRAVITON },
     m8g: { arch: "arm64", memPerVcpu: 4, sizes: GRAVITON4 },
-    c5: { arch: "x86_64", memPerVcpu: 2, sizes: ["large", "xlarge", "2xlarge", "4xlarge", "12xlarge", "24xlarge"] },
+    c5: { arch: "x86_64", memPerVcpu: 2, sizes: ["large", "xlarge", "2xlarge", "4xlarge", "9xlarge", "12xlarge", "18xlarge", "24xlarge"] },
+    c5d: { arch: "x86_64", memPerVcpu: 2, sizes: ["large", "xlarge", "2xlarge", "4xlarge", "9xlarge", "12xlarge", "18xlarge", "24xlarge"] },
+    m5d: { arch: "x86_64", memPerVcpu: 4, sizes: UP_TO_24 },
+    r5d: { arch: "x86_64", memPerVcpu: 8, sizes: UP_TO_24 },
+    m6id: { arch: "x86_64", memPerVcpu: 4, sizes: UP_TO_32 },
+    c6id: { arch: "x86_64", memPerVcpu: 2, sizes: UP_TO_32 },
+    r6id: { arch: "x86_64", memPerVcpu: 8, sizes: UP_TO_32 },
+    m7gd: { arch: "arm64", memPerVcpu: 4, sizes: GRAVITON },
+    c7gd: { arch: "arm64", memPerVcpu: 2, sizes: GRAVITON },
+    r7gd: { arch: "arm64", memPerVcpu: 8, sizes: GRAVITON },
+    c7gn: { arch: "arm64", memPerVcpu: 2, sizes: GRAVITON },
+    i4i: { arch: "x86_64", memPerVcpu: 8, sizes: UP_TO_32 },
+    i4g: { arch: "arm64", memPerVcpu: 8, sizes: GRAVITON.slice(1) },
     c5a: { arch: "x86_64", memPerVcpu: 2, sizes: UP_TO_24 },
     c6i: { arch: "x86_64", memPerVcpu: 2, sizes: UP_TO_32 },
     c6a: { arch: "x86_64", memPerVcpu: 2, sizes: UP_TO_48 },
@@ -104,6 +118,20 @@ function buildTable(): Readonly<Record<string, InstanceTypeInfo>> {
         }
     }
     return Object.freeze(table);
+}
+
+/**
+ * Why an instance type is not one EC2 has, as far as this table knows, or undefined: a family
+ * listed here with a size it lacks (`m7i.huge`), or a family the table does not list.
+ */
+export function instanceTypeProblem(type: string): string | undefined {
+    if (INSTANCE_TYPES[type]) return undefined;
+    const [family, size] = type.split(".");
+    const spec = FAMILIES[family];
+    if (spec) return `${family} has no size ${size}; allowed: ${spec.sizes.map((s) => `${family}.${s}`).join(", ")}`;
+    const burstable = Object.keys(BURSTABLE).filter((t) => t.startsWith(`${family}.`));
+    if (burstable.length > 0) return `${family} has no size ${size}; allowed: ${burstable.join(", ")}`;
+    return `not in envstack's instance catalogue; allowed families: ${[...Object.keys(FAMILIES), ...new Set(Object.keys(BURSTABLE).map((t) => t.split(".")[0]))].join(", ")}`;
 }
 
 /** Every known instance type, built once. */

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { checkEnvironment } from "./checks";
-import { joinPath, Problems, show } from "./errors";
+import { checkControlCharacters, joinPath, Problems, show } from "./errors";
 import { environmentSchema } from "./schema";
 import { TIER_PROFILES } from "./tiers";
 import { didYouMean } from "./suggest";
@@ -24,6 +24,7 @@ export function resolveEnvironmentConfig(input: EnvironmentInput): EnvironmentCo
 
     const parsed = parseReporting(environmentSchema, merged, problems);
     checkEnvironment(merged, problems);
+    checkControlCharacters(merged, problems);
     problems.throwIfAny();
     return parsed as EnvironmentConfig;
 }
@@ -76,7 +77,7 @@ function addIssue(problems: Problems, issue: z.core.$ZodIssue, schema: z.ZodType
             problems.add(path, `the key ${show(got)} is not allowed; ${issue.issues.map((i) => i.message).join("; ")}`);
             return;
         default:
-            problems.bad(path, got, issue.message.startsWith("allowed") ? issue.message : `allowed: ${issue.message}`);
+            problems.bad(path, got, /^(allowed|did you mean)/.test(issue.message) ? issue.message : `allowed: ${issue.message}`);
     }
 }
 

@@ -4,7 +4,7 @@ import type { EnvironmentConfig } from "./types";
 import { ACCESS_MODES, CAPACITY_TYPES, CONSOLIDATION_POLICIES, EBS_VOLUME_TYPES, EFS_TRANSITIONS, FS_TYPES, RECLAIM_POLICIES, DISRUPTION_REASONS, FLOW_LOG_TRAFFIC, INSTANCE_CATEGORIES, NAT_STRATEGIES, NODE_ARCHITECTURES, POD_SECURITY_LEVELS, TAINT_EFFECTS, TEAM_EGRESS, TEAM_INGRESS, TEAM_SIZES, TIERS } from "./types";
 import { ADDON_VERSION_PATTERN, AMI_ALIAS_PATTERN, EKS_ADDONS, KUBERNETES_VERSION_PATTERN, SEMVER_PATTERN } from "./versions";
 import { scheduleProblem } from "./schedule";
-import { accountId, extraTags, labelKey, labels, labelValue, text } from "./fields";
+import { accountId, extraTags, labelKey, labels, labelValue, tagValue } from "./fields";
 
 /**
  * The shape of a resolved config: types, enums, ranges and formats of single fields.
@@ -38,7 +38,8 @@ const taint = z.strictObject({
 const sizes = {
     instanceTypes: z.array(z.string()).min(1),
     minSize: count,
-    maxSize: z.number().int().positive(),
+    // What EKS allows in one managed node group.
+    maxSize: z.number().int().positive().max(450, "allowed: at most 450, the most nodes EKS allows in one managed node group"),
     desiredSize: count,
     diskSizeGiB: z.number().int().min(20).max(16384).default(50),
 };
@@ -245,7 +246,8 @@ export const environmentSchema = z.strictObject({
     tier: z.enum(TIERS),
     region: z.string({ error: "an AWS region like eu-west-1 (config key aws:region)" }),
     accountId: z.string({ error: "the 12-digit AWS account id, as a quoted string" }).pipe(accountId),
-    owner: text("the accountable team, e.g. platform-team").min(1, "allowed: the accountable team, e.g. platform-team"),
+    // The owner is a tag value on every resource.
+    owner: tagValue.min(1, "allowed: the accountable team, e.g. platform-team"),
     tags: extraTags.default({}),
     protect: z.boolean(),
     kms: z.strictObject({ deletionWindowInDays: z.number().int().min(7).max(30) }),

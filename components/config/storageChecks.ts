@@ -53,7 +53,8 @@ export function checkStaticVolume(path: string, raw: unknown, azs: string[] | un
     if (!namespace) problems.bad(`${path}.namespace`, v.namespace, "allowed: the namespace the claim is created in; a static volume needs one");
     else if (!DNS_LABEL.test(namespace)) problems.bad(`${path}.namespace`, namespace, "allowed: a DNS label");
     const capacity = v.capacity;
-    if (typeof capacity !== "string" || parseQuantity(capacity) === undefined) problems.bad(`${path}.capacity`, capacity, "allowed: a Kubernetes quantity like 100Gi");
+    const bytes = typeof capacity === "string" ? parseQuantity(capacity) : undefined;
+    if (bytes === undefined || bytes <= 0) problems.bad(`${path}.capacity`, capacity, "allowed: a positive Kubernetes quantity like 100Gi");
     const sources = ["efs", "ebs"].filter((k) => v[k] !== undefined);
     if (sources.length !== 1) {
         problems.bad(path, sources, "allowed: exactly one source, efs or ebs");

@@ -1,6 +1,13 @@
 import type { EnvironmentInput, Tier } from "./types";
 
 /**
+ * The most nodes one managed node group may grow to, per tier: the node-group-max-size
+ * guardrail's limit in the tier's policy preset (a test keeps them equal). Karpenter scales the
+ * rest; a group this large is a typo or a runaway bill.
+ */
+export const NODE_GROUP_MAX_SIZE: Record<Tier, number> = { dev: 10, staging: 12, prod: 20 };
+
+/**
  * Defaults that differ per tier. A stack file only states identity (name, region, account,
  * AZs, CIDR, admins) and whatever it wants to override; everything else comes from here.
  */
