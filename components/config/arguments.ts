@@ -25,10 +25,13 @@ export function checkArguments(subject: string, schema: z.ZodType, args: unknown
 }
 
 /** Plain objects without their `undefined` fields: `{ size: undefined }` means the field left out, as in TypeScript. */
-function withoutUndefined(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(withoutUndefined);
-    if (typeof value !== "object" || value === null) return value;
+function withoutUndefined(value: unknown, seen = new WeakSet<object>()): unknown {
+    if (typeof value !== "object" || value === null || seen.has(value)) return value;
+    seen.add(value);
+    if (Array.isArray(value)) return value.map((v) => withoutUndefined(v, seen));
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return value; // resources, outputs, providers
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, withoutUndefined(v)]));
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) Object.defineProperty(out, k, { value: withoutUndefined(v, seen), enumerable: true, writable: true, configurable: true });
+    return out;
 }

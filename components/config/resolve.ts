@@ -46,7 +46,8 @@ export function deepMerge<T>(base: T, over: unknown): T {
     const out: Plain = { ...base };
     for (const [key, value] of Object.entries(over)) {
         if (value === undefined) continue;
-        out[key] = deepMerge(out[key], value);
+        // Defined, not assigned: a `__proto__` key stays a field (and is reported unknown) instead of replacing the prototype.
+        Object.defineProperty(out, key, { value: deepMerge(Object.hasOwn(out, key) ? out[key] : undefined, value), enumerable: true, writable: true, configurable: true });
     }
     return out as T;
 }
