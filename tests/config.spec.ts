@@ -1,7 +1,10 @@
 import { expect } from "chai";
 import { ConfigError, ConfigProblem, DEFAULT_VERSIONS, Environment, EnvironmentInput, resolveEnvironmentConfig } from "../components";
 import { readStackInput } from "../stacks/config";
-import { register, validInput } from "./harness";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { NODE_GROUP_MAX_SIZE } from "../components/config/tiers";
+import { REPO, register, validInput } from "./harness";
 
 function problemsOf(input: EnvironmentInput): ConfigProblem[] {
     try {
@@ -33,6 +36,13 @@ function withNetwork(patch: object): EnvironmentInput {
 }
 
 describe("config validation", () => {
+    it("holds node groups to the ceiling of the tier's node-group-max-size guardrail preset", () => {
+        for (const tier of ["dev", "staging", "prod"] as const) {
+            const preset = JSON.parse(fs.readFileSync(path.join(REPO, "policy", "config", `${tier}.json`), "utf8"));
+            expect(NODE_GROUP_MAX_SIZE[tier], tier).to.equal(preset["node-group-max-size"].maxNodes);
+        }
+    });
+
     it("accepts a valid input and fills the tier profile's defaults", () => {
         const config = resolveEnvironmentConfig(validInput("prod"));
         expect(config.network.natGateways).to.equal("OnePerAz");
