@@ -141,7 +141,7 @@ export const storageConfigSchema = z.strictObject({
 const gib = z.number().int().positive();
 const quantity = z.string().regex(/^(\d+\.?\d*|\.\d+)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, "allowed: a Kubernetes quantity like 500m or 2Gi");
 export const alertReceiversSchema = z.strictObject({
-    email: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "allowed: an email address like oncall@example.com").optional(),
+    email: z.email({ error: "allowed: an email address like oncall@example.com" }).optional(),
     httpsEndpoint: z.string().regex(/^https:\/\/[^\s]+$/, "allowed: an https:// URL").optional(),
 });
 export const observabilityConfigSchema = z.strictObject({
