@@ -61,7 +61,7 @@ export class Environment extends pulumi.ComponentResource {
     readonly k8sProvider: k8s.Provider;
 
     constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
-        const { kubeconfigCredentials, ...input } = args;
+        const { kubeconfigCredentials, ...input } = args ?? ({} as EnvironmentArgs);
         const config = resolveEnvironmentConfig(input);
         super("envstack:index:Environment", name, {}, opts);
         this.config = config;

@@ -1,6 +1,7 @@
 import type * as aws from "@pulumi/aws";
 import * as path from "node:path";
 import type { ConfigProblem, KubeconfigCredentials } from "../components";
+import { isKnownRegion, regionAllowed } from "../components/config/regions";
 import { didYouMean } from "../components/config/suggest";
 import { RESERVED_TAG_KEYS } from "../components/shared/tags";
 
@@ -103,14 +104,40 @@ const CONTENT: Partial<Record<Key, (value: any) => string[]>> = {
         const extra = Object.keys(roles[0]).filter((k) => k !== "roleArn" && k !== "sessionName");
         const problems = extra.length ? [`[0] sets ${extra.join(", ")}; allowed: roleArn and sessionName, which the kubeconfig (aws eks get-token) can follow too`] : [];
         if (typeof roles[0].roleArn !== "string" || !/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(roles[0].roleArn)) problems.push(`[0].roleArn: got ${JSON.stringify(roles[0].roleArn)}; allowed: an IAM role ARN`);
+        const session = roles[0].sessionName;
+        if (session !== undefined && (typeof session !== "string" || !/^[\w+=,.@-]{2,64}$/.test(session))) problems.push(`[0].sessionName: got ${JSON.stringify(session)}; allowed: 2 to 64 letters, digits and + = , . @ - _ (what STS accepts)`);
         return problems;
     },
     sharedConfigFiles: (files: string[]) => outsideProject(files),
     sharedCredentialsFiles: (files: string[]) => outsideProject(files),
     ec2MetadataServiceEndpoint: (url: string) => (METADATA_ENDPOINTS.includes(url.replace(/\/$/, "")) ? [] : [`got ${JSON.stringify(url)}; allowed: ${METADATA_ENDPOINTS.join(" or ")}`]),
-    ignoreTags: (value: { keys?: string[]; keyPrefixes?: string[] }) => reservedTags(value.keys ?? [], value.keyPrefixes ?? [], "ignore"),
-    defaultTags: (value: { tags?: Record<string, string> }) => reservedTags(Object.keys(value.tags ?? {}), [], "set"),
+    ignoreTags: (value: Record<string, unknown>) => {
+        const wrong = shapeProblems(value, { keys: "strings", keyPrefixes: "strings" });
+        return wrong.length ? wrong : reservedTags((value.keys as string[]) ?? [], (value.keyPrefixes as string[]) ?? [], "ignore");
+    },
+    defaultTags: (value: Record<string, unknown>) => {
+        const wrong = shapeProblems(value, { tags: "tags" });
+        return wrong.length ? wrong : reservedTags(Object.keys((value.tags as object) ?? {}), [], "set");
+    },
+    profile: (name: string) => (/^[\w.@+=,-]{1,128}$/.test(name) ? [] : [`got ${JSON.stringify(name)}; allowed: a profile name from your AWS config file, like dev-admin`]),
+    maxRetries: (n: number) => (Number.isInteger(n) && n >= 0 && n <= 100 ? [] : [`got ${n}; allowed: a whole number of retries from 0 to 100`]),
+    tokenBucketRateLimiterCapacity: (n: number) => (Number.isInteger(n) && n > 0 ? [] : [`got ${n}; allowed: a whole number above 0`]),
+    retryMode: (mode: string) => (["standard", "adaptive"].includes(mode) ? [] : [`got ${JSON.stringify(mode)}; allowed: standard, adaptive`]),
+    s3UsEast1RegionalEndpoint: (mode: string) => (["regional", "legacy"].includes(mode) ? [] : [`got ${JSON.stringify(mode)}; allowed: regional, legacy`]),
+    ec2MetadataServiceEndpointMode: (mode: string) => (["IPv4", "IPv6"].includes(mode) ? [] : [`got ${JSON.stringify(mode)}; allowed: IPv4, IPv6`]),
+    tagPolicyCompliance: (mode: string) => (["error", "warning", "disabled"].includes(mode) ? [] : [`got ${JSON.stringify(mode)}; allowed: error, warning, disabled`]),
+    stsRegion: (region: string) => (isKnownRegion(region) ? [] : [`got ${JSON.stringify(region)}; ${regionAllowed(region)}`]),
 };
+
+/** The fields of a map value, each of the kind given: a message for a field unknown or of the wrong kind. */
+function shapeProblems(value: Record<string, unknown>, fields: Record<string, "strings" | "tags">): string[] {
+    return Object.entries(value).flatMap(([field, v]) => {
+        const kind = fields[field];
+        if (!kind) return [`${field}: unknown field; ${didYouMean(field, Object.keys(fields))}allowed: ${Object.keys(fields).join(", ")}`];
+        const ok = kind === "strings" ? Array.isArray(v) && v.every((x) => typeof x === "string") : typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "string");
+        return ok ? [] : [`${field}: got ${JSON.stringify(v)}; allowed: ${kind === "strings" ? "a YAML list of strings" : "a YAML map of tag keys to values"}`];
+    });
+}
 
 /** A credentials or config file must not be one the repository holds: it could carry keys or a credential_process. */
 function outsideProject(files: string[]): string[] {
@@ -132,9 +159,10 @@ function reservedTags(keys: string[], prefixes: string[], verb: string): string[
 export function readAwsProviderSettings(all: Record<string, string>, problems: ConfigProblem[]): AwsProviderSettings {
     const settings: Record<string, unknown> = {};
     for (const [fullKey, text] of Object.entries(all)) {
-        const [namespace, key] = fullKey.split(":", 2) as [string, Key];
+        const namespace = fullKey.split(":")[0];
+        const key = fullKey.slice(namespace.length + 1) as Key;
         if (namespace !== "aws" || key === "region") continue;
-        const kind = AWS_PROVIDER_KEYS[key];
+        const kind = Object.hasOwn(AWS_PROVIDER_KEYS, key) ? AWS_PROVIDER_KEYS[key] : undefined;
         if (kind === undefined) {
             problems.push({ path: fullKey, message: `unknown config key; ${didYouMean(fullKey, Object.keys(AWS_PROVIDER_KEYS).map((k) => `aws:${k}`))}allowed: the AWS provider's keys (aws:profile, aws:assumeRoles, aws:sharedConfigFiles, ...)` });
             continue;

@@ -84,7 +84,9 @@ export function readStackInput(all: Record<string, string> = pulumi.runtime.allC
 function readEnvironmentKeys(all: Record<string, string>, problems: ConfigProblem[]): EnvironmentInput {
     const input: Record<string, unknown> = { name: pulumi.getStack(), region: all["aws:region"] };
     for (const [fullKey, text] of Object.entries(all)) {
-        const [namespace, key] = fullKey.split(":", 2);
+        // Everything after the namespace is the key: `envstack:tier:x` is no `tier`.
+        const namespace = fullKey.split(":")[0];
+        const key = fullKey.slice(namespace.length + 1);
         if (namespace !== NAMESPACE) continue;
         if (STRING_KEYS.includes(key)) {
             input[key] = text;

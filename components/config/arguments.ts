@@ -11,13 +11,16 @@ import { parseReporting } from "./resolve";
 export function checkArguments(subject: string, schema: z.ZodType, args: unknown, relations?: { section: string; check: (problems: Problems) => void }): void {
     const problems = new Problems();
     parseReporting(schema, withoutUndefined(args), problems);
-    if (relations) {
+    // Relations are between fields: without an object of arguments there are none to check.
+    const isArguments = typeof args === "object" && args !== null && !Array.isArray(args);
+    if (relations && isArguments) {
         const related = new Problems();
         relations.check(related);
-        const seen = new Set(problems.all.map((p) => `${p.path}\u0000${p.message}`));
+        // A field the schema already refused is not reported twice.
+        const reported = new Set(problems.all.map((p) => p.path));
         for (const p of related.all) {
             const path = p.path === relations.section ? "" : p.path.startsWith(`${relations.section}.`) ? p.path.slice(relations.section.length + 1) : p.path;
-            if (!seen.has(`${path}\u0000${p.message}`)) problems.add(path, p.message);
+            if (!reported.has(path)) problems.add(path, p.message);
         }
     }
     checkControlCharacters(args, problems);
@@ -25,13 +28,13 @@ export function checkArguments(subject: string, schema: z.ZodType, args: unknown
 }
 
 /** Plain objects without their `undefined` fields: `{ size: undefined }` means the field left out, as in TypeScript. */
-function withoutUndefined(value: unknown, seen = new WeakSet<object>()): unknown {
-    if (typeof value !== "object" || value === null || seen.has(value)) return value;
+function withoutUndefined(value: unknown, seen = new WeakSet<object>(), depth = 0): unknown {
+    if (typeof value !== "object" || value === null || seen.has(value) || depth > 64) return value;
     seen.add(value);
-    if (Array.isArray(value)) return value.map((v) => withoutUndefined(v, seen));
+    if (Array.isArray(value)) return value.map((v) => withoutUndefined(v, seen, depth + 1));
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return value; // resources, outputs, providers
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) Object.defineProperty(out, k, { value: withoutUndefined(v, seen), enumerable: true, writable: true, configurable: true });
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) Object.defineProperty(out, k, { value: withoutUndefined(v, seen, depth + 1), enumerable: true, writable: true, configurable: true });
     return out;
 }

@@ -34,9 +34,21 @@ export function formatProblems(problems: readonly ConfigProblem[], subject: stri
 export function show(value: unknown): string {
     if (value === undefined) return "nothing";
     if (typeof value === "number" && !Number.isFinite(value)) return String(value);
-    const text = JSON.stringify(value);
+    if (typeof value === "bigint") return `${value}n (a BigInt)`;
+    if (typeof value === "symbol" || typeof value === "function") return `a ${typeof value}`;
+    if (value instanceof Map || value instanceof Set) return `a ${value.constructor.name}`;
+    if (isPendingValue(value)) return "a Pulumi Output (not known until the resources exist)";
+    let text: string;
+    try {
+        text = JSON.stringify(value, (_, v) => (typeof v === "bigint" ? `${v}n` : v)) ?? String(value);
+    } catch {
+        text = "a value too deep or circular to show";
+    }
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
+
+/** An Output or a Promise: a value the program cannot know yet. */
+const isPendingValue = (v: unknown) => typeof v === "object" && v !== null && ((v as { __pulumiOutput?: unknown }).__pulumiOutput === true || typeof (v as { then?: unknown }).then === "function");
 
 /** Joins a field path from its parts: `a.b[2].c`. */
 export function joinPath(parts: readonly PropertyKey[]): string {
@@ -93,6 +105,11 @@ export function checkControlCharacters(value: unknown, problems: Problems, path:
     } else if (Array.isArray(value)) {
         value.forEach((v, i) => checkControlCharacters(v, problems, [...path, i], depth + 1));
     } else if (typeof value === "object" && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
-        for (const [k, v] of Object.entries(value)) checkControlCharacters(v, problems, [...path, k], depth + 1);
+        for (const [k, v] of Object.entries(value)) {
+            // Keys become names and descriptions too.
+            const at = joinPath([...path, k]);
+            if (CONTROL.test(k) && !problems.has(at)) problems.add(at, `the key ${show(k)} contains a control character; allowed: keys without newlines, tabs or escapes`);
+            checkControlCharacters(v, problems, [...path, k], depth + 1);
+        }
     }
 }

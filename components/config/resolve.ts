@@ -4,7 +4,7 @@ import { checkControlCharacters, joinPath, Problems, show } from "./errors";
 import { environmentSchema } from "./schema";
 import { TIER_PROFILES } from "./tiers";
 import { didYouMean } from "./suggest";
-import { INNER } from "./fields";
+import { INNER, isPending } from "./fields";
 import type { EnvironmentConfig, EnvironmentInput, Tier } from "./types";
 import { TIERS } from "./types";
 import { ALL_ADDONS_ON, DEFAULT_VERSIONS } from "./versions";
@@ -23,7 +23,11 @@ export function resolveEnvironmentConfig(input: EnvironmentInput): EnvironmentCo
     const merged = deepMerge(deepMerge(profile, { versions: DEFAULT_VERSIONS, addons: ALL_ADDONS_ON }), input ?? {});
 
     const parsed = parseReporting(environmentSchema, merged, problems);
-    checkEnvironment(merged, problems);
+    // A field the schema already refused is not reported again by the checks that relate fields.
+    const related = new Problems();
+    checkEnvironment(merged, related);
+    const reported = new Set(problems.all.map((p) => p.path));
+    for (const p of related.all) if (!reported.has(p.path)) problems.add(p.path, p.message);
     checkControlCharacters(merged, problems);
     problems.throwIfAny();
     return parsed as EnvironmentConfig;
@@ -33,7 +37,29 @@ export function resolveEnvironmentConfig(input: EnvironmentInput): EnvironmentCo
 export function parseReporting<S extends z.ZodType>(schema: S, input: unknown, problems: Problems, prefix: PropertyKey[] = []): z.output<S> | undefined {
     const parsed = schema.safeParse(input, { reportInput: true });
     if (parsed.success) return parsed.data;
-    for (const issue of parsed.error.issues) addIssue(problems, { ...issue, path: [...prefix, ...issue.path] } as z.core.$ZodIssue, schema, prefix.length);
+    // An Output where a plain value belongs is one problem, not one per field zod finds inside it.
+    const pending = new Set<string>();
+    for (const issue of parsed.error.issues) {
+        const at = pendingAlong(input, issue.path);
+        if (at) {
+            const path = joinPath([...prefix, ...at]);
+            if (!pending.has(path)) problems.add(path, "is a Pulumi Output or Promise; allowed: a plain value known when the program runs (only ids, ARNs, subnets and resources may be Outputs)");
+            pending.add(path);
+            continue;
+        }
+        addIssue(problems, { ...issue, path: [...prefix, ...issue.path] } as z.core.$ZodIssue, schema, prefix.length);
+    }
+    return undefined;
+}
+
+/** The path to the first Output or Promise along `path` in `input`, if there is one. */
+function pendingAlong(input: unknown, path: readonly PropertyKey[]): PropertyKey[] | undefined {
+    let node: unknown = input;
+    for (let i = 0; i <= path.length; i++) {
+        if (isPending(node)) return path.slice(0, i) as PropertyKey[];
+        if (i === path.length || typeof node !== "object" || node === null) return undefined;
+        node = (node as Record<PropertyKey, unknown>)[path[i] as string];
+    }
     return undefined;
 }
 
