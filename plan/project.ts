@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { parseDocument } from "yaml";
 
 /**
  * Reads a Pulumi project (`Pulumi.yaml`) and a stack's config (`Pulumi.<stack>.yaml`, or any
@@ -28,11 +28,8 @@ export class ProjectError extends Error {
     }
 }
 
-/**
- * Placeholder for `secure:` values: the offline plan has no secrets provider. It is an https URL,
- * so a secret endpoint (the commonest nested secret) still passes the config's checks.
- */
-export const SECRET_PLACEHOLDER = "https://offline-plan.invalid/secret";
+export { SECRET_PLACEHOLDER } from "./secrets";
+import { SECRET_PLACEHOLDER } from "./secrets";
 
 /** The project; with `optional`, a directory without Pulumi.yaml is a project named after its package.json or itself. */
 export function readProject(dir: string, optional = false): PulumiProject {
@@ -70,6 +67,8 @@ export function readStackConfig(file: string, project: string): StackConfig {
     if (!isMap(doc)) throw new ProjectError(`${file}: a stack file is a map with a config key; got ${describe(doc)}`);
     const config = doc.config ?? {};
     if (!isMap(config)) throw new ProjectError(`${file}: config must be a map of keys to values, like envstack:tier: dev; got ${describe(config)}`);
+    const empty = Object.entries(config).filter(([, value]) => value === null).map(([key]) => key);
+    if (empty.length > 0) throw new ProjectError(`${file}: ${empty.join(", ")} ${empty.length > 1 ? "have" : "has"} no value (~ or nothing after the colon); give a value, or remove the key`);
     const infinite = Object.entries(config).flatMap(([key, value]) => nonFinite(value, key));
     if (infinite.length > 0) {
         throw new ProjectError(`${file}: ${infinite.map((where) => `${where} is not a finite number`).join("; ")}; allowed: a number such as 10 or 0.5 (.inf and .nan cannot be passed to a program)`);
@@ -127,14 +126,48 @@ function readYaml(file: string): unknown {
         if (err instanceof ProjectError) throw err;
         throw new ProjectError((err as NodeJS.ErrnoException).code === "ENOENT" ? `missing file: ${file}` : `cannot read ${file}: ${(err as Error).message}`);
     }
+    // Only plain YAML: a tag (!!binary, !!set, !custom) would reach the program as something no config value is.
+    const doc = parseDocument(text, { merge: true, prettyErrors: true, schema: "core", customTags: [], logLevel: "silent" });
+    const problem = doc.errors[0] ?? doc.warnings[0];
+    if (problem) throw new ProjectError(`${file}: not valid YAML: ${yamlProblem(problem.message, text)}`);
+    let value: unknown;
     try {
-        return parse(text, { maxAliasCount: MAX_ALIASES, merge: true, prettyErrors: true });
+        value = doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (err) {
         const message = (err as Error).message.split("\n")[0];
-        throw new ProjectError(
-            /alias count/i.test(message) ? `${file}: more than ${MAX_ALIASES} YAML aliases; write the values out (so many aliases expand a small file into gigabytes)` : `${file}: not valid YAML: ${message}`,
-        );
+        throw new ProjectError(/alias count/i.test(message) ? `${file}: more than ${MAX_ALIASES} YAML aliases; write the values out (so many aliases expand a small file into gigabytes)` : `${file}: not valid YAML: ${message}`);
     }
+    const odd = notPlain(value, "");
+    if (odd) throw new ProjectError(`${file}: ${odd} holds a YAML value no config can hold (a tag such as !!binary, !!set or !!timestamp); write it as a plain string, number, list or map`);
+    return value;
+}
+
+/** Where a value is something other than JSON's strings, numbers, booleans, null, lists and maps. */
+function notPlain(value: unknown, at: string): string | undefined {
+    if (value === null || ["string", "number", "boolean"].includes(typeof value)) return undefined;
+    if (Array.isArray(value)) {
+        for (const [i, v] of value.entries()) {
+            const found = notPlain(v, `${at}[${i}]`);
+            if (found) return found;
+        }
+        return undefined;
+    }
+    if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+            const found = notPlain(v, at ? `${at}.${k}` : k);
+            if (found) return found;
+        }
+        return undefined;
+    }
+    return at || "the document";
+}
+
+/** The parser's first line, with the line of the file it points at instead of a dangling colon. */
+function yamlProblem(message: string, text: string): string {
+    const first = message.split("\n")[0].replace(/:$/, "");
+    const line = Number(/at line (\d+)/.exec(first)?.[1]);
+    const source = line ? text.split("\n")[line - 1]?.trim() : undefined;
+    return source ? `${first} (${source.length > 60 ? `${source.slice(0, 57)}...` : source})` : first;
 }
 
 /**

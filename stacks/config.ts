@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, ConfigProblem, EnvironmentInput, resolveEnvironmentConfig } from "../components";
 import { didYouMean } from "../components/config/suggest";
+import { SECRET_PLACEHOLDER } from "../plan/secrets";
 import { AwsProviderSettings, readAwsProviderSettings } from "./awsProvider";
 
 /** The config namespace of envstack's keys in `Pulumi.<stack>.yaml`. */
@@ -66,13 +67,19 @@ function checkSecretEndpoints(all: Record<string, string>, isSecret: (key: strin
     };
     const how = (path: string) => `allowed: a secret, set with pulumi config set --secret --path '${path}' <url>`;
     const observability = `${NAMESPACE}:observability`;
-    if (parse(observability)?.alerts?.httpsEndpoint !== undefined && !isSecret(observability)) {
+    const platform = parse(observability)?.alerts?.httpsEndpoint;
+    const secretElsewhere = (all[observability] ?? "").includes(SECRET_PLACEHOLDER);
+    if (platform !== undefined && platform !== SECRET_PLACEHOLDER && (!isSecret(observability) || secretElsewhere)) {
         problems.push({ path: `${observability}.alerts.httpsEndpoint`, message: `a plain value in prod; ${how(`${observability}.alerts.httpsEndpoint`)}` });
     }
     const teams = `${NAMESPACE}:teams`;
     const list = parse(teams);
-    (Array.isArray(list) ? list : []).forEach((team: { alerts?: { httpsEndpoint?: string } }, i: number) => {
-        if (team?.alerts?.httpsEndpoint !== undefined && !isSecret(teams)) problems.push({ path: `${teams}[${i}].alerts.httpsEndpoint`, message: `a plain value in prod; ${how(`${teams}[${i}].alerts.httpsEndpoint`)}` });
+    const endpoints = (Array.isArray(list) ? list : []).map((team: { alerts?: { httpsEndpoint?: unknown } }) => team?.alerts?.httpsEndpoint);
+    // One secret value makes the whole key secret: the offline plan, which sees each value, refuses a plain one beside it.
+    const mixed = endpoints.includes(SECRET_PLACEHOLDER);
+    endpoints.forEach((endpoint, i) => {
+        if (endpoint === undefined || endpoint === SECRET_PLACEHOLDER) return;
+        if (!isSecret(teams) || mixed) problems.push({ path: `${teams}[${i}].alerts.httpsEndpoint`, message: `a plain value in prod; ${how(`${teams}[${i}].alerts.httpsEndpoint`)}` });
     });
 }
 

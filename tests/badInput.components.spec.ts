@@ -10,6 +10,7 @@ import {
     Storage,
     StorageArgs,
 } from "../components";
+import * as pulumi from "@pulumi/pulumi";
 import { BadInput, Context, expectBuilt, expectRefused, KEY_ARN, SUBNETS, WHERE } from "./badInput";
 
 /**
@@ -67,6 +68,9 @@ const karpenter: Table<KarpenterArgs> = {
         row("a region that does not exist", (a) => (a.region = "mars-1"), "region", 'got "mars-1"', "an AWS region that exists"),
         row("a misspelt field", (a: Any) => (a.spotPercentge = 50), "spotPercentge", "unknown field", 'did you mean "spotPercentage"'),
         row("a tag key with a newline", (a) => (a.tags = { "cost\ncenter": "x" }), "tags.cost\ncenter", '"cost\\ncenter"', "letters, digits, spaces"),
+        row("a CPU ceiling as a BigInt", (a: Any) => (a.maxCpu = 8n), "maxCpu", "got 8n (a BigInt)", "a finite number"),
+        row("tags that refer to themselves", (a: Any) => ((a.tags = { team: "x" }), (a.tags.self = a.tags)), "tags.self", "too deep or circular", "allowed: text"),
+        row("a version map given as an Output", (a: Any) => (a.versions = pulumi.output(a.versions)), "versions", "is a Pulumi Output", "a plain value known when the program runs"),
     ],
 };
 

@@ -80,6 +80,46 @@ const ROWS: Row[] = [
     row("a team on a system namespace", (c) => (c["envstack:teams"] = [{ name: "kube-system", roleArn: "arn:aws:iam::111122223333:role/sys" }]), "envstack:teams[0].name", '"kube-system"', "allowed: any name"),
     row("s3:GetObject on every bucket", (c) => (c["envstack:teams"] = serviceAccount({ actions: ["s3:GetObject"], resources: ["*"] })), "envstack:teams[0].serviceAccounts[0].statements[0].resources[0]", 'got "*"', "it supports resource-level permissions"),
     row("an action IAM does not have", (c) => (c["envstack:teams"] = serviceAccount({ actions: ["dynamodb:GetIteam"], resources: ["*"] })), "envstack:teams[0].serviceAccounts[0].statements[0].actions[0]", '"dynamodb:GetIteam"', "an action dynamodb has"),
+    row("a key with an extra colon", (c) => (c["envstack:tier:x"] = "prod"), "envstack:tier:x", "unknown config key", "allowed: envstack:name"),
+    row("an aws key with an extra colon", (c) => (c["aws:profile:dev"] = "dev"), "aws:profile:dev", "unknown config key", "the AWS provider's keys"),
+    row("ignoreTags with a string for a list", (c) => (c["aws:ignoreTags"] = { keys: "cost-center" }), "aws:ignoreTags", 'keys: got "cost-center"', "a YAML list of strings"),
+    row("a profile given as a list", (c) => (c["aws:profile"] = ["dev", "prod"]), "aws:profile", 'got "[\\"dev\\",\\"prod\\"]"', "a profile name"),
+    row("negative retries", (c) => (c["aws:maxRetries"] = -5), "aws:maxRetries", "got -5", "from 0 to 100"),
+    row("a retry mode AWS lacks", (c) => (c["aws:retryMode"] = "sometimes"), "aws:retryMode", '"sometimes"', "standard, adaptive"),
+    row(
+        "a plain team alert URL beside a secret one, in prod",
+        (c) =>
+            (c["envstack:teams"] = [
+                { name: "payments", roleArn: "arn:aws:iam::111122223333:role/payments-developers", alerts: { httpsEndpoint: { secure: "v1:abcdef" } } },
+                { name: "analytics", roleArn: "arn:aws:iam::111122223333:role/analytics-developers", alerts: { httpsEndpoint: "https://events.example.com/PLAINKEY" } },
+            ]),
+        "envstack:teams[1].alerts.httpsEndpoint",
+        "a plain value in prod",
+        "allowed: a secret",
+        "prod",
+    ),
+    row("a chart from a plain-HTTP URL", (c) => (c["envstack:versions"] = { charts: { karpenter: { chart: "http://charts.example.com/karpenter.tgz", version: "1.14.1" } } }), "envstack:versions.charts.karpenter.chart", '"http://charts.example.com/karpenter.tgz"', "an oci:// chart reference"),
+    row("a repository Karpenter's chart ignores", (c) => (c["envstack:versions"] = { charts: { karpenter: { repository: "https://charts.example.com" } } }), "envstack:versions.charts.karpenter.repository", "unknown field", "allowed here: chart, version"),
+    row("a node label the kubelet refuses", (c) => (nodeGroup(c).labels = { "node-role.kubernetes.io/worker": "true" }), "envstack:cluster.nodeGroups[0].labels.node-role.kubernetes.io/worker", '"node-role.kubernetes.io/worker"', "outside the kubernetes.io and k8s.io domains"),
+    row(
+        "NAT settings with an adopted VPC",
+        (c) => (c["envstack:network"] = { ...c["envstack:network"], natGateways: "OnePerAz", existingVpc: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1", "subnet-0123456789abcdef2"] } }),
+        "envstack:network.natGateways",
+        '"OnePerAz"',
+        "nothing with network.existingVpc",
+    ),
+    row(
+        "an EFS volume with EFS off",
+        (c) => (c["envstack:storage"] = { efs: { enabled: false }, staticVolumes: [{ name: "data", namespace: "analytics", accessMode: "ReadWriteMany", capacity: "100Gi", efs: { fileSystemId: "fs-0123456789abcdef0" } }] }),
+        "envstack:storage.staticVolumes[0].efs",
+        "fs-0123456789abcdef0",
+        "efs.enabled: true",
+    ),
+    row("an EFS path that climbs out", (c) => (c["envstack:storage"] = { staticVolumes: [{ name: "data", namespace: "analytics", accessMode: "ReadWriteMany", capacity: "100Gi", efs: { fileSystemId: "fs-0123456789abcdef0", path: "/../../etc" } }] }), "envstack:storage.staticVolumes[0].efs.path", '"/../../etc"', "no .. segments"),
+    row("more tags than AWS allows", (c) => (c["envstack:tags"] = Object.fromEntries(Array.from({ length: 48 }, (_, k) => [`tag-${k}`, "x"]))), "envstack:tags", "tag-0", "at most 42 extra tags"),
+    row("s3:ListBucket on every bucket by ARN", (c) => (c["envstack:teams"] = serviceAccount({ actions: ["s3:ListBucket"], resources: ["arn:aws:s3:::*"] })), "envstack:teams[0].serviceAccounts[0].statements[0].resources[0]", '"arn:aws:s3:::*"', "it supports resource-level permissions"),
+    row("a schedule with day of week 7", (c) => budgets(c, [{ nodes: "1", schedule: "0 8 * * 7", duration: "1h" }]), "envstack:karpenter.budgets[0].schedule", '"0 8 * * 7"', "from 0 to 6"),
+    row("a schedule with L", (c) => budgets(c, [{ nodes: "1", schedule: "0 0 L * *", duration: "1h" }]), "envstack:karpenter.budgets[0].schedule", '"0 0 L * *"', "not a cron value Karpenter reads"),
     row("an overcommit factor as text", (c) => (c["envstack:teamOvercommitFactor"] = "lots"), "envstack:teamOvercommitFactor", '"lots"', "a finite number"),
 ];
 
@@ -110,6 +150,10 @@ describe("bad stack files, planned", () => {
         { what: "a number .inf", text: "config:\n  aws:region: eu-west-1\n  envstack:teamOvercommitFactor: .inf\n", says: "envstack:teamOvercommitFactor (Infinity) is not a finite number" },
         { what: "a YAML alias bomb", text: `config:\n  envstack:tags:\n    a0: &a0 [x,x,x,x,x,x,x,x,x,x]\n${Array.from({ length: 8 }, (_, k) => `    a${k + 1}: &a${k + 1} [${Array(10).fill(`*a${k}`).join(",")}]`).join("\n")}\n`, says: "more than 100 YAML aliases" },
         { what: "a stack file over 1 MiB", text: `config:\n  envstack:owner: ${"x".repeat(1 << 20)}\n`, says: "larger than 1024 KiB" },
+        { what: "a YAML tag", text: "config:\n  envstack:owner: !!binary cGxhdGZvcm0=\n", says: "config.envstack:owner holds a YAML value no config can hold" },
+        { what: "a custom YAML tag", text: "config:\n  envstack:owner: !custom platform\n", says: "Unresolved tag: !custom" },
+        { what: "a key written twice", text: "config:\n  envstack:owner: a\n  envstack:owner: b\n", says: "Map keys must be unique at line 3, column 3 (envstack:owner: b)" },
+        { what: "a key with no value", text: "config:\n  envstack:name: ~\n", says: "envstack:name has no value" },
         { what: "YAML that does not parse", text: "config:\n  envstack:tier: [dev\n", says: "not valid YAML" },
     ];
     for (const u of unreadable) {

@@ -1,5 +1,7 @@
-import { EnvironmentKey, EnvironmentKeyArgs, Observability, ObservabilityArgs, Team, TeamArgs, TeamNetworkGuard, TeamNetworkGuardArgs } from "../components";
+import { expect } from "chai";
+import { ConfigError, Environment, EnvironmentKey, EnvironmentKeyArgs, Observability, ObservabilityArgs, Team, TeamArgs, TeamNetworkGuard, TeamNetworkGuardArgs } from "../components";
 import { BadInput, Context, expectBuilt, expectRefused, KEY_ARN, WHERE } from "./badInput";
+import { register } from "./harness";
 
 /**
  * Bad arguments to the observability, key and team components used on their own: each row is
@@ -104,8 +106,25 @@ const guard: Table<TeamNetworkGuardArgs> = {
         row("a VPC range with host bits", (a) => (a.vpcCidr = "10.40.0.1/16"), "vpcCidr", '"10.40.0.1/16"', "the VPC's IPv4 CIDR"),
         row("a VPC range with leading zeros", (a) => (a.vpcCidr = "10.040.0.0/16"), "vpcCidr", '"10.040.0.0/16"', "the VPC's IPv4 CIDR"),
         row("no provider", (a: Any) => delete a.k8sProvider, "k8sProvider", "is required", "a Kubernetes provider"),
+        row("the whole internet as the VPC", (a) => (a.vpcCidr = "0.0.0.0/0"), "vpcCidr", '"0.0.0.0/0"', "private space"),
     ],
 };
+
+describe("Environment with no arguments", () => {
+    it("refuses them as a config error, before registering anything", async () => {
+        let thrown: unknown;
+        const registered = await register(() => {
+            try {
+                new Environment("e", null as never);
+            } catch (err) {
+                thrown = err;
+            }
+        });
+        expect(thrown).to.be.instanceOf(ConfigError);
+        expect((thrown as ConfigError).problems.map((p) => p.path)).to.include.members(["name", "region", "accountId"]);
+        expect(registered.all).to.deep.equal([]);
+    });
+});
 
 const tables: Table<Any>[] = [observability, key, team, guard];
 

@@ -293,7 +293,7 @@ describe("Storage", () => {
                 thrown = err;
             }
         });
-        expect((thrown as ConfigError).problems.map((p) => p.path)).to.deep.equal(["ebs.volumeId", "accessMode"]);
+        expect((thrown as ConfigError).problems.map((p) => p.path)).to.deep.equal(["ebs.volumeId", "accessMode", "opts.provider"]);
         expect(registered.all).to.deep.equal([]);
     });
 

@@ -63,12 +63,17 @@ export const tagValue = z
     .string()
     .max(256, "allowed: a tag value of at most 256 characters")
     .regex(TAG_CHARACTERS, "allowed: letters, digits, spaces and _ . : / = + - @ (what AWS accepts in tags)");
-/** AWS tags; with `reserved`, envstack's own keys are refused (it sets them). */
-export const tags = z.record(tagKey, tagValue);
-export const extraTags = z.record(
-    tagKey.refine((k) => !(RESERVED_TAG_KEYS as readonly string[]).includes(k), { message: `allowed: a key other than ${RESERVED_TAG_KEYS.join(", ")}, which envstack sets from the environment` }),
-    tagValue,
-);
+/** AWS allows 50 tags on a resource; envstack adds a few of its own (Name, discovery and role tags). */
+const MAX_TAGS = 45;
+/** Tags on a component's resources. */
+export const tags = z.record(tagKey, tagValue).refine((t) => Object.keys(t).length <= MAX_TAGS, { message: `allowed: at most ${MAX_TAGS} tags (AWS allows 50 on a resource, and envstack adds its own)` });
+/** A stack's extra tags: envstack's reserved keys are refused (it sets them), and they count against the same limit. */
+export const extraTags = z
+    .record(
+        tagKey.refine((k) => !(RESERVED_TAG_KEYS as readonly string[]).includes(k), { message: `allowed: a key other than ${RESERVED_TAG_KEYS.join(", ")}, which envstack sets from the environment` }),
+        tagValue,
+    )
+    .refine((t) => Object.keys(t).length <= MAX_TAGS - RESERVED_TAG_KEYS.length, { message: `allowed: at most ${MAX_TAGS - RESERVED_TAG_KEYS.length} extra tags (AWS allows 50 on a resource; envstack sets ${RESERVED_TAG_KEYS.length} and adds its own)` });
 
 /** A DNS-1123 label: a namespace, a service account, a StorageClass. */
 export const dnsLabel = (what: string) => z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, `allowed: ${what}, a DNS label: lowercase letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric`);
@@ -88,6 +93,17 @@ export const labelKey = z.string().refine(
     },
     { message: "allowed: a label key like team or example.com/team: a name of 1 to 63 letters, digits, '-', '_' and '.', starting and ending alphanumeric, after an optional DNS prefix and '/'" },
 );
+/** The kubernetes.io and k8s.io prefixes the kubelet lets a node set on itself; any other in those domains stops it starting. */
+const NODE_SETTABLE = ["node.kubernetes.io", "kubelet.kubernetes.io"];
+/** A label a node may carry from its node group: the kubelet refuses other kubernetes.io and k8s.io labels. */
+export const nodeLabelKey = labelKey.refine(
+    (key) => {
+        const prefix = key.includes("/") ? key.slice(0, key.lastIndexOf("/")) : "";
+        return !/(^|\.)(kubernetes\.io|k8s\.io)$/.test(prefix) || NODE_SETTABLE.includes(prefix);
+    },
+    { message: `allowed: a key outside the kubernetes.io and k8s.io domains (the kubelet refuses to start with them), except ${NODE_SETTABLE.map((p) => `${p}/`).join(" and ")}` },
+);
 /** A Kubernetes label value: empty, or up to 63 letters, digits, '-', '_' and '.', starting and ending alphanumeric. */
 export const labelValue = z.string().regex(/^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$/, "allowed: a label value of up to 63 letters, digits, '-', '_' and '.', starting and ending alphanumeric");
 export const labels = z.record(labelKey, labelValue);
+export const nodeLabels = z.record(nodeLabelKey, labelValue);

@@ -29,8 +29,20 @@ export function resolveEnvironmentConfig(input: EnvironmentInput): EnvironmentCo
     const reported = new Set(problems.all.map((p) => p.path));
     for (const p of related.all) if (!reported.has(p.path)) problems.add(p.path, p.message);
     checkControlCharacters(merged, problems);
+    checkIgnoredWithExistingVpc(input, problems);
     problems.throwIfAny();
     return parsed as EnvironmentConfig;
+}
+
+/** What a stack sets for a VPC envstack creates has no effect on one it adopts: said, not silently dropped. */
+function checkIgnoredWithExistingVpc(input: EnvironmentInput, problems: Problems): void {
+    const network = (input?.network ?? {}) as Record<string, unknown>;
+    if (typeof network.existingVpc !== "object" || network.existingVpc === null) return;
+    for (const key of ["natGateways", "subnetMasks", "isolatedSubnets"]) {
+        if (network[key] !== undefined && !problems.has(`network.${key}`)) {
+            problems.bad(`network.${key}`, network[key], "allowed: nothing with network.existingVpc, which keeps its own subnets and routes; remove it");
+        }
+    }
 }
 
 /** Parses `input` with a schema, adding each issue to `problems` under `prefix`; undefined if it failed. */

@@ -2,6 +2,8 @@ import { Cron } from "croner";
 
 /** The descriptors Karpenter's cron parser (robfig/cron's standard one) accepts besides five fields. */
 const FIELDS = ["minute", "hour", "day-of-month", "month", "day-of-week"];
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 const DESCRIPTORS = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
 
 /**
@@ -14,6 +16,13 @@ export function scheduleProblem(schedule: string): string | undefined {
     if (text.startsWith("@")) return DESCRIPTORS.includes(text) ? undefined : `${text} is not a descriptor Karpenter knows (${DESCRIPTORS.join(", ")})`;
     const fields = text.split(/\s+/);
     if (fields.length !== 5) return `it has ${fields.length} field(s); Karpenter's schedules have five: minute, hour, day of month, month, day of week`;
+    // Karpenter's parser (robfig/cron) knows numbers, names, * ? , - and /; not L, W or #, and days of the week 0 to 6.
+    for (const [i, field] of fields.entries()) {
+        const names = i === 3 ? MONTHS : i === 4 ? DAYS : [];
+        const words = field.toLowerCase().match(/[a-z]+/g) ?? [];
+        if (!/^[0-9a-z*?,/-]+$/i.test(field) || words.some((w) => !names.includes(w))) return `the ${FIELDS[i]} field ${JSON.stringify(field)} is not a cron value Karpenter reads (numbers, names, * ? , - and /)`;
+        if (i === 4 && (field.match(/\d+/g) ?? []).some((n) => Number(n) > 6 && !/\/\d+$/.test(field))) return `the day-of-week field ${JSON.stringify(field)} goes past 6; Karpenter counts Sunday as 0, from 0 to 6`;
+    }
     let cron: Cron;
     try {
         cron = new Cron(text, { paused: true, timezone: "UTC" });

@@ -4,7 +4,8 @@ import type { EnvironmentConfig } from "./types";
 import { ACCESS_MODES, CAPACITY_TYPES, CONSOLIDATION_POLICIES, EBS_VOLUME_TYPES, EFS_TRANSITIONS, FS_TYPES, RECLAIM_POLICIES, DISRUPTION_REASONS, FLOW_LOG_TRAFFIC, INSTANCE_CATEGORIES, NAT_STRATEGIES, NODE_ARCHITECTURES, POD_SECURITY_LEVELS, TAINT_EFFECTS, TEAM_EGRESS, TEAM_INGRESS, TEAM_SIZES, TIERS } from "./types";
 import { ADDON_VERSION_PATTERN, AMI_ALIAS_PATTERN, EKS_ADDONS, KUBERNETES_VERSION_PATTERN, SEMVER_PATTERN } from "./versions";
 import { scheduleProblem } from "./schedule";
-import { accountId, extraTags, labelKey, labels, labelValue, tagValue } from "./fields";
+import { ABSOLUTE_PATH } from "./storageChecks";
+import { accountId, extraTags, labelKey, labelValue, nodeLabels, tagValue } from "./fields";
 
 /**
  * The shape of a resolved config: types, enums, ranges and formats of single fields.
@@ -48,14 +49,30 @@ export const nodeGroupSchema = z.strictObject({
     name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, "allowed: lowercase letters, digits and '-', 1 to 32 characters"),
     capacityType: z.enum(CAPACITY_TYPES),
     ...sizes,
-    labels: labels.default({}),
+    labels: nodeLabels.default({}),
     taints: z.array(taint).default([]),
 });
 
 const addonVersion = z.string().regex(ADDON_VERSION_PATTERN, "allowed: an exact EKS add-on version like v1.20.1-eksbuild.3");
 
 const semver = z.string().regex(SEMVER_PATTERN, "allowed: an exact version like 1.14.1 (never a range or latest)");
-const chart = z.strictObject({ chart: z.string().min(1), version: semver, repository: z.string().optional() });
+// A stack can point a chart at a mirror, but only over TLS or OCI, and only in a way the release reads.
+const OCI_CHART = /^oci:\/\/[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/;
+const ociChart = z.strictObject({
+    chart: z.string().regex(OCI_CHART, "allowed: an oci:// chart reference like oci://public.ecr.aws/karpenter/karpenter (a mirror of it is fine)"),
+    version: semver,
+});
+const repositoryChart = z
+    .strictObject({
+        chart: z.string().regex(/^([a-z0-9][a-z0-9-]*|oci:\/\/[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+)$/, "allowed: a chart name like kube-prometheus-stack with its repository, or an oci:// chart reference"),
+        version: semver,
+        repository: z.string().regex(/^https:\/\/[^\s]+$/, "allowed: an https:// chart repository").optional(),
+    })
+    .superRefine((c, ctx) => {
+        const oci = c.chart.startsWith("oci://");
+        if (oci && c.repository !== undefined) ctx.addIssue({ code: "custom", path: ["repository"], input: c.repository, message: "allowed: no repository with an oci:// chart, which names its registry itself" });
+        if (!oci && c.repository === undefined) ctx.addIssue({ code: "custom", path: ["repository"], input: undefined, message: "allowed: the https:// repository the chart is in" });
+    });
 
 export const versionsSchema = z.strictObject({
     kubernetes: z.record(
@@ -70,7 +87,7 @@ export const versionsSchema = z.strictObject({
         x86_64: z.string().regex(/^AL2023_x86_64_/, "allowed: an AL2023 x86_64 AMI type"),
         arm64: z.string().regex(/^AL2023_ARM_64_/, "allowed: an AL2023 arm64 AMI type"),
     }),
-    charts: z.strictObject({ karpenter: chart, karpenterCrd: chart, kubePrometheusStack: chart }),
+    charts: z.strictObject({ karpenter: ociChart, karpenterCrd: ociChart, kubePrometheusStack: repositoryChart }),
 });
 
 const DURATION = "allowed: a duration like 30s, 5m or 720h";
@@ -132,7 +149,7 @@ export const storageConfigSchema = z.strictObject({
     efs: z.strictObject({
         enabled: z.boolean(),
         transitionToIa: z.enum(EFS_TRANSITIONS),
-        basePath: z.string().regex(/^\/[\w./-]*$/, "allowed: an absolute path like /dynamic"),
+        basePath: z.string().regex(ABSOLUTE_PATH, "allowed: an absolute path like /dynamic, with no .. segments"),
     }),
     // Static volumes are checked field by field in storageChecks.ts, which names the bad source.
     staticVolumes: z.array(staticVolumeSchema),
@@ -161,7 +178,7 @@ export const observabilityConfigSchema = z.strictObject({
 
 // Names, ARNs, quantities and statements are checked in teamChecks.ts, which names the team.
 // YAML reads `4` or `0` as numbers; quantities keep Kubernetes' text form.
-const quantityText = z.union([z.string(), z.number()]).transform(String);
+const quantityText = z.union([z.string(), z.number()], { error: "allowed: a Kubernetes quantity like 500m or 2Gi" }).transform(String);
 const teamQuota = z.strictObject({
     requestsCpu: quantityText.optional(),
     limitsCpu: quantityText.optional(),

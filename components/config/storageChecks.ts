@@ -43,6 +43,8 @@ const FILE_SYSTEM_ID = /^fs-[0-9a-f]{8,17}$/;
 const ACCESS_POINT_ID = /^fsap-[0-9a-f]{17}$/;
 const VOLUME_ID = /^vol-[0-9a-f]{8,17}$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** An absolute path that stays where it says: no `..` segment. */
+export const ABSOLUTE_PATH = /^\/(?!(.*\/)?\.\.(\/|$))[\w./-]*$/;
 
 /** A static volume's source, namespace, mode and size; `azs` are the cluster's AZs when known. */
 export function checkStaticVolume(path: string, raw: unknown, azs: string[] | undefined, problems: Problems): void {
@@ -64,7 +66,7 @@ export function checkStaticVolume(path: string, raw: unknown, azs: string[] | un
         const efs = obj(v.efs);
         if (!FILE_SYSTEM_ID.test(String(efs.fileSystemId))) problems.bad(`${path}.efs.fileSystemId`, efs.fileSystemId, "allowed: an EFS file system id like fs-0123456789abcdef0");
         if (efs.accessPointId !== undefined && !ACCESS_POINT_ID.test(String(efs.accessPointId))) problems.bad(`${path}.efs.accessPointId`, efs.accessPointId, "allowed: an access point id like fsap-0123456789abcdef0");
-        if (efs.path !== undefined && !/^\/[\w./-]*$/.test(String(efs.path))) problems.bad(`${path}.efs.path`, efs.path, "allowed: an absolute path inside the file system, like /data");
+        if (efs.path !== undefined && !ABSOLUTE_PATH.test(String(efs.path))) problems.bad(`${path}.efs.path`, efs.path, "allowed: an absolute path inside the file system, like /data, with no .. segments");
         return;
     }
     const ebs = obj(v.ebs);
@@ -91,6 +93,12 @@ export function checkStorage(storage: Obj, azs: string[] | undefined, problems: 
         checkEbsPerformance(`storage.extraClasses[${i}]`, str(c.type), c.iops, c.throughputMiBps, problems);
     });
     const volumes = Array.isArray(storage.staticVolumes) ? storage.staticVolumes : [];
+    // Without EFS there is no EFS CSI driver and no role that may mount, so an EFS volume could never be used.
+    if (obj(storage.efs).enabled === false) {
+        volumes.forEach((raw, i) => {
+            if (obj(raw).efs !== undefined) problems.bad(`storage.staticVolumes[${i}].efs`, obj(raw).efs, "allowed: an EBS volume, or efs.enabled: true (with EFS off nothing can mount a file system)");
+        });
+    }
     const volumeNames = new Set<string>();
     volumes.forEach((raw, i) => {
         const name = str(obj(raw).name);

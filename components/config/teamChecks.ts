@@ -170,6 +170,9 @@ function checkClusterRoles(path: string, value: unknown, problems: Problems): vo
 /** IAM role names: 64 characters, of which Pulumi's random suffix takes 8. */
 const ROLE_NAME_ROOM = 64 - 8;
 
+/** An ARN that names every resource of its service: nothing but wildcards after the account (`arn:aws:s3:::*`). */
+const everyResource = (arn: string) => /^arn:[^:]*:[^:]*:[^:]*:[^:]*:[*?]*$/.test(arn);
+
 function checkServiceAccounts(path: string, value: unknown, resourcePrefix: string | undefined, problems: Problems): void {
     const accounts = list(value);
     const names = accounts.map((a) => str(obj(a).name));
@@ -203,7 +206,7 @@ function checkServiceAccounts(path: string, value: unknown, resourcePrefix: stri
             list(obj(statement).resources).forEach((resource, k) => {
                 if (typeof resource === "string" && resource !== "*" && !ARN.test(resource)) {
                     problems.bad(`${at}.resources[${k}]`, resource, "allowed: an ARN like arn:aws:s3:::ledger-exports/payments/*, or * for actions without resource-level permissions");
-                } else if (resource === "*" && scoped.length > 0) {
+                } else if (typeof resource === "string" && (resource === "*" || everyResource(resource)) && scoped.length > 0) {
                     problems.bad(`${at}.resources[${k}]`, resource, `allowed: the ARNs ${scoped.join(", ")} may act on; ${scoped.length > 1 ? "they support" : "it supports"} resource-level permissions, so * would grant every one in the account (keep * for actions without, in a statement of their own)`);
                 }
             });

@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkArguments } from "../config/arguments";
 import { checkKubernetesVersion } from "../config/checks";
@@ -48,9 +49,13 @@ export const staticVolumeArgsSchema = staticVolumeSchema.extend({
 });
 
 /** Every problem with `StaticVolume`'s arguments, thrown at once before anything is registered. */
-export function checkStaticVolumeArguments(args: StaticVolumeArgs): void {
+export function checkStaticVolumeArguments(args: StaticVolumeArgs, opts: pulumi.ComponentResourceOptions | undefined): void {
     checkArguments("StaticVolume arguments", staticVolumeArgsSchema, args, {
         section: "staticVolume",
-        check: (problems) => checkStaticVolume("staticVolume", args, Array.isArray(args?.availabilityZones) ? args.availabilityZones : undefined, problems),
+        check: (problems) => {
+            checkStaticVolume("staticVolume", args, Array.isArray(args?.availabilityZones) ? args.availabilityZones : undefined, problems);
+            // Without one, the volume and claim would go to whatever cluster the ambient kubeconfig reaches.
+            if (!opts?.provider && !opts?.providers && !opts?.parent) problems.add("opts.provider", "is required; allowed: the cluster's Kubernetes provider (provider or providers), or a parent component that has it");
+        },
     });
 }

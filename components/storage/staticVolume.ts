@@ -27,7 +27,7 @@ export class StaticVolume extends pulumi.ComponentResource {
     readonly claim: k8s.core.v1.PersistentVolumeClaim;
 
     constructor(name: string, args: StaticVolumeArgs, opts?: pulumi.ComponentResourceOptions) {
-        checkStaticVolumeArguments(args);
+        checkStaticVolumeArguments(args, opts);
         super("envstack:index:StaticVolume", name, {}, opts);
 
         const pv = staticPersistentVolume(args);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { checkArguments } from "../config/arguments";
-import { parseIpv4Cidr } from "../config/cidr";
+import { isPrivateRange, parseIpv4Cidr } from "../config/cidr";
 import { accountId, clusterName, dnsSubdomain, provider, region, resources, tags } from "../config/fields";
 import { teamSchema, versionsSchema } from "../config/schema";
 import { checkTeam } from "../config/teamChecks";
@@ -35,7 +35,13 @@ export const teamNetworkGuardArgsSchema = z.strictObject({
     k8sProvider: provider("a Kubernetes provider for the cluster"),
     vpcCidr: z
         .string()
-        .refine((v) => parseIpv4Cidr(v)?.hostBitsSet === false, { message: "allowed: the VPC's IPv4 CIDR, like 10.40.0.0/16" })
+        .refine(
+            (v) => {
+                const cidr = parseIpv4Cidr(v);
+                return cidr !== undefined && !cidr.hostBitsSet && isPrivateRange(cidr) && cidr.prefix >= 16 && cidr.prefix <= 28;
+            },
+            { message: "allowed: the VPC's IPv4 CIDR, like 10.40.0.0/16: private space, /16 to /28 (restricted namespaces may reach only this range)" },
+        )
         .optional(),
 });
 
