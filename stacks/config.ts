@@ -37,11 +37,17 @@ export function readStack(all: Record<string, string> = pulumi.runtime.allConfig
 
 /** The namespaces this program reads: its own, the AWS provider's, and Pulumi's. */
 const NAMESPACES = [NAMESPACE, "aws", "pulumi"];
+/** The `pulumi:` keys the engine reads from a stack file. */
+const PULUMI_KEYS = ["pulumi:tags", "pulumi:template", "pulumi:disable-default-providers", "pulumi:autonaming"];
 
 /** A key in a namespace nothing here reads would be silently ignored: `envstak:karpenter` is a typo, not a setting. */
 function checkNamespaces(all: Record<string, string>, problems: ConfigProblem[]): void {
     for (const key of Object.keys(all)) {
         const namespace = key.split(":")[0];
+        if (namespace === "pulumi" && !PULUMI_KEYS.includes(key)) {
+            problems.push({ path: key, message: `unknown config key; ${didYouMean(key, PULUMI_KEYS)}allowed: ${PULUMI_KEYS.join(", ")}` });
+            continue;
+        }
         if (NAMESPACES.includes(namespace)) continue;
         problems.push({ path: key, message: `no package in this program reads the namespace "${namespace}", so the setting would be ignored; ${didYouMean(namespace, NAMESPACES)}allowed namespaces: ${NAMESPACES.join(", ")}` });
     }
@@ -127,7 +133,8 @@ function checkStackInput(input: EnvironmentInput, problems: ConfigProblem[]): En
         resolveEnvironmentConfig(input);
     } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
-        problems.push(...err.problems.map((p) => ({ path: configKeyOf(p.path), message: p.message })));
+        // The offline plan cannot read a secret: say so rather than show its placeholder.
+        problems.push(...err.problems.map((p) => ({ path: configKeyOf(p.path), message: p.message.split(JSON.stringify(SECRET_PLACEHOLDER)).join("a secret value (the offline plan cannot read it)") })));
     }
     if (problems.length > 0) throw new ConfigError(problems, "stack config");
     return input;

@@ -131,7 +131,7 @@ const network: Table<NetworkArgs> = {
         row("a tag value with shell characters", (a) => (a.tags = { team: "$(reboot)" }), "tags.team", '"$(reboot)"', "letters, digits, spaces"),
         row("a tag value with an emoji", (a) => (a.tags = { team: "rocket \u{1F680}" }), "tags.team", "rocket", "letters, digits, spaces"),
         row("a tag key AWS reserves", (a) => (a.tags = { "aws:team": "x" }), "tags.aws:team", '"aws:team"', "not starting with aws:"),
-        row("a key given as a number", (a: Any) => (a.kmsKeyArn = 5), "kmsKeyArn", "got 5", "allowed: text"),
+        row("a key given as a number", (a: Any) => (a.kmsKeyArn = 5), "kmsKeyArn", "got 5", "a KMS key ARN like"),
     ],
 };
 

@@ -60,7 +60,7 @@ const key: Table<EnvironmentKeyArgs> = {
         row("a deletion window of 7.5 days", (a) => (a.deletionWindowInDays = 7.5), "deletionWindowInDays", "got 7.5", "a whole number"),
         row("no environment name", (a) => (a.environmentName = ""), "environmentName", 'got ""', "the environment's name"),
         row("a short account id", (a) => (a.accountId = "1234"), "accountId", '"1234"', "the 12-digit AWS account id"),
-        row("an account id as a number", (a: Any) => (a.accountId = 111122223333), "accountId", "got 111122223333", "allowed: text"),
+        row("an account id as a number", (a: Any) => (a.accountId = 111122223333), "accountId", "got 111122223333", "as text in quotes"),
         row("a region that is a continent", (a) => (a.region = "europe"), "region", '"europe"', "an AWS region that exists"),
         row("a queue name with a space", (a) => (a.interruptionQueueName = "a b"), "interruptionQueueName", '"a b"', "an SQS queue name"),
         row("an environment name with a newline", (a) => (a.environmentName = "acme\ndev"), "environmentName", '"acme\\ndev"', "the environment's name"),

@@ -94,10 +94,13 @@ function addIssue(problems: Problems, issue: z.core.$ZodIssue, schema: z.ZodType
     const path = joinPath(issue.path);
     const got = issue.input;
     switch (issue.code) {
-        case "invalid_type":
-            // Fields with a hint in the schema say what they want; others name the type, in plain words.
-            problems.bad(path, got, `allowed: ${issue.message.startsWith("Invalid input") ? (PLAIN_TYPES[issue.expected] ?? issue.expected) : issue.message}`);
+        case "invalid_type": {
+            // Fields with a hint in the schema say what they want; a text field with a format says it; others name the type, in plain words.
+            const format = issue.expected === "string" ? formatAt(schema, issue.path.slice(prefixLength)) : undefined;
+            const quoted = format && (typeof got === "number" || typeof got === "boolean") ? `${format}, as text in quotes (${show(got)} is a ${typeof got})` : format;
+            problems.bad(path, got, quoted ?? `allowed: ${issue.message.startsWith("Invalid input") ? (PLAIN_TYPES[issue.expected] ?? issue.expected) : issue.message}`);
             return;
+        }
         case "invalid_value":
             problems.bad(path, got, `allowed: ${issue.values.map((v) => String(v)).join(", ")}`);
             return;
@@ -147,15 +150,27 @@ function describeBound(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig)
     }
 }
 
-/** The field names an object schema accepts at a path, for "unknown field" messages. */
-function fieldsAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+/** What a text field's format allows (its regex's message), found by giving it an empty string. */
+function formatAt(schema: z.ZodType, path: readonly PropertyKey[]): string | undefined {
+    const node = nodeAt(schema, path);
+    const probe = node?.safeParse?.("");
+    const message: string | undefined = probe && !probe.success ? probe.error.issues[0]?.message : undefined;
+    return message?.startsWith("allowed:") ? message : undefined;
+}
+
+function nodeAt(schema: z.ZodType, path: readonly PropertyKey[]): any {
     let node: any = schema;
     for (const part of path) {
         node = unwrap(node);
         if (typeof part === "number") node = node?.element;
         else node = node?.shape?.[part] ?? node?._zod?.def?.valueType;
     }
-    node = unwrap(node);
+    return unwrap(node);
+}
+
+/** The field names an object schema accepts at a path, for "unknown field" messages. */
+function fieldsAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+    const node = nodeAt(schema, path);
     return node?.shape ? Object.keys(node.shape) : [];
 }
 

@@ -92,6 +92,8 @@ export const versionsSchema = z.strictObject({
 
 const DURATION = "allowed: a duration like 30s, 5m or 720h";
 const duration = z.string().regex(/^([0-9]+(s|m|h))+$/, DURATION);
+/** Seconds in a Go-style duration like 1h30m. */
+const durationSeconds = (d: string) => [...d.matchAll(/(\d+)(s|m|h)/g)].reduce((sum, [, n, unit]) => sum + Number(n) * { s: 1, m: 60, h: 3600 }[unit as "s" | "m" | "h"], 0);
 const durationOrNever = z.string().regex(/^(([0-9]+(s|m|h))+|Never)$/, `${DURATION}, or Never`);
 
 export const karpenterConfigSchema = z.strictObject({
@@ -103,7 +105,8 @@ export const karpenterConfigSchema = z.strictObject({
     instanceCategories: z.array(z.enum(INSTANCE_CATEGORIES)).min(1),
     minInstanceGeneration: z.number().int().min(1).max(10),
     architectures: z.array(z.enum(NODE_ARCHITECTURES)).min(1),
-    expireAfter: durationOrNever,
+    // Every node is replaced when it expires: a short lifetime churns the whole cluster.
+    expireAfter: durationOrNever.refine((d) => d === "Never" || durationSeconds(d) >= 3600, { message: "allowed: at least 1h, or Never (nodes are replaced when they expire; less would churn every workload)" }),
     consolidationPolicy: z.enum(CONSOLIDATION_POLICIES),
     consolidateAfter: durationOrNever,
     budgets: z.array(
