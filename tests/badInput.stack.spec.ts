@@ -120,6 +120,7 @@ const ROWS: Row[] = [
     row("s3:ListBucket on every bucket by ARN", (c) => (c["envstack:teams"] = serviceAccount({ actions: ["s3:ListBucket"], resources: ["arn:aws:s3:::*"] })), "envstack:teams[0].serviceAccounts[0].statements[0].resources[0]", '"arn:aws:s3:::*"', "it supports resource-level permissions"),
     row("a schedule with day of week 7", (c) => budgets(c, [{ nodes: "1", schedule: "0 8 * * 7", duration: "1h" }]), "envstack:karpenter.budgets[0].schedule", '"0 8 * * 7"', "from 0 to 6"),
     row("a schedule with L", (c) => budgets(c, [{ nodes: "1", schedule: "0 0 L * *", duration: "1h" }]), "envstack:karpenter.budgets[0].schedule", '"0 0 L * *"', "not a cron value Karpenter reads"),
+    row("a node label that claims a Karpenter NodePool", (c) => (nodeGroup(c).labels = { "karpenter.sh/nodepool": "general" }), "envstack:cluster.nodeGroups[0].labels.karpenter.sh/nodepool", '"karpenter.sh/nodepool"', "mark Karpenter's own nodes"),
     row("a pulumi key the engine does not read", (c) => (c["pulumi:tag"] = { team: "x" }), "pulumi:tag", "unknown config key", 'did you mean "pulumi:tags"'),
     row("nodes expiring every second", (c) => (c["envstack:karpenter"].expireAfter = "1s"), "envstack:karpenter.expireAfter", '"1s"', "at least 1h, or Never"),
     row("a budget node count unquoted", (c) => budgets(c, [{ nodes: 10 }]), "envstack:karpenter.budgets[0].nodes", "got 10", "as text in quotes (10 is a number)"),

@@ -102,7 +102,7 @@ export const nodeLabelKey = labelKey.refine(
         return !/(^|\.)(kubernetes\.io|k8s\.io)$/.test(prefix) || NODE_SETTABLE.includes(prefix);
     },
     { message: `allowed: a key outside the kubernetes.io and k8s.io domains (the kubelet refuses to start with them), except ${NODE_SETTABLE.map((p) => `${p}/`).join(" and ")}` },
-);
+).refine((key) => !/^(karpenter\.sh|karpenter\.k8s\.aws)\//.test(key), { message: "allowed: a key outside karpenter.sh and karpenter.k8s.aws, which mark Karpenter's own nodes (pods that select a NodePool would land on this group)" });
 /** A Kubernetes label value: empty, or up to 63 letters, digits, '-', '_' and '.', starting and ending alphanumeric. */
 export const labelValue = z.string().regex(/^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$/, "allowed: a label value of up to 63 letters, digits, '-', '_' and '.', starting and ending alphanumeric");
 export const labels = z.record(labelKey, labelValue);
