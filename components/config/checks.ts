@@ -191,7 +191,8 @@ function checkExistingVpc(existing: Obj, azCount: number, problems: Problems): v
 /** A Kubernetes version must have an entry in the version map: its add-ons, AMI alias and Karpenter floor. */
 export function checkKubernetesVersion(path: string, version: unknown, versions: unknown, problems: Problems): void {
     const supported = Object.keys(obj(obj(versions).kubernetes));
-    if (typeof version === "string" && !supported.includes(version)) {
+    // Without a version map there is nothing to check against: the schema reports it missing.
+    if (typeof version === "string" && supported.length > 0 && !supported.includes(version)) {
         problems.bad(path, version, `allowed: ${supported.join(", ")} (versions pinned in the version map; add one under envstack:versions to use it)`);
     }
 }
