@@ -9,6 +9,7 @@ import { interruptionQueueName } from "./karpenter/interruption";
 import { Observability } from "./observability";
 import { Storage } from "./storage";
 import { Network } from "./network";
+import { MetricsServer } from "./metricsServer";
 import { storageClassNames } from "./config/teamChecks";
 import { Team, TeamNetworkGuard } from "./teams";
 import { environmentTags, Tags } from "./shared/tags";
@@ -45,6 +46,8 @@ export class Environment extends pulumi.ComponentResource {
     readonly storage: Storage;
     /** Metrics, logs and alerts. */
     readonly observability: Observability;
+    /** The resource metrics API behind the Horizontal Pod Autoscaler; undefined when off. */
+    readonly metricsServer?: MetricsServer;
     /**
      * Team namespaces, by team name. Teams are created in batches once the rest of the environment
      * is registered, so that a stack with a thousand teams does not hold them all in flight at
@@ -187,6 +190,14 @@ export class Environment extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+
+        if (config.platform.metricsServer.enabled) {
+            this.metricsServer = new MetricsServer(
+                `${name}-metrics-server`,
+                { replicas: config.platform.metricsServer.replicas, versions: config.versions, k8sProvider: this.cluster.provider, dependsOn: [this.cluster.systemNodeGroup] },
+                { parent: this },
+            );
+        }
 
         this.clusterName = this.cluster.clusterName;
         this.endpoint = this.cluster.endpoint;

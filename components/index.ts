@@ -16,4 +16,5 @@ export * from "./karpenter";
 export * from "./storage";
 export * from "./observability";
 export * from "./teams";
+export * from "./metricsServer";
 export * as shared from "./shared";

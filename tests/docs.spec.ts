@@ -96,6 +96,7 @@ describe("the docs", () => {
             "v1/PersistentVolumeClaim": async () => (await import("kubernetes-models/v1/PersistentVolumeClaim")).PersistentVolumeClaim,
             "v1/Pod": async () => (await import("kubernetes-models/v1/Pod")).Pod,
             "monitoring.coreos.com/v1/ServiceMonitor": async () => (await import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor")).ServiceMonitor,
+            "autoscaling/v2/HorizontalPodAutoscaler": async () => (await import("kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler")).HorizontalPodAutoscaler,
         };
         expect(manifests.length).to.be.greaterThan(2);
         for (const { b, object } of manifests) {

@@ -23,7 +23,7 @@ describe("Teams at scale", () => {
         expect(count("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")).to.equal(201); // and the platform admin's
         // Only the VPC's awsx component and Karpenter's Helm charts, which the pack reports as not verifiable offline.
         expect(plan.policy.violations.filter((v: { policy: string }) => v.policy !== "not-verifiable-offline")).to.deep.equal([]);
-        expect(plan.policy.violations.map((v: { level: string }) => v.level)).to.deep.equal(["advisory", "advisory", "advisory"]);
+        expect(plan.policy.violations.map((v: { level: string }) => v.level)).to.deep.equal(["advisory", "advisory", "advisory", "advisory"]);
         const namespaces = plan.resources.filter((r: { type: string; inputs: { metadata: { name: string } } }) => r.type === "kubernetes:core/v1:Namespace").map((r: { inputs: { metadata: { name: string } } }) => r.inputs.metadata.name);
         expect(new Set(namespaces).size).to.equal(200);
 

@@ -20,6 +20,14 @@ export const SYSTEM_TAINT: NodeTaint = { key: "CriticalAddonsOnly", value: "true
 
 /** Label keys envstack puts on every managed node. */
 export const NODE_GROUP_LABEL = "envstack.io/node-group";
+
+/** Where the platform's controllers run: on the system nodes, tolerating their taint (spelled as Kubernetes spells it). */
+export function systemPlacement() {
+    return {
+        nodeSelector: { "kubernetes.io/os": "linux", [NODE_GROUP_LABEL]: "system" },
+        tolerations: [{ key: SYSTEM_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
+    };
+}
 /** Node label with the capacity type, `on-demand` or `spot`. */
 export const CAPACITY_LABEL = "envstack.io/capacity-type";
 

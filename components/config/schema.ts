@@ -87,7 +87,7 @@ export const versionsSchema = z.strictObject({
         x86_64: z.string().regex(/^AL2023_x86_64_/, "allowed: an AL2023 x86_64 AMI type"),
         arm64: z.string().regex(/^AL2023_ARM_64_/, "allowed: an AL2023 arm64 AMI type"),
     }),
-    charts: z.strictObject({ karpenter: ociChart, karpenterCrd: ociChart, kubePrometheusStack: repositoryChart }),
+    charts: z.strictObject({ karpenter: ociChart, karpenterCrd: ociChart, kubePrometheusStack: repositoryChart, metricsServer: repositoryChart }),
 });
 
 const DURATION = "allowed: a duration like 30s, 5m or 720h";
@@ -258,6 +258,11 @@ export const clusterConfigSchema = z.strictObject({
     deletionProtection: z.boolean(),
 });
 
+/** The platform add-ons envstack runs on the system nodes. */
+export const platformConfigSchema = z.strictObject({
+    metricsServer: z.strictObject({ enabled: z.boolean(), replicas: z.number().int().min(1).max(5) }),
+});
+
 /** Which EKS managed add-ons to install. */
 export const addonSwitchesSchema = z.strictObject(Object.fromEntries(EKS_ADDONS.map((a) => [a, z.boolean()])) as Record<(typeof EKS_ADDONS)[number], z.ZodBoolean>);
 
@@ -276,6 +281,7 @@ export const environmentSchema = z.strictObject({
     karpenter: karpenterConfigSchema,
     storage: storageConfigSchema,
     observability: observabilityConfigSchema,
+    platform: platformConfigSchema,
     teams: z.array(teamSchema),
     teamOvercommitFactor: z.number().positive().max(10),
     addons: addonSwitchesSchema,

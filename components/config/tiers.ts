@@ -68,6 +68,8 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
         },
         teams: [],
         // Requests may exceed the capacity ceiling by this factor (dev packs teams densely; prod never over-commits).
+        // One replica is enough to try an HPA in dev; staging and prod keep it through a node's loss.
+        platform: { metricsServer: { enabled: true, replicas: 1 } },
         teamOvercommitFactor: 2,
     },
     staging: {
@@ -124,6 +126,7 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             alerts: {},
         },
         teams: [],
+        platform: { metricsServer: { enabled: true, replicas: 2 } },
         teamOvercommitFactor: 1.5,
     },
     prod: {
@@ -181,6 +184,7 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             alerts: {},
         },
         teams: [],
+        platform: { metricsServer: { enabled: true, replicas: 2 } },
         teamOvercommitFactor: 1,
     },
 };

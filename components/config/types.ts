@@ -4,6 +4,7 @@ import type { KarpenterConfig } from "./sections/karpenter";
 import type { NetworkConfig } from "./sections/network";
 import type { ObservabilityConfig } from "./sections/observability";
 import type { StorageConfig } from "./sections/storage";
+import type { PlatformConfig } from "./sections/platform";
 import type { TeamConfig } from "./sections/teams";
 
 /** The environment tiers. Each has a profile of defaults (see `tiers.ts`). */
@@ -17,6 +18,7 @@ export * from "./sections/karpenter";
 export * from "./sections/storage";
 export * from "./sections/observability";
 export * from "./sections/teams";
+export * from "./sections/platform";
 
 /** The environment's customer-managed KMS key. */
 export interface KmsConfig {
@@ -52,6 +54,8 @@ export interface EnvironmentConfig {
     storage: StorageConfig;
     /** Metrics, logs and alerts. */
     observability: ObservabilityConfig;
+    /** The platform add-ons teams expect. */
+    platform: PlatformConfig;
     /** Team namespaces. */
     teams: TeamConfig[];
     /** How far the teams' summed CPU and memory requests may exceed the capacity ceiling (1 = not at all). */

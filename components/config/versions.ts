@@ -79,6 +79,8 @@ export interface VersionMap {
         karpenterCrd: ChartVersion;
         /** Each major re-applies CRDs; the chart's CRD upgrade job does that on upgrade. */
         kubePrometheusStack: ChartVersion;
+        /** The resource metrics API, which the Horizontal Pod Autoscaler and `kubectl top` read. */
+        metricsServer: ChartVersion;
     };
 }
 
@@ -122,6 +124,8 @@ export const DEFAULT_VERSIONS: VersionMap = {
         karpenter: { chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.14.1" },
         karpenterCrd: { chart: "oci://public.ecr.aws/karpenter/karpenter-crd", version: "1.14.1" },
         kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.6.5", repository: "https://prometheus-community.github.io/helm-charts" },
+        // The chart rather than the EKS community add-on: its version is pinned here like the others, and its values place it on the system nodes.
+        metricsServer: { chart: "metrics-server", version: "3.13.1", repository: "https://kubernetes-sigs.github.io/metrics-server/" },
     },
 };
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NODE_GROUP_LABEL, SYSTEM_TAINT, createNodeRole } from "../cluster/nodeGroups";
+import { createNodeRole, systemPlacement } from "../cluster/nodeGroups";
 import { checkKarpenterArguments } from "./args";
 import type { KarpenterConfig } from "../config/types";
 import type { VersionMap } from "../config/versions";
@@ -162,8 +162,7 @@ export function controllerValues(args: Pick<KarpenterArgs, "clusterName" | "repl
         settings: { clusterName: args.clusterName, interruptionQueue: queueName },
         replicas: args.replicas,
         serviceAccount: { create: true, name: CONTROLLER_SERVICE_ACCOUNT },
-        nodeSelector: { "kubernetes.io/os": "linux", [NODE_GROUP_LABEL]: "system" },
-        tolerations: [{ key: SYSTEM_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
+        ...systemPlacement(),
         controller: { resources: { requests: { cpu: "500m", memory: "768Mi" }, limits: { memory: "768Mi" } } },
         logLevel: "info",
     };

@@ -1,0 +1,1 @@
+export { MetricsServer, MetricsServerArgs, METRICS_SERVER_NAMESPACE, METRICS_SERVER_SERVICE_ACCOUNT, metricsServerValues } from "./metricsServer";

@@ -1,0 +1,61 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { systemPlacement } from "../cluster/nodeGroups";
+import type { VersionMap } from "../config/versions";
+import { checkMetricsServerArguments } from "./args";
+
+export interface MetricsServerArgs {
+    /** Replicas on the system nodes; two or more get a PodDisruptionBudget. */
+    replicas: number;
+    /** Pinned versions: the chart. */
+    versions: VersionMap;
+    /** Provider for the cluster. */
+    k8sProvider: k8s.Provider;
+    /** The system nodes (and anything else it must wait for). */
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** Its namespace and service account: the cluster's own add-ons live in kube-system. */
+export const METRICS_SERVER_NAMESPACE = "kube-system";
+export const METRICS_SERVER_SERVICE_ACCOUNT = "metrics-server";
+
+/**
+ * metrics-server: the resource metrics API (`metrics.k8s.io`) that the Horizontal Pod Autoscaler
+ * and `kubectl top` read. It calls no AWS API, so it has no IAM role.
+ */
+export class MetricsServer extends pulumi.ComponentResource {
+    /** The chart's release. */
+    readonly release: k8s.helm.v3.Release;
+
+    constructor(name: string, args: MetricsServerArgs, opts?: pulumi.ComponentResourceOptions) {
+        checkMetricsServerArguments(args);
+        super("envstack:index:MetricsServer", name, {}, opts);
+        const chart = args.versions.charts.metricsServer;
+        this.release = new k8s.helm.v3.Release(
+            name,
+            {
+                name: "metrics-server",
+                chart: chart.chart,
+                version: chart.version,
+                repositoryOpts: { repo: chart.repository },
+                namespace: METRICS_SERVER_NAMESPACE,
+                atomic: true,
+                values: metricsServerValues(args.replicas),
+            },
+            { parent: this, provider: args.k8sProvider, dependsOn: args.dependsOn },
+        );
+        this.registerOutputs({});
+    }
+}
+
+/** The chart's values: replicas on the system nodes with requests set, and a disruption budget once there are two. */
+export function metricsServerValues(replicas: number) {
+    return {
+        replicas,
+        serviceAccount: { create: true, name: METRICS_SERVER_SERVICE_ACCOUNT },
+        ...systemPlacement(),
+        resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "200Mi" } },
+        // One replica with minAvailable 1 would block every drain of its node.
+        podDisruptionBudget: replicas > 1 ? { enabled: true, minAvailable: 1 } : { enabled: false },
+    };
+}
