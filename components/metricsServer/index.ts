@@ -1,1 +1,1 @@
-export { MetricsServer, MetricsServerArgs, METRICS_SERVER_NAMESPACE, METRICS_SERVER_SERVICE_ACCOUNT, metricsServerValues } from "./metricsServer";
+export { MetricsServer, MetricsServerArgs, METRICS_SERVER_NAMESPACE, METRICS_SERVER_SERVICE_ACCOUNT } from "./metricsServer";

@@ -4,6 +4,7 @@ import { systemPlacement } from "../cluster/nodeGroups";
 import type { VersionMap } from "../config/versions";
 import { checkMetricsServerArguments } from "./args";
 
+/** Where metrics-server runs, and how many of it. */
 export interface MetricsServerArgs {
     /** Replicas on the system nodes; two or more get a PodDisruptionBudget. */
     replicas: number;
@@ -15,8 +16,9 @@ export interface MetricsServerArgs {
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
-/** Its namespace and service account: the cluster's own add-ons live in kube-system. */
+/** Its namespace: the cluster's own add-ons live in kube-system. */
 export const METRICS_SERVER_NAMESPACE = "kube-system";
+/** Its service account. */
 export const METRICS_SERVER_SERVICE_ACCOUNT = "metrics-server";
 
 /**
