@@ -11,7 +11,7 @@ import {
     StorageArgs,
 } from "../components";
 import * as pulumi from "@pulumi/pulumi";
-import { BadInput, Context, expectBuilt, expectRefused, KEY_ARN, SUBNETS, WHERE } from "./badInput";
+import { describeTables, KEY_ARN, row, SUBNETS, Table, WHERE } from "./badInput";
 
 /**
  * Bad arguments to each component used on its own, as a team's program passes them: every row
@@ -20,14 +20,6 @@ import { BadInput, Context, expectBuilt, expectRefused, KEY_ARN, SUBNETS, WHERE 
  */
 
 type Any = any;
-const row = <A>(what: string, change: (a: A) => void, path: string, shows: string, allows: string): BadInput<A> => ({ what, change, path, shows, allows });
-
-interface Table<A> {
-    name: string;
-    valid: (ctx: Context) => A;
-    build: (ctx: Context, args: A) => void;
-    rows: BadInput<A>[];
-}
 
 const karpenter: Table<KarpenterArgs> = {
     name: "Karpenter",
@@ -186,11 +178,4 @@ const staticVolume: Table<StaticVolumeArgs> = {
 
 const componentTables: Table<Any>[] = [karpenter, cluster, network, storage, staticVolume];
 
-describe("bad arguments to components used on their own", () => {
-    for (const table of componentTables) {
-        describe(table.name, () => {
-            it("builds from the valid arguments every row starts from", () => expectBuilt(table.build, table.valid));
-            for (const r of table.rows) it(`refuses ${r.what}, naming ${r.path || "(root)"}`, () => expectRefused(table.build, table.valid, r));
-        });
-    }
-});
+describeTables("bad arguments to components used on their own", componentTables);

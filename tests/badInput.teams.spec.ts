@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ConfigError, Environment, EnvironmentKey, EnvironmentKeyArgs, Observability, ObservabilityArgs, Team, TeamArgs, TeamNetworkGuard, TeamNetworkGuardArgs } from "../components";
-import { BadInput, Context, expectBuilt, expectRefused, KEY_ARN, WHERE } from "./badInput";
+import { describeTables, KEY_ARN, row, Table, WHERE } from "./badInput";
 import { register } from "./harness";
 
 /**
@@ -10,14 +10,6 @@ import { register } from "./harness";
  */
 
 type Any = any;
-const row = <A>(what: string, change: (a: A) => void, path: string, shows: string, allows: string): BadInput<A> => ({ what, change, path, shows, allows });
-
-interface Table<A> {
-    name: string;
-    valid: (ctx: Context) => A;
-    build: (ctx: Context, args: A) => void;
-    rows: BadInput<A>[];
-}
 
 const observability: Table<ObservabilityArgs> = {
     name: "Observability",
@@ -128,11 +120,4 @@ describe("Environment with no arguments", () => {
 
 const tables: Table<Any>[] = [observability, key, team, guard];
 
-describe("bad arguments to observability, keys and teams used on their own", () => {
-    for (const table of tables) {
-        describe(table.name, () => {
-            it("builds from the valid arguments every row starts from", () => expectBuilt(table.build, table.valid));
-            for (const r of table.rows) it(`refuses ${r.what}, naming ${r.path}`, () => expectRefused(table.build, table.valid, r));
-        });
-    }
-});
+describeTables("bad arguments to observability, keys and teams used on their own", tables);

@@ -85,3 +85,26 @@ export async function expectBuilt<A>(build: (ctx: Context, args: A) => void, val
     });
     expect(registered.all.length).to.be.greaterThan(CONTEXT_NAMES.length);
 }
+
+/** One row of a table. */
+export const row = <A>(what: string, change: (a: A) => void, path: string, shows: string, allows: string): BadInput<A> => ({ what, change, path, shows, allows });
+
+/** A component's valid arguments, how it is built, and the bad inputs it must refuse. */
+export interface Table<A> {
+    name: string;
+    valid: (ctx: Context) => A;
+    build: (ctx: Context, args: A) => void;
+    rows: BadInput<A>[];
+}
+
+/** A test that the valid arguments build, then one test per row. */
+export function describeTables(title: string, tables: Table<any>[]): void {
+    describe(title, () => {
+        for (const table of tables) {
+            describe(table.name, () => {
+                it("builds from the valid arguments every row starts from", () => expectBuilt(table.build, table.valid));
+                for (const r of table.rows) it(`refuses ${r.what}, naming ${r.path || "(root)"}`, () => expectRefused(table.build, table.valid, r));
+            });
+        }
+    });
+}

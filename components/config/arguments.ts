@@ -16,12 +16,8 @@ export function checkArguments(subject: string, schema: z.ZodType, args: unknown
     if (relations && isArguments) {
         const related = new Problems();
         relations.check(related);
-        // A field the schema already refused is not reported twice.
-        const reported = new Set(problems.all.map((p) => p.path));
-        for (const p of related.all) {
-            const path = p.path === relations.section ? "" : p.path.startsWith(`${relations.section}.`) ? p.path.slice(relations.section.length + 1) : p.path;
-            if (!reported.has(path)) problems.add(path, p.message);
-        }
+        const { section } = relations;
+        problems.addUnreported(related, (path) => (path === section ? "" : path.startsWith(`${section}.`) ? path.slice(section.length + 1) : path));
     }
     checkControlCharacters(args, problems);
     problems.throwIfAny(subject);

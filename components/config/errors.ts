@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { isPending } from "./fields";
 
 /** One thing wrong with a config: where, and what (including the bad value and what is allowed). */
 export interface ConfigProblem {
@@ -37,7 +38,7 @@ export function show(value: unknown): string {
     if (typeof value === "bigint") return `${value}n (a BigInt)`;
     if (typeof value === "symbol" || typeof value === "function") return `a ${typeof value}`;
     if (value instanceof Map || value instanceof Set) return `a ${value.constructor.name}`;
-    if (isPendingValue(value)) return "a Pulumi Output (not known until the resources exist)";
+    if (isPending(value)) return "a Pulumi Output (not known until the resources exist)";
     let text: string;
     try {
         text = JSON.stringify(value, (_, v) => (typeof v === "bigint" ? `${v}n` : v)) ?? String(value);
@@ -47,8 +48,6 @@ export function show(value: unknown): string {
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
-/** An Output or a Promise: a value the program cannot know yet. */
-const isPendingValue = (v: unknown) => typeof v === "object" && v !== null && ((v as { __pulumiOutput?: unknown }).__pulumiOutput === true || typeof (v as { then?: unknown }).then === "function");
 
 /** Joins a field path from its parts: `a.b[2].c`. */
 export function joinPath(parts: readonly PropertyKey[]): string {
@@ -72,6 +71,15 @@ export class Problems {
     /** Records `got <value>; <allowed>` (or `is required; <allowed>`) at `path`. */
     bad(path: string, value: unknown, allowed: string): void {
         this.add(path, value === undefined ? `is required; ${allowed}` : `got ${show(value)}; ${allowed}`);
+    }
+
+    /**
+     * Adds the problems the checks that relate fields found (their paths mapped by `rebase`),
+     * except at a path already reported: a field the schema refused is not reported twice.
+     */
+    addUnreported(related: Problems, rebase: (path: string) => string = (p) => p): void {
+        const reported = new Set(this.list.map((p) => p.path));
+        for (const p of related.all) if (!reported.has(rebase(p.path))) this.add(rebase(p.path), p.message);
     }
 
     /** Whether a problem is already recorded at `path`. */

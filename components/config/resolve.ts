@@ -26,8 +26,7 @@ export function resolveEnvironmentConfig(input: EnvironmentInput): EnvironmentCo
     // A field the schema already refused is not reported again by the checks that relate fields.
     const related = new Problems();
     checkEnvironment(merged, related);
-    const reported = new Set(problems.all.map((p) => p.path));
-    for (const p of related.all) if (!reported.has(p.path)) problems.add(p.path, p.message);
+    problems.addUnreported(related);
     checkControlCharacters(merged, problems);
     checkIgnoredWithExistingVpc(input, problems);
     problems.throwIfAny();

@@ -1,28 +1,14 @@
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { actionMatches, allows, Statement } from "./iamDocuments";
 import { iamPodIdentityTrustScoped, iamTrustNotPublic } from "./iamTrust";
-import { cloudFormation, get, groupMemberships, Held, identityPolicies, managedPolicyArns, readHeld, unreadable } from "./policyHolders";
-import { coversEverything, coversEvery, describeActions, requiredValues, statementLabel } from "./policyScope";
+import { cloudFormation, get, groupMemberships, identityPolicies, labelledStatements, managedPolicyArns } from "./policyHolders";
+import { coversEverything, coversEvery, describeActions, requiredValues } from "./policyScope";
 import { editsAttachedPolicies, POLICY_EDITS } from "./iamStack";
 import { list, type GuardrailResourcePolicy, type GuardrailStackPolicy, type Props } from "./support";
 
 export { iamPodIdentityTrustScoped, iamTrustNotPublic } from "./iamTrust";
 
 /** Guardrails on IAM: what identities may do, and who may become them. */
-
-export type Labelled = { label: string; s: Statement };
-
-/** Each readable document's statements, labelled for messages; an unreadable one goes to `report`, when given. */
-export function readDocuments(held: Held[], report?: (message: string) => void): { where: string; statements: Labelled[] }[] {
-    return held.flatMap((h) => {
-        const read = readHeld(h);
-        if (read.problem !== undefined) {
-            report?.(unreadable(h.where, read.problem));
-            return [];
-        }
-        return [{ where: h.where, statements: read.statements.map((s, i) => ({ label: `${h.where}: ${statementLabel(s, i)}`, s })) }];
-    });
-}
 
 /** Actions no service has, with no letter in common at either end: only `*`-like patterns and NotAction allow both (`e*` allows one). */
 const EVERY_ACTION = ["envstackprobe:AnyAction", "0-probe:0"];
@@ -240,12 +226,12 @@ function editsOwnPolicy(s: Statement, ownPaths: string[], attached: string[]): b
 
 /** The admin-in-all-but-name findings of one resource's identity documents. */
 function identityFindings(args: ResourceValidationArgs, forbidden: string[], report: (message: string) => void): void {
-    const documents = readDocuments(identityPolicies(args.type, args.props), report);
+    const statements = labelledStatements(identityPolicies(args.type, args.props), report);
     const ownPaths = ownPolicyPaths(args);
     const attached = ownAttachedPolicies(args);
     const self = holders(args);
     let admin = false;
-    for (const { label, s } of documents.flatMap((d) => d.statements)) {
+    for (const { label, s } of statements) {
         if (s.effect !== "Allow") continue;
         if (allowsEveryAction(s) && coversEverything(s)) {
             admin = true;
@@ -274,7 +260,7 @@ function identityFindings(args: ResourceValidationArgs, forbidden: string[], rep
         }
     }
     if (admin) return;
-    const allowed = documents.flatMap((d) => d.statements).filter(({ s }) => s.effect === "Allow");
+    const allowed = statements.filter(({ s }) => s.effect === "Allow");
     for (const grant of GRANT_ESCALATIONS) {
         const by = grant.actions.map(({ action, path }) => allowed.filter(({ s }) => mayAllow(s, grant.service) && allows(s, action) && coversEvery(s, grant.service, path, grant.regional)));
         const granted = grant.actions.filter((_, i) => by[i].length > 0).map((a) => a.action);
@@ -283,15 +269,14 @@ function identityFindings(args: ResourceValidationArgs, forbidden: string[], rep
         report(`${labels.join(", ")} allow${labels.length > 1 ? "" : "s"} ${granted.join(", ")} on ${grant.on}: ${grant.why}`);
     }
     // Union over every document the resource holds: the patterns may be split across statements, inline policies or per-service ARNs.
-    const broad = documents.flatMap((d) => d.statements).filter(({ s }) => s.effect === "Allow");
-    const reach = new Set(broad.flatMap(({ s }) => (s.notActions ? ["*"] : s.actions.map(serviceOf))));
+    const reach = new Set(allowed.flatMap(({ s }) => (s.notActions ? ["*"] : s.actions.map(serviceOf))));
     // Too few services named, and none by a pattern: no need to probe.
     if (!reach.has("*") && reach.size < Math.ceil(SERVICE_PROBES.length * MOST_SERVICES)) return;
-    const grants = (action: string) => broad.filter(({ s }) => mayAllow(s, serviceOf(action)) && allows(s, action) && coversService(s, serviceOf(action)));
+    const grants = (action: string) => allowed.filter(({ s }) => mayAllow(s, serviceOf(action)) && allows(s, action) && coversService(s, serviceOf(action)));
     const granted = SERVICE_PROBES.filter((action) => grants(action).length > 0);
     if (granted.length >= Math.ceil(SERVICE_PROBES.length * MOST_SERVICES)) {
         const used = new Set(granted.flatMap(grants));
-        const where = [...new Set(broad.filter((b) => used.has(b)).map(({ label }) => label))].join(", ");
+        const where = [...new Set(allowed.filter((b) => used.has(b)).map(({ label }) => label))].join(", ");
         report(`${where} allow ${granted.length} of ${SERVICE_PROBES.length} services' key actions (${granted.slice(0, 4).join(", ")}, ...) on every resource: administrator access in all but name, as PowerUserAccess`);
     }
 }
@@ -342,7 +327,7 @@ export const iamPassRoleScoped: GuardrailResourcePolicy = {
     severity: "high",
     remediationSteps: "List the ARNs of the roles the workload must pass (e.g. the node role), and add an iam:PassedToService condition for the service that receives them.",
     validateResource: (args, report) => {
-        for (const { label, s } of readDocuments(identityPolicies(args.type, args.props)).flatMap((d) => d.statements)) {
+        for (const { label, s } of labelledStatements(identityPolicies(args.type, args.props))) {
             if (allows(s, "iam:PassRole") && coversEvery(s, "iam", "role/envstack-probe-role")) {
                 const on = s.notResources ? `every resource but ${s.notResources.join(", ")}` : s.resources.join(", ");
                 report(`${label} allows iam:PassRole (through ${describeActions(s)}) on every role (${on}): name the roles it may pass`);

@@ -1,23 +1,12 @@
 import { allows, anyonePrincipal, actionMatches, Statement } from "./iamDocuments";
-import { readHeld, trustPolicies, unreadable } from "./policyHolders";
-import { narrowingKeys, narrowsToIamPrincipals, requiredValues, ScopeConfig, scopeSchema, statementLabel, untrustedAccounts } from "./policyScope";
+import { labelledStatements, trustPolicies } from "./policyHolders";
+import { narrowingKeys, narrowsToIamPrincipals, requiredValues, ScopeConfig, scopeSchema, untrustedAccounts } from "./policyScope";
 import type { GuardrailResourcePolicy, Props } from "./support";
 
 /** Guardrails on role trust: who may become a role. */
 
-type Labelled = { label: string; s: Statement };
-
 /** Every statement of a role's trust policy, labelled for messages; an unreadable one goes to `report`, when given. */
-function trustStatements(type: string, props: Props, report?: (message: string) => void): Labelled[] {
-    return trustPolicies(type, props).flatMap((held) => {
-        const read = readHeld(held);
-        if (read.problem !== undefined) {
-            report?.(unreadable(held.where, read.problem));
-            return [];
-        }
-        return read.statements.map((s, i) => ({ label: `${held.where}: ${statementLabel(s, i)}`, s }));
-    });
-}
+const trustStatements = (type: string, props: Props, report?: (message: string) => void) => labelledStatements(trustPolicies(type, props), report);
 
 const WILDCARD = /[*?]/;
 /** A policy variable (`${aws:RequestTag/kubernetes-namespace}`) is replaced by the request's own value: it pins nothing. */

@@ -1,6 +1,7 @@
 import { statements, Statement } from "./iamDocuments";
 import { list, Props } from "./support";
 import { documentOf } from "./flags";
+import { statementLabel } from "./policyScope";
 
 /**
  * Where a resource holds a policy document or names a managed policy, whichever way a program
@@ -336,6 +337,21 @@ function readDocument(document: unknown): Read {
     if (raw === undefined || raw === null) return { problem: "has no Statement" };
     if (list(raw).some((s) => typeof s !== "object" || s === null || Array.isArray(s))) return { problem: "has a Statement that is not an object" };
     return { statements: Object.freeze(statements(doc)) };
+}
+
+/** A statement with where it was found, for messages. */
+export type Labelled = { label: string; s: Statement };
+
+/** Every readable document's statements, labelled; an unreadable document goes to `report`, when given. */
+export function labelledStatements(held: Held[], report?: (message: string) => void): Labelled[] {
+    return held.flatMap((h) => {
+        const read = readHeld(h);
+        if (read.problem !== undefined) {
+            report?.(unreadable(h.where, read.problem));
+            return [];
+        }
+        return read.statements.map((s, i) => ({ label: `${h.where}: ${statementLabel(s, i)}`, s }));
+    });
 }
 
 /** The message for a document the guardrails cannot read. */
