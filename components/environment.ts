@@ -10,6 +10,10 @@ import { Observability } from "./observability";
 import { Storage } from "./storage";
 import { Network } from "./network";
 import { MetricsServer } from "./metricsServer";
+import { ExternalDns } from "./dns";
+import { LoadBalancerController } from "./loadBalancerController";
+import { createPlatformAddons, PlatformAddons } from "./platformAddons";
+import { ExternalSecrets, TeamSecrets } from "./secrets";
 import { storageClassNames } from "./config/teamChecks";
 import { Team, TeamNetworkGuard } from "./teams";
 import { environmentTags, Tags } from "./shared/tags";
@@ -48,6 +52,12 @@ export class Environment extends pulumi.ComponentResource {
     readonly observability: Observability;
     /** The resource metrics API behind the Horizontal Pod Autoscaler; undefined when off. */
     readonly metricsServer?: MetricsServer;
+    /** Load balancers for Ingresses and Services; undefined when off. */
+    readonly loadBalancerController?: LoadBalancerController;
+    /** Route 53 records; undefined when off or without zones. */
+    readonly externalDns?: ExternalDns;
+    /** Secrets from Secrets Manager and Parameter Store, with a store per team; undefined when off. */
+    readonly externalSecrets?: ExternalSecrets;
     /**
      * Team namespaces, by team name. Teams are created in batches once the rest of the environment
      * is registered, so that a stack with a thousand teams does not hold them all in flight at
@@ -119,6 +129,9 @@ export class Environment extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const addons = createPlatformAddons(name, { config, cluster: this.cluster, vpcId: this.network.vpcId, kmsKeyArn: this.key.keyArn, tags: this.tags }, this);
+        ({ loadBalancerController: this.loadBalancerController, externalDns: this.externalDns, externalSecrets: this.externalSecrets, metricsServer: this.metricsServer } = addons);
+
         if (config.karpenter.enabled) {
             this.karpenter = new Karpenter(
                 name,
@@ -134,6 +147,7 @@ export class Environment extends pulumi.ComponentResource {
                     kmsKeyArn: this.key.keyArn,
                     k8sProvider: this.cluster.provider,
                     versions: config.versions,
+                    dependsOn: addons.beforeServices,
                     tags: this.tags,
                 },
                 { parent: this },
@@ -141,7 +155,7 @@ export class Environment extends pulumi.ComponentResource {
         }
 
         // Teams before storage, so a static volume's claim in a team namespace waits for it.
-        this.teams = this.createTeams(name, config);
+        this.teams = this.createTeams(name, config, addons);
 
         this.storage = new Storage(
             name,
@@ -185,19 +199,11 @@ export class Environment extends pulumi.ComponentResource {
                 maxNodes: maxNodes(config),
                 teams: config.teams.map((t) => ({ name: t.name, alerts: t.alerts })),
                 k8sProvider: this.cluster.provider,
-                dependsOn: present(this.cluster.addons["eks-pod-identity-agent"], this.cluster.systemNodeGroup, this.storage.classes.gp3),
+                dependsOn: present(this.cluster.addons["eks-pod-identity-agent"], this.cluster.systemNodeGroup, this.storage.classes.gp3, ...addons.beforeServices),
                 tags: this.tags,
             },
             { parent: this },
         );
-
-        if (config.platform.metricsServer.enabled) {
-            this.metricsServer = new MetricsServer(
-                `${name}-metrics-server`,
-                { replicas: config.platform.metricsServer.replicas, versions: config.versions, k8sProvider: this.cluster.provider, dependsOn: [this.cluster.systemNodeGroup] },
-                { parent: this },
-            );
-        }
 
         this.clusterName = this.cluster.clusterName;
         this.endpoint = this.cluster.endpoint;
@@ -208,7 +214,7 @@ export class Environment extends pulumi.ComponentResource {
     }
 
     /** One Team per config entry, and the admission guard that keeps members off envstack's NetworkPolicies. */
-    private createTeams(name: string, config: EnvironmentConfig): Promise<Record<string, Team>> {
+    private createTeams(name: string, config: EnvironmentConfig, addons: PlatformAddons): Promise<Record<string, Team>> {
         if (config.teams.length === 0) return Promise.resolve({});
         new TeamNetworkGuard(name, { k8sProvider: this.cluster.provider, vpcCidr: config.network.cidr }, { parent: this });
         const common = {
@@ -221,15 +227,24 @@ export class Environment extends pulumi.ComponentResource {
             monitoring: config.observability.prometheus.enabled,
             protect: config.protect,
             k8sProvider: this.cluster.provider,
-            dependsOn: present(this.cluster.eks, this.cluster.addons["eks-pod-identity-agent"]),
+            // A team's load balancers are deleted with its namespace, while the controller still runs.
+            dependsOn: present(this.cluster.eks, this.cluster.addons["eks-pod-identity-agent"], ...addons.beforeServices),
             tags: this.tags,
         };
+        const secrets = addons.externalSecrets;
         const teams: Record<string, Team> = {};
         return (async () => {
             for (let i = 0; i < config.teams.length; i += TEAM_BATCH) {
                 // A macrotask between batches lets the previous batch's registrations finish first.
                 await new Promise((resolve) => setImmediate(resolve));
-                for (const team of config.teams.slice(i, i + TEAM_BATCH)) teams[team.name] = new Team(`${name}-${team.name}`, { ...team, ...common }, { parent: this });
+                for (const team of config.teams.slice(i, i + TEAM_BATCH)) {
+                    teams[team.name] = new Team(`${name}-${team.name}`, { ...team, ...common }, { parent: this });
+                    if (secrets) {
+                        const scope = { environmentName: config.name, region: config.region, accountId: config.accountId, kmsKeyArn: this.key.keyArn, k8sProvider: this.cluster.provider, tags: this.tags };
+                        const dependsOn = [teams[team.name].namespace, secrets.release];
+                        new TeamSecrets(`${name}-${team.name}-secrets`, { ...scope, team: team.name, operatorRoleArn: secrets.operatorRoleArn, dependsOn }, { parent: this });
+                    }
+                }
             }
             return teams;
         })();

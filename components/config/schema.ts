@@ -2,10 +2,11 @@ import { z } from "zod";
 import { CLOUDWATCH_RETENTION_DAYS } from "../shared/aws";
 import type { EnvironmentConfig } from "./types";
 import { ACCESS_MODES, CAPACITY_TYPES, CONSOLIDATION_POLICIES, EBS_VOLUME_TYPES, EFS_TRANSITIONS, FS_TYPES, RECLAIM_POLICIES, DISRUPTION_REASONS, FLOW_LOG_TRAFFIC, INSTANCE_CATEGORIES, NAT_STRATEGIES, NODE_ARCHITECTURES, POD_SECURITY_LEVELS, TAINT_EFFECTS, TEAM_EGRESS, TEAM_INGRESS, TEAM_SIZES, TIERS } from "./types";
+import { EXTERNAL_DNS_POLICIES } from "./sections/platform";
 import { ADDON_VERSION_PATTERN, AMI_ALIAS_PATTERN, EKS_ADDONS, KUBERNETES_VERSION_PATTERN, SEMVER_PATTERN } from "./versions";
 import { scheduleProblem } from "./schedule";
 import { ABSOLUTE_PATH } from "./storageChecks";
-import { accountId, extraTags, labelKey, labelValue, nodeLabels, tagValue } from "./fields";
+import { accountId, dnsSubdomain, extraTags, labelKey, labelValue, nodeLabels, tagValue } from "./fields";
 
 /**
  * The shape of a resolved config: types, enums, ranges and formats of single fields.
@@ -87,7 +88,15 @@ export const versionsSchema = z.strictObject({
         x86_64: z.string().regex(/^AL2023_x86_64_/, "allowed: an AL2023 x86_64 AMI type"),
         arm64: z.string().regex(/^AL2023_ARM_64_/, "allowed: an AL2023 arm64 AMI type"),
     }),
-    charts: z.strictObject({ karpenter: ociChart, karpenterCrd: ociChart, kubePrometheusStack: repositoryChart, metricsServer: repositoryChart }),
+    charts: z.strictObject({
+        karpenter: ociChart,
+        karpenterCrd: ociChart,
+        kubePrometheusStack: repositoryChart,
+        metricsServer: repositoryChart,
+        awsLoadBalancerController: repositoryChart,
+        externalDns: repositoryChart,
+        externalSecrets: repositoryChart,
+    }),
 });
 
 const DURATION = "allowed: a duration like 30s, 5m or 720h";
@@ -259,8 +268,20 @@ export const clusterConfigSchema = z.strictObject({
 });
 
 /** The platform add-ons envstack runs on the system nodes. */
+const addonReplicas = z.number().int().min(1).max(5);
+/** A Route 53 hosted zone id, like Z0123456789ABCDEFGHIJ. */
+export const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,32}$/;
+/** A hosted zone's ARN (global: no region or account). */
+export const HOSTED_ZONE_ARN = /^arn:aws[a-z-]*:route53:::hostedzone\/(Z[A-Z0-9]{1,32})$/;
+const hostedZone = z.strictObject({
+    id: z.string().refine((v) => HOSTED_ZONE_ID.test(v) || HOSTED_ZONE_ARN.test(v), "allowed: a hosted zone id like Z0123456789ABCDEFGHIJ, or its ARN arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ"),
+    name: dnsSubdomain("the zone's domain name, like apps.example.com (no trailing dot)"),
+});
 export const platformConfigSchema = z.strictObject({
-    metricsServer: z.strictObject({ enabled: z.boolean(), replicas: z.number().int().min(1).max(5) }),
+    metricsServer: z.strictObject({ enabled: z.boolean(), replicas: addonReplicas }),
+    loadBalancerController: z.strictObject({ enabled: z.boolean(), replicas: addonReplicas }),
+    externalDns: z.strictObject({ enabled: z.boolean(), zones: z.array(hostedZone).max(20, "allowed: at most 20 zones"), policy: z.enum(EXTERNAL_DNS_POLICIES) }),
+    externalSecrets: z.strictObject({ enabled: z.boolean(), replicas: addonReplicas }),
 });
 
 /** Which EKS managed add-ons to install. */

@@ -67,9 +67,14 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             alerts: {},
         },
         teams: [],
+        // dev gets load balancers and the HPA; DNS and secrets wait for staging. One replica each is enough to try them.
+        platform: {
+            metricsServer: { enabled: true, replicas: 1 },
+            loadBalancerController: { enabled: true, replicas: 1 },
+            externalDns: { enabled: false, zones: [], policy: "sync" },
+            externalSecrets: { enabled: false, replicas: 1 },
+        },
         // Requests may exceed the capacity ceiling by this factor (dev packs teams densely; prod never over-commits).
-        // One replica is enough to try an HPA in dev; staging and prod keep it through a node's loss.
-        platform: { metricsServer: { enabled: true, replicas: 1 } },
         teamOvercommitFactor: 2,
     },
     staging: {
@@ -126,7 +131,13 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             alerts: {},
         },
         teams: [],
-        platform: { metricsServer: { enabled: true, replicas: 2 } },
+        platform: {
+            metricsServer: { enabled: true, replicas: 2 },
+            loadBalancerController: { enabled: true, replicas: 2 },
+            // Runs once zones are configured.
+            externalDns: { enabled: true, zones: [], policy: "sync" },
+            externalSecrets: { enabled: true, replicas: 2 },
+        },
         teamOvercommitFactor: 1.5,
     },
     prod: {
@@ -184,7 +195,13 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             alerts: {},
         },
         teams: [],
-        platform: { metricsServer: { enabled: true, replicas: 2 } },
+        platform: {
+            metricsServer: { enabled: true, replicas: 2 },
+            loadBalancerController: { enabled: true, replicas: 2 },
+            // Runs once zones are configured; never deletes a record in prod.
+            externalDns: { enabled: true, zones: [], policy: "upsert-only" },
+            externalSecrets: { enabled: true, replicas: 2 },
+        },
         teamOvercommitFactor: 1,
     },
 };

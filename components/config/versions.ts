@@ -81,6 +81,12 @@ export interface VersionMap {
         kubePrometheusStack: ChartVersion;
         /** The resource metrics API, which the Horizontal Pod Autoscaler and `kubectl top` read. */
         metricsServer: ChartVersion;
+        /** The AWS Load Balancer Controller; its IAM policy in `loadBalancerController/iam.ts` follows this version. */
+        awsLoadBalancerController: ChartVersion;
+        /** ExternalDNS. */
+        externalDns: ChartVersion;
+        /** The External Secrets Operator, with its CRDs. */
+        externalSecrets: ChartVersion;
     };
 }
 
@@ -126,6 +132,12 @@ export const DEFAULT_VERSIONS: VersionMap = {
         kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.6.5", repository: "https://prometheus-community.github.io/helm-charts" },
         // The chart rather than the EKS community add-on: its version is pinned here like the others, and its values place it on the system nodes.
         metricsServer: { chart: "metrics-server", version: "3.13.1", repository: "https://kubernetes-sigs.github.io/metrics-server/" },
+        // Chart 3.5.0 is controller v3.5.0.
+        awsLoadBalancerController: { chart: "aws-load-balancer-controller", version: "3.5.0", repository: "https://aws.github.io/eks-charts" },
+        // Chart 1.21.1 is ExternalDNS 0.21.0.
+        externalDns: { chart: "external-dns", version: "1.21.1", repository: "https://kubernetes-sigs.github.io/external-dns/" },
+        // Chart 2.9.0 is the operator v2.9.0, which serves external-secrets.io/v1 only.
+        externalSecrets: { chart: "external-secrets", version: "2.9.0", repository: "https://charts.external-secrets.io" },
     },
 };
 

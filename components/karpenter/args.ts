@@ -1,6 +1,6 @@
 import { checkArguments } from "../config/arguments";
 import { checkKarpenter, checkKubernetesVersion } from "../config/checks";
-import { accountId, clusterName, kmsKeyArn, provider, region, resource, securityGroupId, tags } from "../config/fields";
+import { accountId, clusterName, kmsKeyArn, provider, region, resource, resources, securityGroupId, tags } from "../config/fields";
 import { karpenterConfigSchema, versionsSchema } from "../config/schema";
 import type { KarpenterArgs } from "./karpenter";
 
@@ -12,6 +12,7 @@ export const karpenterArgsSchema = karpenterConfigSchema.extend({
     kubernetesVersion: versionsSchema.shape.kubernetes.keyType,
     cluster: resource("the EKS cluster resource"),
     systemNodeGroup: resource("the system node group resource"),
+    dependsOn: resources("resources the controller waits for").optional(),
     clusterSecurityGroupId: securityGroupId,
     kmsKeyArn,
     k8sProvider: provider("a Kubernetes provider for the cluster"),

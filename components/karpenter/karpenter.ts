@@ -24,6 +24,8 @@ export interface KarpenterArgs extends KarpenterConfig {
     cluster: pulumi.Resource;
     /** The node group the controller runs on; the controller is removed before it. */
     systemNodeGroup: pulumi.Resource;
+    /** Anything else the controller's release waits for, such as the load balancer controller, whose webhook admits its Service. */
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
     /** The EKS cluster security group; it gets the discovery tag, so exactly one group is found. */
     clusterSecurityGroupId: pulumi.Input<string>;
     /** The environment key, for Karpenter nodes' root volumes and the interruption queue. */
@@ -103,7 +105,7 @@ export class Karpenter extends pulumi.ComponentResource {
                 atomic: true,
                 values: controllerValues(args, queue.name),
             },
-            { parent: this, provider: args.k8sProvider, dependsOn: [crds, queue, args.systemNodeGroup, ...controller.dependencies] },
+            { parent: this, provider: args.k8sProvider, dependsOn: pulumi.output(args.dependsOn ?? []).apply((d) => [...d, crds, queue, args.systemNodeGroup, ...controller.dependencies]) },
         );
 
         const afterController = { parent: this, provider: args.k8sProvider, dependsOn: [this.release, nodeAccess, discoveryTag] };

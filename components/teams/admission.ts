@@ -1,6 +1,7 @@
 import type { IValidatingAdmissionPolicy } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy";
 import type { IValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding";
-import { TEAM_LABEL, teamGroup } from "../shared/naming";
+import { guardBinding, guardPolicy, namespaceLabel } from "../shared/admission";
+import { teamGroup } from "../shared/naming";
 import { EGRESS_LABEL, GUARDED_LABEL, NETWORK_GUARD_NAME } from "./labels";
 
 /**
@@ -11,48 +12,6 @@ import { EGRESS_LABEL, GUARDED_LABEL, NETWORK_GUARD_NAME } from "./labels";
  */
 
 const TEAM_GROUP_PREFIX = teamGroup("");
-const MANAGED = { "app.kubernetes.io/managed-by": "envstack" };
-/** A namespace label's value, or '' when the namespace lacks it. */
-export const namespaceLabel = (label: string) => `(has(namespaceObject.metadata.labels) && '${label}' in namespaceObject.metadata.labels ? namespaceObject.metadata.labels['${label}'] : '')`;
-
-/** One admission rule: a CEL expression that must hold, and what a refused request is told. */
-export interface GuardValidation {
-    expression: string;
-    message: string;
-}
-
-/** A ValidatingAdmissionPolicy for every namespace with the team label, denying what its validations refuse. */
-export function guardPolicy(
-    name: string,
-    resourceRules: { apiGroups: string[]; resources: string[]; operations?: ("CREATE" | "UPDATE" | "DELETE")[] }[],
-    validations: GuardValidation[],
-    matchConditions: { name: string; expression: string }[] = [],
-): IValidatingAdmissionPolicy {
-    return {
-        apiVersion: "admissionregistration.k8s.io/v1",
-        kind: "ValidatingAdmissionPolicy",
-        metadata: { name, labels: MANAGED },
-        spec: {
-            failurePolicy: "Fail",
-            matchConstraints: {
-                namespaceSelector: { matchExpressions: [{ key: TEAM_LABEL, operator: "Exists" }] },
-                resourceRules: resourceRules.map((r) => ({ apiGroups: r.apiGroups, apiVersions: ["*"], operations: r.operations ?? ["CREATE", "UPDATE"], resources: r.resources })),
-            },
-            ...(matchConditions.length ? { matchConditions } : {}),
-            validations: validations.map((v) => ({ expression: v.expression, reason: "Forbidden", message: v.message })),
-        },
-    };
-}
-
-/** The binding that makes a guard policy deny. */
-export function guardBinding(name: string): IValidatingAdmissionPolicyBinding {
-    return {
-        apiVersion: "admissionregistration.k8s.io/v1",
-        kind: "ValidatingAdmissionPolicyBinding",
-        metadata: { name, labels: MANAGED },
-        spec: { policyName: name, validationActions: ["Deny"] },
-    };
-}
 
 /** Every ingress `ipBlock` of a NetworkPolicy lies within `cidr` (the Kubernetes CEL CIDR library). */
 const ingressBlocksWithin = (cidr: string) =>
@@ -93,3 +52,5 @@ export function networkGuardPolicy(vpcCidr?: string): IValidatingAdmissionPolicy
 export function networkGuardBinding(): IValidatingAdmissionPolicyBinding {
     return guardBinding(NETWORK_GUARD_NAME);
 }
+
+export { guardBinding, guardPolicy, namespaceLabel };

@@ -54,7 +54,7 @@ export interface TeamArgs {
     protect: boolean;
     /** Provider for the cluster. */
     k8sProvider: k8s.Provider;
-    /** The cluster (and anything else access entries and associations need first). */
+    /** The cluster, and anything the namespace must outlive: the load balancer controller, which deletes its load balancers. */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
     /** Tags on the access entry, roles and associations. */
     tags: Tags;
@@ -85,6 +85,8 @@ export class Team extends pulumi.ComponentResource {
 
         this.namespace = new k8s.core.v1.Namespace(name, manifests.teamNamespace(id, config.podSecurity, config.egress, config.ingress, args.kubernetesVersion) as k8s.core.v1.NamespaceArgs, {
             ...onCluster,
+            // Deleted before what it depends on, such as the load balancer controller, which removes the namespace's load balancers.
+            dependsOn: args.dependsOn,
             protect: args.protect,
         });
         const inNamespace = { ...onCluster, dependsOn: [this.namespace] };

@@ -1,0 +1,46 @@
+import type { IValidatingAdmissionPolicy } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy";
+import { guardPolicy } from "../shared/admission";
+
+/**
+ * Who may name what. ExternalDNS writes a record for any hostname an Ingress or Service asks
+ * for, so without this a team could take another team's hostname (and its traffic). In a team
+ * namespace, a hostname inside a configured zone must be the team's own subdomain,
+ * `<team>.<zone>`, or below it; hostnames outside the zones are not ExternalDNS's and pass.
+ */
+
+/** The admission policy (and binding) that keeps each team to its own subdomains. */
+export const DNS_GUARD_NAME = "envstack-team-dns-guard";
+/** The annotations ExternalDNS reads hostnames from: comma-separated lists, in any case, with or without the root's dot. */
+export const HOSTNAME_ANNOTATIONS = ["external-dns.alpha.kubernetes.io/hostname", "external-dns.alpha.kubernetes.io/internal-hostname"];
+
+const team = "namespaceObject.metadata.name";
+/** A hostname (CEL expression) is outside every zone, or within the team's subdomain of it. */
+const ownHostname = (zones: string[], host: string) =>
+    `${JSON.stringify(zones)}.all(z, !(${host} == z || ${host}.endsWith('.' + z)) || ${host} == ${team} + '.' + z || ${host}.endsWith('.' + ${team} + '.' + z))`;
+const annotation = (key: string) => `object.metadata.annotations['${key}']`;
+
+export function dnsGuardExpressions(zones: string[]) {
+    const annotated = HOSTNAME_ANNOTATIONS.map(
+        (key) => `(!has(object.metadata.annotations) || !('${key}' in object.metadata.annotations) || ${annotation(key)}.split(',').map(h, h.trim().lowerAscii()).map(h, h.endsWith('.') ? h.substring(0, size(h) - 1) : h).all(h, ${ownHostname(zones, "h")}))`,
+    );
+    return {
+        annotations: annotated.join(" && "),
+        ingressRules: `request.resource.resource != 'ingresses' || !has(object.spec.rules) || object.spec.rules.all(r, !has(r.host) || ${ownHostname(zones, "r.host")})`,
+    };
+}
+
+export function dnsGuardPolicy(zones: string[]): IValidatingAdmissionPolicy {
+    const e = dnsGuardExpressions(zones);
+    const message = `in a team namespace, a hostname in ${zones.join(", ")} must be the team's own subdomain (<team>.<zone>) or below it`;
+    return guardPolicy(
+        DNS_GUARD_NAME,
+        [
+            { apiGroups: [""], resources: ["services"] },
+            { apiGroups: ["networking.k8s.io"], resources: ["ingresses"] },
+        ],
+        [
+            { expression: e.annotations, message: `${message}: check ${HOSTNAME_ANNOTATIONS.join(" and ")}` },
+            { expression: e.ingressRules, message: `${message}: check the Ingress rules' hosts` },
+        ],
+    );
+}
