@@ -100,8 +100,9 @@ describe("Teams", () => {
         check(K.binding, (i) => new RoleBinding(i as IRoleBinding).validate());
         check(K.vap, (i) => new ValidatingAdmissionPolicy(i as IValidatingAdmissionPolicy).validate());
         check(K.vapBinding, (i) => new ValidatingAdmissionPolicyBinding(i as IValidatingAdmissionPolicyBinding).validate());
-        // Two teams; payments open (5 policies), analytics restricted (4); monitoring Role and binding for both, plus payments' view; monitoring's own quota, limits and two policies.
-        expect(counts).to.deep.equal({ Namespace: 2, ResourceQuota: 3, LimitRange: 3, ServiceAccount: 1, NetworkPolicy: 11, Role: 2, RoleBinding: 3, ValidatingAdmissionPolicy: 3, ValidatingAdmissionPolicyBinding: 3 });
+        // Two teams; payments open (5 policies), analytics restricted (4); monitoring Role and binding for both, plus payments' view; monitoring's own quota, limits and two policies;
+        // the team guards: network, exposure, monitoring, and the load balancer controller's.
+        expect(counts).to.deep.equal({ Namespace: 2, ResourceQuota: 3, LimitRange: 3, ServiceAccount: 1, NetworkPolicy: 11, Role: 2, RoleBinding: 3, ValidatingAdmissionPolicy: 4, ValidatingAdmissionPolicyBinding: 4 });
         // The validators are not rubber stamps.
         expect(() => new ResourceQuota({ apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "q" }, spec: { hard: { pods: true } } } as never).validate()).to.throw();
         expect(() => new NetworkPolicy({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "n" }, spec: { policyTypes: "Ingress" } } as never).validate()).to.throw();
@@ -208,8 +209,9 @@ describe("Teams", () => {
         ]);
         const role = I(inNamespace(dev, K.role, "payments")[0]) as IRole;
         expect(role.rules).to.deep.equal([{ apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors", "podmonitors", "prometheusrules"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] }]);
-        expect(prod.ofType(K.role)).to.deep.equal([]);
-        expect(prod.ofType(K.binding).map((b) => I(b).roleRef.name)).to.deep.equal(["view"]);
+        // Without Prometheus no monitoring Role; prod runs the External Secrets Operator, whose Role lets members manage ExternalSecrets.
+        expect(prod.ofType(K.role).map((r) => I(r).metadata.name)).to.deep.equal(["envstack-team-secrets"]);
+        expect(prod.ofType(K.binding).map((b) => I(b).roleRef.name)).to.have.members(["view", "envstack-team-secrets"]);
     });
 
     it("trusts a service account's role to that namespace and service account on this cluster only (simulated)", async () => {

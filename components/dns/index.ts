@@ -1,2 +1,1 @@
 export { ExternalDns, ExternalDnsArgs, EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_SERVICE_ACCOUNT } from "./externalDns";
-export { DNS_GUARD_NAME } from "./guard";

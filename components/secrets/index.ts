@@ -1,3 +1,2 @@
 export { ExternalSecrets, ExternalSecretsArgs, EXTERNAL_SECRETS_NAMESPACE, EXTERNAL_SECRETS_SERVICE_ACCOUNT } from "./externalSecrets";
 export { TeamSecrets, TeamSecretsArgs } from "./teamSecrets";
-export { SECRETS_GUARD_NAME } from "./guard";

@@ -58,8 +58,8 @@ export class TeamSecrets extends pulumi.ComponentResource {
             { parent: this.reader },
         );
         const onCluster = { parent: this, provider: args.k8sProvider, dependsOn: args.dependsOn };
-        const role = new k8s.rbac.v1.Role(`${name}-secrets`, teamSecretsRole(args.team) as k8s.rbac.v1.RoleArgs, onCluster);
-        new k8s.rbac.v1.RoleBinding(`${name}-secrets`, teamSecretsRoleBinding(args.team, args.team) as k8s.rbac.v1.RoleBindingArgs, { ...onCluster, dependsOn: pulumi.output(args.dependsOn ?? []).apply((d) => [...d, role]) });
+        const role = new k8s.rbac.v1.Role(`${name}-members`, teamSecretsRole(args.team) as k8s.rbac.v1.RoleArgs, onCluster);
+        new k8s.rbac.v1.RoleBinding(`${name}-members`, teamSecretsRoleBinding(args.team, args.team) as k8s.rbac.v1.RoleBindingArgs, { ...onCluster, dependsOn: pulumi.output(args.dependsOn ?? []).apply((d) => [...d, role]) });
         const stores = this.reader.arn.apply((arn) => teamSecretStores(args.team, args.region, arn));
         teamSecretStores(args.team, args.region, "").forEach((store, i) => {
             new k8s.apiextensions.CustomResource(
