@@ -17,4 +17,7 @@ export * from "./storage";
 export * from "./observability";
 export * from "./teams";
 export * from "./metricsServer";
+export * from "./loadBalancerController";
+export * from "./dns";
+export * from "./secrets";
 export * as shared from "./shared";

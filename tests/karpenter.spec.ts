@@ -4,8 +4,8 @@ import { expect } from "chai";
 import { ConfigError, ConfigProblem, EnvironmentInput, resolveEnvironmentConfig } from "../components";
 import { controllerValues } from "../components/karpenter/karpenter";
 import { ec2NodeClass, nodePool, planPools } from "../components/karpenter/manifests";
-import { json, planStack, Registered, validInput } from "./harness";
-import type { RecordedResource } from "../plan/engine";
+import { dependsOn } from "./addons";
+import { json, planStack, validInput } from "./harness";
 
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
@@ -15,20 +15,6 @@ async function schemas() {
     const sh = await import("@kubernetes-models/karpenter/karpenter.sh/v1");
     const aws = await import("@kubernetes-models/karpenter/karpenter.k8s.aws/v1");
     return { NodePool: sh.NodePool, EC2NodeClass: aws.EC2NodeClass };
-}
-
-/** Does `from` depend on `to`, directly or through other resources? (The engine deletes `from` first.) */
-function dependsOn(registered: Registered, from: RecordedResource, to: RecordedResource): boolean {
-    const seen = new Set<string>();
-    const queue = [from.urn];
-    while (queue.length > 0) {
-        const urn = queue.shift()!;
-        if (urn === to.urn) return true;
-        if (seen.has(urn)) continue;
-        seen.add(urn);
-        queue.push(...(registered.byUrn(urn)?.dependencies ?? []));
-    }
-    return false;
 }
 
 describe("Karpenter", () => {

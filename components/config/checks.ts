@@ -7,6 +7,7 @@ import { Problems } from "./errors";
 import { architectureOf, instanceTypeInfo, instanceTypeProblem, INSTANCE_TYPE_PATTERN } from "./instanceTypes";
 import { checkStorage } from "./storageChecks";
 import { checkTeams } from "./teamChecks";
+import { checkPlatform } from "./platformChecks";
 
 /**
  * Checks that relate several fields. They read the raw (merged) input defensively, skipping any
@@ -33,6 +34,7 @@ export function checkEnvironment(raw: unknown, problems: Problems): void {
     checkKarpenter(obj(root.karpenter), obj(root.versions), str(obj(root.cluster).kubernetesVersion), problems);
     checkStorage(obj(root.storage), strings(network.availabilityZones), problems);
     checkObservability(obj(root.observability), problems);
+    checkPlatform(root.platform, region, problems);
     checkTeams(root, problems);
 }
 

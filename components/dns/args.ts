@@ -1,5 +1,6 @@
 import { checkArguments } from "../config/arguments";
 import { accountId, clusterName, provider, region, resources, tags } from "../config/fields";
+import { checkPlatform } from "../config/platformChecks";
 import { platformConfigSchema, versionsSchema } from "../config/schema";
 import type { ExternalDnsArgs } from "./externalDns";
 
@@ -17,5 +18,8 @@ export const externalDnsArgsSchema = platformConfigSchema.shape.externalDns.omit
 
 /** Every problem with `ExternalDns`'s arguments, thrown at once before anything is registered. */
 export function checkExternalDnsArguments(args: ExternalDnsArgs): void {
-    checkArguments("ExternalDns arguments", externalDnsArgsSchema, args);
+    checkArguments("ExternalDns arguments", externalDnsArgsSchema, args, {
+        section: "platform.externalDns",
+        check: (problems) => checkPlatform({ externalDns: { zones: args?.zones } }, args?.region, problems),
+    });
 }
