@@ -14,9 +14,16 @@ export const DNS_GUARD_NAME = "envstack-team-dns-guard";
 export const HOSTNAME_ANNOTATIONS = ["external-dns.alpha.kubernetes.io/hostname", "external-dns.alpha.kubernetes.io/internal-hostname"];
 
 const team = "namespaceObject.metadata.name";
-/** A hostname (CEL expression) is outside every zone, or within the team's subdomain of it. */
-const ownHostname = (zones: string[], host: string) =>
-    `${JSON.stringify(zones)}.all(z, !(${host} == z || ${host}.endsWith('.' + z)) || ${host} == ${team} + '.' + z || ${host}.endsWith('.' + ${team} + '.' + z))`;
+const inZone = (host: string, zone: string) => `(${host} == ${zone} || ${host}.endsWith('.' + ${zone}))`;
+/**
+ * A hostname (CEL expression) is outside every zone, or within the team's subdomain of the most
+ * specific zone that holds it (where ExternalDNS writes it, when zones nest).
+ */
+const ownHostname = (zones: string[], host: string) => {
+    const list = JSON.stringify(zones);
+    const nearest = `!${list}.exists(y, size(y) > size(z) && ${inZone(host, "y")})`;
+    return `${list}.all(z, !${inZone(host, "z")} || !(${nearest}) || ${host} == ${team} + '.' + z || ${host}.endsWith('.' + ${team} + '.' + z))`;
+};
 const annotation = (key: string) => `object.metadata.annotations['${key}']`;
 
 export function dnsGuardExpressions(zones: string[]) {
