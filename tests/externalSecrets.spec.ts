@@ -180,6 +180,10 @@ describe("External Secrets Operator", () => {
             for (const kind of ["STSSessionToken", "ECRAuthorizationToken", "Webhook", "ClusterGenerator", "VaultDynamicSecret"]) {
                 expect(await request("externalsecrets", external({ dataFrom: [{ sourceRef: { generatorRef: { kind, name: "g" } } }] })), kind).not.to.equal("admitted");
             }
+            expect(await request("externalsecrets", { ...EXAMPLE_EXTERNAL_SECRET, spec: { ...EXAMPLE_EXTERNAL_SECRET.spec, refreshInterval: "1s" } })).to.deep.equal([
+                "in a team namespace, an ExternalSecret refreshes at most every 1m (refreshInterval 1m or more, or 0 for never)",
+            ]);
+            expect(await request("externalsecrets", { ...EXAMPLE_EXTERNAL_SECRET, spec: { ...EXAMPLE_EXTERNAL_SECRET.spec, refreshInterval: "0" } })).to.equal("admitted");
             expect(await request("stssessiontokens", { metadata: { name: "g" }, spec: { role: teamRole("storefront") } }, "generators.external-secrets.io")).not.to.equal("admitted");
             expect(await request("webhooks", { metadata: { name: "g" }, spec: { url: "https://exfil.example" } }, "generators.external-secrets.io")).not.to.equal("admitted");
             expect(await request("pushsecrets", { metadata: { name: "p" }, spec: {} })).to.deep.equal([

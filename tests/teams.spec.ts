@@ -127,6 +127,7 @@ describe("Teams", () => {
             services: String(medium.services),
             "services.loadbalancers": String(medium.loadBalancers),
             persistentvolumeclaims: String(medium.persistentVolumeClaims),
+            "count/externalsecrets.external-secrets.io": String(medium.pods),
             "requests.storage": "1Ti",
             "gp3.storageclass.storage.k8s.io/requests.storage": "1Ti",
             "efs.storageclass.storage.k8s.io/requests.storage": "500Gi",

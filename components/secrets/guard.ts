@@ -9,13 +9,16 @@ import { roleArnPrefix, SecretsScope, teamReaderPath } from "./iam";
  * - a SecretStore reads AWS through the team's own reader role, and nothing else: another team's
  *   role would read that team's secrets, and any other provider makes the operator call out to an
  *   address the team chose (a way to the internet around restricted egress);
- * - an ExternalSecret uses namespaced stores only, and generators that compute locally;
+ * - an ExternalSecret uses namespaced stores only, and generators that compute locally, and
+ *   refreshes no more often than once a minute;
  * - generators are those local kinds only: the others assume roles or call out;
  * - PushSecrets are refused (the operator does not process them; the stores are read-only).
  */
 
 /** The admission policy (and binding) for the operator's objects in team namespaces. */
 export const SECRETS_GUARD_NAME = "envstack-team-secrets-guard";
+/** The shortest refresh interval a team's ExternalSecret may ask for. */
+export const MIN_REFRESH = "1m";
 /** Generator kinds that compute a value locally, and their resources. */
 export const LOCAL_GENERATORS = { Password: "passwords", SSHKey: "sshkeys", UUID: "uuids" } as const;
 
@@ -33,6 +36,8 @@ export function secretsGuardExpressions(scope: SecretsScope) {
         externalSecretIsLocal:
             `(!has(object.spec.secretStoreRef) || !has(object.spec.secretStoreRef.kind) || object.spec.secretStoreRef.kind == 'SecretStore') && ` +
             `(!has(object.spec.data) || object.spec.data.all(d, ${localSource("d")})) && (!has(object.spec.dataFrom) || object.spec.dataFrom.all(d, ${localSource("d")}))`,
+        // Every refresh calls AWS with the account's shared request quota: a refresh per second from one team would throttle every other.
+        slowRefresh: `!has(object.spec.refreshInterval) || object.spec.refreshInterval in ['0', '0s'] || duration(object.spec.refreshInterval) >= duration('${MIN_REFRESH}')`,
         localGenerator: `${JSON.stringify(Object.values(LOCAL_GENERATORS))}.exists(r, r == request.resource.resource)`,
     };
 }
@@ -55,6 +60,7 @@ export function secretsGuardPolicy(scope: SecretsScope): IValidatingAdmissionPol
                 expression: `!(${is("externalsecrets")}) || (${e.externalSecretIsLocal})`,
                 message: `in a team namespace, an ExternalSecret uses the namespace's SecretStores (not a ClusterSecretStore) and only the ${Object.keys(LOCAL_GENERATORS).join(", ")} generators`,
             },
+            { expression: `!(${is("externalsecrets")}) || (${e.slowRefresh})`, message: `in a team namespace, an ExternalSecret refreshes at most every ${MIN_REFRESH} (refreshInterval ${MIN_REFRESH} or more, or 0 for never)` },
             { expression: `!(${is("pushsecrets")})`, message: "PushSecrets are refused in team namespaces: the team's stores are read-only; write secrets with the AWS CLI or your pipeline" },
             {
                 expression: `request.resource.group != 'generators.external-secrets.io' || (${e.localGenerator})`,

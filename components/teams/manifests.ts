@@ -75,6 +75,8 @@ export function teamResourceQuota(id: TeamIdentity, quota: TeamQuota, clusterCla
                 services: String(quota.services),
                 "services.loadbalancers": String(quota.loadBalancers),
                 persistentvolumeclaims: String(quota.persistentVolumeClaims),
+                // Each ExternalSecret polls AWS on the account's shared request quota: at most one per pod.
+                "count/externalsecrets.external-secrets.io": String(quota.pods),
                 "requests.storage": quota.requestsStorage,
                 ...perClass,
             },
