@@ -58,8 +58,8 @@ describe("the docs' commands", () => {
         expect(statement.Condition.StringEquals).to.deep.equal({ "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:acme/platform:environment:dev" });
         // The deploy role is not one the deployer policy lets it change: no role can widen its own rights.
         const policy = JSON.parse(fs.readFileSync(ctx.written.get("deployer-policy.json")!, "utf8"));
-        const writable = policy.Statement.filter((x: { Sid: string }) => x.Sid === "EnvironmentRoles")[0].Resource as string;
-        expect("arn:aws:iam::111122223333:role/envstack-deployer-acme-dev".startsWith(writable.replace("*", ""))).to.equal(false);
+        const writable = policy.Statement.filter((x: { Sid: string }) => x.Sid === "EnvironmentRoles")[0].Resource as string[];
+        for (const pattern of writable) expect("arn:aws:iam::111122223333:role/envstack-deployer-acme-dev".startsWith(pattern.replace("*", "")), pattern).to.equal(false);
     });
 
     it("fills in the deployer policy as the README says: it may create every kind of resource the plans hold, in its region, and nothing else", async function () {
@@ -99,7 +99,10 @@ describe("the docs' commands", () => {
             "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": [["eks:AssociateAccessPolicy", arn("eks", "access-entry/acme-dev/role/111122223333/platform-admin/1ab2c3d4-5e6f-7a8b-9c0d-1e2f3a4b5c6d")]],
             "aws:eks/addon:Addon": [["eks:CreateAddon", cluster]],
             "aws:eks/podIdentityAssociation:PodIdentityAssociation": [["eks:CreatePodIdentityAssociation", cluster]],
-            "aws:iam/role:Role": [["iam:CreateRole", "arn:aws:iam::111122223333:role/acme-dev-cluster-1a2b3c4"]],
+            "aws:iam/role:Role": [
+                ["iam:CreateRole", "arn:aws:iam::111122223333:role/acme-dev-cluster-1a2b3c4"],
+                ["iam:CreateRole", "arn:aws:iam::111122223333:role/envstack/acme-dev/secrets/teams/payments/acme-dev-secrets-payments"],
+            ],
             "aws:iam/policy:Policy": [["iam:CreatePolicy", "arn:aws:iam::111122223333:policy/acme-dev-karpenter-node-lifecycle-1a2b3c4"]],
             "aws:iam/rolePolicy:RolePolicy": [["iam:PutRolePolicy", "arn:aws:iam::111122223333:role/acme-dev-node-1a2b3c4"]],
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment": [["iam:AttachRolePolicy", "arn:aws:iam::111122223333:role/acme-dev-node-1a2b3c4", { "iam:PolicyARN": "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy" }]],
@@ -121,6 +124,8 @@ describe("the docs' commands", () => {
         // And not more: another region, another environment's roles, another service or bucket.
         expect(await allowed("eks:CreateCluster", "*", "us-east-1")).to.equal("ImplicitlyDenied");
         expect(await allowed("iam:CreateRole", "arn:aws:iam::111122223333:role/acme-prod-cluster-1a2b3c4")).to.equal("ImplicitlyDenied");
+        expect(await allowed("iam:CreateRole", "arn:aws:iam::111122223333:role/envstack/acme-prod/secrets/teams/payments/acme-prod-secrets-payments")).to.equal("ImplicitlyDenied");
+        expect(await allowed("iam:UpdateAssumeRolePolicy", "arn:aws:iam::111122223333:role/envstack/acme-dev-x/secrets/platform/acme-dev-x-secrets-platform")).to.equal("ImplicitlyDenied");
         expect(await allowed("iam:PassRole", "arn:aws:iam::111122223333:role/OrganizationAccountAccessRole")).to.equal("ImplicitlyDenied");
         expect(await allowed("iam:CreateUser", "arn:aws:iam::111122223333:user/acme-dev-backdoor")).to.equal("ImplicitlyDenied");
         expect(await allowed("iam:CreateServiceLinkedRole", "*", "eu-west-1", { "iam:AWSServiceName": "rds.amazonaws.com" })).to.equal("ImplicitlyDenied");

@@ -104,7 +104,8 @@ export function deployerPolicy(resources: RecordedResource[]): PolicyDocument {
                 Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/pulumi-state" } },
             },
             { Sid: "NeverNeeded", Effect: "Deny", Action: EC2_NEVER, Resource: "*" },
-            { Sid: "EnvironmentRoles", Effect: "Allow", Action: IAM_ROLE_ACTIONS, Resource: "arn:aws:iam::ACCOUNT_ID:role/ENVIRONMENT-*" },
+            // Roles named after the environment, and the secret readers under its IAM path.
+            { Sid: "EnvironmentRoles", Effect: "Allow", Action: IAM_ROLE_ACTIONS, Resource: ["arn:aws:iam::ACCOUNT_ID:role/ENVIRONMENT-*", "arn:aws:iam::ACCOUNT_ID:role/envstack/ENVIRONMENT/*"] },
             {
                 Sid: "AttachOnlyThePoliciesTheEnvironmentUses",
                 Effect: "Allow",
