@@ -1,6 +1,14 @@
 import {
     Cluster,
     ClusterArgs,
+    ExternalDns,
+    ExternalDnsArgs,
+    ExternalSecrets,
+    ExternalSecretsArgs,
+    LoadBalancerController,
+    LoadBalancerControllerArgs,
+    TeamSecrets,
+    TeamSecretsArgs,
     Karpenter,
     KarpenterArgs,
     Network,
@@ -176,6 +184,58 @@ const staticVolume: Table<StaticVolumeArgs> = {
     ],
 };
 
-const componentTables: Table<Any>[] = [karpenter, cluster, network, storage, staticVolume];
+const loadBalancerController: Table<LoadBalancerControllerArgs> = {
+    name: "LoadBalancerController",
+    valid: (ctx) => ({ ...WHERE, replicas: 2, vpcId: "vpc-0123456789abcdef0", versions: ctx.config.versions, k8sProvider: ctx.provider, dependsOn: [ctx.nodes], tags: {} }),
+    build: (_ctx, args) => new LoadBalancerController("lbc", args),
+    rows: [
+        row("no replicas", (a) => (a.replicas = 0), "replicas", "got 0", "a number >= 1"),
+        row("a VPC that is no id", (a) => (a.vpcId = "default"), "vpcId", '"default"', "a VPC id"),
+        row("a cluster name with a space", (a) => (a.clusterName = "acme dev"), "clusterName", '"acme dev"', "an EKS cluster name"),
+        row("a chart missing from the version map", (a: Any) => delete a.versions.charts.awsLoadBalancerController, "versions.charts.awsLoadBalancerController", "is required", "a map of fields"),
+        row("a dependency that is no resource", (a: Any) => (a.dependsOn = ["nodes"]), "dependsOn[0]", '"nodes"', "resources it waits for"),
+    ],
+};
+
+const ZONE = { id: "Z0123456789ABCDEFGHIJ", name: "apps.acme.example" };
+const externalDns: Table<ExternalDnsArgs> = {
+    name: "ExternalDns",
+    valid: (ctx) => ({ ...WHERE, zones: [ZONE], policy: "sync", versions: ctx.config.versions, k8sProvider: ctx.provider, tags: {} }),
+    build: (_ctx, args) => new ExternalDns("dns", args),
+    rows: [
+        row("no zones", (a) => (a.zones = []), "zones", "[]", "at least one hosted zone"),
+        row("a zone id in lowercase", (a) => (a.zones[0].id = "z0123"), "zones[0].id", '"z0123"', "a hosted zone id"),
+        row("a zone ARN with a region", (a) => (a.zones[0].id = "arn:aws:route53:eu-west-1::hostedzone/Z0123"), "zones[0].id", "hostedzone/Z0123", "its ARN arn:aws:route53:::hostedzone/"),
+        row("a zone named with a trailing dot", (a) => (a.zones[0].name = "apps.acme.example."), "zones[0].name", '"apps.acme.example."', "no trailing dot"),
+        row("the same zone by id and by ARN", (a) => (a.zones = [ZONE, { ...ZONE, id: `arn:aws:route53:::hostedzone/${ZONE.id}` }]), "zones[1].id", ZONE.id, "each zone once"),
+        row("a zone in another partition", (a) => (a.zones = [{ ...ZONE, id: `arn:aws-cn:route53:::hostedzone/${ZONE.id}` }]), "zones[0].id", "aws-cn", "the environment's partition (aws)"),
+        row("a policy that deletes everything", (a: Any) => (a.policy = "delete"), "policy", '"delete"', "sync"),
+    ],
+};
+
+const externalSecrets: Table<ExternalSecretsArgs> = {
+    name: "ExternalSecrets",
+    valid: (ctx) => ({ ...WHERE, environmentName: "acme-dev", replicas: 2, kmsKeyArn: KEY_ARN, versions: ctx.config.versions, k8sProvider: ctx.provider, tags: {} }),
+    build: (_ctx, args) => new ExternalSecrets("eso", args),
+    rows: [
+        row("an environment name with capitals", (a) => (a.environmentName = "Acme"), "environmentName", '"Acme"', "a DNS label"),
+        row("an environment name too long for its roles", (a) => (a.environmentName = "a".repeat(30)), "environmentName", "aaaa", "at most 22 characters"),
+        row("six replicas", (a) => (a.replicas = 6), "replicas", "got 6", "a number <= 5"),
+        row("a key that is no ARN", (a) => (a.kmsKeyArn = "alias"), "kmsKeyArn", '"alias"', "a KMS key ARN"),
+    ],
+};
+
+const teamSecrets: Table<TeamSecretsArgs> = {
+    name: "TeamSecrets",
+    valid: (ctx) => ({ region: "eu-west-1", accountId: "111122223333", environmentName: "acme-dev", team: "payments", kmsKeyArn: KEY_ARN, operatorRoleArn: "arn:aws:iam::111122223333:role/acme-dev-external-secrets", k8sProvider: ctx.provider, tags: {} }),
+    build: (_ctx, args) => new TeamSecrets("team", args),
+    rows: [
+        row("a team that is no namespace name", (a) => (a.team = "Payments Team"), "team", '"Payments Team"', "a DNS label"),
+        row("an operator that is a user", (a) => (a.operatorRoleArn = "arn:aws:iam::111122223333:user/eso"), "operatorRoleArn", "user/eso", "the operator's IAM role ARN"),
+        row("an account id of letters", (a) => (a.accountId = "acme"), "accountId", '"acme"', "the 12-digit AWS account id"),
+    ],
+};
+
+const componentTables: Table<Any>[] = [karpenter, cluster, network, storage, staticVolume, loadBalancerController, externalDns, externalSecrets, teamSecrets];
 
 describeTables("bad arguments to components used on their own", componentTables);

@@ -57,6 +57,12 @@ const ROWS: Row[] = [
         '"subnet-0123456789abcdef1"',
         "each id once",
     ),
+    row("an add-on envstack does not have", (c) => (c["envstack:platform"] = { certManager: { enabled: true } }), "envstack:platform.certManager", "unknown", "externalDns"),
+    row("a hosted zone given by name only", (c) => (c["envstack:platform"] = { externalDns: { zones: [{ id: "apps.acme.example", name: "apps.acme.example" }] } }), "envstack:platform.externalDns.zones[0].id", '"apps.acme.example"', "a hosted zone id"),
+    row("a zone listed twice", (c) => (c["envstack:platform"] = { externalDns: { zones: [{ id: "Z0123", name: "a.example" }, { id: "Z0123", name: "b.example" }] } }), "envstack:platform.externalDns.zones[1].id", '"Z0123"', "each zone once"),
+    row("an ExternalDNS policy that is no policy", (c) => (c["envstack:platform"] = { externalDns: { policy: "create-only" } }), "envstack:platform.externalDns.policy", '"create-only"', "upsert-only"),
+    row("no replicas of the load balancer controller", (c) => (c["envstack:platform"] = { loadBalancerController: { replicas: 0 } }), "envstack:platform.loadBalancerController.replicas", "got 0", "a number >= 1"),
+    row("the secrets operator switched on by a word", (c) => (c["envstack:platform"] = { externalSecrets: { enabled: "yes" } }), "envstack:platform.externalSecrets.enabled", '"yes"', "true or false"),
     row("overlapping endpoint CIDRs", (c) => (c["envstack:cluster"].endpoint.publicAccessCidrs = ["203.0.113.0/24", "203.0.113.7/32"]), "envstack:cluster.endpoint.publicAccessCidrs[1]", '"203.0.113.7/32"', "do not overlap"),
     row(
         "a prod endpoint open to the internet in two halves",

@@ -27,6 +27,8 @@ describe("the docs", () => {
             expect(readme, heading).to.include(`\n${heading}\n`);
         }
         expect(pages()).to.include.members(["docs/components.md", "docs/configuration.md", "docs/guardrails.md", "docs/npm.md", "docs/ci.md"]);
+        // A page per platform add-on.
+        expect(pages()).to.include.members(["docs/load-balancers.md", "docs/dns.md", "docs/secrets.md", "docs/autoscaling.md"]);
         for (const page of pages().filter((p) => p !== "README.md")) expect(readme, `the README links ${page}`).to.include(`](${page})`);
     });
 
@@ -97,6 +99,11 @@ describe("the docs", () => {
             "v1/Pod": async () => (await import("kubernetes-models/v1/Pod")).Pod,
             "monitoring.coreos.com/v1/ServiceMonitor": async () => (await import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor")).ServiceMonitor,
             "autoscaling/v2/HorizontalPodAutoscaler": async () => (await import("kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler")).HorizontalPodAutoscaler,
+            "apps/v1/Deployment": async () => (await import("kubernetes-models/apps/v1/Deployment")).Deployment,
+            "v1/Service": async () => (await import("kubernetes-models/v1/Service")).Service,
+            "networking.k8s.io/v1/Ingress": async () => (await import("kubernetes-models/networking.k8s.io/v1/Ingress")).Ingress,
+            "networking.k8s.io/v1/NetworkPolicy": async () => (await import("kubernetes-models/networking.k8s.io/v1/NetworkPolicy")).NetworkPolicy,
+            "external-secrets.io/v1/ExternalSecret": async () => (await import("@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret")).ExternalSecret,
         };
         expect(manifests.length).to.be.greaterThan(2);
         for (const { b, object } of manifests) {

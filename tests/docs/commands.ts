@@ -32,6 +32,8 @@ export const AWS_FLAGS: Record<string, string[]> = {
     "s3api put-public-access-block": ["--bucket", "--public-access-block-configuration"],
     "s3api put-bucket-encryption": ["--bucket", "--server-side-encryption-configuration"],
     "eks update-kubeconfig": ["--name", "--region", "--role-arn"],
+    "secretsmanager create-secret": ["--name", "--kms-key-id", "--secret-string", "--region"],
+    "ssm put-parameter": ["--name", "--type", "--key-id", "--value", "--region"],
 };
 
 export const KUBECTL_FLAGS: Record<string, string[]> = {

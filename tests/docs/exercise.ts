@@ -142,6 +142,7 @@ function awsCli(args: string[], ctx: DocsContext): string {
         const allowed = filled.Statement.find((s: { Sid: string }) => s.Sid === "ServiceLinkedRoles").Condition.StringEquals["iam:AWSServiceName"];
         if (!allowed.includes(flags.get("--aws-service-name"))) throw new Error(`${flags.get("--aws-service-name")}: the deployer policy does not allow creating it`);
     }
+    if (name === "secretsmanager create-secret" || name === "ssm put-parameter") checkTeamSecret(name, flags, ctx);
     if (name === "eks update-kubeconfig") {
         const stack = Object.values(stackFiles()).find((c) => c["envstack:name"] === flags.get("--name"));
         if (!stack) throw new Error(`--name ${flags.get("--name")}: no stack file names that cluster`);
@@ -149,6 +150,20 @@ function awsCli(args: string[], ctx: DocsContext): string {
         if (!stack["envstack:cluster"].adminRoleArns.includes(flags.get("--role-arn"))) throw new Error(`--role-arn ${flags.get("--role-arn")}: not an admin role of ${flags.get("--name")}`);
     }
     return "checked: flags, values, the names it refers to";
+}
+
+/** A team's secret: named under the prefix of a team whose plan has SecretStores, encrypted with that environment's key. */
+function checkTeamSecret(name: string, flags: Map<string, string | true>, ctx: DocsContext): void {
+    const secretName = String(flags.get("--name"));
+    const [environment, team] = secretName.replace(/^\//, "").split("/");
+    if ((name === "ssm put-parameter") !== secretName.startsWith("/")) throw new Error(`--name ${secretName}: parameters start with '/', secrets do not`);
+    const stack = Object.entries(stackFiles()).find(([, c]) => c["envstack:name"] === environment)?.[0];
+    if (!stack) throw new Error(`--name ${secretName}: no stack file names the environment ${environment}`);
+    const stores = ctx.plans.find((p) => p.stack === stack)!.resources.filter((r) => r.type === "kubernetes:external-secrets.io/v1:SecretStore");
+    if (!stores.some((r) => (r.inputs.metadata as { namespace: string }).namespace === team)) throw new Error(`--name ${secretName}: the ${stack} plan has no SecretStore for a team ${team}`);
+    const key = flags.get("--kms-key-id") ?? flags.get("--key-id");
+    if (key !== `alias/envstack/${environment}`) throw new Error(`${key}: not the environment key's alias (alias/envstack/${environment})`);
+    if (name === "ssm put-parameter" && flags.get("--type") !== "SecureString") throw new Error("a secret parameter is a SecureString");
 }
 
 function kubectl(args: string[], ctx: DocsContext): string {
