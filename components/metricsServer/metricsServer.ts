@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { systemPlacement } from "../cluster/nodeGroups";
 import type { VersionMap } from "../config/versions";
+import { chartRelease } from "../shared/chart";
 import { checkMetricsServerArguments } from "./args";
 
 /** Where metrics-server runs, and how many of it. */
@@ -33,17 +34,10 @@ export class MetricsServer extends pulumi.ComponentResource {
         checkMetricsServerArguments(args);
         super("envstack:index:MetricsServer", name, {}, opts);
         const chart = args.versions.charts.metricsServer;
-        this.release = new k8s.helm.v3.Release(
+        this.release = chartRelease(
             name,
-            {
-                name: "metrics-server",
-                chart: chart.chart,
-                version: chart.version,
-                repositoryOpts: { repo: chart.repository },
-                namespace: METRICS_SERVER_NAMESPACE,
-                atomic: true,
-                values: metricsServerValues(args.replicas),
-            },
+            args.versions.charts.metricsServer,
+            { name: "metrics-server", namespace: METRICS_SERVER_NAMESPACE, values: metricsServerValues(args.replicas) },
             { parent: this, provider: args.k8sProvider, dependsOn: args.dependsOn },
         );
         this.registerOutputs({});

@@ -70,6 +70,13 @@ export function tierDefaults(): string {
         row("karpenter (base / ceiling / Spot share)", (p) => `${karp(p)?.onDemandBaseCpu} / ${karp(p)?.maxCpu} vCPU / ${karp(p)?.spotPercentage}%`),
         row("storage.reclaimPolicy", (p) => p.storage?.reclaimPolicy),
         row("observability.prometheus", (p) => (prom(p)?.enabled ? `${prom(p)?.retention}, ${prom(p)?.storageGiB} GiB` : "off")),
+        ...(["loadBalancerController", "externalDns", "externalSecrets", "metricsServer"] as const).map((addon) =>
+            row(`platform.${addon}`, (p) => {
+                const a = p.platform?.[addon] as { enabled?: boolean; replicas?: number; policy?: string } | undefined;
+                if (!a?.enabled) return "off";
+                return addon === "externalDns" ? `with zones, ${a.policy}` : `${a.replicas} ${a.replicas === 1 ? "replica" : "replicas"}`;
+            }),
+        ),
         row("teamOvercommitFactor", (p) => p.teamOvercommitFactor),
         "",
     ].join("\n");
