@@ -33,7 +33,6 @@ export class MetricsServer extends pulumi.ComponentResource {
     constructor(name: string, args: MetricsServerArgs, opts?: pulumi.ComponentResourceOptions) {
         checkMetricsServerArguments(args);
         super("envstack:index:MetricsServer", name, {}, opts);
-        const chart = args.versions.charts.metricsServer;
         this.release = chartRelease(
             name,
             args.versions.charts.metricsServer,
