@@ -227,8 +227,8 @@ export class Environment extends pulumi.ComponentResource {
             monitoring: config.observability.prometheus.enabled,
             protect: config.protect,
             k8sProvider: this.cluster.provider,
-            // A team's load balancers are deleted with its namespace, while the controller still runs.
-            dependsOn: present(this.cluster.eks, this.cluster.addons["eks-pod-identity-agent"], ...addons.beforeServices),
+            // A team's load balancers and records are deleted with its namespace, while their controllers still run.
+            dependsOn: present(this.cluster.eks, this.cluster.addons["eks-pod-identity-agent"], ...addons.beforeTeams),
             tags: this.tags,
         };
         const secrets = addons.externalSecrets;

@@ -19,6 +19,8 @@ export interface PlatformAddons {
     metricsServer?: MetricsServer;
     /** What must exist before anything creates a Service: the controller's webhook admits every new one. */
     beforeServices: pulumi.Resource[];
+    /** What team namespaces must outlive: the controllers that delete their load balancers and DNS records. */
+    beforeTeams: pulumi.Resource[];
 }
 
 /** What the add-ons need from the rest of the environment. */
@@ -48,10 +50,12 @@ export function createPlatformAddons(name: string, ctx: PlatformAddonsContext, p
     const after = [...base, ...beforeServices];
 
     const { externalDns: dns, externalSecrets: secrets, metricsServer: metrics } = platform;
+    const externalDns = dns.enabled && dns.zones.length > 0 ? new ExternalDns(`${name}-external-dns`, { ...common, zones: dns.zones, policy: dns.policy, dependsOn: after }, opts) : undefined;
     return {
         loadBalancerController,
         beforeServices,
-        externalDns: dns.enabled && dns.zones.length > 0 ? new ExternalDns(`${name}-external-dns`, { ...common, zones: dns.zones, policy: dns.policy, dependsOn: after }, opts) : undefined,
+        beforeTeams: [...beforeServices, ...(externalDns ? [externalDns.release] : [])],
+        externalDns,
         externalSecrets: secrets.enabled
             ? new ExternalSecrets(`${name}-external-secrets`, { ...common, environmentName: config.name, replicas: secrets.replicas, kmsKeyArn: ctx.kmsKeyArn, dependsOn: after }, opts)
             : undefined,

@@ -194,6 +194,7 @@ const loadBalancerController: Table<LoadBalancerControllerArgs> = {
         row("a cluster name with a space", (a) => (a.clusterName = "acme dev"), "clusterName", '"acme dev"', "an EKS cluster name"),
         row("a chart missing from the version map", (a: Any) => delete a.versions.charts.awsLoadBalancerController, "versions.charts.awsLoadBalancerController", "is required", "a map of fields"),
         row("a dependency that is no resource", (a: Any) => (a.dependsOn = ["nodes"]), "dependsOn[0]", '"nodes"', "resources it waits for"),
+        row("a controller release whose IAM policy envstack does not carry", (a) => (a.versions.charts.awsLoadBalancerController.version = "3.6.0"), "versions.charts.awsLoadBalancerController.version", '"3.6.0"', "a 3.5.x release"),
     ],
 };
 

@@ -57,6 +57,7 @@ const ROWS: Row[] = [
         '"subnet-0123456789abcdef1"',
         "each id once",
     ),
+    row("a load balancer controller chart of another release", (c) => (c["envstack:versions"] = { charts: { awsLoadBalancerController: { version: "3.6.0" } } }), "envstack:versions.charts.awsLoadBalancerController.version", '"3.6.0"', "a 3.5.x release"),
     row("an add-on envstack does not have", (c) => (c["envstack:platform"] = { certManager: { enabled: true } }), "envstack:platform.certManager", "unknown", "externalDns"),
     row("a hosted zone given by name only", (c) => (c["envstack:platform"] = { externalDns: { zones: [{ id: "apps.acme.example", name: "apps.acme.example" }] } }), "envstack:platform.externalDns.zones[0].id", '"apps.acme.example"', "a hosted zone id"),
     row("a zone listed twice", (c) => (c["envstack:platform"] = { externalDns: { zones: [{ id: "Z0123", name: "a.example" }, { id: "Z0123", name: "b.example" }] } }), "envstack:platform.externalDns.zones[1].id", '"Z0123"', "each zone once"),

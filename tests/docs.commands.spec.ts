@@ -125,7 +125,7 @@ describe("the docs' commands", () => {
         expect(await allowed("eks:CreateCluster", "*", "us-east-1")).to.equal("ImplicitlyDenied");
         expect(await allowed("iam:CreateRole", "arn:aws:iam::111122223333:role/acme-prod-cluster-1a2b3c4")).to.equal("ImplicitlyDenied");
         expect(await allowed("iam:CreateRole", "arn:aws:iam::111122223333:role/envstack/acme-prod/secrets/teams/payments/acme-prod-secrets-payments")).to.equal("ImplicitlyDenied");
-        expect(await allowed("iam:UpdateAssumeRolePolicy", "arn:aws:iam::111122223333:role/envstack/acme-dev-x/secrets/platform/acme-dev-x-secrets-platform")).to.equal("ImplicitlyDenied");
+        expect(await allowed("iam:UpdateAssumeRolePolicy", "arn:aws:iam::111122223333:role/envstack/acme-dev-x/secrets/_platform/acme-dev-x-secrets-_platform")).to.equal("ImplicitlyDenied");
         expect(await allowed("iam:PassRole", "arn:aws:iam::111122223333:role/OrganizationAccountAccessRole")).to.equal("ImplicitlyDenied");
         expect(await allowed("iam:CreateUser", "arn:aws:iam::111122223333:user/acme-dev-backdoor")).to.equal("ImplicitlyDenied");
         expect(await allowed("iam:CreateServiceLinkedRole", "*", "eu-west-1", { "iam:AWSServiceName": "rds.amazonaws.com" })).to.equal("ImplicitlyDenied");

@@ -3,7 +3,7 @@ import { ExternalDns, resolveEnvironmentConfig } from "../components";
 import { dnsGuardPolicy } from "../components/dns/guard";
 import { externalDnsPolicy } from "../components/dns/iam";
 import { CONTEXT_NAMES, context } from "./badInput";
-import { difference, environmentWith, releaseNamed } from "./addons";
+import { dependsOn, difference, environmentWith, releaseNamed } from "./addons";
 import { admit } from "./cel";
 import { json, planStack, register, validInput } from "./harness";
 import { simulate } from "./iam";
@@ -31,6 +31,8 @@ describe("ExternalDNS", () => {
         expect(values().domainFilters).to.deep.equal(["apps.acme.example"]);
         expect(values().extraArgs).to.deep.equal(["--zone-id-filter=Z04217463PRODAPPS5ACME"]);
         expect(values().sources).to.deep.equal(["service", "ingress"]);
+        // The guard reads the annotations under the prefix ExternalDNS is told to read.
+        expect(values().annotationPrefix).to.equal("external-dns.alpha.kubernetes.io/");
         expect(values().env).to.deep.equal([{ name: "AWS_REGION", value: "eu-west-1" }]);
         expect(values().nodeSelector).to.deep.equal({ "kubernetes.io/os": "linux", "envstack.io/node-group": "system" });
         expect(values().resources.requests).to.deep.equal({ cpu: "50m", memory: "64Mi" });
@@ -94,6 +96,10 @@ describe("ExternalDNS", () => {
             expect(await request("ingresses", ingress(["apps.acme.example"]), "apps")).not.to.equal("admitted");
             expect(await request("ingresses", ingress(["payments.apps.acme.example"], { "external-dns.alpha.kubernetes.io/hostname": "login.acme.example" }))).not.to.equal("admitted");
             expect(await request("services", service("Storefront.Apps.Acme.Example"))).not.to.equal("admitted");
+            const tls = { metadata: { name: "web" }, spec: { rules: [{ host: "web.payments.apps.acme.example" }], tls: [{ hosts: ["web.payments.apps.acme.example", "login.storefront.apps.acme.example"] }] } };
+            expect(await request("ingresses", tls)).to.deep.equal([
+                "in a team namespace, a hostname in apps.acme.example, acme.example must be the team's own subdomain (<team>.<zone>) or below it: check the Ingress's TLS hosts",
+            ]);
             expect(await request("services", service("payments.apps.acme.example,storefront.apps.acme.example."))).not.to.equal("admitted");
             expect(await request("services", { metadata: { name: "x", annotations: { "external-dns.alpha.kubernetes.io/internal-hostname": "db.storefront.acme.example" } } })).not.to.equal("admitted");
         });
@@ -103,6 +109,15 @@ describe("ExternalDNS", () => {
             expect(releaseNamed(prod.registered, "external-dns").dependencies).to.include(vap.urn);
             expect(JSON.stringify(vap.inputs)).to.include("apps.acme.example");
         });
+    });
+
+    it("outlives the team namespaces, so that it deletes their records before it goes", async () => {
+        const base = resolveEnvironmentConfig(validInput("staging")).platform;
+        const teams = [{ name: "payments", roleArn: "arn:aws:iam::111122223333:role/payments-developers" }];
+        const r = await environmentWith("staging", { ...base, externalDns: { ...base.externalDns, zones: [ZONE] } }, { teams } as never);
+        const namespace = r.one("kubernetes:core/v1:Namespace", "acme-staging-payments");
+        expect(dependsOn(r, namespace, releaseNamed(r, "external-dns"))).to.equal(true);
+        expect(dependsOn(r, releaseNamed(r, "external-dns"), namespace)).to.equal(false);
     });
 
     it("turned off, or left without zones, removes exactly its own resources", async () => {

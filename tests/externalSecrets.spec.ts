@@ -106,7 +106,7 @@ describe("External Secrets Operator", () => {
             expect(await simulate([a], { action: "secretsmanager:GetSecretValue", resource: secret("acme-staging/payments/db") })).to.equal("Allowed");
             expect(await simulate([a], { action: "ssm:GetParameter", resource: parameter("/acme-staging/payments/db/password") })).to.equal("Allowed");
             expect(await simulate([a], { action: "ssm:GetParametersByPath", resource: parameter("/acme-staging/payments") })).to.equal("Allowed");
-            for (const other of ["acme-staging/storefront/db", "acme-staging/payments-x/db", "acme-prod/payments/db", "acme-staging/platform/grafana"]) {
+            for (const other of ["acme-staging/storefront/db", "acme-staging/payments-x/db", "acme-prod/payments/db", "acme-staging/_platform/grafana"]) {
                 expect(await simulate([a], { action: "secretsmanager:GetSecretValue", resource: secret(other) }), other).to.equal("ImplicitlyDenied");
             }
             expect(await simulate([a], { action: "ssm:GetParameter", resource: parameter("/acme-staging/storefront/db") })).to.equal("ImplicitlyDenied");
@@ -137,6 +137,13 @@ describe("External Secrets Operator", () => {
             expect(await assume("arn:aws:iam::444455556666:role/payments-developers")).not.to.equal("Allowed");
         });
 
+        it("keeps the platform's prefix and reader from a team named platform", async () => {
+            const team = readerPolicy(SCOPE, "platform", KEY);
+            expect(await simulate([team], { action: "secretsmanager:GetSecretValue", resource: secret("acme-staging/_platform/grafana") })).to.equal("ImplicitlyDenied");
+            expect(await simulate([team], { action: "ssm:GetParameter", resource: parameter("/acme-staging/_platform/grafana") })).to.equal("ImplicitlyDenied");
+            expect(readerRoleName("acme-staging", "platform")).not.to.equal(readerRoleName("acme-staging", "_platform"));
+        });
+
         it("names a reader within IAM's 64 characters, distinctly, however long the team's name", () => {
             const long = "t".repeat(60);
             expect(readerRoleName("acme-staging", long)).to.have.length(64);
@@ -163,7 +170,7 @@ describe("External Secrets Operator", () => {
             for (const [what, object] of [
                 ["another team's role", store({ role: teamRole("storefront") })],
                 ["a team whose name starts the same", store({ role: teamRole("payments-x") })],
-                ["the platform's role", store({ role: "arn:aws:iam::444455556666:role/envstack/acme-staging/secrets/platform/acme-staging-secrets-platform" })],
+                ["the platform's role", store({ role: "arn:aws:iam::444455556666:role/envstack/acme-staging/secrets/_platform/acme-staging-secrets-_platform" })],
                 ["no role (the operator's own)", store({})],
                 ["chained roles", store({ role: teamRole("payments"), additionalRoles: [teamRole("storefront")] })],
                 ["static keys", store({ role: teamRole("payments"), auth: { secretRef: { accessKeyIDSecretRef: { name: "k", key: "id" } } } })],
@@ -198,11 +205,12 @@ describe("External Secrets Operator", () => {
         });
     });
 
-    it("lets members manage ExternalSecrets and only read stores", () => {
+    it("lets members manage ExternalSecrets and local generators, and only read stores", () => {
         const role = r().ofType("kubernetes:rbac.authorization.k8s.io/v1:Role").find((x) => (x.inputs as any).metadata.name === "envstack-team-secrets" && (x.inputs as any).metadata.namespace === teams()[0])!;
         expect((role.inputs as any).rules).to.deep.equal([
             { apiGroups: ["external-secrets.io"], resources: ["externalsecrets"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
             { apiGroups: ["external-secrets.io"], resources: ["secretstores"], verbs: ["get", "list", "watch"] },
+            { apiGroups: ["generators.external-secrets.io"], resources: ["passwords", "sshkeys", "uuids"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
         ]);
     });
 

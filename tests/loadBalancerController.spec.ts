@@ -88,6 +88,9 @@ describe("AWS Load Balancer Controller", () => {
             const other = { action: "elasticloadbalancing:DeleteLoadBalancer", resource: elb("loadbalancer/app/k8s-other/0123456789abcdef"), context: inRegion(tagged("acme-dev")) };
             expect(await simulate([upstreamControllerPolicy("aws")], other)).to.equal("Allowed");
             expect(await simulate(policies, other)).to.equal("ExplicitlyDenied");
+            const otherTargets = { action: "elasticloadbalancing:RegisterTargets", resource: elb("targetgroup/k8s-other/0123456789abcdef"), context: inRegion(tagged("acme-dev")) };
+            expect(await simulate(policies, otherTargets)).to.equal("ExplicitlyDenied");
+            expect(await simulate(policies, { ...otherTargets, context: inRegion(tagged("acme-prod")) })).to.equal("Allowed");
             expect(await simulate(policies, { action: "ec2:DeleteSecurityGroup", resource: sg, context: inRegion({ ...tagged("acme-dev"), "ec2:Vpc": "arn:aws:ec2:eu-west-1:777788889999:vpc/vpc-0123456789abcdef0" }) })).to.equal("ExplicitlyDenied");
             expect(await simulate(policies, { action: "elasticloadbalancing:CreateTargetGroup", resource: elb("targetgroup/k8s-x/0123456789abcdef"), context: inRegion({ "aws:RequestTag/elbv2.k8s.aws/cluster": "acme-dev" }) })).to.equal("ExplicitlyDenied");
         });

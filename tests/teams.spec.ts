@@ -126,6 +126,7 @@ describe("Teams", () => {
             pods: String(medium.pods),
             services: String(medium.services),
             "services.loadbalancers": String(medium.loadBalancers),
+            "count/ingresses.networking.k8s.io": String(medium.loadBalancers),
             persistentvolumeclaims: String(medium.persistentVolumeClaims),
             "count/externalsecrets.external-secrets.io": String(medium.pods),
             "requests.storage": "1Ti",

@@ -7,7 +7,7 @@ import { Problems } from "./errors";
 import { architectureOf, instanceTypeInfo, instanceTypeProblem, INSTANCE_TYPE_PATTERN } from "./instanceTypes";
 import { checkStorage } from "./storageChecks";
 import { checkTeams } from "./teamChecks";
-import { checkPlatform } from "./platformChecks";
+import { checkLoadBalancerControllerVersion, checkPlatform } from "./platformChecks";
 
 /**
  * Checks that relate several fields. They read the raw (merged) input defensively, skipping any
@@ -35,6 +35,7 @@ export function checkEnvironment(raw: unknown, problems: Problems): void {
     checkStorage(obj(root.storage), strings(network.availabilityZones), problems);
     checkObservability(obj(root.observability), problems);
     checkPlatform(root.platform, region, problems);
+    checkLoadBalancerControllerVersion(root.versions, problems);
     checkTeams(root, problems);
 }
 

@@ -81,7 +81,7 @@ export interface VersionMap {
         kubePrometheusStack: ChartVersion;
         /** The resource metrics API, which the Horizontal Pod Autoscaler and `kubectl top` read. */
         metricsServer: ChartVersion;
-        /** The AWS Load Balancer Controller; its IAM policy in `loadBalancerController/iam.ts` follows this version. */
+        /** The AWS Load Balancer Controller; a patch release of {@link LOAD_BALANCER_CONTROLLER_POLICY_RELEASE}, whose IAM policy envstack carries. */
         awsLoadBalancerController: ChartVersion;
         /** ExternalDNS. */
         externalDns: ChartVersion;
@@ -140,6 +140,12 @@ export const DEFAULT_VERSIONS: VersionMap = {
         externalSecrets: { chart: "external-secrets", version: "2.9.0", repository: "https://charts.external-secrets.io" },
     },
 };
+
+/**
+ * The controller release whose IAM policy `loadBalancerController/iam.ts` carries: a chart of
+ * another minor version needs that policy reviewed against upstream's first.
+ */
+export const LOAD_BALANCER_CONTROLLER_POLICY_RELEASE = "3.5";
 
 /** The shape of an EKS add-on version. */
 export const ADDON_VERSION_PATTERN = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;

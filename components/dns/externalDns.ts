@@ -10,7 +10,7 @@ import { chartRelease } from "../shared/chart";
 import { createPodIdentityRole } from "../shared/podIdentity";
 import type { Tags } from "../shared/tags";
 import { checkExternalDnsArguments } from "./args";
-import { dnsGuardPolicy } from "./guard";
+import { ANNOTATION_PREFIX, dnsGuardPolicy } from "./guard";
 import { externalDnsPolicy } from "./iam";
 
 /** The zones ExternalDNS writes to, and the cluster it watches. */
@@ -94,6 +94,7 @@ export function externalDnsValues(args: Pick<ExternalDnsArgs, "zones" | "policy"
     return {
         provider: { name: "aws" },
         sources: ["service", "ingress"],
+        annotationPrefix: ANNOTATION_PREFIX,
         policy: args.policy,
         registry: "txt",
         txtOwnerId: args.clusterName,

@@ -10,8 +10,10 @@ import { guardPolicy } from "../shared/admission";
 
 /** The admission policy (and binding) that keeps each team to its own subdomains. */
 export const DNS_GUARD_NAME = "envstack-team-dns-guard";
+/** The prefix of ExternalDNS's annotations, set in its values so that it and this guard agree. */
+export const ANNOTATION_PREFIX = "external-dns.alpha.kubernetes.io/";
 /** The annotations ExternalDNS reads hostnames from: comma-separated lists, in any case, with or without the root's dot. */
-export const HOSTNAME_ANNOTATIONS = ["external-dns.alpha.kubernetes.io/hostname", "external-dns.alpha.kubernetes.io/internal-hostname"];
+export const HOSTNAME_ANNOTATIONS = [`${ANNOTATION_PREFIX}hostname`, `${ANNOTATION_PREFIX}internal-hostname`];
 
 const team = "namespaceObject.metadata.name";
 const inZone = (host: string, zone: string) => `(${host} == ${zone} || ${host}.endsWith('.' + ${zone}))`;
@@ -33,6 +35,8 @@ export function dnsGuardExpressions(zones: string[]) {
     return {
         annotations: annotated.join(" && "),
         ingressRules: `request.resource.resource != 'ingresses' || !has(object.spec.rules) || object.spec.rules.all(r, !has(r.host) || ${ownHostname(zones, "r.host")})`,
+        // ExternalDNS publishes the TLS hosts of an Ingress too.
+        ingressTls: `request.resource.resource != 'ingresses' || !has(object.spec.tls) || object.spec.tls.all(t, !has(t.hosts) || t.hosts.all(h, ${ownHostname(zones, "h")}))`,
     };
 }
 
@@ -48,6 +52,7 @@ export function dnsGuardPolicy(zones: string[]): IValidatingAdmissionPolicy {
         [
             { expression: e.annotations, message: `${message}: check ${HOSTNAME_ANNOTATIONS.join(" and ")}` },
             { expression: e.ingressRules, message: `${message}: check the Ingress rules' hosts` },
+            { expression: e.ingressTls, message: `${message}: check the Ingress's TLS hosts` },
         ],
     );
 }

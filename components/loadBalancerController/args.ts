@@ -1,5 +1,6 @@
 import { checkArguments } from "../config/arguments";
 import { accountId, clusterName, provider, region, resources, tags, vpcId } from "../config/fields";
+import { checkLoadBalancerControllerVersion } from "../config/platformChecks";
 import { platformConfigSchema, versionsSchema } from "../config/schema";
 import type { LoadBalancerControllerArgs } from "./loadBalancerController";
 
@@ -17,5 +18,8 @@ export const loadBalancerControllerArgsSchema = platformConfigSchema.shape.loadB
 
 /** Every problem with `LoadBalancerController`'s arguments, thrown at once before anything is registered. */
 export function checkLoadBalancerControllerArguments(args: LoadBalancerControllerArgs): void {
-    checkArguments("LoadBalancerController arguments", loadBalancerControllerArgsSchema, args);
+    checkArguments("LoadBalancerController arguments", loadBalancerControllerArgsSchema, args, {
+        section: "",
+        check: (problems) => checkLoadBalancerControllerVersion(args?.versions, problems),
+    });
 }

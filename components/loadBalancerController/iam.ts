@@ -148,8 +148,10 @@ export interface ControllerScope {
 
 /**
  * Denies that keep the upstream grants to this environment: no EC2 or load balancer change
- * outside the region, no security group rule outside the VPC, and no change to a load balancer,
- * target group or security group that another cluster's controller created in the same account.
+ * outside the region, no security group rule outside the VPC, and no change to the attributes,
+ * targets or existence of a load balancer, target group or security group that another cluster's
+ * controller created in the same account. (Listeners and rules stay as upstream grants them: the
+ * controller does not tag every listener, so a deny by tag would break it.)
  */
 export function environmentScopePolicy(scope: ControllerScope): PolicyDocument {
     const vpcArn = `arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}:vpc/${scope.vpcId}`;
@@ -169,7 +171,8 @@ export function environmentScopePolicy(scope: ControllerScope): PolicyDocument {
         {
             Sid: "DenyOtherClustersLoadBalancers",
             Effect: "Deny",
-            Action: [...TAGGED_LOAD_BALANCER_CHANGES, "ec2:DeleteSecurityGroup"],
+            // Target groups are created with the tag, so registering targets in one is kept to this cluster's too.
+            Action: [...TAGGED_LOAD_BALANCER_CHANGES, "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets", "ec2:DeleteSecurityGroup"],
             Resource: "*",
             Condition: { StringNotEquals: { [`aws:ResourceTag/${CLUSTER_TAG}`]: scope.clusterName } },
         },

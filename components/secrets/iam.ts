@@ -6,7 +6,8 @@ import { PolicyDocument, policyDocument } from "../shared/iam";
  * The operator's AWS identity holds no secret itself: it may only assume the reader roles under
  * this environment's path. Each reader role (one per team, one for the platform) reads one
  * prefix, `<environment>/<owner>/` in Secrets Manager and `/<environment>/<owner>/` in Parameter
- * Store, and decrypts through those two services for names under that prefix only.
+ * Store, and decrypts through those two services for names under that prefix only. The
+ * platform's prefix is `_platform`, which no team name can equal.
  */
 
 /** Where the readers live, and what they read. */
@@ -19,8 +20,8 @@ export interface SecretsScope {
     accountId: string;
 }
 
-/** What a platform (not team) reader is called. */
-export const PLATFORM_OWNER = "platform";
+/** The platform's owner segment: `_` is in no team's name (a DNS label), so no team can own the platform's prefix or reader. */
+export const PLATFORM_OWNER = "_platform";
 
 /** The IAM path of every reader role of the environment; the operator may assume roles under it only. */
 export const readersPath = (environment: string) => `/envstack/${environment}/secrets/`;

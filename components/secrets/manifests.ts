@@ -3,6 +3,7 @@ import type { ISecretStore } from "@kubernetes-models/external-secrets/external-
 import type { IRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
 import type { IRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
 import { TEAM_LABEL, teamGroup } from "../shared/naming";
+import { LOCAL_GENERATORS } from "./guard";
 
 /** The objects of the secrets concern: the stores, and the rights a team has over them. */
 
@@ -37,7 +38,7 @@ export function platformClusterSecretStores(region: string, readerRoleArn: strin
     }));
 }
 
-/** Members manage ExternalSecrets and read the stores; the stores themselves are envstack's. */
+/** Members manage ExternalSecrets and the local generators, and read the stores; the stores themselves are envstack's. */
 export function teamSecretsRole(namespace: string): IRole {
     return {
         apiVersion: "rbac.authorization.k8s.io/v1",
@@ -46,6 +47,7 @@ export function teamSecretsRole(namespace: string): IRole {
         rules: [
             { apiGroups: ["external-secrets.io"], resources: ["externalsecrets"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
             { apiGroups: ["external-secrets.io"], resources: ["secretstores"], verbs: ["get", "list", "watch"] },
+            { apiGroups: ["generators.external-secrets.io"], resources: Object.values(LOCAL_GENERATORS), verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
         ],
     };
 }

@@ -74,6 +74,8 @@ export function teamResourceQuota(id: TeamIdentity, quota: TeamQuota, clusterCla
                 pods: String(quota.pods),
                 services: String(quota.services),
                 "services.loadbalancers": String(quota.loadBalancers),
+                // An Ingress can be an ALB of its own: Ingresses count against the same allowance.
+                "count/ingresses.networking.k8s.io": String(quota.loadBalancers),
                 persistentvolumeclaims: String(quota.persistentVolumeClaims),
                 // Each ExternalSecret polls AWS on the account's shared request quota: at most one per pod.
                 "count/externalsecrets.external-secrets.io": String(quota.pods),
