@@ -241,7 +241,7 @@ export class Environment extends pulumi.ComponentResource {
                     teams[team.name] = new Team(`${name}-${team.name}`, { ...team, ...common }, { parent: this });
                     if (secrets) {
                         const scope = { environmentName: config.name, region: config.region, accountId: config.accountId, kmsKeyArn: this.key.keyArn, k8sProvider: this.cluster.provider, tags: this.tags };
-                        const dependsOn = [teams[team.name].namespace, secrets.release];
+                        const dependsOn = [teams[team.name].namespace, secrets.release, secrets.guard];
                         new TeamSecrets(`${name}-${team.name}-secrets`, { ...scope, team: team.name, operatorRoleArn: secrets.operatorRoleArn, dependsOn }, { parent: this });
                     }
                 }

@@ -54,7 +54,8 @@ export function createPlatformAddons(name: string, ctx: PlatformAddonsContext, p
     return {
         loadBalancerController,
         beforeServices,
-        beforeTeams: [...beforeServices, ...(externalDns ? [externalDns.release] : [])],
+        // Their guards too: no team object exists that a guard has not seen.
+        beforeTeams: [...beforeServices, ...(loadBalancerController ? [loadBalancerController.guard] : []), ...(externalDns ? [externalDns.release, externalDns.guard] : [])],
         externalDns,
         externalSecrets: secrets.enabled
             ? new ExternalSecrets(`${name}-external-secrets`, { ...common, environmentName: config.name, replicas: secrets.replicas, kmsKeyArn: ctx.kmsKeyArn, dependsOn: after }, opts)

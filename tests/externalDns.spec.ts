@@ -96,6 +96,10 @@ describe("ExternalDNS", () => {
             expect(await request("ingresses", ingress(["apps.acme.example"]), "apps")).not.to.equal("admitted");
             expect(await request("ingresses", ingress(["payments.apps.acme.example"], { "external-dns.alpha.kubernetes.io/hostname": "login.acme.example" }))).not.to.equal("admitted");
             expect(await request("services", service("Storefront.Apps.Acme.Example"))).not.to.equal("admitted");
+            // ExternalDNS drops spaces inside a name: such names, and doubled dots, are refused rather than read as outside the zones.
+            for (const sneaky of ["pay.apps.acme.exam ple", "pay.apps.acme.example..", "apps.acme.ex ample", "pay.apps..acme.example", ""]) {
+                expect(await request("services", service(sneaky)), JSON.stringify(sneaky)).not.to.equal("admitted");
+            }
             const tls = { metadata: { name: "web" }, spec: { rules: [{ host: "web.payments.apps.acme.example" }], tls: [{ hosts: ["web.payments.apps.acme.example", "login.storefront.apps.acme.example"] }] } };
             expect(await request("ingresses", tls)).to.deep.equal([
                 "in a team namespace, a hostname in apps.acme.example, acme.example must be the team's own subdomain (<team>.<zone>) or below it: check the Ingress's TLS hosts",

@@ -202,6 +202,7 @@ describe("External Secrets Operator", () => {
             const vap = r().ofType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy").find((p) => (p.inputs as any).metadata.name === "envstack-team-secrets-guard")!;
             expect(vap.dependencies).to.include(releaseNamed(r(), "external-secrets").urn);
             expect(JSON.stringify(vap.inputs)).to.include("arn:aws:iam::444455556666:role/envstack/acme-staging/secrets/teams/");
+            for (const store of r().ofType(STORE)) expect(dependsOn(r(), store, vap), store.name).to.equal(true);
         });
     });
 

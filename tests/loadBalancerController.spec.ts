@@ -132,8 +132,13 @@ describe("AWS Load Balancer Controller", () => {
 
     describe("the team guard", () => {
         const policy = loadBalancerGuardPolicy();
-        const request = (resource: string, object: object, team = "payments") =>
-            admit(policy, { request: { operation: "CREATE", resource: { resource } }, object, oldObject: null, namespaceObject: { metadata: { name: team, labels: { "envstack.io/team": team } } } });
+        const request = (resource: string, object: object, team = "payments", username = "alice") =>
+            admit(policy, {
+                request: { operation: "CREATE", resource: { resource }, userInfo: { username, groups: [`envstack:team:${team}`] } },
+                object,
+                oldObject: null,
+                namespaceObject: { metadata: { name: team, labels: { "envstack.io/team": team } } },
+            });
         const ingress = (annotations: Record<string, string>) => ({ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "web", annotations }, spec: { ingressClassName: "alb" } });
 
         it("admits a team's Ingress in its own group, or none", async () => {
@@ -150,13 +155,25 @@ describe("AWS Load Balancer Controller", () => {
             expect(await request("ingresses", ingress({ "alb.ingress.kubernetes.io/actions.steal": `{"type":"forward","forwardConfig":{"targetGroups":[{"targetGroupARN":"${arn}"}]}}` }))).not.to.equal("admitted");
             expect(await request("ingresses", ingress({ "alb.ingress.kubernetes.io/actions.steal": `{"type":"forward","TargetGroupArn":"${arn}"}` }))).not.to.equal("admitted");
             const binding = { apiVersion: "elbv2.k8s.aws/v1beta1", kind: "TargetGroupBinding", metadata: { name: "steal" }, spec: { targetGroupARN: arn, serviceRef: { name: "web", port: 80 } } };
-            expect(await request("targetgroupbindings", binding)).to.deep.equal(["TargetGroupBindings are refused in team namespaces: expose pods through a Service or an Ingress"]);
+            expect(await request("targetgroupbindings", binding)).to.deep.equal(["TargetGroupBindings are refused in team namespaces: expose pods through a Service or an Ingress (the controller writes its own)"]);
+            // By name, in a condition, or spelt with a JSON escape.
+            expect(await request("ingresses", ingress({ "alb.ingress.kubernetes.io/actions.steal": '{"type":"forward","forwardConfig":{"targetGroups":[{"targetGroupName":"k8s-storefront"}]}}' }))).not.to.equal("admitted");
+            expect(await request("ingresses", ingress({ "alb.ingress.kubernetes.io/actions.steal": `{"type":"forward","targetGroup\\u0041RN":"${arn}"}` }))).not.to.equal("admitted");
+            expect(await request("ingresses", ingress({ "alb.ingress.kubernetes.io/conditions.steal": `[{"field":"host-header","targetGroupARN":"${arn}"}]` }))).not.to.equal("admitted");
+        });
+
+        it("admits the TargetGroupBindings the controller writes for a team's Services and Ingresses", async () => {
+            const binding = { apiVersion: "elbv2.k8s.aws/v1beta1", kind: "TargetGroupBinding", metadata: { name: "k8s-payments-web" }, spec: { targetGroupARN: "arn:aws:elasticloadbalancing:eu-west-1:777788889999:targetgroup/k8s-payments/0123456789abcdef", serviceRef: { name: "web", port: 80 } } };
+            expect(await request("targetgroupbindings", binding, "payments", "system:serviceaccount:kube-system:aws-load-balancer-controller")).to.equal("admitted");
+            expect(await request("targetgroupbindings", binding, "payments", "system:serviceaccount:payments:aws-load-balancer-controller")).not.to.equal("admitted");
         });
 
         it("is created with the controller, after its release", () => {
             const r = plans.dev.registered;
             const vap = r.ofType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy").find((p) => (p.inputs as any).metadata.name === "envstack-team-load-balancer-guard")!;
             expect(vap.dependencies).to.include(releaseNamed(r, "aws-load-balancer-controller").urn);
+            // Team namespaces wait for it: no team object exists that the guard has not seen.
+            for (const ns of r.ofType("kubernetes:core/v1:Namespace").filter((n) => (n.inputs as any).metadata?.labels?.["envstack.io/team"])) expect(dependsOn(r, ns, vap), ns.name).to.equal(true);
         });
     });
 

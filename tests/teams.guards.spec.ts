@@ -62,9 +62,13 @@ describe("the team guards: exposure and Prometheus tenancy (admission CEL evalua
             expect(await guard("ingresses", "payments", ingress())).to.equal("admitted");
             expect(await guard("ingresses", "payments", ingress({ "alb.ingress.kubernetes.io/scheme": "internal" }))).to.equal("admitted");
             expect(await guard("ingresses", "payments", ingress({ "alb.ingress.kubernetes.io/scheme": "internet-facing" }))).to.deep.equal([
-                "this team's Ingresses must be internal: drop alb.ingress.kubernetes.io/scheme: internet-facing, or give the team ingress: public in the environment's config",
+                "this team's Ingresses must be internal: drop alb.ingress.kubernetes.io/scheme and alb.ingress.kubernetes.io/frontend-nlb-scheme: internet-facing, or give the team ingress: public in the environment's config",
             ]);
             expect(await guard("ingresses", "storefront", ingress({ "alb.ingress.kubernetes.io/scheme": "internet-facing" }))).to.equal("admitted");
+            // An internal ALB behind an internet-facing frontend NLB is public all the same.
+            const frontend = { "alb.ingress.kubernetes.io/enable-frontend-nlb": "true", "alb.ingress.kubernetes.io/frontend-nlb-scheme": "internet-facing" };
+            expect(await guard("ingresses", "payments", ingress(frontend))).not.to.equal("admitted");
+            expect(await guard("ingresses", "storefront", ingress(frontend))).to.equal("admitted");
         });
 
         it("covers every team namespace and every requester, Services and Ingresses only", () => {

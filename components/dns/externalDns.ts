@@ -56,6 +56,8 @@ export class ExternalDns extends pulumi.ComponentResource {
     readonly release: k8s.helm.v3.Release;
     /** ExternalDNS's role. */
     readonly roleArn: pulumi.Output<string>;
+    /** The admission guard for team hostnames: team namespaces wait for it. */
+    readonly guard: pulumi.Resource;
 
     constructor(name: string, args: ExternalDnsArgs, opts?: pulumi.ComponentResourceOptions) {
         checkExternalDnsArguments(args);
@@ -78,7 +80,7 @@ export class ExternalDns extends pulumi.ComponentResource {
         );
         this.roleArn = identity.role.arn;
         const onCluster = { parent: this, provider: args.k8sProvider };
-        const guard = createGuard(`${name}-team-dns-guard`, dnsGuardPolicy([...new Set(args.zones.map((z) => z.name))]), onCluster);
+        const guard = (this.guard = createGuard(`${name}-team-dns-guard`, dnsGuardPolicy([...new Set(args.zones.map((z) => z.name))]), onCluster));
         this.release = chartRelease(
             name,
             args.versions.charts.externalDns,

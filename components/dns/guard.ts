@@ -28,9 +28,15 @@ const ownHostname = (zones: string[], host: string) => {
 };
 const annotation = (key: string) => `object.metadata.annotations['${key}']`;
 
+/** A hostname as ExternalDNS accepts one, lowercase, with at most the root's dot. */
+const HOSTNAME = "^([*][.])?[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*[.]?$";
+
 export function dnsGuardExpressions(zones: string[]) {
+    // ExternalDNS drops every space in these values, so a name with one inside is refused rather than read another way.
     const annotated = HOSTNAME_ANNOTATIONS.map(
-        (key) => `(!has(object.metadata.annotations) || !('${key}' in object.metadata.annotations) || ${annotation(key)}.split(',').map(h, h.trim().lowerAscii()).map(h, h.endsWith('.') ? h.substring(0, size(h) - 1) : h).all(h, ${ownHostname(zones, "h")}))`,
+        (key) =>
+            `(!has(object.metadata.annotations) || !('${key}' in object.metadata.annotations) || ${annotation(key)}.split(',').map(h, h.trim().lowerAscii()).all(h, h.matches('${HOSTNAME}')) && ` +
+            `${annotation(key)}.split(',').map(h, h.trim().lowerAscii()).map(h, h.endsWith('.') ? h.substring(0, size(h) - 1) : h).all(h, ${ownHostname(zones, "h")}))`,
     );
     return {
         annotations: annotated.join(" && "),
@@ -50,7 +56,7 @@ export function dnsGuardPolicy(zones: string[]): IValidatingAdmissionPolicy {
             { apiGroups: ["networking.k8s.io"], resources: ["ingresses"] },
         ],
         [
-            { expression: e.annotations, message: `${message}: check ${HOSTNAME_ANNOTATIONS.join(" and ")}` },
+            { expression: e.annotations, message: `${message}, and a plain hostname: check ${HOSTNAME_ANNOTATIONS.join(" and ")}` },
             { expression: e.ingressRules, message: `${message}: check the Ingress rules' hosts` },
             { expression: e.ingressTls, message: `${message}: check the Ingress's TLS hosts` },
         ],

@@ -55,6 +55,8 @@ export class LoadBalancerController extends pulumi.ComponentResource {
     readonly release: k8s.helm.v3.Release;
     /** The controller's role. */
     readonly roleArn: pulumi.Output<string>;
+    /** The admission guard for team Ingresses and TargetGroupBindings: team namespaces wait for it. */
+    readonly guard: pulumi.Resource;
 
     constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         checkLoadBalancerControllerArguments(args);
@@ -86,7 +88,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
             { parent: this, provider: args.k8sProvider, dependsOn: pulumi.output(args.dependsOn ?? []).apply((d) => [...d, identity.association]) },
         );
         // After the release: the guard's rules name the controller's CRD.
-        createGuard(`${name}-team-load-balancer-guard`, loadBalancerGuardPolicy(), { parent: this, provider: args.k8sProvider, dependsOn: [this.release] });
+        this.guard = createGuard(`${name}-team-load-balancer-guard`, loadBalancerGuardPolicy(), { parent: this, provider: args.k8sProvider, dependsOn: [this.release] });
         this.registerOutputs({ roleArn: this.roleArn });
     }
 }

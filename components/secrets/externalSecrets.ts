@@ -54,6 +54,8 @@ export class ExternalSecrets extends pulumi.ComponentResource {
     readonly operatorRoleArn: pulumi.Output<string>;
     /** The platform's reader role. */
     readonly platformReader: aws.iam.Role;
+    /** The admission guard for the operator's objects in team namespaces: team stores wait for it. */
+    readonly guard: pulumi.Resource;
 
     constructor(name: string, args: ExternalSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         checkExternalSecretsArguments(args);
@@ -99,7 +101,7 @@ export class ExternalSecrets extends pulumi.ComponentResource {
             { ...onCluster, dependsOn: pulumi.output(args.dependsOn ?? []).apply((d) => [...d, operator.association]) },
         );
         const afterRelease = { ...onCluster, dependsOn: [this.release] };
-        createGuard(`${name}-team-secrets-guard`, secretsGuardPolicy(scope), afterRelease);
+        this.guard = createGuard(`${name}-team-secrets-guard`, secretsGuardPolicy(scope), afterRelease);
         // The specs wait for the role's ARN; the stores themselves are known at preview.
         const stores = this.platformReader.arn.apply((arn) => platformClusterSecretStores(args.region, arn));
         platformClusterSecretStores(args.region, "").forEach((store, i) => {

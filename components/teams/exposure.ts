@@ -13,6 +13,8 @@ import { EXPOSURE_GUARD_NAME, INGRESS_LABEL } from "./labels";
 export const SCHEME_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-scheme";
 export const INTERNAL_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-internal";
 export const ALB_SCHEME_ANNOTATION = "alb.ingress.kubernetes.io/scheme";
+/** The scheme of an NLB the controller puts in front of an Ingress's ALB. */
+export const FRONTEND_NLB_SCHEME_ANNOTATION = "alb.ingress.kubernetes.io/frontend-nlb-scheme";
 
 const annotation = (key: string) => `(has(object.metadata.annotations) && '${key}' in object.metadata.annotations ? object.metadata.annotations['${key}'] : '')`;
 const isPublic = `${namespaceLabel(INGRESS_LABEL)} == 'public'`;
@@ -26,7 +28,8 @@ export const EXPOSURE_GUARD_EXPRESSIONS = {
     internalLoadBalancer:
         `!has(object.spec) || !has(object.spec.type) || object.spec.type != 'LoadBalancer' || ${isPublic} || ` +
         `(${annotation(INTERNAL_ANNOTATION)} == 'true' && (${annotation(SCHEME_ANNOTATION)} == '' || ${annotation(SCHEME_ANNOTATION)} == 'internal'))`,
-    internalIngress: `${isPublic} || ${annotation(ALB_SCHEME_ANNOTATION)} != 'internet-facing'`,
+    // A frontend NLB has a scheme of its own: an internal ALB behind an internet-facing NLB is public.
+    internalIngress: `${isPublic} || (${annotation(ALB_SCHEME_ANNOTATION)} != 'internet-facing' && ${annotation(FRONTEND_NLB_SCHEME_ANNOTATION)} != 'internet-facing')`,
 };
 
 export function exposureGuardPolicy(): IValidatingAdmissionPolicy {
@@ -45,7 +48,10 @@ export function exposureGuardPolicy(): IValidatingAdmissionPolicy {
                 expression: `!(${service}) || (${e.internalLoadBalancer})`,
                 message: `this team's load balancers must be internal: set ${INTERNAL_ANNOTATION}: "true" (and ${SCHEME_ANNOTATION}, if set, to internal), or give the team ingress: public in the environment's config`,
             },
-            { expression: `${service} || (${e.internalIngress})`, message: `this team's Ingresses must be internal: drop ${ALB_SCHEME_ANNOTATION}: internet-facing, or give the team ingress: public in the environment's config` },
+            {
+                expression: `${service} || (${e.internalIngress})`,
+                message: `this team's Ingresses must be internal: drop ${ALB_SCHEME_ANNOTATION} and ${FRONTEND_NLB_SCHEME_ANNOTATION}: internet-facing, or give the team ingress: public in the environment's config`,
+            },
         ],
     );
 }
