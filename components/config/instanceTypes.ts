@@ -1,5 +1,5 @@
 /**
- * A small, reviewed table of EC2 instance types: vCPUs, memory and architecture.
+ * A small, reviewed table of EC2 instance types: vCPUs, memory, architecture and NVIDIA GPUs.
  * Config validation uses it to check that a Spot group's types are the same size and one
  * architecture; the guardrails use it to sum vCPU ceilings. A type that is not here is
  * reported, never guessed.
@@ -16,6 +16,8 @@ export interface InstanceTypeInfo {
     memoryGiB: number;
     /** CPU architecture. */
     arch: Architecture;
+    /** NVIDIA GPUs; absent for types without one. */
+    gpus?: number;
 }
 
 interface Family {
@@ -109,8 +111,41 @@ const BURSTABLE: Record<string, InstanceTypeInfo> = {
     "t4g.2xlarge": { vcpu: 8, memoryGiB: 32, arch: "arm64" },
 };
 
+/** NVIDIA GPU types, size by size: vCPUs, GiB of memory and GPUs (AWS's accelerated computing specifications). */
+const GPU_SIZES: Record<string, Record<string, [number, number, number]>> = {
+    // A10G
+    g5: { xlarge: [4, 16, 1], "2xlarge": [8, 32, 1], "4xlarge": [16, 64, 1], "8xlarge": [32, 128, 1], "12xlarge": [48, 192, 4], "16xlarge": [64, 256, 1], "24xlarge": [96, 384, 4], "48xlarge": [192, 768, 8] },
+    // L4
+    g6: { xlarge: [4, 16, 1], "2xlarge": [8, 32, 1], "4xlarge": [16, 64, 1], "8xlarge": [32, 128, 1], "12xlarge": [48, 192, 4], "16xlarge": [64, 256, 1], "24xlarge": [96, 384, 4], "48xlarge": [192, 768, 8] },
+    // L40S
+    g6e: { xlarge: [4, 32, 1], "2xlarge": [8, 64, 1], "4xlarge": [16, 128, 1], "8xlarge": [32, 256, 1], "12xlarge": [48, 384, 4], "16xlarge": [64, 512, 1], "24xlarge": [96, 768, 4], "48xlarge": [192, 1536, 8] },
+    // A100
+    p4d: { "24xlarge": [96, 1152, 8] },
+    // H100, H200
+    p5: { "48xlarge": [192, 2048, 8] },
+    p5e: { "48xlarge": [192, 2048, 8] },
+};
+
+/** The extended resource and taint key of NVIDIA GPUs: GPU capacity carries `nvidia.com/gpu:NoSchedule`, GPU pods request it. */
+export const GPU_RESOURCE = "nvidia.com/gpu";
+
+/** The NVIDIA GPU families envstack knows; GPU pools and node groups choose from these. */
+export const GPU_FAMILIES: readonly string[] = Object.keys(GPU_SIZES);
+/** Karpenter instance categories of accelerated types (GPUs, Inferentia, Trainium): never in a general pool. */
+export const ACCELERATED_CATEGORIES: readonly string[] = ["g", "p", "inf", "trn", "dl", "vt", "f"];
+
+/** Whether an instance type carries an NVIDIA GPU (by the table, else by its g or p family name). */
+export function isGpuInstanceType(type: string): boolean {
+    const known = INSTANCE_TYPES[type];
+    if (known) return (known.gpus ?? 0) > 0;
+    return /^(g|p)\d/.test(type.split(".")[0]);
+}
+
 function buildTable(): Readonly<Record<string, InstanceTypeInfo>> {
     const table: Record<string, InstanceTypeInfo> = { ...BURSTABLE };
+    for (const [family, sizes] of Object.entries(GPU_SIZES)) {
+        for (const [size, [vcpu, memoryGiB, gpus]] of Object.entries(sizes)) table[`${family}.${size}`] = { vcpu, memoryGiB, arch: "x86_64", gpus };
+    }
     for (const [family, spec] of Object.entries(FAMILIES)) {
         for (const size of spec.sizes) {
             const vcpu = VCPU_BY_SIZE[size];
@@ -129,9 +164,10 @@ export function instanceTypeProblem(type: string): string | undefined {
     const [family, size] = type.split(".");
     const spec = FAMILIES[family];
     if (spec) return `${family} has no size ${size}; allowed: ${spec.sizes.map((s) => `${family}.${s}`).join(", ")}`;
+    if (GPU_SIZES[family]) return `${family} has no size ${size}; allowed: ${Object.keys(GPU_SIZES[family]).map((s) => `${family}.${s}`).join(", ")}`;
     const burstable = Object.keys(BURSTABLE).filter((t) => t.startsWith(`${family}.`));
     if (burstable.length > 0) return `${family} has no size ${size}; allowed: ${burstable.join(", ")}`;
-    return `not in envstack's instance catalogue; allowed families: ${[...Object.keys(FAMILIES), ...new Set(Object.keys(BURSTABLE).map((t) => t.split(".")[0]))].join(", ")}`;
+    return `not in envstack's instance catalogue; allowed families: ${[...Object.keys(FAMILIES), ...GPU_FAMILIES, ...new Set(Object.keys(BURSTABLE).map((t) => t.split(".")[0]))].join(", ")}`;
 }
 
 /** Every known instance type, built once. */
