@@ -13,6 +13,7 @@ import { MetricsServer } from "./metricsServer";
 import { ExternalDns } from "./dns";
 import { LoadBalancerController } from "./loadBalancerController";
 import { createPlatformAddons, PlatformAddons } from "./platformAddons";
+import { GpuSupport } from "./gpu";
 import { ExternalSecrets, TeamSecrets } from "./secrets";
 import { storageClassNames } from "./config/teamChecks";
 import { Team, TeamNetworkGuard } from "./teams";
@@ -58,6 +59,8 @@ export class Environment extends pulumi.ComponentResource {
     readonly externalDns?: ExternalDns;
     /** Secrets from Secrets Manager and Parameter Store, with a store per team; undefined when off. */
     readonly externalSecrets?: ExternalSecrets;
+    /** The NVIDIA device plugin and GPU metrics; undefined without GPU capacity. */
+    readonly gpuSupport?: GpuSupport;
     /**
      * Team namespaces, by team name. Teams are created in batches once the rest of the environment
      * is registered, so that a stack with a thousand teams does not hold them all in flight at
@@ -205,6 +208,11 @@ export class Environment extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        if (usesGpus(config)) {
+            const dependsOn = present(this.cluster.systemNodeGroup, ...addons.beforeServices, this.observability.prometheusRelease);
+            this.gpuSupport = new GpuSupport(`${name}-gpu`, { monitoring: config.observability.prometheus.enabled, versions: config.versions, k8sProvider: this.cluster.provider, dependsOn }, { parent: this });
+        }
+
         this.clusterName = this.cluster.clusterName;
         this.endpoint = this.cluster.endpoint;
         this.kubeconfig = this.cluster.kubeconfig;
@@ -251,6 +259,11 @@ export class Environment extends pulumi.ComponentResource {
     }
 }
 
+/** Whether the environment has GPU capacity: Karpenter's GPU pool, or a node group with an accelerator. */
+export function usesGpus(config: EnvironmentConfig): boolean {
+    return (config.karpenter.enabled && config.karpenter.gpu.enabled) || config.cluster.nodeGroups.some((g) => g.accelerator !== undefined);
+}
+
 /** The resources that exist (add-ons turned off are undefined). */
 function present(...resources: (pulumi.Resource | undefined)[]): pulumi.Resource[] {
     return resources.filter((r): r is pulumi.Resource => r !== undefined);
@@ -259,11 +272,13 @@ function present(...resources: (pulumi.Resource | undefined)[]): pulumi.Resource
 /**
  * The most nodes the environment may run: every node group at its maximum, plus Karpenter's CPU
  * ceiling in its smallest nodes (one vCPU with Graviton, two otherwise) and one more per pool,
- * since a pool may overshoot its limit by a node.
+ * since a pool may overshoot its limit by a node, and the GPU pool's likewise.
  */
 export function maxNodes(config: EnvironmentConfig): number {
     const groups = [config.cluster.systemNodeGroup, ...config.cluster.nodeGroups].reduce((n, g) => n + g.maxSize, 0);
     if (!config.karpenter.enabled) return groups;
     const smallestVcpu = config.karpenter.architectures.includes("arm64") ? 1 : 2;
-    return groups + Math.ceil(config.karpenter.maxCpu / smallestVcpu) + 3;
+    // GPU nodes have four vCPUs at least.
+    const gpuNodes = config.karpenter.gpu.enabled ? Math.ceil(config.karpenter.gpu.maxCpu / 4) + 1 : 0;
+    return groups + Math.ceil(config.karpenter.maxCpu / smallestVcpu) + 3 + gpuNodes;
 }

@@ -20,4 +20,5 @@ export * from "./metricsServer";
 export * from "./loadBalancerController";
 export * from "./dns";
 export * from "./secrets";
+export * from "./gpu";
 export * as shared from "./shared";

@@ -6,8 +6,11 @@ import { controllerValues } from "../components/karpenter/karpenter";
 import { ec2NodeClass, nodePool, planPools } from "../components/karpenter/manifests";
 import { dependsOn } from "./addons";
 import { json, planStack, validInput } from "./harness";
+import type { RecordedResource } from "../plan/engine";
 
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
+/** The pools of the capacity mix: all but the GPU pool (tests/karpenter.gpu.spec.ts). */
+const mixPools = (r: { ofType(type: string): RecordedResource[] }) => r.ofType(NODE_POOL).filter((p) => (p.inputs as { metadata: { name: string } }).metadata.name !== "gpu");
 const NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
 
 /** The schema classes are ESM-only; load them once with import(). */
@@ -29,7 +32,7 @@ describe("Karpenter", () => {
             const pools = plan.registered.ofType(NODE_POOL);
             expect(pools.length).to.be.greaterThan(0);
             for (const pool of pools) new NodePool(pool.inputs as unknown as INodePool).validate();
-            new EC2NodeClass(plan.registered.one(NODE_CLASS).inputs as unknown as IEC2NodeClass).validate();
+            for (const nodeClass of plan.registered.ofType(NODE_CLASS)) new EC2NodeClass(nodeClass.inputs as unknown as IEC2NodeClass).validate();
         }
         // The validator catches what the schema forbids, so a pass above means something.
         const bad = nodePool(planPools({ onDemandBaseCpu: 0, maxCpu: 8, maxMemoryGiB: 32, spotPercentage: 100 })[0], resolveEnvironmentConfig(validInput()).karpenter);
@@ -39,8 +42,7 @@ describe("Karpenter", () => {
 
     it("implements the mix per tier from the real stack files: capacity types, weights and limits", () => {
         const mix = (stack: string) =>
-            plans[stack].registered
-                .ofType(NODE_POOL)
+            mixPools(plans[stack].registered)
                 .map((r) => {
                     const spec = (r.inputs as unknown as INodePool).spec;
                     const types = spec.template.spec.requirements.find((q) => q.key === "karpenter.sh/capacity-type")!.values;
@@ -60,7 +62,7 @@ describe("Karpenter", () => {
 
     it("gives every pool category and generation requirements, expireAfter, and disruption with prod's business-hours budget", () => {
         for (const [stack, plan] of Object.entries(plans)) {
-            for (const r of plan.registered.ofType(NODE_POOL)) {
+            for (const r of mixPools(plan.registered)) {
                 const spec = (r.inputs as unknown as INodePool).spec;
                 const req = Object.fromEntries(spec.template.spec.requirements.map((q) => [q.key, q]));
                 expect(req["karpenter.k8s.aws/instance-category"].operator).to.equal("In");
@@ -77,7 +79,7 @@ describe("Karpenter", () => {
 
     it("builds the EC2NodeClass from a pinned AMI release, the node role, discovery selectors, an encrypted root and IMDSv2", () => {
         const r = plans.prod.registered;
-        const spec = (r.one(NODE_CLASS).inputs as unknown as IEC2NodeClass).spec!;
+        const spec = (r.one(NODE_CLASS, "acme-prod-karpenter-nodeclass").inputs as unknown as IEC2NodeClass).spec!;
         expect(spec.amiSelectorTerms).to.deep.equal([{ alias: "al2023@v20260903" }]);
         expect(spec.role).to.equal(r.one("aws:iam/role:Role", "acme-prod-karpenter-node").outputs.name);
         expect(spec.subnetSelectorTerms).to.deep.equal([{ tags: { "karpenter.sh/discovery": "acme-prod" } }]);
@@ -193,7 +195,7 @@ describe("Karpenter", () => {
 
     it("tags and guards: the pack passes the Karpenter objects (limits within the configured ceiling)", () => {
         for (const plan of Object.values(plans)) {
-            const total = plan.registered.ofType(NODE_POOL).reduce((sum, p) => sum + Number((p.inputs as unknown as INodePool).spec.limits!.cpu), 0);
+            const total = mixPools(plan.registered).reduce((sum, p) => sum + Number((p.inputs as unknown as INodePool).spec.limits!.cpu), 0);
             const config = resolveEnvironmentConfig({ ...validInput(plan.stack as "dev"), tier: plan.stack as "dev" }).karpenter;
             expect(total).to.equal(config.maxCpu);
             expect(plan.registered.one("aws:sqs/queue:Queue").inputs.tags).to.include({ "managed-by": "envstack" });

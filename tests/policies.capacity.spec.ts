@@ -164,7 +164,7 @@ describe("capacity guardrails", () => {
 
         it("evasion: capacity that cannot be counted is reported, never guessed: unknown types, open instance requirements, NodePools without limits, Auto Mode", async () => {
             const report = await evaluate(() => {
-                new aws.ec2.SpotInstanceRequest("gpu-spot", { ami, instanceType: "p4d.24xlarge" });
+                new aws.ec2.SpotInstanceRequest("gpu-spot", { ami, instanceType: "dl1.24xlarge" });
                 new aws.autoscaling.Group("open-requirements", {
                     maxSize: 2,
                     minSize: 0,
@@ -175,7 +175,7 @@ describe("capacity guardrails", () => {
                 new aws.eks.Cluster("auto", { roleArn, vpcConfig: { subnetIds: ["subnet-1"] }, computeConfig: { enabled: true, nodePools: ["general-purpose"], nodeRoleArn: roleArn } });
             }, { only });
             expectViolations(report, only, [
-                "gpu-spot: instance type(s) p4d.24xlarge are not in envstack's instance-type table, so their vCPUs cannot be counted",
+                "gpu-spot: instance type(s) dl1.24xlarge are not in envstack's instance-type table, so their vCPUs cannot be counted",
                 "open-requirements: mixedInstancesPolicy.launchTemplate.overrides[0].instanceRequirements set no vcpuCount.max (nor only allowedInstanceTypes in the table), so their vCPUs cannot be counted",
                 "external-template: its instance types (or launch template) are not declared in this program, so its vCPUs cannot be counted",
                 "pools: NodePool unbounded (in a ConfigGroup): the NodePool sets no valid limits.cpu, so the environment's vCPUs are unbounded",

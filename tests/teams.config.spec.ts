@@ -64,8 +64,9 @@ describe("Team config", () => {
         const ok = resolveEnvironmentConfig(withTeams([{ name: "batch", roleArn: ROLE("batch"), quota: { requestsCpu: 2, limitsCpu: 4, storageByClass: { efs: 0 } } }]) as EnvironmentInput);
         expect(ok.teams[0].quota).to.deep.include({ requestsCpu: "2", limitsCpu: "4", storageByClass: { efs: "0" } });
         expect(ok.teams[0]).to.deep.include({ size: "small", podSecurity: "baseline", egress: "open", clusterRoles: [], serviceAccounts: [] });
-        const list = problemsOf(withTeams([{ name: "batch", roleArn: ROLE("batch"), quota: { cpu: "2" } }]));
-        expect(at(list, "teams[0].quota.cpu")).to.match(/unknown field; allowed here: requestsCpu, limitsCpu/);
+        const list = problemsOf(withTeams([{ name: "batch", roleArn: ROLE("batch"), quota: { cores: "2", gpu: 1 } }]));
+        expect(at(list, "teams[0].quota.cores")).to.match(/unknown field; allowed here: requestsCpu, limitsCpu/);
+        expect(at(list, "teams[0].quota.gpu")).to.match(/unknown field; did you mean "gpus"/);
     });
 
     it("sums the teams' requests against the capacity ceiling and names the teams when over-committed", () => {

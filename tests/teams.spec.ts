@@ -129,6 +129,7 @@ describe("Teams", () => {
             "count/ingresses.networking.k8s.io": String(medium.loadBalancers),
             persistentvolumeclaims: String(medium.persistentVolumeClaims),
             "count/externalsecrets.external-secrets.io": String(medium.pods),
+            "requests.nvidia.com/gpu": "0",
             "requests.storage": "1Ti",
             "gp3.storageclass.storage.k8s.io/requests.storage": "1Ti",
             "efs.storageclass.storage.k8s.io/requests.storage": "500Gi",

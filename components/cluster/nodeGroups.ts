@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
-import { architectureOf } from "../config/instanceTypes";
+import { ACCELERATOR_LABEL, architectureOf, GPU_RESOURCE } from "../config/instanceTypes";
 import type { NodeGroupConfig, NodeTaint } from "../config/types";
 import type { VersionMap } from "../config/versions";
 import { managedPolicyArn } from "../shared/aws";
@@ -66,6 +66,12 @@ export interface NodeGroupContext {
     dependsOn: pulumi.Resource[];
 }
 
+/** A group's taints; a GPU group's include `nvidia.com/gpu:NoSchedule`, so only GPU pods land there. */
+export function groupTaints(spec: Pick<NodeGroupConfig, "taints" | "accelerator">): NodeGroupConfig["taints"] {
+    const gpu = spec.accelerator === "nvidia" && !spec.taints.some((t) => t.key === GPU_RESOURCE && t.effect !== "PREFER_NO_SCHEDULE");
+    return gpu ? [...spec.taints, { key: GPU_RESOURCE, effect: "NO_SCHEDULE" }] : spec.taints;
+}
+
 /**
  * A managed node group with its own launch template: IMDSv2 required (hop limit 1, so pods
  * cannot reach node credentials), and an encrypted gp3 root volume under the environment key.
@@ -113,12 +119,12 @@ export function createManagedNodeGroup(name: string, spec: NodeGroupConfig, ctx:
             nodeRoleArn: ctx.nodeRoleArn,
             subnetIds: ctx.subnetIds,
             version: ctx.kubernetesVersion,
-            amiType: ctx.versions.nodeAmiTypes[architectureOf(spec.instanceTypes[0])],
+            amiType: spec.accelerator === "nvidia" ? ctx.versions.nodeAmiTypes.nvidia : ctx.versions.nodeAmiTypes[architectureOf(spec.instanceTypes[0])],
             capacityType: spec.capacityType,
             instanceTypes: spec.instanceTypes,
             scalingConfig: { minSize: spec.minSize, maxSize: spec.maxSize, desiredSize: spec.desiredSize },
-            labels: { ...spec.labels, [NODE_GROUP_LABEL]: spec.name, [CAPACITY_LABEL]: spec.capacityType.toLowerCase().replace("_", "-") },
-            taints: spec.taints.map((t) => ({ key: t.key, value: t.value ?? "", effect: t.effect })),
+            labels: { ...spec.labels, [NODE_GROUP_LABEL]: spec.name, [CAPACITY_LABEL]: spec.capacityType.toLowerCase().replace("_", "-"), ...(spec.accelerator ? { [ACCELERATOR_LABEL]: spec.accelerator } : {}) },
+            taints: groupTaints(spec).map((t) => ({ key: t.key, value: t.value ?? "", effect: t.effect })),
             launchTemplate: { id: template.id, version: template.latestVersion.apply((v) => String(v)) },
             tags: ctx.tags,
         },

@@ -8,6 +8,7 @@ import { architectureOf, instanceTypeInfo, instanceTypeProblem, INSTANCE_TYPE_PA
 import { checkStorage } from "./storageChecks";
 import { checkTeams } from "./teamChecks";
 import { checkLoadBalancerControllerVersion, checkPlatform } from "./platformChecks";
+import { checkGpuCapacity } from "./gpuChecks";
 
 /**
  * Checks that relate several fields. They read the raw (merged) input defensively, skipping any
@@ -34,6 +35,7 @@ export function checkEnvironment(raw: unknown, problems: Problems): void {
     checkKarpenter(obj(root.karpenter), obj(root.versions), str(obj(root.cluster).kubernetesVersion), problems);
     checkStorage(obj(root.storage), strings(network.availabilityZones), problems);
     checkObservability(obj(root.observability), problems);
+    checkGpuCapacity(root, problems);
     checkPlatform(root.platform, region, problems);
     checkLoadBalancerControllerVersion(root.versions, problems);
     checkTeams(root, problems);

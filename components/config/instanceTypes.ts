@@ -128,6 +128,8 @@ const GPU_SIZES: Record<string, Record<string, [number, number, number]>> = {
 
 /** The extended resource and taint key of NVIDIA GPUs: GPU capacity carries `nvidia.com/gpu:NoSchedule`, GPU pods request it. */
 export const GPU_RESOURCE = "nvidia.com/gpu";
+/** The label every GPU node carries, Karpenter's and managed node groups' alike: the device plugin and DCGM exporter select it. */
+export const ACCELERATOR_LABEL = "envstack.io/accelerator";
 
 /** The NVIDIA GPU families envstack knows; GPU pools and node groups choose from these. */
 export const GPU_FAMILIES: readonly string[] = Object.keys(GPU_SIZES);

@@ -4,6 +4,7 @@ import type { EnvironmentConfig } from "./types";
 import { ACCESS_MODES, CAPACITY_TYPES, CONSOLIDATION_POLICIES, EBS_VOLUME_TYPES, EFS_TRANSITIONS, FS_TYPES, RECLAIM_POLICIES, DISRUPTION_REASONS, FLOW_LOG_TRAFFIC, INSTANCE_CATEGORIES, NAT_STRATEGIES, NODE_ARCHITECTURES, POD_SECURITY_LEVELS, TAINT_EFFECTS, TEAM_EGRESS, TEAM_INGRESS, TEAM_SIZES, TIERS } from "./types";
 import { EXTERNAL_DNS_POLICIES } from "./sections/platform";
 import { ADDON_VERSION_PATTERN, AMI_ALIAS_PATTERN, EKS_ADDONS, KUBERNETES_VERSION_PATTERN, SEMVER_PATTERN } from "./versions";
+import { GPU_FAMILIES } from "./instanceTypes";
 import { scheduleProblem } from "./schedule";
 import { ABSOLUTE_PATH } from "./storageChecks";
 import { accountId, dnsSubdomain, extraTags, labelKey, labelValue, nodeLabels, tagValue } from "./fields";
@@ -52,6 +53,7 @@ export const nodeGroupSchema = z.strictObject({
     ...sizes,
     labels: nodeLabels.default({}),
     taints: z.array(taint).default([]),
+    accelerator: z.enum(["nvidia"]).optional(),
 });
 
 const addonVersion = z.string().regex(ADDON_VERSION_PATTERN, "allowed: an exact EKS add-on version like v1.20.1-eksbuild.3");
@@ -87,6 +89,7 @@ export const versionsSchema = z.strictObject({
     nodeAmiTypes: z.strictObject({
         x86_64: z.string().regex(/^AL2023_x86_64_/, "allowed: an AL2023 x86_64 AMI type"),
         arm64: z.string().regex(/^AL2023_ARM_64_/, "allowed: an AL2023 arm64 AMI type"),
+        nvidia: z.string().regex(/^AL2023_x86_64_NVIDIA$/, "allowed: AL2023_x86_64_NVIDIA (GPU node groups are x86_64)"),
     }),
     charts: z.strictObject({
         karpenter: ociChart,
@@ -96,6 +99,8 @@ export const versionsSchema = z.strictObject({
         awsLoadBalancerController: repositoryChart,
         externalDns: repositoryChart,
         externalSecrets: repositoryChart,
+        nvidiaDevicePlugin: repositoryChart,
+        dcgmExporter: repositoryChart,
     }),
 });
 
@@ -104,6 +109,19 @@ const duration = z.string().regex(/^([0-9]+(s|m|h))+$/, DURATION);
 /** Seconds in a Go-style duration like 1h30m. */
 const durationSeconds = (d: string) => [...d.matchAll(/(\d+)(s|m|h)/g)].reduce((sum, [, n, unit]) => sum + Number(n) * { s: 1, m: 60, h: 3600 }[unit as "s" | "m" | "h"], 0);
 const durationOrNever = z.string().regex(/^(([0-9]+(s|m|h))+|Never)$/, `${DURATION}, or Never`);
+
+const budgetSchema = z.strictObject({
+    nodes: z.string().regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, "allowed: a node count like 2, or a percentage like 10%"),
+    schedule: z
+        .string()
+        .superRefine((value, ctx) => {
+            const problem = scheduleProblem(value);
+            if (problem) ctx.addIssue({ code: "custom", input: value, message: `allowed: a cron schedule in UTC like 0 8 * * mon-fri, or @daily; ${problem}` });
+        })
+        .optional(),
+    duration: duration.optional(),
+    reasons: z.array(z.enum(DISRUPTION_REASONS)).optional(),
+});
 
 export const karpenterConfigSchema = z.strictObject({
     enabled: z.boolean(),
@@ -118,22 +136,21 @@ export const karpenterConfigSchema = z.strictObject({
     expireAfter: durationOrNever.refine((d) => d === "Never" || durationSeconds(d) >= 3600, { message: "allowed: at least 1h, or Never (nodes are replaced when they expire; less would churn every workload)" }),
     consolidationPolicy: z.enum(CONSOLIDATION_POLICIES),
     consolidateAfter: durationOrNever,
-    budgets: z.array(
-        z.strictObject({
-            nodes: z.string().regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, "allowed: a node count like 2, or a percentage like 10%"),
-            schedule: z
-                .string()
-                .superRefine((value, ctx) => {
-                    const problem = scheduleProblem(value);
-                    if (problem) ctx.addIssue({ code: "custom", input: value, message: `allowed: a cron schedule in UTC like 0 8 * * mon-fri, or @daily; ${problem}` });
-                })
-                .optional(),
-            duration: duration.optional(),
-            reasons: z.array(z.enum(DISRUPTION_REASONS)).optional(),
-        }),
-    ),
+    budgets: z.array(budgetSchema),
     diskSizeGiB: z.number().int().min(20).max(16384),
     replicas: z.number().int().min(1).max(5),
+    gpu: z.strictObject({
+        enabled: z.boolean(),
+        instanceFamilies: z.array(z.string().refine((f) => GPU_FAMILIES.includes(f), `allowed: NVIDIA families of envstack's catalogue: ${GPU_FAMILIES.join(", ")}`)).min(1),
+        capacityTypes: z.array(z.enum(["on-demand", "spot"])).min(1),
+        maxGpus: z.number().int().positive(),
+        maxCpu: z.number().int().positive(),
+        maxMemoryGiB: z.number().int().positive(),
+        expireAfter: durationOrNever.refine((d) => d === "Never" || durationSeconds(d) >= 3600, { message: "allowed: at least 1h, or Never (a GPU job is killed when its node expires)" }),
+        consolidateAfter: duration,
+        budgets: z.array(budgetSchema),
+        diskSizeGiB: z.number().int().min(50).max(16384),
+    }),
 });
 
 export const staticVolumeSchema = z.strictObject({
@@ -200,6 +217,7 @@ const teamQuota = z.strictObject({
     services: count.optional(),
     persistentVolumeClaims: count.optional(),
     loadBalancers: count.optional(),
+    gpus: count.optional(),
     requestsStorage: quantityText.optional(),
     storageByClass: z.record(z.string(), quantityText).optional(),
 });

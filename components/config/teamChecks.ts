@@ -3,6 +3,7 @@ import { RESERVED_NAMESPACES } from "../shared/naming";
 import { formatBytes, parseQuantity } from "../shared/quantity";
 import type { Problems } from "./errors";
 import { iamAction } from "./iamActions";
+import { gpuCapacity } from "./gpuChecks";
 import { instanceTypeInfo } from "./instanceTypes";
 import { teamAllowance } from "./teamPresets";
 import type { TeamConfig } from "./types";
@@ -259,8 +260,9 @@ function checkOvercommit(root: Obj, teams: unknown[], problems: Problems): void 
         const team = obj(raw);
         const size = (TEAM_SIZES as readonly unknown[]).includes(team.size ?? "small") ? ((team.size ?? "small") as TeamConfig["size"]) : "small";
         const { quota } = teamAllowance({ size, quota: stringsOnly(obj(team.quota)) });
-        return { name: String(team.name), cpu: quantity(quota.requestsCpu) ?? 0, memory: quantity(quota.requestsMemory) ?? 0 };
+        return { name: String(team.name), cpu: quantity(quota.requestsCpu) ?? 0, memory: quantity(quota.requestsMemory) ?? 0, gpus: typeof quota.gpus === "number" ? quota.gpus : 0 };
     });
+    checkGpuGrants(root, requests, factor, problems);
     const ceiling = capacityCeiling(root);
     const where = ceiling.sources.length > 0 ? ceiling.sources.join(" + ") : "no general node group and Karpenter off";
     const resources = [
@@ -280,6 +282,21 @@ function checkOvercommit(root: Obj, teams: unknown[], problems: Problems): void 
                 `teams: ${named}${more}; lower their ${r.fix}, or raise teamOvercommitFactor`,
         );
     }
+}
+
+/** The teams' GPU grants fit the GPUs the environment can run (x the over-commit factor): a grant with no GPU capacity is refused. */
+function checkGpuGrants(root: Obj, requests: { name: string; gpus: number }[], factor: number, problems: Problems): void {
+    const granted = requests.filter((t) => t.gpus > 0);
+    if (granted.length === 0) return;
+    const sum = granted.reduce((n, t) => n + t.gpus, 0);
+    const { gpus, sources } = gpuCapacity(root);
+    if (sum <= gpus * factor) return;
+    const where = sources.length > 0 ? sources.join(" + ") : "no GPU pool or GPU node group";
+    problems.add(
+        "teams",
+        `the teams' GPU grants add up to ${sum}, over the ${gpus} GPUs of ${where} x teamOvercommitFactor ${factor} = ${round(gpus * factor)}; ` +
+            `teams: ${granted.map((t) => `${t.name} (${t.gpus})`).join(", ")}; lower their quota.gpus, or raise karpenter.gpu.maxGpus`,
+    );
 }
 
 const quantity = (v: unknown): number | undefined => (typeof v === "string" || typeof v === "number" ? parseQuantity(v) : undefined);

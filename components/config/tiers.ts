@@ -44,6 +44,19 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             budgets: [{ nodes: "20%" }],
             diskSizeGiB: 50,
             replicas: 2,
+            // Off until a stack asks: L4s to try a model on.
+            gpu: {
+                enabled: false,
+                instanceFamilies: ["g6"],
+                capacityTypes: ["on-demand"],
+                maxGpus: 4,
+                maxCpu: 64,
+                maxMemoryGiB: 256,
+                expireAfter: "168h",
+                consolidateAfter: "10m",
+                budgets: [{ nodes: "1" }],
+                diskSizeGiB: 200,
+            },
         },
         storage: {
             reclaimPolicy: "Delete",
@@ -108,6 +121,19 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             budgets: [{ nodes: "10%" }],
             diskSizeGiB: 80,
             replicas: 2,
+            // Off until a stack asks; long jobs live two weeks on a node.
+            gpu: {
+                enabled: false,
+                instanceFamilies: ["g6"],
+                capacityTypes: ["on-demand"],
+                maxGpus: 8,
+                maxCpu: 192,
+                maxMemoryGiB: 768,
+                expireAfter: "336h",
+                consolidateAfter: "10m",
+                budgets: [{ nodes: "1" }],
+                diskSizeGiB: 200,
+            },
         },
         storage: {
             reclaimPolicy: "Delete",
@@ -172,6 +198,19 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             budgets: [{ nodes: "10%" }, { nodes: "0", schedule: "0 8 * * mon-fri", duration: "10h", reasons: ["Underutilized", "Empty"] }],
             diskSizeGiB: 100,
             replicas: 2,
+            // Off until a stack asks; L4s and L40S, a node a month.
+            gpu: {
+                enabled: false,
+                instanceFamilies: ["g6", "g6e"],
+                capacityTypes: ["on-demand"],
+                maxGpus: 32,
+                maxCpu: 768,
+                maxMemoryGiB: 3072,
+                expireAfter: "720h",
+                consolidateAfter: "10m",
+                budgets: [{ nodes: "1" }],
+                diskSizeGiB: 200,
+            },
         },
         storage: {
             reclaimPolicy: "Retain",

@@ -63,6 +63,8 @@ export interface NodeAmiTypes {
     x86_64: string;
     /** AMI type for arm64 (Graviton) managed node groups. */
     arm64: string;
+    /** AMI type for NVIDIA GPU node groups: the driver and container toolkit built in (the device plugin is envstack's). */
+    nvidia: string;
 }
 
 /** The pinned-version map. */
@@ -87,6 +89,10 @@ export interface VersionMap {
         externalDns: ChartVersion;
         /** The External Secrets Operator, with its CRDs. */
         externalSecrets: ChartVersion;
+        /** NVIDIA's device plugin: advertises `nvidia.com/gpu` on GPU nodes. */
+        nvidiaDevicePlugin: ChartVersion;
+        /** NVIDIA's DCGM exporter: GPU metrics per pod. */
+        dcgmExporter: ChartVersion;
     };
 }
 
@@ -125,6 +131,7 @@ export const DEFAULT_VERSIONS: VersionMap = {
     nodeAmiTypes: {
         x86_64: "AL2023_x86_64_STANDARD",
         arm64: "AL2023_ARM_64_STANDARD",
+        nvidia: "AL2023_x86_64_NVIDIA",
     },
     charts: {
         karpenter: { chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.14.1" },
@@ -138,6 +145,8 @@ export const DEFAULT_VERSIONS: VersionMap = {
         externalDns: { chart: "external-dns", version: "1.21.1", repository: "https://kubernetes-sigs.github.io/external-dns/" },
         // Chart 2.9.0 is the operator v2.9.0, which serves external-secrets.io/v1 only.
         externalSecrets: { chart: "external-secrets", version: "2.9.0", repository: "https://charts.external-secrets.io" },
+        nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", repository: "https://nvidia.github.io/k8s-device-plugin" },
+        dcgmExporter: { chart: "dcgm-exporter", version: "4.8.2", repository: "https://nvidia.github.io/dcgm-exporter/helm-charts" },
     },
 };
 

@@ -9,6 +9,7 @@ import { scopedPodIdentityTrust } from "../shared/iam";
 import type { Tags } from "../shared/tags";
 import { controllerPolicies, ControllerPolicyName } from "./iam";
 import { createInterruptionQueue } from "./interruption";
+import { GPU_POOL, gpuNodePool } from "./gpu";
 import { ec2NodeClass, NODE_CLASS_NAME, nodePool, planPools } from "./manifests";
 
 export interface KarpenterArgs extends KarpenterConfig {
@@ -127,6 +128,20 @@ export class Karpenter extends pulumi.ComponentResource {
                 }),
             ]),
         );
+        if (args.gpu.enabled) {
+            const gpuClass = pulumi.all([this.nodeRole.name, args.kmsKeyArn]).apply(([nodeRoleName, kmsKeyArn]) =>
+                ec2NodeClass({ name: GPU_POOL, clusterName: args.clusterName, nodeRoleName, amiAlias: release.karpenterAmiAlias, kmsKeyArn, diskSizeGiB: args.gpu.diskSizeGiB, tags: args.tags }),
+            );
+            const gpuNodeClass = new k8s.apiextensions.CustomResource(
+                `${name}-karpenter-gpu-nodeclass`,
+                { apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", metadata: { name: GPU_POOL }, spec: gpuClass.spec },
+                afterController,
+            );
+            this.nodePools[GPU_POOL] = new k8s.apiextensions.CustomResource(`${name}-karpenter-${GPU_POOL}`, gpuNodePool(args.gpu) as unknown as k8s.apiextensions.CustomResourceArgs, {
+                ...afterController,
+                dependsOn: [...afterController.dependsOn, gpuNodeClass],
+            });
+        }
         this.registerOutputs({ nodeRoleArn: this.nodeRole.arn, queueUrl: queue.url });
     }
 

@@ -72,6 +72,8 @@ export function nodePool(plan: PoolPlan, config: KarpenterConfig): INodePool {
 }
 
 export interface NodeClassArgs {
+    /** The class's name (default `default`). */
+    name?: string;
     clusterName: string;
     nodeRoleName: string;
     amiAlias: string;
@@ -90,7 +92,7 @@ export function ec2NodeClass(args: NodeClassArgs): IEC2NodeClass {
     return {
         apiVersion: "karpenter.k8s.aws/v1",
         kind: "EC2NodeClass",
-        metadata: { name: NODE_CLASS_NAME },
+        metadata: { name: args.name ?? NODE_CLASS_NAME },
         spec: {
             role: args.nodeRoleName,
             amiSelectorTerms: [{ alias: args.amiAlias }],

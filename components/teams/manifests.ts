@@ -6,6 +6,7 @@ import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/Netw
 import type { IRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
 import type { IRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
 import type { TeamLimits, TeamQuota } from "../config/types";
+import { GPU_RESOURCE } from "../config/instanceTypes";
 import { MONITORING_NAMESPACE, TEAM_LABEL, teamGroup } from "../shared/naming";
 import { EGRESS_LABEL, INGRESS_LABEL, ENVIRONMENT_LABEL, GUARDED_LABEL } from "./labels";
 
@@ -74,6 +75,8 @@ export function teamResourceQuota(id: TeamIdentity, quota: TeamQuota, clusterCla
                 pods: String(quota.pods),
                 services: String(quota.services),
                 "services.loadbalancers": String(quota.loadBalancers),
+                // Extended resources are quota'd by requests only; 0 keeps GPU nodes off limits to a team without a grant.
+                [`requests.${GPU_RESOURCE}`]: String(quota.gpus),
                 // An Ingress can be an ALB of its own: Ingresses count against the same allowance.
                 "count/ingresses.networking.k8s.io": String(quota.loadBalancers),
                 persistentvolumeclaims: String(quota.persistentVolumeClaims),

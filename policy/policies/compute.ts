@@ -218,11 +218,13 @@ export const imdsv2Required: GuardrailResourcePolicy & Pick<StackValidationPolic
     validateStack: undeclaredTemplates,
 };
 
-/** Every instance family in envstack's reviewed table, as `family.*` patterns. */
-export const DEFAULT_ALLOWED_INSTANCE_TYPES = [...new Set(Object.keys(INSTANCE_TYPES).map((t) => `${t.split(".")[0]}.*`))];
+/** Every instance family in envstack's reviewed table but the GPU ones, as `family.*` patterns: a tier opts into GPUs by name. */
+export const DEFAULT_ALLOWED_INSTANCE_TYPES = [...new Set(Object.keys(INSTANCE_TYPES).filter((t) => !INSTANCE_TYPES[t].gpus).map((t) => `${t.split(".")[0]}.*`))];
 export const DEFAULT_ALLOWED_CATEGORIES = ["c", "m", "r", "t"];
 
-type AllowListConfig = { allowedInstanceTypes: string[]; allowedInstanceCategories: string[] };
+type AllowListConfig = { allowedInstanceTypes: string[]; allowedInstanceCategories: string[]; allowedGpuInstanceTypes: string[] };
+/** The configured list with the tier's GPU types added. */
+const allowList = (config: AllowListConfig) => [...config.allowedInstanceTypes, ...(config.allowedGpuInstanceTypes ?? [])];
 
 const CHOICE_TYPES = [
     T.managedNodeGroupComponent, T.eksNodeGroup, T.eksClusterComponent, T.launchTemplate, T.instance, T.autoscalingGroup,
@@ -234,7 +236,7 @@ const awsInstanceTypes = byResourceView(
         CHOICE_TYPES.map((type): [string, Check] => [
             type,
             (props, args, report) => {
-                const { allowedInstanceTypes } = args.getConfig<AllowListConfig>();
+                const allowedInstanceTypes = allowList(args.getConfig<AllowListConfig>());
                 const choices = instanceChoices(type, props);
                 const named = (c: (typeof choices)[number]) => (c.launches && c.launches[0] !== `${c.instanceType}.*` ? `${c.instanceType} (${c.launches.join(", ")})` : c.instanceType!);
                 const refused = [...new Set(choices.flatMap((c) => (c.instanceType && !choiceWithinAllowList(c, allowedInstanceTypes) ? [named(c)] : [])))];
@@ -259,7 +261,7 @@ const nodePoolInstanceTypes = byKubernetesObject((o, args, report) => {
     if (unrestricted) report(`${prefix}${unrestricted}`);
     const refusedCategories = categories.filter((c) => !config.allowedInstanceCategories.includes(c));
     if (refusedCategories.length > 0) report(`${prefix}instance categories ${refusedCategories.join(", ")} are not allowed (allowed: ${config.allowedInstanceCategories.join(", ")})`);
-    const refusedTypes = [...new Set([...types, ...families.map((f) => `${f}.*`)])].filter((t) => !withinAllowList(t, config.allowedInstanceTypes));
+    const refusedTypes = [...new Set([...types, ...families.map((f) => `${f}.*`)])].filter((t) => !withinAllowList(t, allowList(config)));
     if (refusedTypes.length > 0) report(`${prefix}instance types/families ${refusedTypes.join(", ")} are not on the allow-list`);
 });
 
@@ -271,11 +273,17 @@ export const instanceTypeAllowList: GuardrailResourcePolicy = {
     enforcementLevel: "mandatory",
     severity: "medium",
     remediationSteps:
-        "Pick types from the allow-list, or extend the list in the policy config after review; list allowedInstanceTypes in instance requirements; NodePools must restrict karpenter.k8s.aws/instance-category (eks.amazonaws.com/instance-category on EKS Auto Mode; or instance-type/family) with operator In.",
+        "Pick types from the allow-list, or extend the list in the policy config after review (GPU types in allowedGpuInstanceTypes); list allowedInstanceTypes in instance requirements; NodePools must restrict karpenter.k8s.aws/instance-category (eks.amazonaws.com/instance-category on EKS Auto Mode; or instance-type/family) with operator In.",
     configSchema: {
         properties: {
             allowedInstanceTypes: { type: "array", items: { type: "string" }, default: DEFAULT_ALLOWED_INSTANCE_TYPES, description: "Exact types or family.* patterns." },
             allowedInstanceCategories: { type: "array", items: { type: "string" }, default: DEFAULT_ALLOWED_CATEGORIES, description: "Karpenter instance categories." },
+            allowedGpuInstanceTypes: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description: "GPU types or family.* patterns this tier may run, on top of the list (none by default); their capacity must also be tainted and within the GPU ceiling.",
+            },
         },
     },
     validateResource: (args, report) => {

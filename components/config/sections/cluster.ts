@@ -40,6 +40,11 @@ export interface NodeGroupConfig {
     labels: Record<string, string>;
     /** Kubernetes taints on every node. */
     taints: NodeTaint[];
+    /**
+     * `nvidia` for a GPU group, for clusters without Karpenter: the NVIDIA AL2023 AMI type, the
+     * `nvidia.com/gpu:NoSchedule` taint and the accelerator label, so the device plugin runs there.
+     */
+    accelerator?: "nvidia";
 }
 
 /** Sizes of the system node group, which runs the cluster's critical add-ons on On-Demand capacity. */

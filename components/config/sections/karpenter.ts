@@ -24,6 +24,34 @@ export interface DisruptionBudget {
 }
 
 /**
+ * GPU capacity: a NodePool of its own, tainted `nvidia.com/gpu:NoSchedule` so only pods that
+ * tolerate it (and request GPUs) land there, bounded in GPUs as well as CPU and memory, and
+ * disrupted gently: only when empty, a node at a time.
+ */
+export interface GpuPoolConfig {
+    /** Whether the GPU pool exists (off in every tier). */
+    enabled: boolean;
+    /** NVIDIA instance families it may launch, from envstack's catalogue, e.g. [g6, g6e]. */
+    instanceFamilies: string[];
+    /** `on-demand`, and `spot` where interrupted work is acceptable (inference, not training). */
+    capacityTypes: ("on-demand" | "spot")[];
+    /** Most GPUs the pool may run at once (its `limits`). */
+    maxGpus: number;
+    /** Most vCPUs of GPU nodes. */
+    maxCpu: number;
+    /** Most GiB of memory of GPU nodes. */
+    maxMemoryGiB: number;
+    /** How long a GPU node lives before it is replaced, e.g. `720h`, or `Never`. */
+    expireAfter: string;
+    /** How long a GPU node must be empty before it goes, e.g. `10m`. */
+    consolidateAfter: string;
+    /** Disruption budgets of the GPU pool; by default one node at a time. */
+    budgets: DisruptionBudget[];
+    /** Root volume of GPU nodes in GiB: images of ML frameworks are large. */
+    diskSizeGiB: number;
+}
+
+/**
  * Karpenter and the capacity mix. An On-Demand base pool (highest weight, On-Demand only, its
  * `limits.cpu` the base) takes steady load; the rest of the ceiling is burst capacity, of which up
  * to `spotPercentage` runs Spot-first (falling back to On-Demand), and the remainder On-Demand.
@@ -57,4 +85,6 @@ export interface KarpenterConfig {
     diskSizeGiB: number;
     /** Controller replicas, on the system node group. */
     replicas: number;
+    /** The GPU pool. */
+    gpu: GpuPoolConfig;
 }

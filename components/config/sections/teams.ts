@@ -29,8 +29,10 @@ export interface TeamQuota {
     services: number;
     /** Most PersistentVolumeClaims. */
     persistentVolumeClaims: number;
-    /** Most Services of type LoadBalancer. */
+    /** Most Services of type LoadBalancer (and Ingresses). */
     loadBalancers: number;
+    /** NVIDIA GPUs all pods may request together; 0 unless the team's config grants some. */
+    gpus: number;
     /** Total storage all claims may request. */
     requestsStorage: string;
     /** Storage per StorageClass, e.g. { gp3: 200Gi, efs: 100Gi }. */

@@ -1,0 +1,1 @@
+export { GpuSupport, GpuSupportArgs, GPU_SUPPORT_NAMESPACE } from "./gpuSupport";
