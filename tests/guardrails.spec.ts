@@ -26,7 +26,7 @@ function configProblems(raw: unknown): string[] {
 
 describe("the guardrails pack", () => {
     it("gives every policy a name, description, why, severity, remediation steps and a default level", () => {
-        expect(guardrails).to.have.length(47);
+        expect(guardrails).to.have.length(49);
         expect(new Set(guardrails.map((p) => p.name)).size).to.equal(guardrails.length);
         for (const p of guardrails) {
             expect(p.name, p.name).to.match(/^[a-z0-9-]+$/);

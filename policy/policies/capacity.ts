@@ -122,7 +122,7 @@ function karpenterShares(resources: PolicyResource[]): { counted: Counted[]; pro
 }
 
 /** The resources through which a component launches its nodes in a real deployment. */
-const REALIZED_BY: Record<string, string[]> = {
+export const REALIZED_BY: Record<string, string[]> = {
     [T.managedNodeGroupComponent]: [T.eksNodeGroup],
     [C.nodeGroupComponent]: [T.autoscalingGroup],
     [C.nodeGroupV2Component]: [T.autoscalingGroup],

@@ -66,7 +66,7 @@ export function emrScaling(resources: PolicyResource[]): { byCluster: Map<string
 }
 
 /** What a resource may launch: its own choices, else its templates' (by reference, else the templates it depends on). */
-function resolvedChoices(r: PolicyResource, type: string, props: Props, templates: TemplateIndex): Choice[] | undefined {
+export function resolvedChoices(r: PolicyResource, type: string, props: Props, templates: TemplateIndex): Choice[] | undefined {
     const own = instanceChoices(type, props);
     if (own.length > 0) return own;
     const eksDefault: Choice[] = [{ where: "instanceTypes (default)", instanceType: DEFAULT_NODE_TYPE, weight: 1 }];

@@ -9,6 +9,7 @@ import type { EnforcementLevel } from "@pulumi/policy";
 import { accountPolicies } from "./accountSettings";
 import { computePolicies } from "./compute";
 import { encryptionPolicies } from "./encryption";
+import { gpuPolicies } from "./gpu";
 import { iamGuardrails } from "./iam";
 import { networkPolicies } from "./network";
 import { quotaPolicies } from "./quotas";
@@ -36,6 +37,7 @@ export const guardrails: Guardrail[] = [
     ...networkPolicies,
     ...accountPolicies,
     ...quotaPolicies,
+    ...gpuPolicies,
     ...resourcePolicyGuardrails,
     ...iamGuardrails,
     ...workloadPolicies,
@@ -49,6 +51,7 @@ export * from "./compute";
 export * from "./dataStores";
 export * from "./ebs";
 export * from "./encryption";
+export * from "./gpu";
 export * from "./iam";
 export * from "./kms";
 export * from "./kubernetesVolumes";

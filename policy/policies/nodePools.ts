@@ -16,17 +16,28 @@ const AUTO_MODE = "eks.amazonaws.com";
 /** The instance-type keys every provider reads (Karpenter normalizes the deprecated beta label). */
 const TYPE_KEYS = ["node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"];
 
-interface Keys {
+export interface Keys {
     category: string[];
     family: string[];
     type: string[];
     cpu: string[];
+    gpuCount: string[];
+    /** Labels only GPU instances carry: DoesNotExist on one keeps GPUs out. */
+    gpuOnly: string[];
 }
 
-const keysOf = (group: string): Keys =>
+/** The requirement keys a node class of `group` reads. */
+export const keysOf = (group: string): Keys =>
     group === OSS || group === AUTO_MODE
-        ? { category: [`${group}/instance-category`], family: [`${group}/instance-family`], type: TYPE_KEYS, cpu: [`${group}/instance-cpu`] }
-        : { category: [], family: [], type: TYPE_KEYS, cpu: [] };
+        ? {
+              category: [`${group}/instance-category`],
+              family: [`${group}/instance-family`],
+              type: TYPE_KEYS,
+              cpu: [`${group}/instance-cpu`],
+              gpuCount: [`${group}/instance-gpu-count`],
+              gpuOnly: ["count", "manufacturer", "name", "memory"].map((k) => `${group}/instance-gpu-${k}`),
+          }
+        : { category: [], family: [], type: TYPE_KEYS, cpu: [], gpuCount: [], gpuOnly: [] };
 
 /** Karpenter's capacity objects: NodePools (any version), v1alpha5 Provisioners and NodeClaims. */
 export function isKarpenterCapacity(o: KubeObject): boolean {
