@@ -6,6 +6,9 @@ import { ConfigError, ConfigProblem, EnvironmentInput, resolveEnvironmentConfig 
 import { releaseNamed } from "./addons";
 import { planStack, register, Registered, validInput } from "./harness";
 import { Environment } from "../components";
+import * as k8s from "@pulumi/kubernetes";
+import { gpuNodePool } from "../components/karpenter/gpu";
+import { evaluate, violations } from "./guardrails";
 
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
@@ -63,6 +66,24 @@ describe("GPU capacity", () => {
         expect(gpu.blockDeviceMappings![0].ebs).to.deep.equal({ ...general.blockDeviceMappings![0].ebs, volumeSize: "200Gi" });
         expect(gpu.blockDeviceMappings![0].ebs!.encrypted).to.equal(true);
         expect(gpu.metadataOptions).to.include({ httpTokens: "required", httpPutResponseHopLimit: 1 });
+    });
+
+    it("is refused by the pack without its taint, outside the tier's GPU types, or beyond the GPU ceiling", async () => {
+        const config = resolveEnvironmentConfig({ ...validInput("staging"), karpenter: { gpu: { enabled: true } } } as EnvironmentInput).karpenter.gpu;
+        const pool = (name: string, change: (p: INodePool) => void = () => undefined) => {
+            const manifest = gpuNodePool(config);
+            change(manifest);
+            return new k8s.apiextensions.CustomResource(name, { ...manifest, metadata: { name } } as unknown as k8s.apiextensions.CustomResourceArgs);
+        };
+        const untainted = await evaluate(() => pool("untainted", (p) => delete p.spec.template.spec.taints), { only: "gpu-capacity-tainted" });
+        expect(violations(untainted, "gpu-capacity-tainted")).to.have.length(1);
+        expect(violations(await evaluate(() => pool("ours"), { only: "gpu-capacity-tainted" }), "gpu-capacity-tainted")).to.deep.equal([]);
+        // GPU types are opt-in per tier: the default allow-list has none, staging's policy config allows g6.
+        expect(violations(await evaluate(() => pool("ours"), { only: "instance-type-allowlist" }), "instance-type-allowlist")).to.have.length(1);
+        const staged = { "instance-type-allowlist": { allowedGpuInstanceTypes: ["g6.*"] } };
+        expect(violations(await evaluate(() => pool("ours"), { only: "instance-type-allowlist", config: staged }), "instance-type-allowlist")).to.deep.equal([]);
+        const ceiling = await evaluate(() => pool("ours"), { only: "environment-gpu-ceiling", config: { "environment-gpu-ceiling": { maxGpus: 2 } } });
+        expect(violations(ceiling, "environment-gpu-ceiling").join()).to.include("the ceiling is 2");
     });
 
     it("runs the device plugin and the DCGM exporter on GPU nodes only, tolerating the GPU taint, with requests set", () => {
