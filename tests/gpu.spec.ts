@@ -9,6 +9,8 @@ import { Environment } from "../components";
 import * as k8s from "@pulumi/kubernetes";
 import { gpuNodePool } from "../components/karpenter/gpu";
 import { evaluate, violations } from "./guardrails";
+import { admit } from "./cel";
+import { gpuGuardPolicy } from "../components/gpu/guard";
 
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
@@ -84,6 +86,33 @@ describe("GPU capacity", () => {
         expect(violations(await evaluate(() => pool("ours"), { only: "instance-type-allowlist", config: staged }), "instance-type-allowlist")).to.deep.equal([]);
         const ceiling = await evaluate(() => pool("ours"), { only: "environment-gpu-ceiling", config: { "environment-gpu-ceiling": { maxGpus: 2 } } });
         expect(violations(ceiling, "environment-gpu-ceiling").join()).to.include("the ceiling is 2");
+    });
+
+    describe("the team guard: GPU nodes for GPU work", () => {
+        const policy = gpuGuardPolicy();
+        const create = (spec: object) =>
+            admit(policy, { request: { operation: "CREATE", resource: { resource: "pods" } }, object: { metadata: { name: "p" }, spec }, oldObject: null, namespaceObject: { metadata: { name: "analytics", labels: { "envstack.io/team": "analytics" } } } });
+        const gpuTaint = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };
+        const container = (resources: object = {}) => ({ name: "c", image: "busybox", resources });
+
+        it("admits a pod that asks for a GPU, and pods that do not tolerate the taint", async () => {
+            expect(await create({ tolerations: [gpuTaint], containers: [container({ limits: { "nvidia.com/gpu": 1 } })] })).to.equal("admitted");
+            expect(await create({ tolerations: [gpuTaint], containers: [container(), container({ requests: { "nvidia.com/gpu": "2" } })] })).to.equal("admitted");
+            expect(await create({ containers: [container()] })).to.equal("admitted");
+            expect(await create({ tolerations: [{ key: "spot", operator: "Exists" }], containers: [container()] })).to.equal("admitted");
+        });
+
+        it("evasion: refuses CPU work that tolerates the taint by its key, by tolerating everything, or with a GPU request of 0", async () => {
+            const refused = ["a pod that tolerates the nvidia.com/gpu taint must request nvidia.com/gpu: GPU nodes are for GPU work"];
+            expect(await create({ tolerations: [gpuTaint], containers: [container()] })).to.deep.equal(refused);
+            expect(await create({ tolerations: [{ operator: "Exists" }], containers: [container()] })).to.deep.equal(refused);
+            expect(await create({ tolerations: [{ key: "", operator: "Exists" }], containers: [container({ limits: { cpu: "4" } })] })).to.deep.equal(refused);
+            expect(await create({ tolerations: [gpuTaint], containers: [container({ limits: { "nvidia.com/gpu": "0" } })] })).to.deep.equal(refused);
+        });
+
+        it("is created with the GPU add-ons", () => {
+            expect(staging.ofType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy").map((p) => I(p).metadata.name)).to.include("envstack-team-gpu-guard");
+        });
     });
 
     it("runs the device plugin and the DCGM exporter on GPU nodes only, tolerating the GPU taint, with requests set", () => {
@@ -172,6 +201,8 @@ describe("GPU capacity", () => {
         expect(added).to.deep.equal([]);
         expect(removed).to.deep.equal([
             "envstack:index:GpuSupport::acme-staging-gpu",
+            "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy::acme-staging-gpu-team-gpu-guard",
+            "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding::acme-staging-gpu-team-gpu-guard",
             "kubernetes:helm.sh/v3:Release::acme-staging-gpu-dcgm-exporter",
             "kubernetes:helm.sh/v3:Release::acme-staging-gpu-nvidia-device-plugin",
             "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass::acme-staging-karpenter-gpu-nodeclass",

@@ -2,9 +2,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCELERATOR_LABEL, GPU_RESOURCE } from "../config/instanceTypes";
 import type { VersionMap } from "../config/versions";
+import { createGuard } from "../shared/admission";
 import { chartRelease } from "../shared/chart";
 import { MONITORING_NAMESPACE } from "../shared/naming";
 import { checkGpuSupportArguments } from "./args";
+import { gpuGuardPolicy } from "./guard";
 import { gpuRules } from "./rules";
 
 /** What GPU nodes need from the cluster. */
@@ -33,7 +35,8 @@ export const GPU_TOLERATIONS = [{ key: GPU_RESOURCE, operator: "Exists", effect:
 /**
  * What makes GPU nodes usable and visible: NVIDIA's device plugin, which advertises
  * `nvidia.com/gpu` so pods can request it, and NVIDIA's DCGM exporter, whose per-pod GPU metrics
- * Prometheus scrapes, with an alert for GPUs that sit idle while a pod holds them.
+ * Prometheus scrapes, with an alert for GPUs that sit idle while a pod holds them. A guard keeps
+ * team pods that tolerate the GPU taint to GPU work.
  */
 export class GpuSupport extends pulumi.ComponentResource {
     /** The device plugin's release. */
@@ -45,6 +48,7 @@ export class GpuSupport extends pulumi.ComponentResource {
         checkGpuSupportArguments(args);
         super("envstack:index:GpuSupport", name, {}, opts);
         const onCluster = { parent: this, provider: args.k8sProvider, dependsOn: args.dependsOn };
+        createGuard(`${name}-team-gpu-guard`, gpuGuardPolicy(), onCluster);
         this.devicePlugin = chartRelease(`${name}-nvidia-device-plugin`, args.versions.charts.nvidiaDevicePlugin, { name: "nvidia-device-plugin", namespace: GPU_SUPPORT_NAMESPACE, values: devicePluginValues() }, onCluster);
         this.dcgmExporter = chartRelease(`${name}-dcgm-exporter`, args.versions.charts.dcgmExporter, { name: "dcgm-exporter", namespace: GPU_SUPPORT_NAMESPACE, values: dcgmExporterValues(args.monitoring) }, onCluster);
         if (args.monitoring) {
