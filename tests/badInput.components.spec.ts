@@ -3,6 +3,8 @@ import {
     ClusterArgs,
     ExternalDns,
     ExternalDnsArgs,
+    GpuSupport,
+    GpuSupportArgs,
     ExternalSecrets,
     ExternalSecretsArgs,
     LoadBalancerController,
@@ -237,6 +239,17 @@ const teamSecrets: Table<TeamSecretsArgs> = {
     ],
 };
 
-const componentTables: Table<Any>[] = [karpenter, cluster, network, storage, staticVolume, loadBalancerController, externalDns, externalSecrets, teamSecrets];
+const gpuSupport: Table<GpuSupportArgs> = {
+    name: "GpuSupport",
+    valid: (ctx) => ({ monitoring: true, versions: ctx.config.versions, k8sProvider: ctx.provider, dependsOn: [ctx.nodes] }),
+    build: (_ctx, args) => new GpuSupport("gpu", args),
+    rows: [
+        row("monitoring as a word", (a: Any) => (a.monitoring = "yes"), "monitoring", '"yes"', "true or false"),
+        row("a device plugin chart at latest", (a: Any) => (a.versions.charts.nvidiaDevicePlugin.version = "latest"), "versions.charts.nvidiaDevicePlugin.version", '"latest"', "an exact version"),
+        row("a provider that is not one", (a: Any) => (a.k8sProvider = {}), "k8sProvider", "{}", "a Kubernetes provider"),
+    ],
+};
+
+const componentTables: Table<Any>[] = [gpuSupport, karpenter, cluster, network, storage, staticVolume, loadBalancerController, externalDns, externalSecrets, teamSecrets];
 
 describeTables("bad arguments to components used on their own", componentTables);

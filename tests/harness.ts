@@ -17,10 +17,19 @@ export async function register(build: () => void, context = { region: "eu-west-1
     return new Registered(await recordResources(build, context));
 }
 
-/** Plans one of the repository's real stacks, exactly as `npm run plan` does. */
-export async function planStack(stack: string) {
+const plans = new Map<string, ReturnType<typeof plan>>();
+async function plan(stack: string) {
     const result = await runPlan({ projectDir: REPO, stack });
-    return { ...result, registered: new Registered(result.resources) };
+    return { ...result, registered: new Registered(Object.freeze(result.resources) as RecordedResource[]) };
+}
+
+/**
+ * Plans one of the repository's real stacks, exactly as `npm run plan` does. A stack is planned
+ * once per test run and shared (read-only: its resources are frozen), since the plan is the same.
+ */
+export function planStack(stack: string) {
+    if (!plans.has(stack)) plans.set(stack, plan(stack));
+    return plans.get(stack)!;
 }
 
 /** Lookups over recorded resources. */
