@@ -200,6 +200,7 @@ export class Environment extends pulumi.ComponentResource {
                 storageClassName: "gp3",
                 scrapeKarpenter: config.karpenter.enabled,
                 maxNodes: maxNodes(config),
+                protect: config.protect,
                 teams: config.teams.map((t) => ({ name: t.name, alerts: t.alerts })),
                 k8sProvider: this.cluster.provider,
                 dependsOn: present(this.cluster.addons["eks-pod-identity-agent"], this.cluster.systemNodeGroup, this.storage.classes.gp3, ...addons.beforeServices),

@@ -3,6 +3,7 @@ import { CLOUDWATCH_RETENTION_DAYS } from "../shared/aws";
 import type { EnvironmentConfig } from "./types";
 import { ACCESS_MODES, CAPACITY_TYPES, CONSOLIDATION_POLICIES, EBS_VOLUME_TYPES, EFS_TRANSITIONS, FS_TYPES, RECLAIM_POLICIES, DISRUPTION_REASONS, FLOW_LOG_TRAFFIC, INSTANCE_CATEGORIES, NAT_STRATEGIES, NODE_ARCHITECTURES, POD_SECURITY_LEVELS, TAINT_EFFECTS, TEAM_EGRESS, TEAM_INGRESS, TEAM_SIZES, TIERS } from "./types";
 import { EXTERNAL_DNS_POLICIES } from "./sections/platform";
+import { LONG_TERM_BACKENDS } from "./sections/observability";
 import { ADDON_VERSION_PATTERN, AMI_ALIAS_PATTERN, EKS_ADDONS, KUBERNETES_VERSION_PATTERN, SEMVER_PATTERN } from "./versions";
 import { GPU_FAMILIES } from "./instanceTypes";
 import { scheduleProblem } from "./schedule";
@@ -90,6 +91,9 @@ export const versionsSchema = z.strictObject({
         x86_64: z.string().regex(/^AL2023_x86_64_/, "allowed: an AL2023 x86_64 AMI type"),
         arm64: z.string().regex(/^AL2023_ARM_64_/, "allowed: an AL2023 arm64 AMI type"),
         nvidia: z.string().regex(/^AL2023_x86_64_NVIDIA$/, "allowed: AL2023_x86_64_NVIDIA (GPU node groups are x86_64)"),
+    }),
+    images: z.strictObject({
+        thanos: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+:v\d+\.\d+\.\d+$/, "allowed: an image at an exact release tag, like quay.io/thanos/thanos:v0.42.4 (never latest)"),
     }),
     charts: z.strictObject({
         karpenter: ociChart,
@@ -190,6 +194,7 @@ export const alertReceiversSchema = z.strictObject({
     email: z.email({ error: "allowed: an email address like oncall@example.com" }).optional(),
     httpsEndpoint: z.string().regex(/^https:\/\/[^\s]+$/, "allowed: an https:// URL").optional(),
 });
+const promDuration = z.string().regex(/^[0-9]+(ms|s|m|h|d|w|y)$/, "allowed: a Prometheus duration like 15d or 720h");
 export const observabilityConfigSchema = z.strictObject({
     containerInsights: z.strictObject({ enabled: z.boolean() }),
     prometheus: z.strictObject({
@@ -201,6 +206,18 @@ export const observabilityConfigSchema = z.strictObject({
         memory: quantity,
         alertmanagerStorageGiB: gib,
         grafanaStorageGiB: gib,
+    }),
+    longTermMetrics: z.strictObject({
+        backend: z.enum(LONG_TERM_BACKENDS),
+        localRetention: promDuration,
+        amp: z.strictObject({ capacity: z.number().int().min(100).max(100000), maxShards: z.number().int().min(1).max(1000), maxSamplesPerSend: z.number().int().min(100).max(10000) }),
+        thanos: z.strictObject({
+            retentionRaw: promDuration,
+            retention5m: promDuration,
+            retention1h: promDuration,
+            noncurrentVersionDays: z.number().int().min(1).max(365),
+            replicas: z.number().int().min(1).max(5),
+        }),
     }),
     alerts: alertReceiversSchema,
 });

@@ -77,6 +77,13 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
                 alertmanagerStorageGiB: 2,
                 grafanaStorageGiB: 2,
             },
+            // No history in dev: Prometheus's own days are enough.
+            longTermMetrics: {
+                backend: "none",
+                localRetention: "3d",
+                amp: { capacity: 2500, maxShards: 10, maxSamplesPerSend: 1000 },
+                thanos: { retentionRaw: "14d", retention5m: "30d", retention1h: "90d", noncurrentVersionDays: 7, replicas: 1 },
+            },
             alerts: {},
         },
         teams: [],
@@ -154,6 +161,13 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
                 alertmanagerStorageGiB: 5,
                 grafanaStorageGiB: 5,
             },
+            // History in AMP; Prometheus keeps two days, enough to ride out an outage of remote write.
+            longTermMetrics: {
+                backend: "amp",
+                localRetention: "2d",
+                amp: { capacity: 2500, maxShards: 50, maxSamplesPerSend: 1000 },
+                thanos: { retentionRaw: "30d", retention5m: "180d", retention1h: "365d", noncurrentVersionDays: 30, replicas: 2 },
+            },
             alerts: {},
         },
         teams: [],
@@ -230,6 +244,13 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
                 memory: "8Gi",
                 alertmanagerStorageGiB: 10,
                 grafanaStorageGiB: 10,
+            },
+            // History in AMP; queues sized for prod's series.
+            longTermMetrics: {
+                backend: "amp",
+                localRetention: "2d",
+                amp: { capacity: 10000, maxShards: 200, maxSamplesPerSend: 2000 },
+                thanos: { retentionRaw: "90d", retention5m: "365d", retention1h: "730d", noncurrentVersionDays: 90, replicas: 2 },
             },
             alerts: {},
         },

@@ -73,6 +73,11 @@ export interface VersionMap {
     kubernetes: Record<string, KubernetesRelease>;
     /** AMI types for managed node groups. AL2023 only: AL2 AMIs ended on 2025-11-26. */
     nodeAmiTypes: NodeAmiTypes;
+    /** Container images envstack runs without a chart, by exact tag. */
+    images: {
+        /** Thanos (query, store gateway, compactor; the sidecar too, through the Prometheus operator). */
+        thanos: string;
+    };
     /** Helm charts. Karpenter's CRD chart is installed separately at the same version (Helm never upgrades crds/). */
     charts: {
         /** The Karpenter controller chart. */
@@ -132,6 +137,10 @@ export const DEFAULT_VERSIONS: VersionMap = {
         x86_64: "AL2023_x86_64_STANDARD",
         arm64: "AL2023_ARM_64_STANDARD",
         nvidia: "AL2023_x86_64_NVIDIA",
+    },
+    images: {
+        // Release v0.42.4.
+        thanos: "quay.io/thanos/thanos:v0.42.4",
     },
     charts: {
         karpenter: { chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.14.1" },

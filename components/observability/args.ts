@@ -21,6 +21,7 @@ export const observabilityArgsSchema = observabilityConfigSchema.extend({
     k8sProvider: provider("a Kubernetes provider for the cluster"),
     addons: addonSwitchesSchema.partial().optional(),
     dependsOn: resources("resources the add-on and charts wait for"),
+    protect: z.boolean().optional(),
     tags,
 });
 

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { LongTermMetrics } from "../longTermMetrics";
 import type { AlertReceivers, ObservabilityConfig } from "../config/types";
 import type { AddonSwitches, VersionMap } from "../config/versions";
 import { checkObservabilityArguments } from "./args";
@@ -49,6 +50,8 @@ export interface ObservabilityArgs extends ObservabilityConfig {
     addons?: Partial<AddonSwitches>;
     /** The pod identity agent, the system nodes, and the storage class. */
     dependsOn: pulumi.Resource[];
+    /** Protect the long-term store (workspace or bucket) on destroy: prod. */
+    protect?: boolean;
     /** Tags on every taggable resource. */
     tags: Tags;
 }
@@ -71,6 +74,8 @@ export class Observability extends pulumi.ComponentResource {
     readonly alertTopic?: aws.sns.Topic;
     /** The kube-prometheus-stack release; undefined without Prometheus. */
     readonly prometheusRelease?: k8s.helm.v3.Release;
+    /** The long-term metrics backend; undefined with none. */
+    readonly longTermMetrics?: LongTermMetrics;
 
     constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
         checkObservabilityArguments(args);
@@ -103,6 +108,10 @@ export class Observability extends pulumi.ComponentResource {
                     accountId: args.accountId,
                     region: args.region,
                     config: args.prometheus,
+                    longTermMetrics: args.longTermMetrics,
+                    logRetentionInDays: args.logRetentionInDays,
+                    versions: args.versions,
+                    protect: args.protect ?? false,
                     alerts: args.alerts,
                     teams: (args.teams ?? []).map((t) => ({ name: t.name, alerts: t.alerts ?? {} })),
                     chart: args.versions.charts.kubePrometheusStack,
@@ -118,6 +127,7 @@ export class Observability extends pulumi.ComponentResource {
             );
             this.alertTopic = stack.topic;
             this.prometheusRelease = stack.release;
+            this.longTermMetrics = stack.longTerm;
         }
         this.registerOutputs({ alertTopicArn: this.alertTopic?.arn });
     }

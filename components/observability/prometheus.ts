@@ -2,7 +2,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { AlertReceivers, ObservabilityConfig } from "../config/types";
-import type { ChartVersion } from "../config/versions";
+import type { ChartVersion, VersionMap } from "../config/versions";
+import { LongTermMetrics } from "../longTermMetrics";
+import { PROMETHEUS_SERVICE_ACCOUNT, GRAFANA_SERVICE_ACCOUNT } from "../longTermMetrics/names";
+import { thanosAllowance } from "../longTermMetrics/thanosManifests";
 import type { Tags } from "../shared/tags";
 import { MONITORING_NAMESPACE, TEAM_LABEL } from "../shared/naming";
 import { ALERTMANAGER_SERVICE_ACCOUNT, createAlertTopics } from "./alerts";
@@ -21,6 +24,10 @@ export interface PrometheusStackArgs {
     accountId: string;
     region: string;
     config: ObservabilityConfig["prometheus"];
+    longTermMetrics: ObservabilityConfig["longTermMetrics"];
+    logRetentionInDays: number;
+    versions: VersionMap;
+    protect: boolean;
     alerts: ObservabilityConfig["alerts"];
     /** Every team namespace, with its own alert receivers (if any). */
     teams: { name: string; alerts: AlertReceivers }[];
@@ -39,7 +46,9 @@ export interface PrometheusStackArgs {
 }
 
 /** Values for kube-prometheus-stack, suited to EKS. */
-export function prometheusStackValues(args: Pick<PrometheusStackArgs, "config" | "region" | "storageClassName">, topicArn: pulumi.Input<string>, teams: TeamAlertRoute[] = []) {
+export function prometheusStackValues(args: Pick<PrometheusStackArgs, "config" | "region" | "storageClassName"> & { longTermMetrics?: PrometheusStackArgs["longTermMetrics"] }, topicArn: pulumi.Input<string>, teams: TeamAlertRoute[] = []) {
+    // With a long-term backend Prometheus keeps only recent days: queries of older data go to the backend.
+    const longTerm = args.longTermMetrics !== undefined && args.longTermMetrics.backend !== "none";
     const volume = (gib: number) => ({ volumeClaimTemplate: { spec: { storageClassName: args.storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gib}Gi` } } } } });
     return {
         fullnameOverride: "kps",
@@ -51,8 +60,10 @@ export function prometheusStackValues(args: Pick<PrometheusStackArgs, "config" |
         // kube-proxy binds its metrics to 127.0.0.1 on EKS nodes: scraping it only fires TargetDown.
         kubeProxy: { enabled: false },
         prometheus: {
+            // Named, so the long-term backends' Pod Identity associations match it.
+            serviceAccount: { create: true, name: PROMETHEUS_SERVICE_ACCOUNT },
             prometheusSpec: {
-                retention: args.config.retention,
+                retention: longTerm ? args.longTermMetrics!.localRetention : args.config.retention,
                 retentionSize: `${args.config.retentionSizeGB}GB`,
                 storageSpec: volume(args.config.storageGiB),
                 resources: { requests: { cpu: args.config.cpu, memory: args.config.memory }, limits: { memory: args.config.memory } },
@@ -78,6 +89,7 @@ export function prometheusStackValues(args: Pick<PrometheusStackArgs, "config" |
         },
         grafana: {
             fullnameOverride: "grafana",
+            serviceAccount: { create: true, name: GRAFANA_SERVICE_ACCOUNT },
             admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
             persistence: { enabled: true, type: "pvc", storageClassName: args.storageClassName, size: `${args.config.grafanaStorageGiB}Gi` },
             service: { type: "ClusterIP" },
@@ -100,7 +112,7 @@ export function createPrometheusStack(name: string, args: PrometheusStackArgs, p
         onCluster,
     );
     // Fenced like every namespace: a quota sized for the stack and one node exporter per node.
-    const allowance = monitoringAllowance(args.config, args.maxNodes);
+    const allowance = monitoringAllowance(args.config, args.maxNodes, args.longTermMetrics.backend === "thanos" ? thanosAllowance(args.longTermMetrics.thanos) : undefined);
     const quota = new k8s.core.v1.ResourceQuota(
         `${name}-monitoring`,
         { metadata: { name: "monitoring", namespace: MONITORING_NAMESPACE }, spec: { hard: allowance.quota } },
@@ -111,6 +123,30 @@ export function createPrometheusStack(name: string, args: PrometheusStackArgs, p
         { metadata: { name: "monitoring", namespace: MONITORING_NAMESPACE }, spec: { limits: [{ type: "Container", defaultRequest: allowance.defaultRequest }] } },
         { ...onCluster, dependsOn: [namespace] },
     );
+    const longTerm =
+        args.longTermMetrics.backend === "none"
+            ? undefined
+            : new LongTermMetrics(
+                  `${name}-long-term-metrics`,
+                  {
+                      backend: args.longTermMetrics.backend,
+                      amp: args.longTermMetrics.amp,
+                      thanos: args.longTermMetrics.thanos,
+                      clusterName: args.clusterName,
+                      region: args.region,
+                      accountId: args.accountId,
+                      namespace: MONITORING_NAMESPACE,
+                      kmsKeyArn: args.kmsKeyArn,
+                      logRetentionInDays: args.logRetentionInDays,
+                      storageClassName: args.storageClassName,
+                      protect: args.protect,
+                      versions: args.versions,
+                      k8sProvider: args.k8sProvider,
+                      dependsOn: [namespace, quota, limits, ...args.dependsOn],
+                      tags: args.tags,
+                  },
+                  { parent },
+              );
     const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent });
     const grafanaSecret = new k8s.core.v1.Secret(
         `${name}-grafana-admin`,
@@ -133,9 +169,10 @@ export function createPrometheusStack(name: string, args: PrometheusStackArgs, p
             namespace: MONITORING_NAMESPACE,
             atomic: true,
             timeout: 900,
-            values: prometheusStackValues(args, alerts.platform.arn, alerts.teamRoutes),
+            values: pulumi.output(longTerm?.values ?? {}).apply((extra) => mergeValues(prometheusStackValues(args, alerts.platform.arn, alerts.teamRoutes), extra)),
         },
-        { ...onCluster, dependsOn: [namespace, quota, limits, grafanaSecret, alerts.association, ...args.dependsOn] },
+        // After the long-term store, roles and Secret: so it is deleted before them.
+        { ...onCluster, dependsOn: [namespace, quota, limits, grafanaSecret, alerts.association, ...(longTerm?.ready ?? []), ...args.dependsOn] },
     );
     const afterRelease = { ...onCluster, dependsOn: [release] };
     const rules = platformRules(MONITORING_NAMESPACE);
@@ -144,5 +181,16 @@ export function createPrometheusStack(name: string, args: PrometheusStackArgs, p
         const monitor = karpenterServiceMonitor(MONITORING_NAMESPACE);
         custom.push(new k8s.apiextensions.CustomResource(`${name}-karpenter-metrics`, monitor as unknown as k8s.apiextensions.CustomResourceArgs, afterRelease));
     }
-    return { namespace, release, topic: alerts.platform, publisher: alerts.publisher, custom };
+    return { namespace, release, topic: alerts.platform, publisher: alerts.publisher, custom, longTerm };
+}
+
+/** Deep-merges chart values: maps merge, anything else (lists included) is replaced. */
+export function mergeValues(base: object, extra: object): object {
+    const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+    for (const [key, value] of Object.entries(extra)) {
+        const current = out[key];
+        const isMap = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v) && !pulumi.Output.isInstance(v);
+        out[key] = isMap(current) && isMap(value) ? mergeValues(current as object, value as object) : value;
+    }
+    return out;
 }

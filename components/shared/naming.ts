@@ -12,6 +12,8 @@ export const logGroupName = {
     flowLogs: (cluster: string) => `/aws/vpc/${cluster}/flow-logs`,
     /** Container Insights and Fluent Bit write here; the names are fixed by the add-on. */
     containerInsights: (cluster: string, kind: string) => `/aws/containerinsights/${cluster}/${kind}`,
+    /** The AMP workspace's logs: under the cluster's prefix, which the environment key lets CloudWatch Logs use. */
+    amp: (cluster: string) => `/aws/eks/${cluster}/amp-workspace`,
 };
 
 /** The log group name prefixes of one environment. */

@@ -26,6 +26,8 @@ export interface ObservabilityConfig {
         /** Grafana volume size in GiB. */
         grafanaStorageGiB: number;
     };
+    /** Where metrics go for the long term: nowhere, Amazon Managed Service for Prometheus, or Thanos on S3. */
+    longTermMetrics: LongTermMetricsConfig;
     /** Where alerts go besides the encrypted SNS topic: an email address and/or an HTTPS endpoint subscribed to it. */
     alerts: AlertReceivers;
 }
@@ -36,4 +38,39 @@ export interface AlertReceivers {
     email?: string;
     /** An `https://` endpoint subscribed to the alert topic; it often carries a key, so it is handled as a secret. */
     httpsEndpoint?: string;
+}
+
+/** Long-term metrics backends. */
+export const LONG_TERM_BACKENDS = ["none", "amp", "thanos"] as const;
+/** One of {@link LONG_TERM_BACKENDS}. */
+export type LongTermBackend = (typeof LONG_TERM_BACKENDS)[number];
+
+/** Metrics kept beyond Prometheus's own volume. */
+export interface LongTermMetricsConfig {
+    /** `none` (dev), `amp` (staging and prod) or `thanos` (any tier). */
+    backend: LongTermBackend;
+    /** Prometheus's own retention while a backend holds the history, a Prometheus duration like `2d`. */
+    localRetention: string;
+    /** AMP: remote-write queue sizing (Prometheus's queueConfig). */
+    amp: {
+        /** Samples buffered per shard. */
+        capacity: number;
+        /** Most shards, i.e. parallel senders. */
+        maxShards: number;
+        /** Samples per request. */
+        maxSamplesPerSend: number;
+    };
+    /** Thanos: what the compactor keeps of each resolution, and the bucket's old versions. */
+    thanos: {
+        /** Raw samples, e.g. `30d`. */
+        retentionRaw: string;
+        /** 5-minute downsamples, e.g. `180d`. */
+        retention5m: string;
+        /** 1-hour downsamples, e.g. `365d`. */
+        retention1h: string;
+        /** Days the bucket keeps a deleted or replaced object's old version. */
+        noncurrentVersionDays: number;
+        /** Replicas of Thanos Query (and of the store gateway). */
+        replicas: number;
+    };
 }

@@ -1,0 +1,1 @@
+export { LongTermMetrics, LongTermMetricsArgs } from "./longTermMetrics";
