@@ -108,6 +108,13 @@ function awsOutputs(type: string, name: string, inputs: State, ctx: CloudContext
         }
         case "aws:eks/cluster:Cluster":
             return { id: resourceName, state: eksClusterState(resourceName, ctx) };
+        case "aws:amp/workspace:Workspace": {
+            const workspace = `ws-${stableUuid(seed)}`;
+            return {
+                id: workspace,
+                state: { arn: `arn:${p}:aps:${ctx.region}:${ctx.accountId}:workspace/${workspace}`, prometheusEndpoint: `https://aps-workspaces.${ctx.region}.amazonaws.com/workspaces/${workspace}/` },
+            };
+        }
         case "aws:autoscaling/group:Group":
             // The provider names it after the resource, as schedules refer to it.
             return { id: resourceName, state: { ...state, name: resourceName } };

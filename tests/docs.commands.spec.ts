@@ -110,6 +110,7 @@ describe("the docs' commands", () => {
             "aws:sns/topicPolicy:TopicPolicy": [["sns:SetTopicAttributes", arn("sns", "acme-dev-alerts")]],
             "aws:sns/topicSubscription:TopicSubscription": [["sns:Subscribe", arn("sns", "acme-dev-alerts")]],
             "aws:sqs/queue:Queue": [["sqs:CreateQueue", arn("sqs", "acme-dev-karpenter")]],
+            "aws:amp/workspace:Workspace": [["aps:CreateWorkspace", "*"], ["logs:CreateLogDelivery", "*"]],
             "aws:sqs/queuePolicy:QueuePolicy": [["sqs:SetQueueAttributes", arn("sqs", "acme-dev-karpenter")]],
             "awsx:ec2:Vpc": [["ec2:CreateVpc", arn("ec2", "vpc/*")], ["ec2:CreateNatGateway", arn("ec2", "natgateway/*")]],
             "eks:index:Cluster": [["eks:CreateCluster", "*"], ["iam:PassRole", "arn:aws:iam::111122223333:role/acme-dev-cluster-1a2b3c4"]],

@@ -44,13 +44,10 @@ export function checkEnvironment(raw: unknown, problems: Problems): void {
 /** Days in a Prometheus duration, or undefined for one not in days or weeks or years (then no order is checked). */
 const days = (d: unknown) => (typeof d === "string" && /^\d+[dwy]$/.test(d) ? Number(d.slice(0, -1)) * { d: 1, w: 7, y: 365 }[d.slice(-1) as "d" | "w" | "y"] : undefined);
 
-/** Prometheus's size-based retention must fit its volume with room to compact; a long-term backend needs Prometheus, and Thanos keeps coarser data longer. */
+/** Prometheus's size-based retention must fit its volume with room to compact; Thanos keeps coarser data longer. */
 export function checkObservability(observability: Obj, problems: Problems): void {
     const prometheus = obj(observability.prometheus);
     const longTerm = obj(observability.longTermMetrics);
-    if (typeof longTerm.backend === "string" && longTerm.backend !== "none" && prometheus.enabled === false) {
-        problems.bad("observability.longTermMetrics.backend", longTerm.backend, "allowed: none while observability.prometheus.enabled is false (the long-term backends store Prometheus's samples)");
-    }
     const thanos = obj(longTerm.thanos);
     const [raw, m5, h1] = [days(thanos.retentionRaw), days(thanos.retention5m), days(thanos.retention1h)];
     if (raw !== undefined && m5 !== undefined && m5 < raw) problems.bad("observability.longTermMetrics.thanos.retention5m", thanos.retention5m, `allowed: at least retentionRaw (${String(thanos.retentionRaw)}): downsamples outlive the raw data they summarise`);

@@ -25,7 +25,7 @@ export function createAmpBackend(name: string, args: LongTermMetricsArgs, parent
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-amp`,
         { name: logGroupName.amp(args.clusterName), kmsKeyId: args.kmsKeyArn, retentionInDays: args.logRetentionInDays, tags: args.tags },
-        { parent, retainOnDelete: args.protect },
+        { parent },
     );
     const workspace = new aws.amp.Workspace(
         `${name}-amp`,

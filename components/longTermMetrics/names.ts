@@ -10,3 +10,5 @@ export const THANOS_STORE_SERVICE_ACCOUNT = "thanos-store";
 export const THANOS_COMPACTOR_SERVICE_ACCOUNT = "thanos-compactor";
 /** The Secret holding the Thanos object-store config, and its key. */
 export const OBJSTORE_SECRET = { name: "thanos-objstore", key: "objstore.yml" };
+/** Thanos Query's (it needs no AWS access and no API token). */
+export const THANOS_QUERY_SERVICE_ACCOUNT = "thanos-query";

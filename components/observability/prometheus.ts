@@ -5,7 +5,6 @@ import type { AlertReceivers, ObservabilityConfig } from "../config/types";
 import type { ChartVersion, VersionMap } from "../config/versions";
 import { LongTermMetrics } from "../longTermMetrics";
 import { PROMETHEUS_SERVICE_ACCOUNT, GRAFANA_SERVICE_ACCOUNT } from "../longTermMetrics/names";
-import { thanosAllowance } from "../longTermMetrics/thanosManifests";
 import type { Tags } from "../shared/tags";
 import { MONITORING_NAMESPACE, TEAM_LABEL } from "../shared/naming";
 import { ALERTMANAGER_SERVICE_ACCOUNT, createAlertTopics } from "./alerts";
@@ -112,7 +111,7 @@ export function createPrometheusStack(name: string, args: PrometheusStackArgs, p
         onCluster,
     );
     // Fenced like every namespace: a quota sized for the stack and one node exporter per node.
-    const allowance = monitoringAllowance(args.config, args.maxNodes, args.longTermMetrics.backend === "thanos" ? thanosAllowance(args.longTermMetrics.thanos) : undefined);
+    const allowance = monitoringAllowance(args.config, args.maxNodes);
     const quota = new k8s.core.v1.ResourceQuota(
         `${name}-monitoring`,
         { metadata: { name: "monitoring", namespace: MONITORING_NAMESPACE }, spec: { hard: allowance.quota } },

@@ -27,25 +27,23 @@ const cpuText = (cores: number) => `${Math.ceil(Math.round(cores * 1e6) / 1e3)}m
 const memoryText = (bytes: number) => `${Math.ceil(bytes / 2 ** 20)}Mi`;
 
 /** The quota for a Prometheus config on a cluster of at most `maxNodes` nodes. */
-export function monitoringAllowance(config: ObservabilityConfig["prometheus"], maxNodes: number, thanos?: { cpu: number; memoryGiB: number; storageGiB: number; pods: number; claims: number }): MonitoringAllowance {
+export function monitoringAllowance(config: ObservabilityConfig["prometheus"], maxNodes: number): MonitoringAllowance {
     const prometheusCpu = quantity(config.cpu) ?? 0;
     const prometheusMemory = quantity(config.memory) ?? 0;
     const exporterCpu = quantity(NODE_EXPORTER_RESOURCES.requests.cpu)!;
     const exporterMemory = quantity(NODE_EXPORTER_RESOURCES.requests.memory)!;
     // Twice the Prometheus and the rest: a rolling update runs the old and the new pod together.
-    // Thanos's pods (when it is the backend) count the same way.
-    const t = thanos ?? { cpu: 0, memoryGiB: 0, storageGiB: 0, pods: 0, claims: 0 };
-    const cpu = 2 * (prometheusCpu + OTHER_COMPONENTS.cpu + t.cpu) + exporterCpu * maxNodes;
-    const memory = 2 * (prometheusMemory + (OTHER_COMPONENTS.memoryGiB + t.memoryGiB) * 2 ** 30) + exporterMemory * maxNodes;
-    const storageGiB = 2 * (config.storageGiB + config.alertmanagerStorageGiB + config.grafanaStorageGiB + t.storageGiB);
+    const cpu = 2 * (prometheusCpu + OTHER_COMPONENTS.cpu) + exporterCpu * maxNodes;
+    const memory = 2 * (prometheusMemory + OTHER_COMPONENTS.memoryGiB * 2 ** 30) + exporterMemory * maxNodes;
+    const storageGiB = 2 * (config.storageGiB + config.alertmanagerStorageGiB + config.grafanaStorageGiB);
     return {
         quota: {
             "requests.cpu": cpuText(cpu),
             "requests.memory": memoryText(memory),
             "requests.storage": `${storageGiB}Gi`,
             // Every pod twice for a rolling update, plus the exporters (a DaemonSet replaces in place).
-            pods: String(2 * (OTHER_PODS + t.pods) + maxNodes),
-            persistentvolumeclaims: String(6 + t.claims),
+            pods: String(2 * OTHER_PODS + maxNodes),
+            persistentvolumeclaims: "6",
             "services.loadbalancers": "0",
             "services.nodeports": "0",
         },

@@ -32,7 +32,9 @@ export const MONITORING_NAMESPACE = "monitoring";
 export const CLOUDWATCH_NAMESPACE = "amazon-cloudwatch";
 
 /** Namespaces a team may not take: Kubernetes' own and those envstack and its add-ons use. */
-export const RESERVED_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease", "default", MONITORING_NAMESPACE, CLOUDWATCH_NAMESPACE, "karpenter"];
+/** Where Thanos's store gateway, compactor and Query run, when Thanos is the long-term backend. */
+export const THANOS_NAMESPACE = "thanos";
+export const RESERVED_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease", "default", MONITORING_NAMESPACE, CLOUDWATCH_NAMESPACE, "karpenter", THANOS_NAMESPACE];
 
 /** The namespace label naming the team; alerts and cost reports group by it. */
 export const TEAM_LABEL = "envstack.io/team";

@@ -22,6 +22,7 @@ const SERVICES: [RegExp, string[]][] = [
     [/^aws:kms\//, ["kms"]],
     [/^aws:sns\//, ["sns"]],
     [/^aws:sqs\//, ["sqs"]],
+    [/^aws:amp\//, ["aps"]],
     [/^aws:iam\//, []], // IAM has its own, scoped statement
     [/^awsx:ec2:Vpc$/, ["ec2"]],
     // The control plane's security groups and the node groups' launch templates are EC2.
@@ -87,6 +88,18 @@ export function deployerPolicy(resources: RecordedResource[]): PolicyDocument {
                 Resource: "*",
                 Condition: inRegion,
             },
+            // A workspace's logging is a vended log delivery, which CloudWatch Logs grants on no named resource.
+            ...(services.includes("aps")
+                ? [
+                      {
+                          Sid: "WorkspaceLogDelivery",
+                          Effect: "Allow" as const,
+                          Action: ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies"],
+                          Resource: "*",
+                          Condition: inRegion,
+                      },
+                  ]
+                : []),
             {
                 Sid: "TagNewKeys",
                 Effect: "Allow",

@@ -26,7 +26,7 @@ export interface ObservabilityConfig {
         /** Grafana volume size in GiB. */
         grafanaStorageGiB: number;
     };
-    /** Where metrics go for the long term: nowhere, Amazon Managed Service for Prometheus, or Thanos on S3. */
+    /** Where metrics go for the long term: nowhere, Amazon Managed Service for Prometheus, or Thanos on S3 (with Prometheus only). */
     longTermMetrics: LongTermMetricsConfig;
     /** Where alerts go besides the encrypted SNS topic: an email address and/or an HTTPS endpoint subscribed to it. */
     alerts: AlertReceivers;
