@@ -21,4 +21,5 @@ export * from "./loadBalancerController";
 export * from "./dns";
 export * from "./secrets";
 export * from "./gpu";
+export * from "./longTermMetrics";
 export * as shared from "./shared";

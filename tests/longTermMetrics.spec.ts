@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { Environment, EnvironmentInput, resolveEnvironmentConfig } from "../components";
 import { environmentKeyPolicy } from "../components/encryption/environmentKey";
 import { ampReaderPolicy, ampWriterPolicy, thanosBucketPolicy } from "../components/longTermMetrics/iam";
+import { ampMonthlyCost, samplesPerMonth, thanosMonthlyCost } from "../components/longTermMetrics/cost";
 import { dependsOn, releaseNamed } from "./addons";
 import { evaluate } from "./guardrails";
 import * as fs from "node:fs";
@@ -194,6 +195,19 @@ describe("long-term metrics", () => {
             expect(changed.length, backend).to.be.greaterThan(3);
             expect(changed.filter((n) => !n.includes("long-term-metrics")), backend).to.deep.equal([]);
         }
+    });
+
+    it("prices each backend from the stated list prices: AMP's ingestion by tier, storage at rest, Thanos's S3 and pods", () => {
+        const samples = samplesPerMonth(100_000, 30);
+        expect(samples).to.equal(100_000 * 730 * 120);
+        const amp = ampMonthlyCost(100_000, 30, 150);
+        expect(amp.parts.ingestion).to.be.closeTo((2e9 / 1e6) * 0.09 + ((samples - 2e9) / 1e6) * 0.035, 1e-6);
+        expect(amp.parts.storage).to.be.closeTo(((samples * 5 * 2) / 1e9) * 0.03, 1e-6);
+        // The first tier alone below two billion samples a month.
+        expect(ampMonthlyCost(10_000, 60, 30).parts.ingestion).to.be.closeTo((samplesPerMonth(10_000, 60) / 1e6) * 0.09, 1e-9);
+        const thanos = thanosMonthlyCost(100_000, 30, 150, 2);
+        expect(thanos.parts.s3).to.be.closeTo(((samples * 5 * 1.3) / 1e9) * 0.023, 1e-6);
+        expect(thanos.total).to.be.lessThan(amp.total);
     });
 
     it("defaults per tier: none in dev, AMP in staging and prod", () => {

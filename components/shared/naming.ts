@@ -31,9 +31,9 @@ export const MONITORING_NAMESPACE = "monitoring";
 /** The CloudWatch agent and Fluent Bit (fixed by the add-on). */
 export const CLOUDWATCH_NAMESPACE = "amazon-cloudwatch";
 
-/** Namespaces a team may not take: Kubernetes' own and those envstack and its add-ons use. */
 /** Where Thanos's store gateway, compactor and Query run, when Thanos is the long-term backend. */
 export const THANOS_NAMESPACE = "thanos";
+/** Namespaces a team may not take: Kubernetes' own and those envstack and its add-ons use. */
 export const RESERVED_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease", "default", MONITORING_NAMESPACE, CLOUDWATCH_NAMESPACE, "karpenter", THANOS_NAMESPACE];
 
 /** The namespace label naming the team; alerts and cost reports group by it. */

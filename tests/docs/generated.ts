@@ -11,6 +11,7 @@ import { deployerPolicy } from "./deployer";
 import { estimate, OTHER, roundedMinutes, TYPICAL } from "./durations";
 import { REPO } from "./markdown";
 import { karpenterMix, teamPresets, tierDefaults } from "./tables";
+import { ampMonthlyCost, samplesPerMonth, thanosMonthlyCost } from "../../components/longTermMetrics/cost";
 
 /**
  * The generated regions of the docs: every number a page states comes from here (or from the
@@ -63,6 +64,24 @@ const minutes = (n: number) => `${n} min`;
 
 /** Each generator returns a region's body, ending in a newline. */
 export const GENERATORS: Record<string, () => Promise<string>> = {
+    async "long-term-cost"() {
+        const usd = (v: number) => `$${v >= 100 ? Math.round(v).toLocaleString("en-US") : v.toFixed(2)}`;
+        const rows = [100_000, 500_000, 2_000_000].map((series) => {
+            const amp = ampMonthlyCost(series, 30, 150);
+            const thanos = thanosMonthlyCost(series, 30, 150, 2);
+            const samples = samplesPerMonth(series, 30) / 1e9;
+            return `| ${series.toLocaleString("en-US")} | ${samples.toFixed(1)} billion | ${usd(amp.total)} (ingestion ${usd(amp.parts.ingestion)}, storage ${usd(amp.parts.storage)}) | ${usd(thanos.total)} (S3 ${usd(thanos.parts.s3)}, pods and volumes ${usd(thanos.parts.pods + thanos.parts.volumes)}) |`;
+        });
+        return [
+            "| active series | samples a month (30 s scrapes) | AMP a month | Thanos on S3 a month |",
+            "| ---: | ---: | --- | --- |",
+            ...rows,
+            "",
+            "Both keep 150 days; AMP's queries and S3's transfer are left out. List prices for us-east-1 in USD, from `components/longTermMetrics/cost.ts`, which states each price and size it assumes.",
+            "",
+        ].join("\n");
+    },
+
     async requirements() {
         const [oldest, ...rest] = testedNodes();
         return [
