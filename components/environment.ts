@@ -14,6 +14,7 @@ import { ExternalDns } from "./dns";
 import { LoadBalancerController } from "./loadBalancerController";
 import { createPlatformAddons, PlatformAddons } from "./platformAddons";
 import { GpuSupport } from "./gpu";
+import { ArgoCd } from "./gitops";
 import { ExternalSecrets, TeamSecrets } from "./secrets";
 import { storageClassNames } from "./config/teamChecks";
 import { Team, TeamNetworkGuard } from "./teams";
@@ -61,6 +62,8 @@ export class Environment extends pulumi.ComponentResource {
     readonly externalSecrets?: ExternalSecrets;
     /** The NVIDIA device plugin and GPU metrics; undefined without GPU capacity. */
     readonly gpuSupport?: GpuSupport;
+    /** Argo CD; undefined when GitOps is off. */
+    readonly argoCd?: ArgoCd;
     /**
      * Team namespaces, by team name. Teams are created in batches once the rest of the environment
      * is registered, so that a stack with a thousand teams does not hold them all in flight at
@@ -212,6 +215,12 @@ export class Environment extends pulumi.ComponentResource {
         if (usesGpus(config)) {
             const dependsOn = present(this.cluster.systemNodeGroup, ...addons.beforeServices, this.observability.prometheusRelease);
             this.gpuSupport = new GpuSupport(`${name}-gpu`, { monitoring: config.observability.prometheus.enabled, versions: config.versions, k8sProvider: this.cluster.provider, dependsOn }, { parent: this });
+        }
+
+        if (config.gitops.enabled) {
+            const dependsOn = present(this.cluster.systemNodeGroup, ...addons.beforeServices, this.observability.prometheusRelease);
+            const { ha, sso } = config.gitops;
+            this.argoCd = new ArgoCd(`${name}-argocd`, { ha, sso, monitoring: config.observability.prometheus.enabled, versions: config.versions, k8sProvider: this.cluster.provider, dependsOn }, { parent: this });
         }
 
         this.clusterName = this.cluster.clusterName;

@@ -22,4 +22,5 @@ export * from "./dns";
 export * from "./secrets";
 export * from "./gpu";
 export * from "./longTermMetrics";
+export * from "./gitops";
 export * as shared from "./shared";

@@ -11,7 +11,7 @@ export const NAMESPACE = "envstack";
 const STRING_KEYS = ["name", "tier", "accountId", "owner"];
 const BOOLEAN_KEYS = ["protect"];
 const NUMBER_KEYS = ["teamOvercommitFactor"];
-const OBJECT_KEYS = ["tags", "kms", "network", "cluster", "karpenter", "storage", "observability", "platform", "teams", "addons", "versions"];
+const OBJECT_KEYS = ["tags", "kms", "network", "cluster", "karpenter", "storage", "observability", "platform", "gitops", "teams", "addons", "versions"];
 
 /** What a stack file says: the environment, and the AWS provider's settings. */
 export interface StackSettings {

@@ -105,6 +105,7 @@ export const versionsSchema = z.strictObject({
         externalSecrets: repositoryChart,
         nvidiaDevicePlugin: repositoryChart,
         dcgmExporter: repositoryChart,
+        argoCd: repositoryChart,
     }),
 });
 
@@ -319,6 +320,19 @@ export const platformConfigSchema = z.strictObject({
     externalSecrets: z.strictObject({ enabled: z.boolean(), replicas: addonReplicas }),
 });
 
+/** Argo CD, for teams that deploy from Git. */
+export const gitopsConfigSchema = z.strictObject({
+    enabled: z.boolean(),
+    ha: z.boolean(),
+    sso: z
+        .strictObject({
+            issuer: z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, "allowed: the OIDC issuer's https:// URL"),
+            clientId: z.string().min(1).max(256),
+            clientSecretName: dnsSubdomain("the name of a Secret in the argocd namespace"),
+        })
+        .optional(),
+});
+
 /** Which EKS managed add-ons to install. */
 export const addonSwitchesSchema = z.strictObject(Object.fromEntries(EKS_ADDONS.map((a) => [a, z.boolean()])) as Record<(typeof EKS_ADDONS)[number], z.ZodBoolean>);
 
@@ -338,6 +352,7 @@ export const environmentSchema = z.strictObject({
     storage: storageConfigSchema,
     observability: observabilityConfigSchema,
     platform: platformConfigSchema,
+    gitops: gitopsConfigSchema,
     teams: z.array(teamSchema),
     teamOvercommitFactor: z.number().positive().max(10),
     addons: addonSwitchesSchema,

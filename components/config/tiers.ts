@@ -94,6 +94,7 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             externalDns: { enabled: false, zones: [], policy: "sync" },
             externalSecrets: { enabled: false, replicas: 1 },
         },
+        gitops: { enabled: false, ha: false },
         // Requests may exceed the capacity ceiling by this factor (dev packs teams densely; prod never over-commits).
         teamOvercommitFactor: 2,
     },
@@ -178,6 +179,7 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             externalDns: { enabled: true, zones: [], policy: "sync" },
             externalSecrets: { enabled: true, replicas: 2 },
         },
+        gitops: { enabled: true, ha: false },
         teamOvercommitFactor: 1.5,
     },
     prod: {
@@ -262,6 +264,8 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             externalDns: { enabled: true, zones: [], policy: "upsert-only" },
             externalSecrets: { enabled: true, replicas: 2 },
         },
+        // Argo CD stays up through a node's loss.
+        gitops: { enabled: true, ha: true },
         teamOvercommitFactor: 1,
     },
 };

@@ -5,6 +5,7 @@ import type { NetworkConfig } from "./sections/network";
 import type { ObservabilityConfig } from "./sections/observability";
 import type { StorageConfig } from "./sections/storage";
 import type { PlatformConfig } from "./sections/platform";
+import type { GitOpsConfig } from "./sections/gitops";
 import type { TeamConfig } from "./sections/teams";
 
 /** The environment tiers. Each has a profile of defaults (see `tiers.ts`). */
@@ -19,6 +20,7 @@ export * from "./sections/storage";
 export * from "./sections/observability";
 export * from "./sections/teams";
 export * from "./sections/platform";
+export * from "./sections/gitops";
 
 /** The environment's customer-managed KMS key. */
 export interface KmsConfig {
@@ -56,6 +58,8 @@ export interface EnvironmentConfig {
     observability: ObservabilityConfig;
     /** The platform add-ons teams expect. */
     platform: PlatformConfig;
+    /** Argo CD, for teams that deploy from Git. */
+    gitops: GitOpsConfig;
     /** Team namespaces. */
     teams: TeamConfig[];
     /** How far the teams' summed CPU and memory requests may exceed the capacity ceiling (1 = not at all). */

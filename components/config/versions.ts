@@ -98,6 +98,8 @@ export interface VersionMap {
         nvidiaDevicePlugin: ChartVersion;
         /** NVIDIA's DCGM exporter: GPU metrics per pod. */
         dcgmExporter: ChartVersion;
+        /** Argo CD, with its CRDs. */
+        argoCd: ChartVersion;
     };
 }
 
@@ -156,6 +158,8 @@ export const DEFAULT_VERSIONS: VersionMap = {
         externalSecrets: { chart: "external-secrets", version: "2.9.0", repository: "https://charts.external-secrets.io" },
         nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", repository: "https://nvidia.github.io/k8s-device-plugin" },
         dcgmExporter: { chart: "dcgm-exporter", version: "4.8.2", repository: "https://nvidia.github.io/dcgm-exporter/helm-charts" },
+        // Chart 10.1.1 is Argo CD v3.4.4.
+        argoCd: { chart: "argo-cd", version: "10.1.1", repository: "https://argoproj.github.io/argo-helm" },
     },
 };
 

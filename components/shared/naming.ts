@@ -33,8 +33,10 @@ export const CLOUDWATCH_NAMESPACE = "amazon-cloudwatch";
 
 /** Where Thanos's store gateway, compactor and Query run, when Thanos is the long-term backend. */
 export const THANOS_NAMESPACE = "thanos";
+/** Where Argo CD runs. */
+export const ARGOCD_NAMESPACE = "argocd";
 /** Namespaces a team may not take: Kubernetes' own and those envstack and its add-ons use. */
-export const RESERVED_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease", "default", MONITORING_NAMESPACE, CLOUDWATCH_NAMESPACE, "karpenter", THANOS_NAMESPACE];
+export const RESERVED_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease", "default", MONITORING_NAMESPACE, CLOUDWATCH_NAMESPACE, "karpenter", THANOS_NAMESPACE, ARGOCD_NAMESPACE];
 
 /** The namespace label naming the team; alerts and cost reports group by it. */
 export const TEAM_LABEL = "envstack.io/team";

@@ -1,0 +1,1 @@
+export { ArgoCd, ArgoCdArgs } from "./argoCd";
