@@ -14,7 +14,7 @@ import { ExternalDns } from "./dns";
 import { LoadBalancerController } from "./loadBalancerController";
 import { createPlatformAddons, PlatformAddons } from "./platformAddons";
 import { GpuSupport } from "./gpu";
-import { ArgoCd } from "./gitops";
+import { ArgoCd, TeamGitOps } from "./gitops";
 import { ExternalSecrets, TeamSecrets } from "./secrets";
 import { storageClassNames } from "./config/teamChecks";
 import { Team, TeamNetworkGuard } from "./teams";
@@ -220,7 +220,9 @@ export class Environment extends pulumi.ComponentResource {
         if (config.gitops.enabled) {
             const dependsOn = present(this.cluster.systemNodeGroup, ...addons.beforeServices, this.observability.prometheusRelease);
             const { ha, sso } = config.gitops;
-            this.argoCd = new ArgoCd(`${name}-argocd`, { ha, sso, monitoring: config.observability.prometheus.enabled, versions: config.versions, k8sProvider: this.cluster.provider, dependsOn }, { parent: this });
+            const teamsWithAlertRoutes = config.teams.filter((t) => t.alerts.email || t.alerts.httpsEndpoint).map((t) => t.name);
+            const monitoring = config.observability.prometheus.enabled;
+            this.argoCd = new ArgoCd(`${name}-argocd`, { ha, sso, monitoring, teamsWithAlertRoutes, versions: config.versions, k8sProvider: this.cluster.provider, dependsOn }, { parent: this });
         }
 
         this.clusterName = this.cluster.clusterName;
@@ -257,6 +259,10 @@ export class Environment extends pulumi.ComponentResource {
                 await new Promise((resolve) => setImmediate(resolve));
                 for (const team of config.teams.slice(i, i + TEAM_BATCH)) {
                     teams[team.name] = new Team(`${name}-${team.name}`, { ...team, ...common }, { parent: this });
+                    if (this.argoCd) {
+                        const dependsOn = [teams[team.name].namespace, this.argoCd.release];
+                        new TeamGitOps(`${name}-${team.name}-gitops`, { team: team.name, gitops: team.gitops, automated: config.tier !== "prod", k8sProvider: this.cluster.provider, dependsOn }, { parent: this });
+                    }
                     if (secrets) {
                         const scope = { environmentName: config.name, region: config.region, accountId: config.accountId, kmsKeyArn: this.key.keyArn, k8sProvider: this.cluster.provider, tags: this.tags };
                         const dependsOn = [teams[team.name].namespace, secrets.release, secrets.guard];

@@ -6,6 +6,22 @@ import { CONTEXT_NAMES, context } from "./badInput";
 import { releaseNamed } from "./addons";
 import { planStack, register, Registered, validInput } from "./harness";
 import { isAllowed, pod } from "./netpol";
+import { admit } from "./cel";
+import { gitopsGuardPolicy } from "../components/gitops/guard";
+import { networkGuardPolicy } from "../components/teams/admission";
+import type { IAppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
+import type { IApplication } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
+import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+
+/** What Argo CD asks of a project before it syncs a resource: the source, the destination, and the kind. */
+function projectAdmits(project: IAppProject, r: { repo: string; server: string; namespace?: string; group: string; kind: string }): boolean {
+    const spec = project.spec!;
+    const kindIn = (list: { group: string; kind: string }[] | undefined) => (list ?? []).some((k) => (k.group === "*" || k.group === r.group) && (k.kind === "*" || k.kind === r.kind));
+    if (!(spec.sourceRepos ?? []).includes(r.repo) && !(spec.sourceRepos ?? []).includes("*")) return false;
+    if (r.namespace === undefined) return kindIn(spec.clusterResourceWhitelist);
+    if (!(spec.destinations ?? []).some((d) => (d.server === r.server || d.server === "*") && (d.namespace === r.namespace || d.namespace === "*"))) return false;
+    return !kindIn(spec.namespaceResourceBlacklist);
+}
 
 const I = (r: { inputs: unknown }): any => r.inputs;
 
@@ -65,6 +81,77 @@ describe("GitOps: Argo CD", () => {
         expect(isAllowed(policies, { from: pod("monitoring", { "app.kubernetes.io/name": "grafana" }), to: repo, port: 8084 })).to.equal(false);
     });
 
+    describe("a project per team", () => {
+        const project = (team: string) => I(staging.ofType("kubernetes:argoproj.io/v1alpha1:AppProject").find((p) => I(p).metadata.name === team)!) as IAppProject;
+        const application = (team: string) => I(staging.ofType("kubernetes:argoproj.io/v1alpha1:Application").find((p) => I(p).metadata.name === team)!) as IApplication;
+        const PAYMENTS_REPO = "https://github.com/acme/payments-deploy.git";
+
+        it("validates the projects and Applications against Argo CD's schemas", async () => {
+            const { AppProject, Application } = await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1");
+            for (const team of ["payments", "analytics"]) {
+                new AppProject(project(team)).validate();
+                new Application(application(team)).validate();
+            }
+            expect(() => new Application({ ...application("payments"), spec: { ...application("payments").spec, destination: "payments" as never } }).validate()).to.throw();
+        });
+
+        it("fences each project: its repository, its namespace on this cluster, no cluster-scoped kinds, no quota, limits or RBAC; its group manages its applications", () => {
+            const p = project("payments");
+            expect(p.metadata!.namespace).to.equal("argocd");
+            expect(p.spec!.sourceRepos).to.deep.equal([PAYMENTS_REPO]);
+            expect(p.spec!.destinations).to.deep.equal([{ server: "https://kubernetes.default.svc", namespace: "payments" }]);
+            expect(p.spec!.clusterResourceWhitelist).to.deep.equal([]);
+            expect(p.spec!.roles).to.deep.equal([{ name: "team", description: "Members of payments", policies: ["p, proj:payments:team, applications, *, payments/*, allow"], groups: ["envstack:team:payments"] }]);
+            const ok = { repo: PAYMENTS_REPO, server: "https://kubernetes.default.svc", namespace: "payments" };
+            expect(projectAdmits(p, { ...ok, group: "apps", kind: "Deployment" })).to.equal(true);
+            expect(projectAdmits(p, { ...ok, namespace: "analytics", group: "apps", kind: "Deployment" }), "another team's namespace").to.equal(false);
+            expect(projectAdmits(p, { ...ok, namespace: undefined, group: "rbac.authorization.k8s.io", kind: "ClusterRole" }), "a ClusterRole").to.equal(false);
+            expect(projectAdmits(p, { ...ok, namespace: undefined, group: "", kind: "Namespace" }), "a Namespace").to.equal(false);
+            expect(projectAdmits(p, { ...ok, group: "", kind: "ResourceQuota" }), "the quota").to.equal(false);
+            expect(projectAdmits(p, { ...ok, group: "rbac.authorization.k8s.io", kind: "RoleBinding" }), "RBAC").to.equal(false);
+            expect(projectAdmits(p, { ...ok, server: "https://other-cluster.example", group: "apps", kind: "Deployment" }), "another cluster").to.equal(false);
+            expect(projectAdmits(p, { ...ok, repo: "https://github.com/acme/analytics-models.git", group: "apps", kind: "Deployment" }), "another team's repository").to.equal(false);
+        });
+
+        it("syncs the team's repository automatically, pruned and self-healed, in staging; by hand in prod", async () => {
+            expect(application("analytics").spec).to.deep.include({
+                project: "analytics",
+                source: { repoURL: "https://github.com/acme/analytics-models.git", path: "deploy/staging", targetRevision: "v1.4.0" },
+                destination: { server: "https://kubernetes.default.svc", namespace: "analytics" },
+                syncPolicy: { automated: { prune: true, selfHeal: true } },
+            });
+            const teams = [{ name: "payments", roleArn: "arn:aws:iam::111122223333:role/payments-developers", gitops: { repoURL: "https://github.com/acme/payments-deploy.git" } }];
+            const r = await register(() => new Environment("acme-prod", { ...validInput("prod"), teams } as EnvironmentInput));
+            const app = I(r.ofType("kubernetes:argoproj.io/v1alpha1:Application")[0]) as IApplication;
+            expect(app.spec!.syncPolicy).to.deep.equal({});
+            expect(app.spec!.source).to.deep.equal({ repoURL: "https://github.com/acme/payments-deploy.git", path: ".", targetRevision: "main" });
+        });
+
+        it("refuses Argo CD objects in team namespaces, and judges Argo CD's writes to NetworkPolicies as a member's", async () => {
+            const ns = { metadata: { name: "payments", labels: { "envstack.io/team": "payments" } } };
+            const create = (resource: string) => admit(gitopsGuardPolicy(), { request: { operation: "CREATE", resource: { resource } }, object: { metadata: { name: "x" } }, oldObject: null, namespaceObject: ns });
+            for (const resource of ["applications", "applicationsets", "appprojects"]) expect(await create(resource), resource).to.not.equal("admitted");
+            const guarded = { metadata: { name: "default-deny", labels: { "envstack.io/guarded": "true" } }, spec: { podSelector: {} } };
+            const byArgo = { operation: "UPDATE", resource: { resource: "networkpolicies" }, userInfo: { username: "system:serviceaccount:argocd:argocd-application-controller", groups: ["system:serviceaccounts"] } };
+            expect(await admit(networkGuardPolicy(), { request: byArgo, object: guarded, oldObject: guarded, namespaceObject: ns })).to.not.equal("admitted");
+            expect(await admit(networkGuardPolicy(), { request: { ...byArgo, userInfo: { username: "system:serviceaccount:kube-system:other", groups: [] } }, object: guarded, oldObject: guarded, namespaceObject: ns })).to.equal("not checked");
+        });
+
+        it("sends a team's sync failures to its own route when it has one, and everyone else's to the platform's", async () => {
+            const { PrometheusRule } = await import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule");
+            const teams = [
+                { name: "payments", roleArn: "arn:aws:iam::111122223333:role/payments-developers", alerts: { email: "payments-oncall@acme.example" } },
+                { name: "search", roleArn: "arn:aws:iam::111122223333:role/search-developers" },
+            ];
+            const r = await register(() => new Environment("acme-staging", { ...validInput("staging"), observability: { prometheus: { enabled: true } }, teams } as EnvironmentInput));
+            const rule = I(r.ofType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").find((x) => I(x).metadata.name === "envstack-gitops")!) as IPrometheusRule;
+            new PrometheusRule(rule).validate();
+            const [team, platform] = rule.spec!.groups![0].rules!;
+            expect(team.expr).to.include('dest_namespace=~"payments"').and.to.include('"namespace", "$1", "dest_namespace"');
+            expect(platform.expr).to.include('dest_namespace!~"payments"').and.not.to.include("label_replace");
+        });
+    });
+
     it("is off in dev, and turned off removes exactly its resources", async () => {
         expect((await planStack("dev")).registered.ofType("envstack:index:ArgoCd")).to.deep.equal([]);
         const key = (r: Registered) => new Set(r.all.map((x) => `${x.type}::${x.name}`));
@@ -83,6 +170,9 @@ describe("GitOps: Argo CD", () => {
                 "kubernetes:networking.k8s.io/v1:NetworkPolicy",
                 "kubernetes:networking.k8s.io/v1:NetworkPolicy",
                 "kubernetes:helm.sh/v3:Release",
+                "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy",
+                "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding",
+                "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
             ].sort(),
         );
     });

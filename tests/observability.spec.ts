@@ -134,7 +134,7 @@ describe("Observability", () => {
         it("renders its PrometheusRules and ServiceMonitors valid for the operator's schemas, with real PromQL and for: durations", async () => {
             const { PrometheusRule } = await import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule");
             const { ServiceMonitor } = await import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor");
-            const rules = prod.registered.one(RULE).inputs as unknown as IPrometheusRule;
+            const rules = prod.registered.one(RULE, "acme-prod-platform-rules").inputs as unknown as IPrometheusRule;
             new PrometheusRule(rules).validate();
             const monitor = prod.registered.one(MONITOR).inputs as unknown as IServiceMonitor;
             new ServiceMonitor(monitor).validate();
@@ -183,7 +183,8 @@ describe("Observability", () => {
         const [withIt, without] = [names(on), names(off)];
         for (const name of without) expect(withIt.has(name), name).to.equal(true);
         // The long-term backend goes with Prometheus (tests/longTermMetrics.spec.ts has its own).
-        const removed = [...withIt].filter((n) => !without.has(n) && !n.includes("long-term-metrics")).sort();
+        // Argo CD's sync-failure rule goes with it too (tests/gitops.spec.ts).
+        const removed = [...withIt].filter((n) => !without.has(n) && !n.includes("long-term-metrics") && !n.includes("argocd-rules")).sort();
         expect([...withIt].filter((n) => !without.has(n) && n.includes("long-term-metrics")).length).to.be.greaterThan(0);
         expect(removed).to.deep.equal(
             [

@@ -271,7 +271,7 @@ describe("Teams", () => {
         const ingressOnly = { metadata: { name: "mine" }, spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] } };
         const ingressFrom = (...cidrs: string[]) => ({ metadata: { name: "mine" }, spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: cidrs.map((cidr) => ({ ipBlock: { cidr } })) }] } });
         const request = (groups: string[], operation: string, namespace: string, object: object | null, oldObject: object | null) =>
-            admit(policy, { request: { operation, userInfo: { groups } }, object, oldObject, namespaceObject: namespaceOf(dev, namespace) });
+            admit(policy, { request: { operation, userInfo: { username: "someone", groups } }, object, oldObject, namespaceObject: namespaceOf(dev, namespace) });
         const verdict = async (...args: Parameters<typeof request>) => {
             const answer = await request(...args);
             return typeof answer === "string" ? answer : "denied";

@@ -266,6 +266,13 @@ export const teamSchema = z.strictObject({
             }),
         )
         .default([]),
+    gitops: z
+        .strictObject({
+            repoURL: z.string().regex(/^(https:\/\/[^\s]+|git@[\w.-]+:[\w./-]+)$/, "allowed: the repository's https:// URL, or git@host:org/repo.git"),
+            path: z.string().regex(/^[\w.-][\w./-]*$/, "allowed: a directory in the repository, like deploy/staging").default("."),
+            targetRevision: z.string().regex(/^[\w./-]+$/, "allowed: a branch, tag or commit, like main or v1.2.0").default("main"),
+        })
+        .optional(),
 });
 
 export const networkConfigSchema = z.strictObject({

@@ -4,10 +4,13 @@ import { stringify } from "yaml";
 import { systemPlacement } from "../cluster/nodeGroups";
 import type { GitOpsSsoConfig } from "../config/types";
 import type { VersionMap } from "../config/versions";
+import { createGuard } from "../shared/admission";
 import { chartRelease } from "../shared/chart";
 import { ARGOCD_NAMESPACE, MONITORING_NAMESPACE } from "../shared/naming";
 import { checkArgoCdArguments } from "./args";
+import { gitopsGuardPolicy } from "./guard";
 import { argoCdFence, argoCdNamespace, argoCdNetworkPolicies } from "./manifests";
+import { gitopsRules } from "./rules";
 
 /** How Argo CD runs. */
 export interface ArgoCdArgs {
@@ -15,8 +18,10 @@ export interface ArgoCdArgs {
     ha: boolean;
     /** OIDC login; without it only cluster admins reach Argo CD, through `kubectl port-forward`. */
     sso?: GitOpsSsoConfig;
-    /** Whether Prometheus runs: then Argo CD's metrics are scraped. */
+    /** Whether Prometheus runs: then Argo CD's metrics are scraped, and sync failures alert. */
     monitoring: boolean;
+    /** Teams with their own alert route: their sync failures go there, everyone else's to the platform's. */
+    teamsWithAlertRoutes?: string[];
     /** Pinned versions: the chart. */
     versions: VersionMap;
     /** Provider for the cluster. */
@@ -48,10 +53,17 @@ export class ArgoCd extends pulumi.ComponentResource {
         for (const policy of argoCdNetworkPolicies(ARGOCD_NAMESPACE, MONITORING_NAMESPACE)) {
             new k8s.networking.v1.NetworkPolicy(`${name}-${policy.metadata!.name}`, policy as k8s.networking.v1.NetworkPolicyArgs, inNamespace);
         }
+        createGuard(`${name}-team-gitops-guard`, gitopsGuardPolicy(), onCluster);
         this.release = chartRelease(name, args.versions.charts.argoCd, { name: "argo-cd", namespace: ARGOCD_NAMESPACE, values: argoCdValues(args) }, {
             ...onCluster,
             dependsOn: pulumi.output(args.dependsOn ?? []).apply((d) => [...d, this.namespace, ...fence]),
         });
+        if (args.monitoring) {
+            new k8s.apiextensions.CustomResource(`${name}-rules`, gitopsRules(MONITORING_NAMESPACE, args.teamsWithAlertRoutes ?? []) as unknown as k8s.apiextensions.CustomResourceArgs, {
+                ...onCluster,
+                dependsOn: [this.release],
+            });
+        }
         this.registerOutputs({});
     }
 }

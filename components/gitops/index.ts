@@ -1,1 +1,2 @@
 export { ArgoCd, ArgoCdArgs } from "./argoCd";
+export { TeamGitOps, TeamGitOpsArgs } from "./teamGitOps";

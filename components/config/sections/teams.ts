@@ -71,6 +71,16 @@ export interface TeamServiceAccount {
     statements: TeamPolicyStatement[];
 }
 
+/** Where a team's applications come from: Argo CD syncs this directory of this repository into the team's namespace. */
+export interface TeamGitOpsConfig {
+    /** The repository, `https://` or `git@host:org/repo.git`. */
+    repoURL: string;
+    /** The directory in it (default the root). */
+    path: string;
+    /** The branch, tag or commit (default main). */
+    targetRevision: string;
+}
+
 /** One team: a namespace, its quota and limits, isolation, and scoped access. */
 export interface TeamConfig {
     /** Namespace name, a DNS-1123 label; not a reserved name. */
@@ -95,4 +105,6 @@ export interface TeamConfig {
     clusterRoles: string[];
     /** Pod Identity roles for the team's service accounts. */
     serviceAccounts: TeamServiceAccount[];
+    /** The repository Argo CD deploys the team's applications from, when GitOps runs. */
+    gitops?: TeamGitOpsConfig;
 }
