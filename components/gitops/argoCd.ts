@@ -77,6 +77,8 @@ export function argoCdValues(args: Pick<ArgoCdArgs, "ha" | "sso" | "monitoring">
         ? { "oidc.config": stringify({ name: "SSO", issuer: args.sso.issuer, clientID: args.sso.clientId, clientSecret: `$${args.sso.clientSecretName}:oidc.clientSecret`, requestedScopes: ["openid", "profile", "email", "groups"] }) }
         : {};
     return {
+        // Plain names: argocd-server, argocd-repo-server, argocd-application-controller (the network guard names the controller).
+        fullnameOverride: "argocd",
         crds: { install: true, keep: true },
         global: systemPlacement(),
         configs: {
