@@ -113,6 +113,22 @@ describe("GitOps: Argo CD", () => {
             expect(projectAdmits(p, { ...ok, repo: "https://github.com/acme/analytics-models.git", group: "apps", kind: "Deployment" }), "another team's repository").to.equal(false);
         });
 
+        it("lets Argo CD's controller and server only read cluster-wide, and edit each team's namespace", async () => {
+            const { RoleBinding } = await import("kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding");
+            const readOnly = [{ apiGroups: ["*"], resources: ["*"], verbs: ["get", "list", "watch"] }, { nonResourceURLs: ["*"], verbs: ["get", "list"] }];
+            expect(values(staging).controller.clusterRoleRules).to.deep.equal({ enabled: true, rules: readOnly });
+            expect(values(staging).server.clusterRoleRules).to.deep.equal({ enabled: true, rules: readOnly });
+            for (const team of ["payments", "analytics"]) {
+                const binding = I(staging.ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").find((b) => I(b).metadata.namespace === team && I(b).metadata.name === "argocd-edit")!);
+                new RoleBinding(binding).validate();
+                expect(binding.roleRef).to.deep.equal({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" });
+                expect(binding.subjects).to.deep.equal([
+                    { kind: "ServiceAccount", name: "argocd-application-controller", namespace: "argocd" },
+                    { kind: "ServiceAccount", name: "argocd-server", namespace: "argocd" },
+                ]);
+            }
+        });
+
         it("syncs the team's repository automatically, pruned and self-healed, in staging; by hand in prod", async () => {
             expect(application("analytics").spec).to.deep.include({
                 project: "analytics",

@@ -214,7 +214,8 @@ describe("Teams", () => {
         expect(role.rules).to.deep.equal([{ apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors", "podmonitors", "prometheusrules"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] }]);
         // Without Prometheus no monitoring Role; prod runs the External Secrets Operator, whose Role lets members manage ExternalSecrets.
         expect(prod.ofType(K.role).map((r) => I(r).metadata.name)).to.deep.equal(["envstack-team-secrets"]);
-        expect(prod.ofType(K.binding).map((b) => I(b).roleRef.name)).to.have.members(["view", "envstack-team-secrets"]);
+        // ...and Argo CD's controller and server may edit the namespace (tests/gitops.spec.ts).
+        expect(prod.ofType(K.binding).map((b) => I(b).roleRef.name)).to.have.members(["view", "envstack-team-secrets", "edit"]);
     });
 
     it("trusts a service account's role to that namespace and service account on this cluster only (simulated)", async () => {

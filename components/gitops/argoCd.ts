@@ -68,6 +68,14 @@ export class ArgoCd extends pulumi.ComponentResource {
     }
 }
 
+/** What Argo CD's controller and server may do cluster-wide: read, to cache and show state. */
+export const READ_ONLY = [
+    { apiGroups: ["*"], resources: ["*"], verbs: ["get", "list", "watch"] },
+    { nonResourceURLs: ["*"], verbs: ["get", "list"] },
+];
+/** Argo CD's service accounts that write into team namespaces. */
+export const ARGOCD_WRITERS = ["argocd-application-controller", "argocd-server"];
+
 /** The chart's values. */
 export function argoCdValues(args: Pick<ArgoCdArgs, "ha" | "sso" | "monitoring">) {
     const replicas = args.ha ? 2 : 1;
@@ -91,8 +99,10 @@ export function argoCdValues(args: Pick<ArgoCdArgs, "ha" | "sso" | "monitoring">
         dex: { enabled: false },
         notifications: { enabled: false },
         "redis-ha": { enabled: args.ha },
-        controller: { replicas: 1, resources: requests("250m", "1Gi"), metrics },
-        server: { replicas, resources: requests("100m", "256Mi"), service: { type: "ClusterIP" }, ingress: { enabled: false }, metrics },
+        // Cluster-wide, the controller and the server only read (to cache and show state); each team's
+        // namespace grants them edit there (TeamGitOps), so they write nowhere else.
+        controller: { replicas: 1, resources: requests("250m", "1Gi"), metrics, clusterRoleRules: { enabled: true, rules: READ_ONLY } },
+        server: { replicas, resources: requests("100m", "256Mi"), service: { type: "ClusterIP" }, ingress: { enabled: false }, metrics, clusterRoleRules: { enabled: true, rules: READ_ONLY } },
         repoServer: { replicas, resources: requests("100m", "256Mi"), metrics },
         applicationSet: { replicas, resources: requests("50m", "128Mi"), metrics },
         redis: { resources: requests("50m", "128Mi") },

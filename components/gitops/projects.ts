@@ -1,6 +1,7 @@
 // Its own module: @kubernetes-models is a devDependency, and no public declaration may reach its types.
 import type { IAppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
 import type { IApplication } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
+import type { IRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
 import type { TeamGitOpsConfig } from "../config/types";
 import { teamGroup } from "../shared/naming";
 
@@ -49,5 +50,16 @@ export function teamApplication(team: string, namespace: string, gitops: TeamGit
             destination: { server: IN_CLUSTER, namespace: team },
             syncPolicy: automated ? { automated: { prune: true, selfHeal: true } } : {},
         },
+    };
+}
+
+/** Argo CD's controller and server may edit the team's namespace: the only place they write. */
+export function argoCdWriterBinding(team: string, argoCdNamespace: string, writers: string[]): IRoleBinding {
+    return {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: "argocd-edit", namespace: team, labels: MANAGED },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
+        subjects: writers.map((name) => ({ kind: "ServiceAccount", name, namespace: argoCdNamespace })),
     };
 }
