@@ -101,7 +101,15 @@ describe("GitOps: Argo CD", () => {
             expect(p.spec!.sourceRepos).to.deep.equal([PAYMENTS_REPO]);
             expect(p.spec!.destinations).to.deep.equal([{ server: "https://kubernetes.default.svc", namespace: "payments" }]);
             expect(p.spec!.clusterResourceWhitelist).to.deep.equal([]);
-            expect(p.spec!.roles).to.deep.equal([{ name: "team", description: "Members of payments", policies: ["p, proj:payments:team, applications, *, payments/*, allow"], groups: ["envstack:team:payments"] }]);
+            // Members see and sync; no override, Application edits or actions.
+            expect(p.spec!.roles).to.deep.equal([
+                {
+                    name: "team",
+                    description: "Members of payments",
+                    policies: ["p, proj:payments:team, applications, get, payments/*, allow", "p, proj:payments:team, applications, sync, payments/*, allow", "p, proj:payments:team, logs, get, payments/*, allow"],
+                    groups: ["envstack:team:payments"],
+                },
+            ]);
             const ok = { repo: PAYMENTS_REPO, server: "https://kubernetes.default.svc", namespace: "payments" };
             expect(projectAdmits(p, { ...ok, group: "apps", kind: "Deployment" })).to.equal(true);
             expect(projectAdmits(p, { ...ok, namespace: "analytics", group: "apps", kind: "Deployment" }), "another team's namespace").to.equal(false);
@@ -113,7 +121,7 @@ describe("GitOps: Argo CD", () => {
             expect(projectAdmits(p, { ...ok, repo: "https://github.com/acme/analytics-models.git", group: "apps", kind: "Deployment" }), "another team's repository").to.equal(false);
         });
 
-        it("lets Argo CD's controller and server only read cluster-wide, and edit each team's namespace", async () => {
+        it("lets Argo CD's controller and server only read cluster-wide, and only the controller edit each team's namespace", async () => {
             const { RoleBinding } = await import("kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding");
             const readOnly = [{ apiGroups: ["*"], resources: ["*"], verbs: ["get", "list", "watch"] }, { nonResourceURLs: ["*"], verbs: ["get", "list"] }];
             expect(values(staging).controller.clusterRoleRules).to.deep.equal({ enabled: true, rules: readOnly });
@@ -122,10 +130,7 @@ describe("GitOps: Argo CD", () => {
                 const binding = I(staging.ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").find((b) => I(b).metadata.namespace === team && I(b).metadata.name === "argocd-edit")!);
                 new RoleBinding(binding).validate();
                 expect(binding.roleRef).to.deep.equal({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" });
-                expect(binding.subjects).to.deep.equal([
-                    { kind: "ServiceAccount", name: "argocd-application-controller", namespace: "argocd" },
-                    { kind: "ServiceAccount", name: "argocd-server", namespace: "argocd" },
-                ]);
+                expect(binding.subjects).to.deep.equal([{ kind: "ServiceAccount", name: "argocd-application-controller", namespace: "argocd" }]);
             }
         });
 
@@ -150,6 +155,9 @@ describe("GitOps: Argo CD", () => {
             const guarded = { metadata: { name: "default-deny", labels: { "envstack.io/guarded": "true" } }, spec: { podSelector: {} } };
             const byArgo = { operation: "UPDATE", resource: { resource: "networkpolicies" }, userInfo: { username: "system:serviceaccount:argocd:argocd-application-controller", groups: ["system:serviceaccounts"] } };
             expect(await admit(networkGuardPolicy(), { request: byArgo, object: guarded, oldObject: guarded, namespaceObject: ns })).to.not.equal("admitted");
+            // The server too, which acts for its users.
+            const byServer = { ...byArgo, userInfo: { username: "system:serviceaccount:argocd:argocd-server", groups: ["system:serviceaccounts"] } };
+            expect(await admit(networkGuardPolicy(), { request: byServer, object: guarded, oldObject: guarded, namespaceObject: ns })).to.not.equal("admitted");
             expect(await admit(networkGuardPolicy(), { request: { ...byArgo, userInfo: { username: "system:serviceaccount:kube-system:other", groups: [] } }, object: guarded, oldObject: guarded, namespaceObject: ns })).to.equal("not checked");
         });
 

@@ -90,8 +90,9 @@ describe("GPU capacity", () => {
 
     describe("the team guard: GPU nodes for GPU work", () => {
         const policy = gpuGuardPolicy();
-        const create = (spec: object) =>
-            admit(policy, { request: { operation: "CREATE", resource: { resource: "pods" } }, object: { metadata: { name: "p" }, spec }, oldObject: null, namespaceObject: { metadata: { name: "analytics", labels: { "envstack.io/team": "analytics" } } } });
+        const request = (operation: string, spec: object) =>
+            admit(policy, { request: { operation, resource: { resource: "pods" } }, object: { metadata: { name: "p" }, spec }, oldObject: null, namespaceObject: { metadata: { name: "analytics", labels: { "envstack.io/team": "analytics" } } } });
+        const create = (spec: object) => request("CREATE", spec);
         const gpuTaint = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };
         const container = (resources: object = {}) => ({ name: "c", image: "busybox", resources });
 
@@ -108,6 +109,16 @@ describe("GPU capacity", () => {
             expect(await create({ tolerations: [{ operator: "Exists" }], containers: [container()] })).to.deep.equal(refused);
             expect(await create({ tolerations: [{ key: "", operator: "Exists" }], containers: [container({ limits: { cpu: "4" } })] })).to.deep.equal(refused);
             expect(await create({ tolerations: [gpuTaint], containers: [container({ limits: { "nvidia.com/gpu": "0" } })] })).to.deep.equal(refused);
+            // A gated pod that gains the toleration before it is scheduled.
+            expect(await request("UPDATE", { schedulingGates: [{ name: "hold" }], tolerations: [gpuTaint], containers: [container()] })).to.deep.equal(refused);
+        });
+
+        it("evasion: refuses a pod that names its node, which would skip every NoSchedule taint", async () => {
+            expect(await create({ nodeName: "ip-10-50-32-7.eu-west-1.compute.internal", containers: [container()] })).to.deep.equal([
+                "a pod in a team namespace may not name its node (spec.nodeName): the scheduler places it, within the taints",
+            ]);
+            // Once scheduled, a pod carries its node; updates to it are not refused for that.
+            expect(await request("UPDATE", { nodeName: "ip-10-50-32-7.eu-west-1.compute.internal", containers: [container()] })).to.equal("admitted");
         });
 
         it("is created with the GPU add-ons", () => {

@@ -73,8 +73,8 @@ export const READ_ONLY = [
     { apiGroups: ["*"], resources: ["*"], verbs: ["get", "list", "watch"] },
     { nonResourceURLs: ["*"], verbs: ["get", "list"] },
 ];
-/** Argo CD's service accounts that write into team namespaces. */
-export const ARGOCD_WRITERS = ["argocd-application-controller", "argocd-server"];
+/** Argo CD's service account that writes into team namespaces: the controller, which syncs. The server, which faces users, writes nowhere. */
+export const ARGOCD_WRITERS = ["argocd-application-controller"];
 
 /** The chart's values. */
 export function argoCdValues(args: Pick<ArgoCdArgs, "ha" | "sso" | "monitoring">) {
@@ -100,7 +100,7 @@ export function argoCdValues(args: Pick<ArgoCdArgs, "ha" | "sso" | "monitoring">
         notifications: { enabled: false },
         "redis-ha": { enabled: args.ha },
         // Cluster-wide, the controller and the server only read (to cache and show state); each team's
-        // namespace grants them edit there (TeamGitOps), so they write nowhere else.
+        // namespace grants the controller edit there (TeamGitOps), so it writes nowhere else.
         controller: { replicas: 1, resources: requests("250m", "1Gi"), metrics, clusterRoleRules: { enabled: true, rules: READ_ONLY } },
         server: { replicas, resources: requests("100m", "256Mi"), service: { type: "ClusterIP" }, ingress: { enabled: false }, metrics, clusterRoleRules: { enabled: true, rules: READ_ONLY } },
         repoServer: { replicas, resources: requests("100m", "256Mi"), metrics },

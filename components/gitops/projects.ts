@@ -33,7 +33,15 @@ export function teamProject(team: string, namespace: string, gitops: TeamGitOpsC
             destinations: [{ server: IN_CLUSTER, namespace: team }],
             clusterResourceWhitelist: [],
             namespaceResourceBlacklist: NAMESPACE_BLACKLIST,
-            roles: [{ name: "team", description: `Members of ${team}`, policies: [`p, proj:${team}:team, applications, *, ${team}/*, allow`], groups: [teamGroup(team)] }],
+            // See and sync: what runs is what Git holds, so no override, no edits of the Application, no actions.
+            roles: [
+                {
+                    name: "team",
+                    description: `Members of ${team}`,
+                    policies: [`p, proj:${team}:team, applications, get, ${team}/*, allow`, `p, proj:${team}:team, applications, sync, ${team}/*, allow`, `p, proj:${team}:team, logs, get, ${team}/*, allow`],
+                    groups: [teamGroup(team)],
+                },
+            ],
         },
     };
 }
@@ -53,7 +61,7 @@ export function teamApplication(team: string, namespace: string, gitops: TeamGit
     };
 }
 
-/** Argo CD's controller and server may edit the team's namespace: the only place they write. */
+/** Argo CD's controller may edit the team's namespace: the only place it writes. */
 export function argoCdWriterBinding(team: string, argoCdNamespace: string, writers: string[]): IRoleBinding {
     return {
         apiVersion: "rbac.authorization.k8s.io/v1",

@@ -25,7 +25,12 @@ export function gpuGuardPolicy(): IValidatingAdmissionPolicy {
     const e = GPU_GUARD_EXPRESSIONS;
     return guardPolicy(
         GPU_GUARD_NAME,
-        [{ apiGroups: [""], resources: ["pods"], operations: ["CREATE"] }],
-        [{ expression: `!(${e.tolerated}) || (${e.requested})`, message: `a pod that tolerates the ${GPU_RESOURCE} taint must request ${GPU_RESOURCE}: GPU nodes are for GPU work` }],
+        // Updates too: a pod held at a scheduling gate may gain tolerations before it is scheduled.
+        [{ apiGroups: [""], resources: ["pods"], operations: ["CREATE", "UPDATE"] }],
+        [
+            { expression: `!(${e.tolerated}) || (${e.requested})`, message: `a pod that tolerates the ${GPU_RESOURCE} taint must request ${GPU_RESOURCE}: GPU nodes are for GPU work` },
+            // A NoSchedule taint binds the scheduler only: a pod that names its node skips it.
+            { expression: `request.operation != 'CREATE' || !has(object.spec.nodeName)`, message: "a pod in a team namespace may not name its node (spec.nodeName): the scheduler places it, within the taints" },
+        ],
     );
 }

@@ -12,8 +12,8 @@ import { EGRESS_LABEL, GUARDED_LABEL, NETWORK_GUARD_NAME } from "./labels";
  */
 
 const TEAM_GROUP_PREFIX = teamGroup("");
-/** Argo CD's application controller, as the API server sees it. */
-export const ARGOCD_CONTROLLER = "system:serviceaccount:argocd:argocd-application-controller";
+/** Argo CD's identities, as the API server sees them: the controller syncs, the server acts for its users. */
+export const ARGOCD_IDENTITIES = ["system:serviceaccount:argocd:argocd-application-controller", "system:serviceaccount:argocd:argocd-server"];
 
 /** Every ingress `ipBlock` of a NetworkPolicy lies within `cidr` (the Kubernetes CEL CIDR library). */
 const ingressBlocksWithin = (cidr: string) =>
@@ -27,8 +27,8 @@ const ingressBlocksWithin = (cidr: string) =>
 export function networkGuardExpressions(vpcCidr?: string) {
     const restricted = `${namespaceLabel(EGRESS_LABEL)} == 'restricted'`;
     return {
-        // A team's members, and Argo CD's controller, which writes what a team's repository holds.
-        teamMember: `request.userInfo.groups.exists(g, g.startsWith('${TEAM_GROUP_PREFIX}')) || request.userInfo.username == '${ARGOCD_CONTROLLER}'`,
+        // A team's members, and Argo CD, which writes what a team's repository holds or a member asks of it.
+        teamMember: `request.userInfo.groups.exists(g, g.startsWith('${TEAM_GROUP_PREFIX}')) || ${JSON.stringify(ARGOCD_IDENTITIES)}.exists(u, u == request.userInfo.username)`,
         keepsGuarded: `oldObject == null || !has(oldObject.metadata.labels) || !('${GUARDED_LABEL}' in oldObject.metadata.labels)`,
         noEgressWhenRestricted: `object == null || !(${restricted}) || !has(object.spec.egress) || size(object.spec.egress) == 0`,
         ingressFromVpcWhenRestricted: `object == null || !(${restricted}) || (${vpcCidr ? ingressBlocksWithin(vpcCidr) : "!has(object.spec.ingress) || object.spec.ingress.all(r, !has(r.from) || r.from.all(p, !has(p.ipBlock)))"})`,
