@@ -111,12 +111,15 @@ const BURSTABLE: Record<string, InstanceTypeInfo> = {
     "t4g.2xlarge": { vcpu: 8, memoryGiB: 32, arch: "arm64" },
 };
 
+/** g5's and g6's sizes: vCPUs, GiB and GPUs. */
+const G_SIZES: Record<string, [number, number, number]> = { xlarge: [4, 16, 1], "2xlarge": [8, 32, 1], "4xlarge": [16, 64, 1], "8xlarge": [32, 128, 1], "12xlarge": [48, 192, 4], "16xlarge": [64, 256, 1], "24xlarge": [96, 384, 4], "48xlarge": [192, 768, 8] };
+
 /** NVIDIA GPU types, size by size: vCPUs, GiB of memory and GPUs (AWS's accelerated computing specifications). */
 const GPU_SIZES: Record<string, Record<string, [number, number, number]>> = {
     // A10G
-    g5: { xlarge: [4, 16, 1], "2xlarge": [8, 32, 1], "4xlarge": [16, 64, 1], "8xlarge": [32, 128, 1], "12xlarge": [48, 192, 4], "16xlarge": [64, 256, 1], "24xlarge": [96, 384, 4], "48xlarge": [192, 768, 8] },
-    // L4
-    g6: { xlarge: [4, 16, 1], "2xlarge": [8, 32, 1], "4xlarge": [16, 64, 1], "8xlarge": [32, 128, 1], "12xlarge": [48, 192, 4], "16xlarge": [64, 256, 1], "24xlarge": [96, 384, 4], "48xlarge": [192, 768, 8] },
+    g5: G_SIZES,
+    // L4: the same sizes as g5
+    g6: G_SIZES,
     // L40S
     g6e: { xlarge: [4, 32, 1], "2xlarge": [8, 64, 1], "4xlarge": [16, 128, 1], "8xlarge": [32, 256, 1], "12xlarge": [48, 384, 4], "16xlarge": [64, 512, 1], "24xlarge": [96, 768, 4], "48xlarge": [192, 1536, 8] },
     // A100

@@ -5,9 +5,9 @@ import { emrScaling, shareOf } from "./capacityShares";
 import { ecsIndex } from "./ecsCapacity";
 import { GROUP_TYPES, instancesOf, resizings, SCALING_TYPES } from "./groupSizes";
 import { COMPUTE_TYPES as C } from "./instanceChoices";
-import { describeObject, kubernetesObjects } from "./kubernetes";
+import { describeObject } from "./kubernetes";
 import { templateIndex } from "./launchTemplates";
-import { isKarpenterCapacity, limitsOf, nodeVcpu } from "./nodePools";
+import { karpenterCapacity, limitsOf, nodeVcpu } from "./nodePools";
 import { known } from "./preview";
 import { byKubernetesObject, Check, GuardrailResourcePolicy, GuardrailStackPolicy, T } from "./support";
 import { withNative } from "./nativeCompute";
@@ -87,31 +87,22 @@ function karpenterShares(resources: PolicyResource[]): { counted: Counted[]; pro
     const byName = new Map<string, { best?: Counted; unbounded: Problem[] }>();
     const claims: Counted[] = [];
     const problems: Problem[] = [];
-    for (const r of resources) {
-        if (!r.type.startsWith("kubernetes:")) continue;
-        const cluster = known(() => r.provider?.urn) ?? "";
-        for (const o of known(() => kubernetesObjects(r.type, r.props)) ?? []) {
-            if (!known(() => isKarpenterCapacity(o))) continue;
-            // In a preview the object's name may not be known yet; it still counts.
-            const label = known(() => describeObject(o)) ?? `${o.kind} (name not known yet)`;
-            const prefix = o.via === "resource" ? "" : `${label}: `;
-            const where = o.via === "resource" ? r.name : `${r.name} (${label})`;
-            if (o.kind === "NodeClaim") {
-                const node = known(() => (judgedWhole(o) ? nodeVcpu(o) : undefined));
-                if (node && "problem" in node) problems.push({ r, message: `${prefix}the NodeClaim launches a node, but ${node.problem}, so its vCPUs cannot be counted` });
-                else if (node) claims.push({ r, vcpu: node.vcpu, detail: `${where}: a NodeClaim of up to ${node.vcpu} vCPU` });
-                continue;
-            }
-            const read = known(() => ({ name: `${cluster}|${o.kind}/${known(() => o.object?.metadata?.name) ?? r.urn}`, cpu: limitsOf(o)?.cpu, whole: judgedWhole(o) }));
-            if (!read) continue;
-            const entry = byName.get(read.name) ?? { unbounded: [] };
-            byName.set(read.name, entry);
-            const cores = read.cpu === undefined || read.cpu === null ? undefined : parseQuantity(read.cpu);
-            if (cores === undefined) {
-                if (read.whole) entry.unbounded.push({ r, message: `${prefix}the ${o.kind} sets no valid limits.cpu, so the environment's vCPUs are unbounded` });
-            } else if (!entry.best || cores > entry.best.vcpu) {
-                entry.best = { r, vcpu: cores, detail: `${where}: limits.cpu ${read.cpu}` };
-            }
+    for (const { r, o, cluster, prefix, where } of karpenterCapacity(resources)) {
+        if (o.kind === "NodeClaim") {
+            const node = known(() => (judgedWhole(o) ? nodeVcpu(o) : undefined));
+            if (node && "problem" in node) problems.push({ r, message: `${prefix}the NodeClaim launches a node, but ${node.problem}, so its vCPUs cannot be counted` });
+            else if (node) claims.push({ r, vcpu: node.vcpu, detail: `${where}: a NodeClaim of up to ${node.vcpu} vCPU` });
+            continue;
+        }
+        const read = known(() => ({ name: `${cluster}|${o.kind}/${known(() => o.object?.metadata?.name) ?? r.urn}`, cpu: limitsOf(o)?.cpu, whole: judgedWhole(o) }));
+        if (!read) continue;
+        const entry = byName.get(read.name) ?? { unbounded: [] };
+        byName.set(read.name, entry);
+        const cores = read.cpu === undefined || read.cpu === null ? undefined : parseQuantity(read.cpu);
+        if (cores === undefined) {
+            if (read.whole) entry.unbounded.push({ r, message: `${prefix}the ${o.kind} sets no valid limits.cpu, so the environment's vCPUs are unbounded` });
+        } else if (!entry.best || cores > entry.best.vcpu) {
+            entry.best = { r, vcpu: cores, detail: `${where}: limits.cpu ${read.cpu}` };
         }
     }
     const entries = [...byName.values()];

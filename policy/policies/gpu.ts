@@ -18,10 +18,10 @@ import {
 } from "./gpuCapacity";
 import { effectiveSize, resizings } from "./groupSizes";
 import { instanceChoices } from "./instanceChoices";
-import { describeObject, KubeObject, kubernetesObjects } from "./kubernetes";
+import { describeObject, KubeObject } from "./kubernetes";
 import { templateIndex } from "./launchTemplates";
 import { computeView, withNative } from "./nativeCompute";
-import { isKarpenterCapacity, limitsOf, requirementsOf, restriction } from "./nodePools";
+import { isKarpenterCapacity, karpenterCapacity, limitsOf, requirementsOf, restriction } from "./nodePools";
 import { eachKnown, known } from "./preview";
 import { byKubernetesObject, Check, GuardrailResourcePolicy, GuardrailStackPolicy, T } from "./support";
 import { judgedWhole } from "./upserts";
@@ -107,37 +107,29 @@ function karpenterGpus(resources: PolicyResource[]): { counted: Counted[]; probl
     const byName = new Map<string, { capable?: boolean; best?: Counted; unbounded: Problem[] }>();
     const counted: Counted[] = [];
     const problems: Problem[] = [];
-    for (const r of resources) {
-        if (!r.type.startsWith("kubernetes:")) continue;
-        const cluster = known(() => r.provider?.urn) ?? "";
-        for (const o of known(() => kubernetesObjects(r.type, r.props)) ?? []) {
-            if (!known(() => isKarpenterCapacity(o))) continue;
-            const label = known(() => describeObject(o)) ?? `${o.kind} (name not known yet)`;
-            const prefix = o.via === "resource" ? "" : `${label}: `;
-            const where = o.via === "resource" ? r.name : `${r.name} (${label})`;
-            const read = known(() => {
-                const whole = judgedWhole(o);
-                const capable = whole || requirementsOf(o) !== undefined ? gpuCapability(o) !== undefined : undefined;
-                return { whole, capable, name: `${cluster}|${o.kind}/${known(() => o.object?.metadata?.name) ?? r.urn}`, limit: limitsOf(o)?.[GPU_RESOURCE] };
-            });
-            if (!read) continue;
-            if (o.kind === "NodeClaim") {
-                const node = read.whole && read.capable ? known(() => nodeClaimGpus(o)) : undefined;
-                if (node && "problem" in node) problems.push({ r, message: `${prefix}the NodeClaim may launch a GPU node, but ${node.problem}, so its GPUs cannot be counted` });
-                else if (node) counted.push({ r, gpus: node.gpus, detail: `${where}: a NodeClaim of up to ${node.gpus} GPUs (${node.type})` });
-                continue;
-            }
-            const entry = byName.get(read.name) ?? { unbounded: [] };
-            byName.set(read.name, entry);
-            if (read.capable !== undefined) entry.capable = entry.capable === true || read.capable;
-            const path = o.kind === "Provisioner" ? "spec.limits.resources" : "spec.limits";
-            const limit = read.limit;
-            const gpus = typeof limit === "string" || typeof limit === "number" ? parseQuantity(limit) : undefined;
-            if (gpus === undefined) {
-                if (read.whole) entry.unbounded.push({ r, message: `${prefix}the ${o.kind} may launch GPU instances but sets no valid ${path}["${GPU_RESOURCE}"]: it could grow without bound` });
-            } else if (!entry.best || gpus > entry.best.gpus) {
-                entry.best = { r, gpus, detail: `${where}: ${path}["${GPU_RESOURCE}"] ${limit}` };
-            }
+    for (const { r, o, cluster, prefix, where } of karpenterCapacity(resources)) {
+        const read = known(() => {
+            const whole = judgedWhole(o);
+            const capable = whole || requirementsOf(o) !== undefined ? gpuCapability(o) !== undefined : undefined;
+            return { whole, capable, name: `${cluster}|${o.kind}/${known(() => o.object?.metadata?.name) ?? r.urn}`, limit: limitsOf(o)?.[GPU_RESOURCE] };
+        });
+        if (!read) continue;
+        if (o.kind === "NodeClaim") {
+            const node = read.whole && read.capable ? known(() => nodeClaimGpus(o)) : undefined;
+            if (node && "problem" in node) problems.push({ r, message: `${prefix}the NodeClaim may launch a GPU node, but ${node.problem}, so its GPUs cannot be counted` });
+            else if (node) counted.push({ r, gpus: node.gpus, detail: `${where}: a NodeClaim of up to ${node.gpus} GPUs (${node.type})` });
+            continue;
+        }
+        const entry = byName.get(read.name) ?? { unbounded: [] };
+        byName.set(read.name, entry);
+        if (read.capable !== undefined) entry.capable = entry.capable === true || read.capable;
+        const path = o.kind === "Provisioner" ? "spec.limits.resources" : "spec.limits";
+        const limit = read.limit;
+        const gpus = typeof limit === "string" || typeof limit === "number" ? parseQuantity(limit) : undefined;
+        if (gpus === undefined) {
+            if (read.whole) entry.unbounded.push({ r, message: `${prefix}the ${o.kind} may launch GPU instances but sets no valid ${path}["${GPU_RESOURCE}"]: it could grow without bound` });
+        } else if (!entry.best || gpus > entry.best.gpus) {
+            entry.best = { r, gpus, detail: `${where}: ${path}["${GPU_RESOURCE}"] ${limit}` };
         }
     }
     for (const e of byName.values()) {

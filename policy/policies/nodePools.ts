@@ -1,5 +1,7 @@
 import { INSTANCE_TYPES, instanceTypeInfo } from "../../components/config/instanceTypes";
-import type { KubeObject } from "./kubernetes";
+import type { PolicyResource } from "@pulumi/policy";
+import { describeObject, KubeObject, kubernetesObjects } from "./kubernetes";
+import { known } from "./preview";
 import { judgedWhole } from "./upserts";
 import { list, Props } from "./support";
 
@@ -120,4 +122,30 @@ export function nodeVcpu(o: KubeObject): { vcpu: number } | { problem: string } 
     if (cpus.length > 0) bounds.push(Math.max(...cpus));
     for (const r of requirements) if (cpuKeys.includes(r?.key) && r.operator === "Lt" && Number(list(r.values)[0]) > 0) bounds.push(Number(list(r.values)[0]) - 1);
     return bounds.length > 0 ? { vcpu: Math.min(...bounds) } : { problem: "its requirements name no instance types, families in the table or instance-cpu bound" };
+}
+
+/** One Karpenter capacity object of a plan, with how a report names it. */
+export interface KarpenterCapacity {
+    r: PolicyResource;
+    o: KubeObject;
+    /** The provider's URN: NodePools are counted per cluster. */
+    cluster: string;
+    /** What a message prefixes when the object sits inside another resource (a ConfigGroup, a List). */
+    prefix: string;
+    /** The resource, and the object when it sits inside another. */
+    where: string;
+}
+
+/** Every NodePool, NodeClaim and Provisioner in a plan, however declared, known enough to read. */
+export function* karpenterCapacity(resources: PolicyResource[]): Generator<KarpenterCapacity> {
+    for (const r of resources) {
+        if (!r.type.startsWith("kubernetes:")) continue;
+        const cluster = known(() => r.provider?.urn) ?? "";
+        for (const o of known(() => kubernetesObjects(r.type, r.props)) ?? []) {
+            if (!known(() => isKarpenterCapacity(o))) continue;
+            // In a preview the object's name may not be known yet; it still counts.
+            const label = known(() => describeObject(o)) ?? `${o.kind} (name not known yet)`;
+            yield { r, o, cluster, prefix: o.via === "resource" ? "" : `${label}: `, where: o.via === "resource" ? r.name : `${r.name} (${label})` };
+        }
+    }
 }
