@@ -3,11 +3,12 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { didYouMean } from "../components/config/suggest";
 import { renderMarkdown } from "./markdown";
-import { evaluatePack, PackDefinition, PolicyReport } from "./policy";
-import { PolicyConfigError, readPolicyConfigFile, resolvePolicyConfig } from "./policyConfig";
+import type { CostEstimate, EstimateOptions } from "../cost/estimate";
+import { evaluatePack, PackDefinition, PolicyReport, policyResources } from "./policy";
+import { PolicyConfigError, readPolicyConfigFile, ResolvedPolicyConfig, resolvePolicyConfig } from "./policyConfig";
 import { ProjectError } from "./project";
 import { renderPolicyReport, renderText, toJson } from "./report";
-import { runPlan } from "./run";
+import { PlanResult, runPlan } from "./run";
 
 /** `envstack`: the command line. Its one command, `plan`, is the offline plan with the guardrails. */
 
@@ -24,8 +25,9 @@ Options:
 export const PLAN_USAGE = `Usage: envstack plan [--stack <name>] [options]
 
 Runs a Pulumi program in-process under a mock engine (no Pulumi CLI, no cloud credentials, no
-network), prints what would be registered and the stack's outputs, and evaluates the envstack
-guardrails on it, as \`pulumi preview --policy-pack policy\` would.
+network), prints what would be registered and the stack's outputs, evaluates the envstack
+guardrails on it, as \`pulumi preview --policy-pack policy\` would, and estimates what it costs
+a month (the environment-budget entry of the policy config holds the tier, prices and budget).
 
 In this repository:  envstack plan --stack dev
 In a team's project: envstack plan --program ./index.ts --policy-config ./policy.json
@@ -42,8 +44,12 @@ Options:
                            of a config envstack ships: dev, staging or prod (default:
                            policy/config/<stack>.json when it exists)
   --no-policy              skip the guardrails
-  --json <file>            also write every resource, the outputs and the violations as JSON
-  --summary <file>         also append a Markdown summary, e.g. to "$GITHUB_STEP_SUMMARY"
+  --json <file>            also write every resource, the outputs, the violations and the
+                           cost estimate as JSON
+  --summary <file>         also append a Markdown summary with a cost table, e.g. to
+                           "$GITHUB_STEP_SUMMARY"
+  --compare <file>         show the monthly cost difference from an earlier --json file (the
+                           base branch's plan), by component and item
   --tree                   print the resource tree instead of the summary by type
   --cwd <dir>              project directory (default: the current directory)
   --quiet                  no progress lines (they are shown only on a terminal, never in CI)
@@ -61,6 +67,7 @@ const PLAN_OPTIONS = {
     "policy-config": { type: "string" },
     json: { type: "string" },
     summary: { type: "string" },
+    compare: { type: "string" },
     tree: { type: "boolean", default: false },
     cwd: { type: "string" },
     quiet: { type: "boolean", default: false },
@@ -103,9 +110,13 @@ async function plan(argv: string[]): Promise<number> {
         // Output paths and policy config problems are found before the program runs.
         if (args.json) checkWritable("--json", args.json);
         if (args.summary) checkWritable("--summary", args.summary);
-        const policyConfigFile = args.policy ? policyConfigFor(args["policy-config"], projectDir, stack) : undefined;
-        const guardrails = args.policy ? loadGuardrails(policyConfigFile) : undefined;
+        // The policy config also holds the cost settings, so it is read even with --no-policy.
+        const policyConfigFile = policyConfigFor(args["policy-config"], projectDir, stack);
+        const loaded = loadGuardrails(policyConfigFile);
+        const guardrails = args.policy ? loaded : undefined;
         const shownConfig = policyConfigFile && path.relative(projectDir, policyConfigFile);
+        const costSettings = costSettingsOf(loaded.config, shownConfig);
+        const previous = args.compare ? readPrevious(args.compare) : undefined;
 
         progress(`running ${args.program ?? "the stack's program"} for stack ${stack}`);
         const result = await runPlan({ projectDir, stack, configFile: args.config, program: args.program, configOptional: !args.stack });
@@ -116,12 +127,14 @@ async function plan(argv: string[]): Promise<number> {
             report = await evaluatePack(guardrails.pack, result.resources, guardrails.config);
             process.stdout.write(`\n${renderPolicyReport(report, shownConfig)}\n`);
         }
+        const cost = result.failure ? undefined : costOf(result, costSettings, previous);
+        if (cost) process.stdout.write(`\n${cost.text}\n`);
         if (args.json) {
             progress(`writing ${args.json}`);
-            fs.writeFileSync(path.resolve(args.json), `${JSON.stringify(toJson(result, report), null, 2)}\n`);
+            fs.writeFileSync(path.resolve(args.json), `${JSON.stringify(toJson(result, report, cost?.json), null, 2)}\n`);
             process.stdout.write(`\nWrote ${args.json}\n`);
         }
-        if (args.summary) fs.appendFileSync(path.resolve(args.summary), renderMarkdown(result, report, shownConfig));
+        if (args.summary) fs.appendFileSync(path.resolve(args.summary), renderMarkdown(result, report, shownConfig, cost?.markdown));
         progress("done");
         if (result.failure) return 2;
         return report?.violations.some((v) => v.level === "mandatory") ? 1 : 0;
@@ -132,6 +145,49 @@ async function plan(argv: string[]): Promise<number> {
         }
         throw err;
     }
+}
+
+/** The cost settings from the environment-budget entry of the policy config, checked before the program runs. */
+function costSettingsOf(config: Map<string, ResolvedPolicyConfig>, source: string | undefined): EstimateOptions {
+    const { costConfigProblems, estimateOptions } = require("../cost/config") as typeof import("../cost/config");
+    const properties = config.get("environment-budget")?.properties ?? {};
+    const problems = costConfigProblems(properties, "environment-budget");
+    if (problems.length > 0) throw new PolicyConfigError(problems, source ?? "");
+    return estimateOptions(properties);
+}
+
+/** The estimate written by an earlier `--json`, for `--compare`. */
+function readPrevious(file: string): CostEstimate {
+    const { previousEstimate } = require("../cost/compare") as typeof import("../cost/compare");
+    let json: unknown;
+    try {
+        json = JSON.parse(fs.readFileSync(path.resolve(file), "utf8"));
+    } catch (err) {
+        throw new ProjectError(`--compare ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not a JSON file (${(err as Error).message})`}; give a file written by envstack plan --json`);
+    }
+    try {
+        return previousEstimate(json, file);
+    } catch (err) {
+        throw new ProjectError(`--compare ${(err as Error).message}`);
+    }
+}
+
+/** The plan's estimate as text, JSON and Markdown; an estimate that cannot be made says why instead. */
+function costOf(result: PlanResult, settings: EstimateOptions, previous: CostEstimate | undefined) {
+    const { estimateCost } = require("../cost/estimate") as typeof import("../cost/estimate");
+    const { PriceError } = require("../cost/prices") as typeof import("../cost/prices");
+    const { compareEstimates } = require("../cost/compare") as typeof import("../cost/compare");
+    const { renderCostText, renderCostMarkdown } = require("../cost/render") as typeof import("../cost/render");
+    let estimate: CostEstimate;
+    try {
+        estimate = estimateCost(policyResources(result.resources), settings);
+    } catch (err) {
+        if (!(err instanceof PriceError)) throw err;
+        const text = `Monthly cost estimate: cannot estimate: ${err.message}`;
+        return { text, json: { error: err.message }, markdown: `**Monthly cost estimate:** cannot estimate: ${err.message}\n` };
+    }
+    const change = previous ? compareEstimates(previous, estimate) : undefined;
+    return { text: renderCostText(estimate, change), json: { ...estimate, ...(change ? { change } : {}) }, markdown: renderCostMarkdown(estimate, change) };
 }
 
 /** One line per phase on stderr, with the time since the start; silent when off. */

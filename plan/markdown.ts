@@ -3,7 +3,7 @@ import { countByType } from "./report";
 import type { PlanResult } from "./run";
 
 /** The plan as Markdown, for a CI job summary (`--summary "$GITHUB_STEP_SUMMARY"`). */
-export function renderMarkdown(result: PlanResult, report?: PolicyReport, policyConfig?: string): string {
+export function renderMarkdown(result: PlanResult, report?: PolicyReport, policyConfig?: string, cost?: string): string {
     const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
     const lines = [`### envstack plan: stack \`${result.stack}\``, ""];
     const custom = result.resources.filter((r) => r.custom).length;
@@ -27,6 +27,7 @@ export function renderMarkdown(result: PlanResult, report?: PolicyReport, policy
     } else {
         lines.push("Guardrails not evaluated (`--no-policy`).", "");
     }
+    if (cost) lines.push(cost);
     lines.push("<details><summary>Resources by type</summary>", "", "| type | count |", "| --- | ---: |");
     for (const [type, n] of countByType(result.resources)) lines.push(`| \`${type}\` | ${n} |`);
     lines.push("", "</details>");

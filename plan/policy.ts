@@ -211,7 +211,7 @@ function options(r: RecordedResource) {
 }
 
 /** Resources as stack policies see them: outputs as props, with parents, dependencies and providers linked. */
-function policyResources(resources: RecordedResource[]): PolicyResource[] {
+export function policyResources(resources: RecordedResource[]): PolicyResource[] {
     const out = resources.map(
         (r) =>
             ({

@@ -74,7 +74,7 @@ export function renderPolicyReport(report: PolicyReport, configSource?: string):
 }
 
 /** The plan as a JSON document for CI and reviewers. */
-export function toJson(result: PlanResult, policy?: PolicyReport): Record<string, unknown> {
+export function toJson(result: PlanResult, policy?: PolicyReport, cost?: unknown): Record<string, unknown> {
     return {
         format: "envstack-plan/v1",
         project: result.project,
@@ -102,6 +102,7 @@ export function toJson(result: PlanResult, policy?: PolicyReport): Record<string
         })),
         outputs: result.outputs,
         policy: policy ?? null,
+        cost: cost ?? null,
     };
 }
 

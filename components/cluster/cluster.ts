@@ -260,12 +260,12 @@ export class Cluster extends pulumi.ComponentResource {
     }
 }
 
-/** The system group: On-Demand, labelled, and tainted so only critical add-ons run there. */
+/** The system group: On-Demand unless the tier accepts Spot, labelled, and tainted so only critical add-ons run there. */
 function systemGroupSpec(args: ClusterArgs): NodeGroupConfig {
     return {
         ...args.systemNodeGroup,
         name: "system",
-        capacityType: "ON_DEMAND",
+        capacityType: args.systemNodeGroup.capacityType ?? "ON_DEMAND",
         labels: {},
         taints: [SYSTEM_TAINT],
     };

@@ -216,7 +216,12 @@ function checkCluster(cluster: Obj, versions: Obj, tier: string, region: string 
     checkKubernetesVersion("cluster.kubernetesVersion", cluster.kubernetesVersion, versions, problems);
     checkEndpoint(obj(cluster.endpoint), tier, problems);
     checkAdminRoles(cluster.adminRoleArns, region, problems);
-    checkNodeGroupSizes("cluster.systemNodeGroup", obj(cluster.systemNodeGroup), "ON_DEMAND", tier, problems);
+    const system = obj(cluster.systemNodeGroup);
+    const systemCapacity = str(system.capacityType) ?? "ON_DEMAND";
+    if (tier === "prod" && systemCapacity !== "ON_DEMAND") {
+        problems.bad("cluster.systemNodeGroup.capacityType", systemCapacity, "allowed: ON_DEMAND in prod, where a Spot reclaim must not take the cluster's critical add-ons down together");
+    }
+    checkNodeGroupSizes("cluster.systemNodeGroup", system, systemCapacity, tier, problems);
     const names = new Set<string>(["system"]);
     (Array.isArray(cluster.nodeGroups) ? cluster.nodeGroups : []).forEach((group, i) => {
         const path = `cluster.nodeGroups[${i}]`;

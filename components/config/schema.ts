@@ -305,7 +305,7 @@ export const clusterConfigSchema = z.strictObject({
     }),
     adminRoleArns: z.array(z.string(), { error: "a list of IAM role ARNs for cluster admins" }),
     logRetentionInDays: retentionDays,
-    systemNodeGroup: z.strictObject(sizes),
+    systemNodeGroup: z.strictObject({ ...sizes, capacityType: z.enum(CAPACITY_TYPES).optional() }),
     nodeGroups: z.array(nodeGroupSchema),
     deletionProtection: z.boolean(),
 });

@@ -20,12 +20,14 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             natGateways: "Single",
             subnetMasks: { public: 24, private: 19, isolated: 24 },
             isolatedSubnets: false,
-            flowLogs: { enabled: true, retentionInDays: 7, trafficType: "REJECT" },
+            flowLogs: { enabled: true, retentionInDays: 3, trafficType: "REJECT" },
         },
         cluster: {
             endpoint: { publicAccess: true, publicAccessCidrs: [] },
-            logRetentionInDays: 7,
-            systemNodeGroup: { instanceTypes: ["t3.large"], minSize: 2, maxSize: 3, desiredSize: 2, diskSizeGiB: 30 },
+            logRetentionInDays: 3,
+            // Small Graviton nodes on Spot: every system image is multi-arch, and dev can ride out a reclaim.
+            // Four types of one size (2 vCPU, 4 GiB) give Spot several pools to draw on.
+            systemNodeGroup: { capacityType: "SPOT", instanceTypes: ["t4g.medium", "c7g.large", "c6g.large", "c8g.large"], minSize: 2, maxSize: 3, desiredSize: 2, diskSizeGiB: 20 },
             nodeGroups: [],
             deletionProtection: false,
         },
@@ -110,7 +112,7 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
         cluster: {
             endpoint: { publicAccess: true, publicAccessCidrs: [] },
             logRetentionInDays: 30,
-            systemNodeGroup: { instanceTypes: ["m7i.large"], minSize: 2, maxSize: 4, desiredSize: 2, diskSizeGiB: 50 },
+            systemNodeGroup: { capacityType: "ON_DEMAND", instanceTypes: ["m7i.large"], minSize: 2, maxSize: 4, desiredSize: 2, diskSizeGiB: 50 },
             nodeGroups: [],
             deletionProtection: true,
         },
@@ -194,7 +196,7 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
         cluster: {
             endpoint: { publicAccess: false, publicAccessCidrs: [] },
             logRetentionInDays: 90,
-            systemNodeGroup: { instanceTypes: ["m7i.xlarge"], minSize: 3, maxSize: 6, desiredSize: 3, diskSizeGiB: 80 },
+            systemNodeGroup: { capacityType: "ON_DEMAND", instanceTypes: ["m7i.xlarge"], minSize: 3, maxSize: 6, desiredSize: 3, diskSizeGiB: 80 },
             nodeGroups: [],
             deletionProtection: true,
         },

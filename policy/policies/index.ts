@@ -7,6 +7,7 @@
  */
 import type { EnforcementLevel } from "@pulumi/policy";
 import { accountPolicies } from "./accountSettings";
+import { budgetPolicies } from "./budget";
 import { computePolicies } from "./compute";
 import { encryptionPolicies } from "./encryption";
 import { gpuPolicies } from "./gpu";
@@ -38,6 +39,7 @@ export const guardrails: Guardrail[] = [
     ...accountPolicies,
     ...quotaPolicies,
     ...gpuPolicies,
+    ...budgetPolicies,
     ...resourcePolicyGuardrails,
     ...iamGuardrails,
     ...workloadPolicies,
@@ -46,6 +48,7 @@ export const guardrails: Guardrail[] = [
 ];
 
 export * from "./accountSettings";
+export * from "./budget";
 export * from "./capacity";
 export * from "./compute";
 export * from "./dataStores";

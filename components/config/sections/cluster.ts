@@ -47,8 +47,10 @@ export interface NodeGroupConfig {
     accelerator?: "nvidia";
 }
 
-/** Sizes of the system node group, which runs the cluster's critical add-ons on On-Demand capacity. */
+/** The system node group, which runs the cluster's critical add-ons: On-Demand, except where a tier accepts Spot. */
 export interface SystemNodeGroupConfig {
+    /** ON_DEMAND (the default), or SPOT outside prod: then several types of one size, as for any SPOT group. */
+    capacityType?: CapacityType;
     /** Instance types, all of one architecture. */
     instanceTypes: string[];
     /** Fewest nodes. */
@@ -79,7 +81,7 @@ export interface ClusterConfig {
     adminRoleArns: string[];
     /** Days CloudWatch keeps control-plane logs. */
     logRetentionInDays: number;
-    /** The On-Demand system node group for critical add-ons. */
+    /** The system node group for critical add-ons. */
     systemNodeGroup: SystemNodeGroupConfig;
     /** Further managed node groups, On-Demand or Spot. */
     nodeGroups: NodeGroupConfig[];

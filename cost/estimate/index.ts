@@ -1,0 +1,150 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { templateIndex } from "../../policy/policies/launchTemplates";
+import { karpenterCapacity } from "../../policy/policies/nodePools";
+import { known } from "../../policy/policies/preview";
+import { LEFT_OUT, priceBook, PriceBook, PriceError } from "../prices";
+import type { UsageAssumptions } from "../usage";
+import { componentOf, descendantTypes, realizedByChild } from "./components";
+import { groupPricer, karpenterDraft, templateFields } from "./compute";
+import { endpointPricer, eipPricer, natPricer } from "./network";
+import { ampPricer, bucketPricer, containerInsightsPricer, logGroupPricer, topicPricer } from "./observability";
+import { controlPlanePricer, kmsPricer, queuePricer, secretPricer } from "./platform";
+import { claimPricer, ebsVolumePricer, efsPricer } from "./storage";
+import { CostItem, Draft, Figures, PricingContext, Pricer, Unpriced } from "./types";
+
+export * from "./types";
+
+/**
+ * The monthly estimate of a plan: every resource that bills, priced from envstack's price table
+ * (with a stack's overrides) and the tier's usage assumptions, at the floor, the expected size
+ * and the ceiling, by component. It reads resources as stack policies see them, so it prices any
+ * Pulumi program, in the offline plan and in `pulumi preview` alike.
+ */
+
+/** What the estimate needs besides the resources. */
+export interface EstimateOptions {
+    /** The tier whose usage assumptions were used, for the report. */
+    tier: string;
+    /** Usage assumptions, overrides applied. */
+    usage: UsageAssumptions;
+    /** Price overrides by id (`nat.hour`, `ec2.m7i.large`). */
+    prices?: Record<string, number>;
+    /** The region for resources whose provider names none. */
+    region?: string;
+}
+
+/** A plan's monthly estimate, USD. */
+export interface CostEstimate {
+    currency: "USD";
+    /** The region priced (the first, when a plan spans several). */
+    region: string;
+    /** The date of the prices. */
+    pricesAsOf: string;
+    tier: string;
+    totals: Figures;
+    /** Totals by component, dearest expected first. */
+    components: { component: string; monthly: Figures }[];
+    /** Every priced item, dearest expected first. */
+    items: CostItem[];
+    /** What should bill but could not be priced: the estimate is incomplete while any is listed. */
+    unpriced: Unpriced[];
+    usage: UsageAssumptions;
+    /** Price ids the stack overrode. */
+    overriddenPrices: readonly string[];
+    /** What the estimate leaves out. */
+    leftOut: readonly string[];
+}
+
+const AWS_PROVIDER = "pulumi:providers:aws";
+const add = (a: Figures, b: Figures): Figures => ({ floor: a.floor + b.floor, expected: a.expected + b.expected, ceiling: a.ceiling + b.ceiling });
+const ZERO: Figures = { floor: 0, expected: 0, ceiling: 0 };
+
+/** The region a resource's provider names, else the plan's one AWS provider's, else the configured one. */
+function regionResolver(resources: PolicyResource[], fallback: string | undefined): { resolve: (r: PolicyResource) => string; main?: string } {
+    const regionOf = (p: { type: string; props: Record<string, any> } | undefined) => {
+        const region = p?.type === AWS_PROVIDER ? known(() => p.props?.region) : undefined;
+        return typeof region === "string" && region !== "" ? region : undefined;
+    };
+    const regions = [...new Set(resources.map(regionOf).filter((x): x is string => x !== undefined))];
+    const fromPlan = regions.length === 1 ? regions[0] : undefined;
+    const resolve = (r: PolicyResource) => {
+        const region = regionOf(r.provider) ?? fromPlan ?? fallback;
+        if (!region) throw new PriceError(`the plan names no AWS region for ${r.type} ${r.name}: set aws:region in the stack config, or region in the environment-budget policy config`);
+        return region;
+    };
+    return { resolve, main: fromPlan ?? regions[0] ?? fallback };
+}
+
+/** Prices a plan's resources. Throws PriceError for a region the table does not price or a bad override. */
+export function estimateCost(resources: PolicyResource[], options: EstimateOptions): CostEstimate {
+    const regions = regionResolver(resources, options.region);
+    const books = new Map<string, PriceBook>();
+    const bookFor = (region: string) => {
+        if (!books.has(region)) books.set(region, priceBook(region, options.prices));
+        return books.get(region)!;
+    };
+    const book = (r: PolicyResource) => bookFor(regions.resolve(r));
+    // An unpriced region is an error even when nothing in the plan bills yet.
+    const main = regions.main ? bookFor(regions.main) : undefined;
+    const unpriced: Unpriced[] = [];
+    const items: CostItem[] = [];
+    const context: PricingContext = {
+        resources,
+        book,
+        usage: options.usage,
+        nodes: { floor: 0, expected: 0, ceiling: 0 },
+        unpriced: (r, reason) => unpriced.push({ urn: r.urn, resource: r.name, type: r.type, reason }),
+    };
+    const below = descendantTypes(resources);
+    const place = (r: PolicyResource, drafts: Draft[]) => {
+        for (const d of drafts) items.push({ ...d, component: componentOf(r), urn: r.urn, resource: r.name, type: r.type });
+    };
+    // What a remote component stands for is priced on its child when the plan shows one (a real preview does).
+    const unlessRealized = (pricer: Pricer, types?: string[]): Pricer => (r, c) => (realizedByChild(r, below, types) ? [] : pricer(r, c));
+
+    // Compute first: Container Insights bills per node.
+    const groups = unlessRealized(groupPricer(templateIndex(resources), templateFields(resources)), ["eks:index:NodeGroup", "eks:index:NodeGroupV2", "aws:autoscaling/group:Group", "aws:eks/nodeGroup:NodeGroup"]);
+    for (const r of resources) place(r, groups(r, context));
+    for (const capacity of karpenterCapacity(resources)) {
+        const priced = karpenterDraft(capacity, book(capacity.r));
+        if ("problem" in priced) context.unpriced(capacity.r, priced.problem);
+        else {
+            place(capacity.r, [priced.draft]);
+            context.nodes.ceiling += priced.nodes;
+        }
+    }
+    const pricers: Pricer[] = [
+        unlessRealized(controlPlanePricer, ["aws:eks/cluster:Cluster"]),
+        unlessRealized(natPricer),
+        eipPricer,
+        endpointPricer,
+        ebsVolumePricer,
+        efsPricer,
+        claimPricer(),
+        logGroupPricer(),
+        containerInsightsPricer,
+        ampPricer,
+        bucketPricer,
+        topicPricer,
+        kmsPricer,
+        queuePricer,
+        secretPricer,
+    ];
+    for (const r of resources) for (const pricer of pricers) place(r, pricer(r, context));
+
+    const byComponent = new Map<string, Figures>();
+    for (const item of items) byComponent.set(item.component, add(byComponent.get(item.component) ?? ZERO, item.monthly));
+    return {
+        currency: "USD",
+        region: main?.region ?? "",
+        pricesAsOf: main?.asOf ?? "",
+        tier: options.tier,
+        totals: items.reduce((t, i) => add(t, i.monthly), ZERO),
+        components: [...byComponent].map(([component, monthly]) => ({ component, monthly })).sort((a, b) => b.monthly.expected - a.monthly.expected || b.monthly.ceiling - a.monthly.ceiling),
+        items: items.sort((a, b) => b.monthly.expected - a.monthly.expected || b.monthly.ceiling - a.monthly.ceiling),
+        unpriced,
+        usage: options.usage,
+        overriddenPrices: Object.keys(options.prices ?? {}).sort(),
+        leftOut: LEFT_OUT,
+    };
+}
