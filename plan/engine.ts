@@ -12,6 +12,9 @@ import { aliasUrns, buildUrn } from "./urns";
  * outside any component are seen too.
  */
 
+/** The name of the default providers the engine registers (the real engine adds the plugin's version). */
+export const DEFAULT_PROVIDER = "default";
+
 /** One registered resource, as the engine saw it. */
 export interface RecordedResource {
     /** The URN, as the engine builds it. */
@@ -87,6 +90,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
     /** Stack outputs as registered on the root stack, secrets shown as `[secret]`. */
     stackOutputs: Record<string, unknown> = {};
     private readonly synthetic = new Map<string, { urn: string; id: string; state: State }>();
+    private readonly defaultProviders = new Set<string>();
     /** Alias URNs by resource URN, for children to inherit. */
     private readonly aliasesOf = new Map<string, string[]>();
 
@@ -120,6 +124,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
                 // The SDK's getResource invoke resolves resource references from this map.
                 monitor.resources.set(urn, { urn, id: result.id ?? null, state });
                 Object.assign(record, { urn, id: result.id || undefined, outputs: toPlain(state, "", []) });
+                this.recordDefaultProvider(record);
                 this.resources.push(record);
                 if (record.remote) this.resources.push(...constructedChildren(record, this.context, this.stack, this.project));
                 if (record.aliases.length > 0) this.aliasesOf.set(urn, record.aliases);
@@ -149,6 +154,20 @@ export class MockEngine implements pulumi.runtime.Mocks {
             }
             registerOutputs(req, callback);
         };
+    }
+
+    /**
+     * The engine registers a default provider, once per package, for resources that name none;
+     * CrossGuard shows it to stack policies like any resource. The AWS one carries the region.
+     */
+    private recordDefaultProvider(record: RecordedResource): void {
+        const pkg = record.type.split(":")[0];
+        if ((!record.custom && !record.remote) || record.provider || pkg === "pulumi" || this.defaultProviders.has(pkg)) return;
+        const type = `pulumi:providers:${pkg}`;
+        const inputs = pkg === "aws" ? { region: this.context.region } : {};
+        const urn = buildUrn(this.stack, this.project, undefined, type, DEFAULT_PROVIDER);
+        this.defaultProviders.add(pkg);
+        this.resources.push({ urn, id: `${pkg}-default-provider`, type, name: DEFAULT_PROVIDER, custom: true, remote: false, inputs, secretInputs: [], outputs: inputs, protect: false, retainOnDelete: false, dependsOn: [], dependencies: [], aliases: [] });
     }
 
     /** Answers a registration with an id and outputs, as the provider would. */

@@ -9,7 +9,7 @@ import type {
     Severity,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import type { RecordedResource } from "./engine";
+import { DEFAULT_PROVIDER, RecordedResource } from "./engine";
 import type { ResolvedPolicyConfig } from "./policyConfig";
 
 /**
@@ -227,11 +227,12 @@ export function policyResources(resources: RecordedResource[]): PolicyResource[]
             }) as unknown as PolicyResource,
     );
     const byUrn = new Map(out.map((r) => [r.urn, r]));
+    const defaults = new Map(out.filter((r) => r.type.startsWith("pulumi:providers:") && r.name === DEFAULT_PROVIDER).map((r) => [r.type.split(":")[2], r]));
     resources.forEach((r, i) => {
         const target = out[i] as { parent?: PolicyResource; dependencies: PolicyResource[]; provider?: PolicyResource };
         target.parent = r.parent ? byUrn.get(r.parent) : undefined;
-        // As CrossGuard gives it: the explicit provider, when the program named one.
-        const provider = r.provider ? byUrn.get(r.provider.split("::").slice(0, -1).join("::")) : undefined;
+        // As CrossGuard gives it: the explicit provider, else the package's default one.
+        const provider = r.provider ? byUrn.get(r.provider.split("::").slice(0, -1).join("::")) : r.custom || r.remote ? defaults.get(r.type.split(":")[0]) : undefined;
         if (provider) target.provider = provider;
         target.dependencies = r.dependencies.map((u) => byUrn.get(u)).filter((x): x is PolicyResource => x !== undefined);
     });

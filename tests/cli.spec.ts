@@ -100,7 +100,7 @@ describe("the envstack command (and npm run plan)", () => {
             const onTerminal = await runCli(["plan", "--stack", "prod", "--cwd", REPO]);
             expect(onTerminal.err.split("\n").filter(Boolean).map((l) => l.replace(/ \([\d.]+ s\)$/, ""))).to.deep.equal([
                 "envstack: running the stack's program for stack prod",
-                `envstack: evaluating ${guardrails.length} policies on 176 resources`,
+                `envstack: evaluating ${guardrails.length} policies on 179 resources`,
                 "envstack: done",
             ]);
             process.env.CI = "true";

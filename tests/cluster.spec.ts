@@ -90,13 +90,16 @@ describe("Cluster", () => {
         }
     });
 
-    it("builds an On-Demand, tainted system group and a SPOT group of several same-size types, on pinned launch templates", () => {
+    it("builds a tainted system group (small Graviton Spot nodes in dev, On-Demand above) and a SPOT group of several same-size types, on pinned launch templates", async () => {
         const system = dev.one(NODE_GROUP, "acme-dev-system").inputs;
-        expect(system.capacityType).to.equal("ON_DEMAND");
+        expect(system.capacityType).to.equal("SPOT");
+        expect(system.instanceTypes).to.deep.equal(["t4g.medium", "c7g.large", "c6g.large", "c8g.large"]);
         expect(system.taints).to.deep.equal([{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }]);
-        expect(system.labels).to.deep.include({ "envstack.io/node-group": "system" });
-        expect(system.amiType).to.equal("AL2023_x86_64_STANDARD");
+        expect(system.labels).to.deep.include({ "envstack.io/node-group": "system", "envstack.io/capacity-type": "spot" });
+        expect(system.amiType).to.equal("AL2023_ARM_64_STANDARD");
         expect(system.scalingConfig).to.deep.equal({ minSize: 2, maxSize: 3, desiredSize: 2 });
+        const staging = (await environment(validInput("staging"))).one(NODE_GROUP, "acme-staging-system").inputs;
+        expect(staging).to.deep.include({ capacityType: "ON_DEMAND", amiType: "AL2023_x86_64_STANDARD" });
 
         const spot = dev.one(NODE_GROUP, "acme-dev-spot").inputs;
         expect(spot.capacityType).to.equal("SPOT");

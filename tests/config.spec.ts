@@ -52,7 +52,20 @@ describe("config validation", () => {
         expect(config.versions.kubernetes["1.35"].addons["vpc-cni"]).to.equal(DEFAULT_VERSIONS.kubernetes["1.35"].addons["vpc-cni"]);
         const dev = resolveEnvironmentConfig(validInput("dev"));
         expect(dev.network.natGateways).to.equal("Single");
-        expect(dev.cluster.logRetentionInDays).to.equal(7);
+        expect(dev.cluster.logRetentionInDays).to.equal(3);
+        expect(dev.cluster.systemNodeGroup).to.deep.include({ capacityType: "SPOT", instanceTypes: ["t4g.medium", "c7g.large", "c6g.large", "c8g.large"], diskSizeGiB: 20 });
+        expect(config.cluster.systemNodeGroup.capacityType).to.equal("ON_DEMAND");
+    });
+
+    it("keeps a stack's own system node types On-Demand unless it says SPOT, and refuses SPOT system nodes in prod", () => {
+        const own = resolveEnvironmentConfig(withCluster({ systemNodeGroup: { instanceTypes: ["t3.large"], minSize: 2, maxSize: 3, desiredSize: 2 } }));
+        expect(own.cluster.systemNodeGroup).to.deep.include({ capacityType: "ON_DEMAND", instanceTypes: ["t3.large"] });
+        const spot = withCluster({ systemNodeGroup: { capacityType: "SPOT", instanceTypes: ["m7i.large", "m6i.large"], minSize: 2, maxSize: 3, desiredSize: 2 } });
+        expect(resolveEnvironmentConfig(spot).cluster.systemNodeGroup.capacityType).to.equal("SPOT");
+        const prod = { ...validInput("prod"), cluster: { ...validInput("prod").cluster, systemNodeGroup: { capacityType: "SPOT" as const, instanceTypes: ["m7i.xlarge", "m6i.xlarge"] } } };
+        expectProblem(problemsOf(prod), "cluster.systemNodeGroup.capacityType", '"SPOT"', "ON_DEMAND in prod");
+        const single = withCluster({ systemNodeGroup: { capacityType: "SPOT", instanceTypes: ["t4g.medium"] } });
+        expectProblem(problemsOf(single), "cluster.systemNodeGroup.instanceTypes", "at least 2 instance types");
     });
 
     it("lets the stack override any profile value and any pinned version", () => {

@@ -26,7 +26,7 @@ function configProblems(raw: unknown): string[] {
 
 describe("the guardrails pack", () => {
     it("gives every policy a name, description, why, severity, remediation steps and a default level", () => {
-        expect(guardrails).to.have.length(49);
+        expect(guardrails).to.have.length(50);
         expect(new Set(guardrails.map((p) => p.name)).size).to.equal(guardrails.length);
         for (const p of guardrails) {
             expect(p.name, p.name).to.match(/^[a-z0-9-]+$/);
@@ -69,6 +69,7 @@ describe("the guardrails pack", () => {
                 "cluster-admin-bindings devs-admin",
                 "customer-managed-key orders",
                 "ebs-volume-encryption scratch",
+                "environment-budget burst",
                 "environment-vcpu-ceiling burst",
                 "iam-no-admin-access everything",
                 "iam-passrole-scoped everything",
@@ -94,12 +95,12 @@ describe("the guardrails pack", () => {
         const doc = JSON.parse(fs.readFileSync(json, "utf8"));
         fs.rmSync(json);
         expect(doc.policy.pack).to.equal("envstack-guardrails");
-        expect(doc.policy.violations).to.have.length(16);
+        expect(doc.policy.violations).to.have.length(17);
         expect(doc.policy.violations.find((v: { policy: string }) => v.policy === "sqs-encryption")).to.include({ level: "mandatory", name: "jobs", type: "aws:sqs/queue:Queue" });
         const text = out;
         expect(text).to.include("x sqs-encryption [mandatory, medium]");
         expect(text).to.include("- aws:sqs/queue:Queue jobs: the queue is not encrypted");
-        expect(text).to.include(`${guardrails.length} of ${guardrails.length} policies evaluated: 16 mandatory violation(s), 0 advisory.`);
+        expect(text).to.include(`${guardrails.length} of ${guardrails.length} policies evaluated: 17 mandatory violation(s), 0 advisory.`);
     });
 });
 
@@ -224,7 +225,7 @@ describe("policy config, with the CLI's semantics", () => {
             };
             const advisory = await quiet(["--stack", "fixture", "--cwd", REPO, "--config", FIXTURE, "--program", "tests/fixtures/badProgram.ts", "--policy-config", lenient]);
             expect(advisory.code).to.equal(0);
-            expect(advisory.text).to.include("0 mandatory violation(s), 16 advisory.");
+            expect(advisory.text).to.include("0 mandatory violation(s), 17 advisory.");
             const broken = path.join(dir, "broken.json");
             fs.writeFileSync(broken, JSON.stringify({ "pvc-size": { maxStorage: 5 } }));
             const bad = await quiet(["--stack", "dev", "--cwd", REPO, "--policy-config", broken]);

@@ -204,6 +204,8 @@ describe("Observability", () => {
                 "kubernetes:networking.k8s.io/v1:NetworkPolicy acme-prod-monitoring-allow-same-namespace",
                 "kubernetes:networking.k8s.io/v1:NetworkPolicy acme-prod-monitoring-default-deny-ingress",
                 "random:index/randomPassword:RandomPassword acme-prod-grafana-admin",
+                // Nothing else uses the random package, so its default provider goes too.
+                "pulumi:providers:random default",
             ].sort(),
         );
         expect(off.ofType("aws:eks/addon:Addon").some((a) => a.inputs.addonName === "amazon-cloudwatch-observability")).to.equal(true);

@@ -20,7 +20,7 @@ export function resolveEnvironmentConfig(input: EnvironmentInput): EnvironmentCo
     // An unknown tier is reported; the other fields are still checked, against dev's defaults.
     const knownTier = (TIERS as readonly unknown[]).includes(tier);
     const profile = TIER_PROFILES[knownTier ? (tier as Tier) : "dev"];
-    const merged = deepMerge(deepMerge(profile, { versions: DEFAULT_VERSIONS, addons: ALL_ADDONS_ON }), input ?? {});
+    const merged = deepMerge(deepMerge(profile, { versions: DEFAULT_VERSIONS, addons: ALL_ADDONS_ON }), withSystemCapacity(input ?? {}));
 
     const parsed = parseReporting(environmentSchema, merged, problems);
     // A field the schema already refused is not reported again by the checks that relate fields.
@@ -31,6 +31,16 @@ export function resolveEnvironmentConfig(input: EnvironmentInput): EnvironmentCo
     checkIgnoredWithExistingVpc(input, problems);
     problems.throwIfAny();
     return parsed as EnvironmentConfig;
+}
+
+/**
+ * A stack that names its own system node types keeps them On-Demand unless it says SPOT: the
+ * tier's Spot default belongs to the tier's own set of same-size types.
+ */
+function withSystemCapacity(input: EnvironmentInput): EnvironmentInput {
+    const system = input.cluster?.systemNodeGroup;
+    if (!system?.instanceTypes || system.capacityType !== undefined) return input;
+    return { ...input, cluster: { ...input.cluster, systemNodeGroup: { ...system, capacityType: "ON_DEMAND" } } };
 }
 
 /** What a stack sets for a VPC envstack creates has no effect on one it adopts: said, not silently dropped. */

@@ -96,17 +96,19 @@ export function estimateCost(resources: PolicyResource[], options: EstimateOptio
         unpriced: (r, reason) => unpriced.push({ urn: r.urn, resource: r.name, type: r.type, reason }),
     };
     const below = descendantTypes(resources);
-    const place = (r: PolicyResource, drafts: Draft[]) => {
-        for (const d of drafts) items.push({ ...d, component: componentOf(r), urn: r.urn, resource: r.name, type: r.type });
+    // A value a preview does not know yet leaves that item out until `pulumi up` checks again with it known.
+    const place = (r: PolicyResource, drafts: Draft[] | undefined) => {
+        for (const d of drafts ?? []) items.push({ ...d, component: componentOf(r), urn: r.urn, resource: r.name, type: r.type });
     };
     // What a remote component stands for is priced on its child when the plan shows one (a real preview does).
     const unlessRealized = (pricer: Pricer, types?: string[]): Pricer => (r, c) => (realizedByChild(r, below, types) ? [] : pricer(r, c));
 
     // Compute first: Container Insights bills per node.
     const groups = unlessRealized(groupPricer(templateIndex(resources), templateFields(resources)), ["eks:index:NodeGroup", "eks:index:NodeGroupV2", "aws:autoscaling/group:Group", "aws:eks/nodeGroup:NodeGroup"]);
-    for (const r of resources) place(r, groups(r, context));
+    for (const r of resources) place(r, known(() => groups(r, context)));
     for (const capacity of karpenterCapacity(resources)) {
-        const priced = karpenterDraft(capacity, book(capacity.r));
+        const priced = known(() => karpenterDraft(capacity, book(capacity.r)));
+        if (!priced) continue;
         if ("problem" in priced) context.unpriced(capacity.r, priced.problem);
         else {
             place(capacity.r, [priced.draft]);
@@ -130,7 +132,7 @@ export function estimateCost(resources: PolicyResource[], options: EstimateOptio
         queuePricer,
         secretPricer,
     ];
-    for (const r of resources) for (const pricer of pricers) place(r, pricer(r, context));
+    for (const r of resources) for (const pricer of pricers) place(r, known(() => pricer(r, context)));
 
     const byComponent = new Map<string, Figures>();
     for (const item of items) byComponent.set(item.component, add(byComponent.get(item.component) ?? ZERO, item.monthly));

@@ -101,13 +101,18 @@ const claimOf = (what: string, spec: Props | undefined, count: number): Claim[] 
 function helmClaims(values: unknown, path: string, replicas: number, out: Claim[], depth = 0): void {
     if (depth > 12 || typeof values !== "object" || values === null || Array.isArray(values)) return;
     const v = values as Props;
-    const here = Number.isInteger(Number(v.replicas)) && Number(v.replicas) > 0 ? Number(v.replicas) : replicas;
-    for (const [key, child] of Object.entries(v)) {
-        if (key === "volumeClaimTemplate" && typeof child === "object" && child) out.push(...claimOf(`${path}${key}`, (child as Props).spec, here));
-        else if (key === "persistence" && (child as Props)?.enabled === true && (child as Props).size) {
-            const bytes = parseQuantity(String((child as Props).size));
-            if (bytes) out.push({ what: `${path}${key}`, gib: bytes / GIB, storageClass: (child as Props).storageClassName ?? (child as Props).storageClass, count: here });
-        } else helmClaims(child, `${path}${key}.`, here, out, depth + 1);
+    const count = known(() => Number(v.replicas));
+    const here = count !== undefined && Number.isInteger(count) && count > 0 ? count : replicas;
+    // In a preview some values (a VPC id) are not known yet; the claims beside them still count.
+    for (const key of Object.keys(v)) {
+        known(() => {
+            const child = v[key] as Props | undefined;
+            if (key === "volumeClaimTemplate" && typeof child === "object" && child) out.push(...claimOf(`${path}${key}`, child.spec, here));
+            else if (key === "persistence" && child?.enabled === true && child.size) {
+                const bytes = parseQuantity(String(child.size));
+                if (bytes) out.push({ what: `${path}${key}`, gib: bytes / GIB, storageClass: child.storageClassName ?? child.storageClass, count: here });
+            } else helmClaims(child, `${path}${key}.`, here, out, depth + 1);
+        });
     }
 }
 

@@ -121,7 +121,7 @@ export const GENERATORS: Record<string, () => Promise<string>> = {
             const file = path.join(REPO, "policy", "config", `${stack}.json`);
             return { stack, config: resolvePolicyConfig(readPolicyConfigFile(file), guardrails, file) };
         });
-        const show = (v: unknown) => JSON.stringify(v).replace(/"/g, "").replace(/,/g, ", ");
+        const show = (v: unknown) => (v === undefined ? "none" : JSON.stringify(v).replace(/"/g, "").replace(/,/g, ", "));
         const sections = guardrails.map((g) => {
             const defaults = Object.entries((g.configSchema?.properties ?? {}) as Record<string, { default?: unknown; description?: string }>);
             const levels = tiers.map((t) => `${t.stack} ${t.config.get(g.name)?.enforcementLevel ?? g.enforcementLevel}`).join(", ");
