@@ -7,11 +7,23 @@ import type { CostEstimate, CostItem, Figures } from "./estimate";
 
 /** One item whose monthly figures changed, appeared or went away. */
 export interface ItemChange {
+    /** The component it belongs to. */
     component: string;
+    /** The resource's name. */
     resource: string;
+    /** What is priced. */
     item: string;
+    /** Whether the item is new, gone, or priced differently. */
     change: "added" | "removed" | "changed";
     /** The new figures minus the old. */
+    delta: Figures;
+}
+
+/** One component's change. */
+export interface ComponentChange {
+    /** The component. */
+    component: string;
+    /** Its new figures minus its old. */
     delta: Figures;
 }
 
@@ -20,7 +32,7 @@ export interface CostChange {
     /** New totals minus old. */
     totals: Figures;
     /** By component, the ones that changed, largest expected change first. */
-    components: { component: string; delta: Figures }[];
+    components: ComponentChange[];
     /** The items that changed, largest expected change first. */
     items: ItemChange[];
 }

@@ -101,7 +101,10 @@ export const TIER_USAGE: Record<Tier, UsageAssumptions> = {
 };
 
 /** A stack's overrides of its tier's assumptions (any field, log kinds one by one). */
-export type UsageOverrides = Partial<Omit<UsageAssumptions, "logsGbPerMonth">> & { logsGbPerMonth?: Partial<Record<LogKind, number>> };
+export type UsageOverrides = Partial<Omit<UsageAssumptions, "logsGbPerMonth">> & {
+    /** GB a month by log kind; kinds left out keep the tier's figure. */
+    logsGbPerMonth?: Partial<Record<LogKind, number>>;
+};
 
 const FRACTIONS: (keyof UsageAssumptions)[] = ["logsStoredFraction", "efsInfrequentFraction"];
 

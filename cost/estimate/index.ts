@@ -1,6 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { templateIndex } from "../../policy/policies/launchTemplates";
-import { karpenterCapacity } from "../../policy/policies/nodePools";
+import { KarpenterCapacity, karpenterCapacity } from "../../policy/policies/nodePools";
 import { known } from "../../policy/policies/preview";
 import { LEFT_OUT, priceBook, PriceBook, PriceError } from "../prices";
 import type { UsageAssumptions } from "../usage";
@@ -33,21 +33,33 @@ export interface EstimateOptions {
     region?: string;
 }
 
+/** One component's monthly cost. */
+export interface ComponentCost {
+    /** The component: network, cluster, karpenter, storage, observability, teams, encryption, add-ons, or another program's component type. */
+    component: string;
+    /** USD a month. */
+    monthly: Figures;
+}
+
 /** A plan's monthly estimate, USD. */
 export interface CostEstimate {
+    /** Every figure is in US dollars. */
     currency: "USD";
     /** The region priced (the first, when a plan spans several). */
     region: string;
     /** The date of the prices. */
     pricesAsOf: string;
+    /** The tier whose usage assumptions were used. */
     tier: string;
+    /** The whole environment, USD a month. */
     totals: Figures;
     /** Totals by component, dearest expected first. */
-    components: { component: string; monthly: Figures }[];
+    components: ComponentCost[];
     /** Every priced item, dearest expected first. */
     items: CostItem[];
     /** What should bill but could not be priced: the estimate is incomplete while any is listed. */
     unpriced: Unpriced[];
+    /** The usage assumptions the usage-based items used. */
     usage: UsageAssumptions;
     /** Price ids the stack overrode. */
     overriddenPrices: readonly string[];
@@ -106,14 +118,23 @@ export function estimateCost(resources: PolicyResource[], options: EstimateOptio
     // Compute first: Container Insights bills per node.
     const groups = unlessRealized(groupPricer(templateIndex(resources), templateFields(resources)), ["eks:index:NodeGroup", "eks:index:NodeGroupV2", "aws:autoscaling/group:Group", "aws:eks/nodeGroup:NodeGroup"]);
     for (const r of resources) place(r, known(() => groups(r, context)));
+    // A pool and the patches that change it are one pool per cluster: its dearest reading counts.
+    const pools = new Map<string, { capacity: KarpenterCapacity; draft: Draft; nodes: number }>();
     for (const capacity of karpenterCapacity(resources)) {
         const priced = known(() => karpenterDraft(capacity, book(capacity.r)));
         if (!priced) continue;
-        if ("problem" in priced) context.unpriced(capacity.r, priced.problem);
-        else {
-            place(capacity.r, [priced.draft]);
-            context.nodes.ceiling += priced.nodes;
+        if ("problem" in priced) {
+            context.unpriced(capacity.r, `${capacity.prefix}${priced.problem}`);
+            continue;
         }
+        const name = known(() => capacity.o.object?.metadata?.name);
+        const key = typeof name === "string" ? `${capacity.cluster}|${capacity.o.kind}|${name}` : capacity.r.urn + capacity.where;
+        const seen = pools.get(key);
+        if (!seen || priced.draft.monthly.ceiling > seen.draft.monthly.ceiling) pools.set(key, { capacity, ...priced });
+    }
+    for (const { capacity, draft, nodes } of pools.values()) {
+        place(capacity.r, [draft]);
+        context.nodes.ceiling += nodes;
     }
     const pricers: Pricer[] = [
         unlessRealized(controlPlanePricer, ["aws:eks/cluster:Cluster"]),

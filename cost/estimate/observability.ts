@@ -1,4 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
+import { ampMonthlyCost, samplesPerMonth } from "../../components/longTermMetrics/cost";
 import { known } from "../../policy/policies/preview";
 import { T } from "../../policy/policies/support";
 import type { LogKind } from "../usage";
@@ -16,8 +17,6 @@ const BUCKETS: readonly string[] = T.s3Buckets;
 
 /** AMP keeps samples 150 days unless the workspace says otherwise. */
 const AMP_DEFAULT_RETENTION_DAYS = 150;
-/** Bytes a sample takes in AMP's storage. */
-const AMP_BYTES_PER_SAMPLE = 2;
 
 /** Names of log groups that VPC flow logs deliver to. */
 function flowLogGroups(resources: PolicyResource[]): Set<string> {
@@ -100,35 +99,21 @@ export const containerInsightsPricer: Pricer = (r, context) => {
     ];
 };
 
-/** AMP's ingestion by tier, its storage of the workspace's retention, and queries. */
+/** AMP's ingestion by tier, its storage of the workspace's retention (as the long-term metrics docs price it), and queries. */
 export const ampPricer: Pricer = (r, context) => {
     if (r.type !== AMP_WORKSPACE) return [];
     const book = context.book(r);
     const u = context.usage;
-    const samples = (u.ampActiveSeries * 730 * 3600) / u.ampScrapeIntervalSeconds;
-    const tiers: [number, "amp.ingest.first2B.tenMillion" | "amp.ingest.next250B.tenMillion" | "amp.ingest.over252B.tenMillion"][] = [
-        [2e9, "amp.ingest.first2B.tenMillion"],
-        [250e9, "amp.ingest.next250B.tenMillion"],
-        [Infinity, "amp.ingest.over252B.tenMillion"],
-    ];
-    let left = samples;
-    let ingest = 0;
-    for (const [size, id] of tiers) {
-        const inTier = Math.min(left, size);
-        ingest += (inTier / 1e7) * book.service(id);
-        left -= inTier;
-    }
     const retention = Number(known(() => r.props.retentionPeriodInDays) ?? AMP_DEFAULT_RETENTION_DAYS);
-    const storedGb = (samples * (retention / 30.4) * AMP_BYTES_PER_SAMPLE) / 1e9;
-    const storage = storedGb * book.service("amp.storage.gbMonth");
+    const month = ampMonthlyCost(u.ampActiveSeries, u.ampScrapeIntervalSeconds, retention, book);
     const query = u.ampQueryBillionSamples * book.service("amp.query.billion");
     return [
         {
             item: "AMP ingestion, storage and queries",
-            monthly: flat(ingest + storage + query),
-            basis: `${(samples / 1e9).toFixed(2)}B samples a month; ${storedGb.toFixed(1)} GB kept ${retention} days; ${u.ampQueryBillionSamples}B samples queried`,
+            monthly: flat(month.total + query),
+            basis: `${(samplesPerMonth(u.ampActiveSeries, u.ampScrapeIntervalSeconds) / 1e9).toFixed(2)}B samples a month, kept ${retention} days; ${u.ampQueryBillionSamples}B samples queried`,
             usage: `ampActiveSeries ${u.ampActiveSeries.toLocaleString("en-US")} every ${u.ampScrapeIntervalSeconds} s, ampQueryBillionSamples ${u.ampQueryBillionSamples}`,
-            prices: [...tiers.map(([, id]) => id), "amp.storage.gbMonth", "amp.query.billion"],
+            prices: ["amp.ingest.first2B.tenMillion", "amp.ingest.next250B.tenMillion", "amp.ingest.over252B.tenMillion", "amp.storage.gbMonth", "amp.query.billion"],
         },
     ];
 };

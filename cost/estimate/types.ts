@@ -39,9 +39,13 @@ export interface CostItem {
 
 /** A resource the estimate should price but cannot (an instance type without a price); never counted as zero silently. */
 export interface Unpriced {
+    /** The resource's URN. */
     urn: string;
+    /** The resource's name. */
     resource: string;
+    /** The resource's type. */
     type: string;
+    /** Why it could not be priced. */
     reason: string;
 }
 

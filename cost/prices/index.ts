@@ -36,7 +36,9 @@ export class PriceError extends Error {
 
 /** A region's prices with a stack's overrides applied; every lookup names what it could not find. */
 export interface PriceBook {
+    /** The region priced. */
     readonly region: string;
+    /** The date of the region's prices. */
     readonly asOf: string;
     /** A service price. */
     service(id: ServicePriceId): number;
