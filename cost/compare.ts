@@ -67,11 +67,11 @@ export function compareEstimates(previous: CostEstimate, current: CostEstimate):
     };
 }
 
-/** Problems with a file given to `--compare`: it must hold an estimate written by `--json`. */
+/** The estimate in a plan's JSON; throws, saying why, when it holds none. */
 export function previousEstimate(json: unknown, file: string): CostEstimate {
     const cost = (json as { cost?: unknown })?.cost as Partial<CostEstimate> | null | undefined;
     if (!cost || typeof cost !== "object" || !Array.isArray(cost.items) || !Array.isArray(cost.components) || typeof cost.totals !== "object") {
-        throw new Error(`${file} holds no cost estimate: give a file written by envstack plan --json (envstack 0.5 or later)`);
+        throw new Error(`${file} holds no cost estimate (its plan failed, or an envstack before 0.5 wrote it)`);
     }
     return cost as CostEstimate;
 }

@@ -156,24 +156,23 @@ function costSettingsOf(config: Map<string, ResolvedPolicyConfig>, source: strin
     return estimateOptions(properties);
 }
 
-/** The estimate written by an earlier `--json`, for `--compare`. */
-function readPrevious(file: string): CostEstimate {
+/**
+ * The estimate written by an earlier `--json`, for `--compare`, or why there is none. A base that
+ * did not plan (or predates the estimate) leaves the difference out; it does not fail the plan.
+ */
+function readPrevious(file: string): CostEstimate | string {
     const { previousEstimate } = require("../cost/compare") as typeof import("../cost/compare");
-    let json: unknown;
     try {
-        json = JSON.parse(fs.readFileSync(path.resolve(file), "utf8"));
+        return previousEstimate(JSON.parse(fs.readFileSync(path.resolve(file), "utf8")), file);
     } catch (err) {
-        throw new ProjectError(`--compare ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not a JSON file (${(err as Error).message})`}; give a file written by envstack plan --json`);
-    }
-    try {
-        return previousEstimate(json, file);
-    } catch (err) {
-        throw new ProjectError(`--compare ${(err as Error).message}`);
+        const code = (err as NodeJS.ErrnoException).code;
+        const why = code === "ENOENT" ? `${file}: no such file` : err instanceof SyntaxError ? `${file} is not JSON (${err.message})` : (err as Error).message;
+        return `not compared: ${why}; give a file written by envstack plan --json`;
     }
 }
 
 /** The plan's estimate as text, JSON and Markdown; an estimate that cannot be made says why instead. */
-function costOf(result: PlanResult, settings: EstimateOptions, previous: CostEstimate | undefined) {
+function costOf(result: PlanResult, settings: EstimateOptions, previous: CostEstimate | string | undefined) {
     const { estimateCost } = require("../cost/estimate") as typeof import("../cost/estimate");
     const { PriceError } = require("../cost/prices") as typeof import("../cost/prices");
     const { compareEstimates } = require("../cost/compare") as typeof import("../cost/compare");
@@ -185,6 +184,9 @@ function costOf(result: PlanResult, settings: EstimateOptions, previous: CostEst
         if (!(err instanceof PriceError)) throw err;
         const text = `Monthly cost estimate: cannot estimate: ${err.message}`;
         return { text, json: { error: err.message }, markdown: `**Monthly cost estimate:** cannot estimate: ${err.message}\n` };
+    }
+    if (typeof previous === "string") {
+        return { text: `${renderCostText(estimate)}\n\n${previous}`, json: { ...estimate, notCompared: previous }, markdown: `${renderCostMarkdown(estimate)}\n_${previous}_\n` };
     }
     const change = previous ? compareEstimates(previous, estimate) : undefined;
     return { text: renderCostText(estimate, change), json: { ...estimate, ...(change ? { change } : {}) }, markdown: renderCostMarkdown(estimate, change) };

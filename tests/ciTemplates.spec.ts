@@ -33,6 +33,11 @@ describe("CI templates", () => {
         expect(runs("test")).to.deep.equal(["npm ci", "npm test"]);
         expect(pr.jobs.plan.strategy?.matrix?.stack).to.deep.equal(["dev", "staging", "prod"]);
         expect(runs("plan").some((r) => /^npx envstack plan --stack \$\{\{ matrix.stack \}\} .*--summary "\$GITHUB_STEP_SUMMARY"$/.test(String(r)))).to.equal(true);
+        // The base branch is planned in its own checkout and compared with, for the cost difference.
+        const base = pr.jobs.plan.steps!.find((s) => s.uses?.startsWith("actions/checkout@") && s.with?.path === "base")!;
+        expect(base.with?.ref).to.equal("${{ github.event.pull_request.base.sha }}");
+        expect(runs("plan")).to.include.members(["npm ci --prefix base", "npx envstack plan --stack ${{ matrix.stack }} --cwd base --no-policy --json base-${{ matrix.stack }}.json"]);
+        expect(runs("plan").find((r) => String(r).includes("--summary"))).to.include("--compare base-${{ matrix.stack }}.json");
         // Every stack the matrix plans has a stack file and a policy config here.
         for (const stack of pr.jobs.plan.strategy?.matrix?.stack as string[]) {
             expect(fs.existsSync(path.join(REPO, `Pulumi.${stack}.yaml`)), stack).to.equal(true);
@@ -75,20 +80,27 @@ describe("CI templates", () => {
         expect(JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).engines).to.deep.equal({ node: `>=${Math.min(...majors)}` });
     });
 
-    it("runs the PR template's plan command as written, here", async () => {
+    it("runs the PR template's plan commands as written, here: the base, then the pull request against it", async () => {
         const pr = workflow("envstack-pr.yml");
-        const command = (pr.jobs.plan.steps ?? []).map((s) => s.run).find((r) => String(r).startsWith("npx envstack plan"))!;
+        const commands = (pr.jobs.plan.steps ?? []).map((s) => String(s.run ?? "")).filter((r) => r.startsWith("npx envstack plan"));
+        expect(commands).to.have.length(2);
         const tmp = fs.mkdtempSync(path.join(REPO, "dist", "ci-"));
         try {
-            const args = command
-                .replace("npx envstack ", "")
-                .replace(/\$\{\{ matrix.stack \}\}/g, "staging")
-                .replace('"$GITHUB_STEP_SUMMARY"', path.join(tmp, "summary.md"))
-                .replace("plan-staging.json", path.join(tmp, "plan-staging.json"))
-                .split(" ");
-            const { code } = await runCli([...args, "--cwd", REPO]);
-            expect(code).to.equal(0);
-            expect(fs.readFileSync(path.join(tmp, "summary.md"), "utf8")).to.include("### envstack plan: stack `staging`");
+            for (const command of commands) {
+                const args = command
+                    .replace("npx envstack ", "")
+                    .replace(/\$\{\{ matrix.stack \}\}/g, "staging")
+                    .replace('"$GITHUB_STEP_SUMMARY"', path.join(tmp, "summary.md"))
+                    .replace(/(plan|base)-staging\.json/g, (file) => path.join(tmp, file))
+                    .replace("--cwd base", `--cwd ${REPO}`)
+                    .split(" ");
+                const { code } = await runCli(args.includes("--cwd") ? args : [...args, "--cwd", REPO]);
+                expect(code, command).to.equal(0);
+            }
+            const summary = fs.readFileSync(path.join(tmp, "summary.md"), "utf8");
+            expect(summary).to.include("### envstack plan: stack `staging`");
+            // The base here is the same commit: the difference is zero, and shown.
+            expect(summary).to.include("**Change against the base branch:** floor +$0.00, expected +$0.00, ceiling +$0.00 a month");
             expect(JSON.parse(fs.readFileSync(path.join(tmp, "plan-staging.json"), "utf8")).stack).to.equal("staging");
         } finally {
             fs.rmSync(tmp, { recursive: true, force: true });

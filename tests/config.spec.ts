@@ -52,7 +52,7 @@ describe("config validation", () => {
         expect(config.versions.kubernetes["1.35"].addons["vpc-cni"]).to.equal(DEFAULT_VERSIONS.kubernetes["1.35"].addons["vpc-cni"]);
         const dev = resolveEnvironmentConfig(validInput("dev"));
         expect(dev.network.natGateways).to.equal("Single");
-        expect(dev.cluster.logRetentionInDays).to.equal(3);
+        expect(dev.cluster.logRetentionInDays).to.equal(7);
         expect(dev.cluster.systemNodeGroup).to.deep.include({ capacityType: "SPOT", instanceTypes: ["t4g.medium", "c7g.large", "c6g.large", "c8g.large"], diskSizeGiB: 20 });
         expect(config.cluster.systemNodeGroup.capacityType).to.equal("ON_DEMAND");
     });

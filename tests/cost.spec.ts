@@ -1,7 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import type { CostChange } from "../cost/compare";
 import { costConfigProblems, estimateOptions } from "../cost/config";
 import { estimateCost, CostEstimate } from "../cost/estimate";
 import { priceBook, PriceError, PRICE_TABLE, PRICED_REGIONS, SERVICE_PRICE_IDS } from "../cost/prices";
@@ -9,7 +13,8 @@ import { eksSupportOn } from "../cost/prices/eksSupport";
 import { INSTANCE_TYPES } from "../components/config/instanceTypes";
 import { policyResources } from "../plan/policy";
 import { readPolicyConfigFile } from "../plan/policyConfig";
-import { planStack, register, REPO } from "./harness";
+import { toJson } from "../plan/report";
+import { planStack, register, REPO, runCli } from "./harness";
 
 /** The estimate of what `build` registers, with fixed usage so the arithmetic is the prices'. */
 async function estimate(build: () => void, config: Record<string, unknown> = {}, region = "eu-west-1"): Promise<CostEstimate> {
@@ -134,6 +139,41 @@ describe("the cost estimate", () => {
             expect(missing, region).to.deep.equal(region === "eu-west-1" ? ["p5.48xlarge", "p5e.48xlarge"] : ["p5e.48xlarge"]);
         }
         expect(priceBook("eu-west-1", { "nat.hour": 0.04 }).entry("nat.hour")).to.deep.include({ usd: 0.04, source: "stack override" });
+    });
+
+    it("--compare on a change that adds a node group shows exactly that group's cost, and the nodes' observations", async function () {
+        this.timeout(60_000);
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "envstack-compare-"));
+        try {
+            const base = path.join(tmp, "base.json");
+            fs.writeFileSync(base, JSON.stringify(toJson(await planStack("dev"), undefined, await stackEstimate("dev"))));
+            const file = parse(fs.readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8"));
+            const cluster = file.config["envstack:cluster"];
+            cluster.nodeGroups = [...cluster.nodeGroups, { name: "batch", capacityType: "ON_DEMAND", instanceTypes: ["m7i.xlarge"], minSize: 1, maxSize: 2, desiredSize: 1, diskSizeGiB: 40 }];
+            const config = path.join(tmp, "Pulumi.dev.yaml");
+            fs.writeFileSync(config, stringify(file));
+            const json = path.join(tmp, "new.json");
+            const run = await runCli(["plan", "--stack", "dev", "--config", config, "--cwd", REPO, "--no-policy", "--json", json, "--compare", base]);
+            expect(run.code, run.err).to.equal(0);
+            const change = JSON.parse(fs.readFileSync(json, "utf8")).cost.change as CostChange;
+            // m7i.xlarge at 0.2247 an hour, a 40 GiB gp3 root at 0.088; its node's observations at 20M x 0.21 a million.
+            const node = 0.2247 * 730;
+            const root = 40 * 0.088;
+            const observations = 20 * 0.21;
+            expect(change.items.map((i) => [i.change, i.resource, i.item, cents(i.delta.floor), cents(i.delta.expected), cents(i.delta.ceiling)])).to.deep.equal([
+                ["added", "acme-dev-batch", "m7i.xlarge On-Demand", cents(node), cents(node), cents(2 * node)],
+                ["changed", "acme-dev-amazon-cloudwatch-observability", "Container Insights observations", cents(observations), cents(observations), cents(2 * observations)],
+                ["added", "acme-dev-batch", "root volumes (40 GiB gp3)", cents(root), cents(root), cents(2 * root)],
+            ]);
+            expect(cents(change.totals.expected)).to.equal(cents(node + root + observations));
+            expect(change.components.map((c) => [c.component, cents(c.delta.expected)])).to.deep.equal([
+                ["cluster", cents(node + root)],
+                ["observability", cents(observations)],
+            ]);
+            expect(run.out).to.include("Change from --compare: floor +$171.75, expected +$171.75, ceiling +$343.50");
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
     });
 
     describe("each tier's figures, from its stack file and policy config", () => {

@@ -46,7 +46,7 @@ describe("Network", () => {
         expect(group.inputs.name).to.equal("/aws/vpc/acme-dev/flow-logs");
         expect(group.inputs.kmsKeyId).to.match(/^arn:aws:kms:eu-west-1:111122223333:key\//);
         expect(group.dependencies).to.include(key.urn);
-        expect(group.inputs.retentionInDays).to.equal(3);
+        expect(group.inputs.retentionInDays).to.equal(7);
 
         const flowLog = registered.one("aws:ec2/flowLog:FlowLog");
         expect(flowLog.inputs.logDestinationType).to.equal("cloud-watch-logs");

@@ -20,11 +20,11 @@ export const TIER_PROFILES: Record<Tier, EnvironmentInput> = {
             natGateways: "Single",
             subnetMasks: { public: 24, private: 19, isolated: 24 },
             isolatedSubnets: false,
-            flowLogs: { enabled: true, retentionInDays: 3, trafficType: "REJECT" },
+            flowLogs: { enabled: true, retentionInDays: 7, trafficType: "REJECT" },
         },
         cluster: {
             endpoint: { publicAccess: true, publicAccessCidrs: [] },
-            logRetentionInDays: 3,
+            logRetentionInDays: 7,
             // Small Graviton nodes on Spot: every system image is multi-arch, and dev can ride out a reclaim.
             // Four types of one size (2 vCPU, 4 GiB) give Spot several pools to draw on.
             systemNodeGroup: { capacityType: "SPOT", instanceTypes: ["t4g.medium", "c7g.large", "c6g.large", "c8g.large"], minSize: 2, maxSize: 3, desiredSize: 2, diskSizeGiB: 20 },

@@ -55,7 +55,7 @@ async function plan(args: string[], expected: number, ctx: DocsContext): Promise
         const a = args[i];
         if (a === "<stack>") out.push(STACK_ARG);
         else if (a === "$GITHUB_STEP_SUMMARY") out.push(path.join(ctx.tmp, "summary.md"));
-        else if ((args[i - 1] === "--json" || args[i - 1] === "--summary") && !a.startsWith("/")) out.push(path.join(ctx.tmp, a.replace("<stack>", STACK_ARG)));
+        else if (["--json", "--summary", "--compare"].includes(args[i - 1]) && !a.startsWith("/")) out.push(path.join(ctx.tmp, a.replace("<stack>", STACK_ARG)));
         else out.push(a.replace("<stack>", STACK_ARG));
     }
     const run = await runCli(["plan", ...out, "--cwd", REPO]);
@@ -74,6 +74,12 @@ function npmScript(args: string[]): string {
     if (args[0] === "pack" && (args.length === 1 || (args[1] === "--pack-destination" && args.length === 3))) {
         if (!fs.readFileSync(path.join(REPO, "tests", "consumer", "run.ts"), "utf8").includes('["pack"')) throw new Error("the consumer test does not run npm pack");
         return "run by the consumer test";
+    }
+    // The PR template installs the base branch's checkout beside the pull request's.
+    if (args[0] === "ci" && args[1] === "--prefix" && args.length === 3) {
+        const pr = fs.readFileSync(path.join(REPO, "ci-templates", "github", "workflows", "envstack-pr.yml"), "utf8");
+        if (!pr.includes(`path: ${args[2]}`)) throw new Error(`${command}: the PR template checks nothing out at ${args[2]}`);
+        return "installs the base checkout the PR template makes";
     }
     const script = args[0] === "run" ? args[1] : undefined;
     if (script === "docs:generate" || script === "consumer:lock") {

@@ -12,6 +12,9 @@ import { estimate, OTHER, roundedMinutes, TYPICAL } from "./durations";
 import { REPO } from "./markdown";
 import { karpenterMix, teamPresets, tierDefaults } from "./tables";
 import { ampMonthlyCost, samplesPerMonth, thanosMonthlyCost } from "../../components/longTermMetrics/cost";
+import type { CostEstimate } from "../../cost/estimate";
+import { usd } from "../../cost/estimate/types";
+import { costLevers, costPrices, costTiers, costUsage, stackEstimate } from "./costTables";
 
 /**
  * The generated regions of the docs: every number a page states comes from here (or from the
@@ -39,6 +42,7 @@ export interface StackPlan {
     tier: string;
     resources: RecordedResource[];
     report: PolicyReport;
+    estimate: CostEstimate;
 }
 
 let plans: Promise<StackPlan[]> | undefined;
@@ -53,7 +57,7 @@ export function stackPlans(): Promise<StackPlan[]> {
             const configFile = path.join(REPO, "policy", "config", `${stack}.json`);
             const report = await evaluatePack({ name: PACK.name, enforcementLevel: PACK.enforcementLevel, policies: guardrails }, result.resources, resolvePolicyConfig(readPolicyConfigFile(configFile), guardrails, configFile));
             const stackFile = parse(fs.readFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), "utf8")).config;
-            out.push({ stack, tier: stackFile["envstack:tier"], resources: result.resources, report });
+            out.push({ stack, tier: stackFile["envstack:tier"], resources: result.resources, report, estimate: stackEstimate(stack, result.resources) });
         }
         return out;
     })();
@@ -94,9 +98,32 @@ export const GENERATORS: Record<string, () => Promise<string>> = {
     async stacks() {
         const rows = (await stackPlans()).map((p) => {
             const mandatory = p.report.violations.filter((v) => v.level === "mandatory").length;
-            return `| \`${p.stack}\` | ${p.tier} | ${p.resources.length} | ${p.report.policies.length} | ${mandatory} |`;
+            const e = p.estimate.totals;
+            return `| \`${p.stack}\` | ${p.tier} | ${p.resources.length} | ${p.report.policies.length} | ${mandatory} | ${usd(e.floor, 0)} / ${usd(e.expected, 0)} / ${usd(e.ceiling, 0)} |`;
         });
-        return ["| stack | tier | resources planned | guardrails evaluated | mandatory violations |", "| --- | --- | ---: | ---: | ---: |", ...rows, ""].join("\n");
+        const asOf = (await stackPlans())[0].estimate.pricesAsOf;
+        return [
+            `| stack | tier | resources planned | guardrails evaluated | mandatory violations | USD a month: floor / expected / ceiling (prices of ${asOf}) |`,
+            "| --- | --- | ---: | ---: | ---: | ---: |",
+            ...rows,
+            "",
+        ].join("\n");
+    },
+
+    async "cost-tiers"() {
+        return costTiers(await stackPlans());
+    },
+
+    async "cost-levers"() {
+        return costLevers((await stackPlans()).find((p) => p.stack === "dev")!);
+    },
+
+    async "cost-usage"() {
+        return costUsage();
+    },
+
+    async "cost-prices"() {
+        return costPrices();
     },
 
     async durations() {
