@@ -42,7 +42,7 @@ describe("the CrossGuard pack under the analyzer protocol (as `pulumi preview --
             const real = (await analyzer.analyzeAll(resources)).map((d) => `${d.level} ${d.policy} ${d.urn} ${d.message}`).sort();
             const offline = (await evaluatePack(pack, resources, config)).violations.map((v) => `${v.level} ${v.policy} ${v.urn ?? ""} ${v.message}`).sort();
             expect(offline).to.deep.equal(real);
-            if (!configName) expect(real).to.have.length(17);
+            if (!configName) expect(real).to.have.length(18);
         });
     }
 });

@@ -70,6 +70,7 @@ describe("the guardrails pack", () => {
                 "customer-managed-key orders",
                 "ebs-volume-encryption scratch",
                 "environment-budget burst",
+                "environment-budget orders",
                 "environment-vcpu-ceiling burst",
                 "iam-no-admin-access everything",
                 "iam-passrole-scoped everything",
@@ -95,12 +96,12 @@ describe("the guardrails pack", () => {
         const doc = JSON.parse(fs.readFileSync(json, "utf8"));
         fs.rmSync(json);
         expect(doc.policy.pack).to.equal("envstack-guardrails");
-        expect(doc.policy.violations).to.have.length(17);
+        expect(doc.policy.violations).to.have.length(18);
         expect(doc.policy.violations.find((v: { policy: string }) => v.policy === "sqs-encryption")).to.include({ level: "mandatory", name: "jobs", type: "aws:sqs/queue:Queue" });
         const text = out;
         expect(text).to.include("x sqs-encryption [mandatory, medium]");
         expect(text).to.include("- aws:sqs/queue:Queue jobs: the queue is not encrypted");
-        expect(text).to.include(`${guardrails.length} of ${guardrails.length} policies evaluated: 17 mandatory violation(s), 0 advisory.`);
+        expect(text).to.include(`${guardrails.length} of ${guardrails.length} policies evaluated: 18 mandatory violation(s), 0 advisory.`);
     });
 });
 
@@ -225,7 +226,7 @@ describe("policy config, with the CLI's semantics", () => {
             };
             const advisory = await quiet(["--stack", "fixture", "--cwd", REPO, "--config", FIXTURE, "--program", "tests/fixtures/badProgram.ts", "--policy-config", lenient]);
             expect(advisory.code).to.equal(0);
-            expect(advisory.text).to.include("0 mandatory violation(s), 17 advisory.");
+            expect(advisory.text).to.include("0 mandatory violation(s), 18 advisory.");
             const broken = path.join(dir, "broken.json");
             fs.writeFileSync(broken, JSON.stringify({ "pvc-size": { maxStorage: 5 } }));
             const bad = await quiet(["--stack", "dev", "--cwd", REPO, "--policy-config", broken]);

@@ -89,6 +89,17 @@ describe("the budget guardrail", () => {
             expectViolations(elsewhere, only, ["(stack): the plan cannot be priced: no prices for region ap-south-1: envstack's price table has eu-west-1, us-east-1; add the region to cost/prices, with its source"]);
         });
 
+        it("evasion: capacity or a data store of a kind the table does not price (a Spot fleet, an RDS instance) is named, not left out", async () => {
+            const report = await evaluate(() => {
+                new aws.ec2.SpotFleetRequest("fleet", { iamFleetRole: "arn:aws:iam::111122223333:role/fleet", targetCapacity: 50, launchSpecifications: [{ ami: "ami-1", instanceType: "c7i.48xlarge" }] });
+                new aws.rds.Instance("orders", { instanceClass: "db.r7g.16xlarge", engine: "postgres", allocatedStorage: 100, storageEncrypted: true, username: "u", manageMasterUserPassword: true });
+            }, withBudget({ ceiling: 1e9 }));
+            expectViolations(report, only, [
+                "fleet: it cannot be priced, so the budget cannot be proven: a Spot fleet bills, and envstack's price table does not price it yet, so its cost is not in the figures",
+                "orders: it cannot be priced, so the budget cannot be proven: an RDS instance bills, and envstack's price table does not price it yet, so its cost is not in the figures",
+            ]);
+        });
+
         it("reports a config it cannot use, every problem at once", async () => {
             const report = await evaluate(() => group("web", { minSize: 1, desiredSize: 1, maxSize: 1 }), { only, config: { [only]: { tier: "dev", usage: { natGb: 5 }, prices: { "ec2.m7i.large": -1 } } } });
             const [message] = violations(report, only);

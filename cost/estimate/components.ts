@@ -28,6 +28,9 @@ const GROUPS: Record<string, string> = {
 
 const ENVSTACK = "envstack:index:";
 
+/** Whether a group is one of envstack's own components'. */
+export const isEnvstackGroup = (group: string) => Object.values(GROUPS).includes(group);
+
 /** The component group of a resource. */
 export function componentOf(r: PolicyResource): string {
     let firstComponent: string | undefined;

@@ -4,7 +4,8 @@ import { KarpenterCapacity, karpenterCapacity } from "../../policy/policies/node
 import { known } from "../../policy/policies/preview";
 import { LEFT_OUT, priceBook, PriceBook, PriceError } from "../prices";
 import type { UsageAssumptions } from "../usage";
-import { componentOf, descendantTypes, realizedByChild } from "./components";
+import { componentOf, descendantTypes, isEnvstackGroup, realizedByChild } from "./components";
+import { UNPRICED_KINDS } from "./unpriced";
 import { groupPricer, karpenterDraft, templateFields } from "./compute";
 import { endpointPricer, eipPricer, natPricer } from "./network";
 import { ampPricer, bucketPricer, containerInsightsPricer, logGroupPricer, topicPricer } from "./observability";
@@ -154,8 +155,13 @@ export function estimateCost(resources: PolicyResource[], options: EstimateOptio
         secretPricer,
     ];
     for (const r of resources) for (const pricer of pricers) place(r, known(() => pricer(r, context)));
+    for (const r of resources) {
+        const kind = UNPRICED_KINDS[r.type];
+        if (kind) context.unpriced(r, `${kind} bills, and envstack's price table does not price it yet, so its cost is not in the figures`);
+    }
 
-    const byComponent = new Map<string, Figures>();
+    // envstack's components show even when they bill nothing themselves (teams run on Karpenter's nodes).
+    const byComponent = new Map<string, Figures>(resources.map((r) => componentOf(r)).filter(isEnvstackGroup).map((c) => [c, ZERO]));
     for (const item of items) byComponent.set(item.component, add(byComponent.get(item.component) ?? ZERO, item.monthly));
     return {
         currency: "USD",
