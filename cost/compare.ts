@@ -71,7 +71,7 @@ export function compareEstimates(previous: CostEstimate, current: CostEstimate):
 export function previousEstimate(json: unknown, file: string): CostEstimate {
     const cost = (json as { cost?: unknown })?.cost as Partial<CostEstimate> | null | undefined;
     if (!cost || typeof cost !== "object" || !Array.isArray(cost.items) || !Array.isArray(cost.components) || typeof cost.totals !== "object") {
-        throw new Error(`${file} holds no cost estimate (its plan failed, or an envstack before 0.5 wrote it)`);
+        throw new Error(`${file} holds no cost estimate (its plan failed, or an envstack without the estimate wrote it)`);
     }
     return cost as CostEstimate;
 }
