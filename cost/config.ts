@@ -28,18 +28,13 @@ export interface CostConfig {
 /** The tier whose assumptions apply when a config names none: prod's, so an estimate errs high. */
 export const DEFAULT_COST_TIER: Tier = "prod";
 
-/** The config schema the budget policy declares (CrossGuard checks the shape; {@link costConfigProblems} the rest). */
+/** The config schema the budget policy declares: the top-level shape; {@link costConfigProblems} checks the rest, every problem at once. */
 export const COST_CONFIG_SCHEMA: PolicyConfigSchema["properties"] = {
     tier: { type: "string", enum: [...TIERS], default: DEFAULT_COST_TIER, description: "Whose usage assumptions the estimate uses (cost/usage.ts)." },
     region: { type: "string", description: `The region for resources whose provider names none; priced regions: ${PRICED_REGIONS.join(", ")}.` },
     usage: { type: "object", description: "Overrides of the tier's usage assumptions, by name." },
     prices: { type: "object", description: "Negotiated prices by id (nat.hour, ec2.m7i.large), USD per unit." },
-    budget: {
-        type: "object",
-        description: "The most each monthly figure may be, USD: floor, expected, ceiling.",
-        properties: { floor: { type: "number", minimum: 0 }, expected: { type: "number", minimum: 0 }, ceiling: { type: "number", minimum: 0 } },
-        additionalProperties: false,
-    },
+    budget: { type: "object", description: "The most each monthly figure may be, USD: floor, expected, ceiling." },
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -66,5 +61,6 @@ export function costConfigProblems(raw: Record<string, unknown>, where: string):
 /** The estimate's options from a valid cost config. */
 export function estimateOptions(config: Partial<CostConfig>): EstimateOptions {
     const tier = config.tier ?? DEFAULT_COST_TIER;
-    return { tier, usage: resolveUsage(tier, config.usage), prices: config.prices ?? {}, region: config.region };
+    const overridden = Object.entries(config.usage ?? {}).flatMap(([key, value]) => (key === "logsGbPerMonth" ? Object.keys(value ?? {}).map((kind) => `${key}.${kind}`) : [key]));
+    return { tier, usage: resolveUsage(tier, config.usage), prices: config.prices ?? {}, region: config.region, overriddenUsage: overridden };
 }

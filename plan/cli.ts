@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { didYouMean } from "../components/config/suggest";
 import { renderMarkdown } from "./markdown";
-import type { CostEstimate, EstimateOptions } from "../cost/estimate";
+import type { CostEstimate, EstimateOptions, Figures } from "../cost/estimate";
 import { evaluatePack, PackDefinition, PolicyReport, policyResources } from "./policy";
 import { PolicyConfigError, readPolicyConfigFile, ResolvedPolicyConfig, resolvePolicyConfig } from "./policyConfig";
 import { ProjectError } from "./project";
@@ -147,13 +147,13 @@ async function plan(argv: string[]): Promise<number> {
     }
 }
 
-/** The cost settings from the environment-budget entry of the policy config, checked before the program runs. */
-function costSettingsOf(config: Map<string, ResolvedPolicyConfig>, source: string | undefined): EstimateOptions {
+/** The cost settings and budget from the environment-budget entry of the policy config, checked before the program runs. */
+function costSettingsOf(config: Map<string, ResolvedPolicyConfig>, source: string | undefined): { options: EstimateOptions; budget?: Partial<Figures> } {
     const { costConfigProblems, estimateOptions } = require("../cost/config") as typeof import("../cost/config");
     const properties = config.get("environment-budget")?.properties ?? {};
     const problems = costConfigProblems(properties, "environment-budget");
     if (problems.length > 0) throw new PolicyConfigError(problems, source ?? "");
-    return estimateOptions(properties);
+    return { options: estimateOptions(properties), budget: properties.budget as Partial<Figures> | undefined };
 }
 
 /**
@@ -172,7 +172,7 @@ function readPrevious(file: string): CostEstimate | string {
 }
 
 /** The plan's estimate as text, JSON and Markdown; an estimate that cannot be made says why instead. */
-function costOf(result: PlanResult, settings: EstimateOptions, previous: CostEstimate | string | undefined) {
+function costOf(result: PlanResult, { options: settings, budget }: ReturnType<typeof costSettingsOf>, previous: CostEstimate | string | undefined) {
     const { estimateCost } = require("../cost/estimate") as typeof import("../cost/estimate");
     const { PriceError } = require("../cost/prices") as typeof import("../cost/prices");
     const { compareEstimates } = require("../cost/compare") as typeof import("../cost/compare");
@@ -183,13 +183,14 @@ function costOf(result: PlanResult, settings: EstimateOptions, previous: CostEst
     } catch (err) {
         if (!(err instanceof PriceError)) throw err;
         const text = `Monthly cost estimate: cannot estimate: ${err.message}`;
+        process.stderr.write(`envstack plan: ${text}\n`);
         return { text, json: { error: err.message }, markdown: `**Monthly cost estimate:** cannot estimate: ${err.message}\n` };
     }
     if (typeof previous === "string") {
-        return { text: `${renderCostText(estimate)}\n\n${previous}`, json: { ...estimate, notCompared: previous }, markdown: `${renderCostMarkdown(estimate)}\n_${previous}_\n` };
+        return { text: `${renderCostText(estimate, undefined, budget)}\n\n${previous}`, json: { ...estimate, notCompared: previous }, markdown: `${renderCostMarkdown(estimate, undefined, budget)}\n_${previous}_\n` };
     }
     const change = previous ? compareEstimates(previous, estimate) : undefined;
-    return { text: renderCostText(estimate, change), json: { ...estimate, ...(change ? { change } : {}) }, markdown: renderCostMarkdown(estimate, change) };
+    return { text: renderCostText(estimate, change, budget), json: { ...estimate, ...(change ? { change } : {}) }, markdown: renderCostMarkdown(estimate, change, budget) };
 }
 
 /** One line per phase on stderr, with the time since the start; silent when off. */
@@ -260,5 +261,14 @@ function loadGuardrails(configFile: string | undefined) {
     const { guardrails, PACK } = require("../policy/policies") as typeof import("../policy/policies");
     const pack: PackDefinition = { name: PACK.name, enforcementLevel: PACK.enforcementLevel, policies: guardrails };
     const raw = configFile ? readPolicyConfigFile(configFile) : {};
-    return { pack, config: resolvePolicyConfig(raw, guardrails, configFile ?? "") };
+    try {
+        return { pack, config: resolvePolicyConfig(raw, guardrails, configFile ?? "") };
+    } catch (err) {
+        // The cost settings' own problems join the schema's, so every problem is listed at once.
+        if (!(err instanceof PolicyConfigError)) throw err;
+        const { costConfigProblems } = require("../cost/config") as typeof import("../cost/config");
+        const entry = (raw as Record<string, unknown>)?.["environment-budget"];
+        const cost = typeof entry === "object" && entry !== null ? costConfigProblems(entry as Record<string, unknown>, "environment-budget") : [];
+        throw cost.length > 0 ? new PolicyConfigError([...err.problems, ...cost], configFile ?? "") : err;
+    }
 }

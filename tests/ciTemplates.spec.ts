@@ -100,7 +100,7 @@ describe("CI templates", () => {
             const summary = fs.readFileSync(path.join(tmp, "summary.md"), "utf8");
             expect(summary).to.include("### envstack plan: stack `staging`");
             // The base here is the same commit: the difference is zero, and shown.
-            expect(summary).to.include("**Change against the base branch:** floor +$0.00, expected +$0.00, ceiling +$0.00 a month");
+            expect(summary).to.include("**Change from the compared plan:** floor +$0.00, expected +$0.00, ceiling +$0.00 a month");
             expect(JSON.parse(fs.readFileSync(path.join(tmp, "plan-staging.json"), "utf8")).stack).to.equal("staging");
         } finally {
             fs.rmSync(tmp, { recursive: true, force: true });

@@ -120,7 +120,7 @@ describe("the cost estimate", () => {
             'environment-budget.tier: "qa" is not a tier; allowed: dev, staging, prod',
             'environment-budget.region: "mars-1" has no prices; allowed: eu-west-1, us-east-1',
             "environment-budget.usage.efsStoredGb: -5 is not allowed; give a number of 0 or more",
-            "environment-budget.prices.ec2.spot.fraction: 2 is a fraction of the On-Demand price; allowed: 0 to 1",
+            "environment-budget.prices.ec2.spot.fraction: 2 is not allowed; it is Spot's fraction of the On-Demand price, from 0 to 1",
             'environment-budget.budget.floor: "cheap" is not allowed; give USD a month, 0 or more',
             "environment-budget.budget.monthly: not a figure; allowed: floor, expected, ceiling",
         ]);
@@ -163,7 +163,7 @@ describe("the cost estimate", () => {
             expect(change.items.map((i) => [i.change, i.resource, i.item, cents(i.delta.floor), cents(i.delta.expected), cents(i.delta.ceiling)])).to.deep.equal([
                 ["added", "acme-dev-batch", "m7i.xlarge On-Demand", cents(node), cents(node), cents(2 * node)],
                 ["changed", "acme-dev-amazon-cloudwatch-observability", "Container Insights observations", cents(observations), cents(observations), cents(2 * observations)],
-                ["added", "acme-dev-batch", "root volumes (40 GiB gp3)", cents(root), cents(root), cents(2 * root)],
+                ["added", "acme-dev-batch", "node volumes (40 GiB gp3)", cents(root), cents(root), cents(2 * root)],
             ]);
             expect(cents(change.totals.expected)).to.equal(cents(node + root + observations));
             expect(change.components.map((c) => [c.component, cents(c.delta.expected)])).to.deep.equal([

@@ -26,7 +26,7 @@ describe("the budget guardrail", () => {
             // Expected: 73 + 2 x (0.11235 x 730 + 1.76) = 240.55.
             expectViolations(await evaluate(build, withBudget({ expected: 241 })), only, []);
             expectViolations(await evaluate(build, withBudget({ expected: 240, floor: 200 })), only, [
-                "(stack): the expected estimate is $240.55 a month (eu-west-1, prices of 2026-11-30, dev usage), over the budget of $240.00; largest items: web m7i.large On-Demand $164.03; c EKS control plane (standard support) $73.00; web root volumes (20 GiB gp3) $3.52",
+                "(stack): the expected estimate is $240.55 a month (eu-west-1, prices of 2026-11-30, dev usage), over the budget of $240.00; largest items: web m7i.large On-Demand $164.03; c EKS control plane (standard support) $73.00; web node volumes (20 GiB gp3) $3.52",
             ]);
         });
 
@@ -57,7 +57,7 @@ describe("the budget guardrail", () => {
             const [message] = violations(await evaluate(build, withBudget({ ceiling: 1000 })), only);
             // c7i.4xlarge at 0.09576 x 8 an hour: 10 in the group, 4 within the pool's 64 vCPUs; the group's roots at 20 GiB.
             expect(message).to.equal(
-                "(stack): the ceiling estimate is $7,846.94 a month (eu-west-1, prices of 2026-11-30, dev usage), over the budget of $1,000.00; largest items: fleet c7i.4xlarge On-Demand $5,592.38; pools hidden at its limits (On-Demand) $2,236.95; fleet root volumes (20 GiB gp3) $17.60",
+                "(stack): the ceiling estimate is $7,846.94 a month (eu-west-1, prices of 2026-11-30, dev usage), over the budget of $1,000.00; largest items: fleet c7i.4xlarge On-Demand $5,592.38; pools hidden at its limits (On-Demand) $2,236.95; fleet node volumes (20 GiB gp3) $17.60",
             );
         });
 
@@ -77,6 +77,49 @@ describe("the budget guardrail", () => {
             }, withBudget({ ceiling: 500 }, { region: "eu-west-1" }));
             // 800 vCPUs of m7i at 0.2247 / 4 a vCPU-hour; the smaller reading of the same pool is not added.
             expect(violations(raised, only)[0]).to.match(/^\(stack\): the ceiling estimate is \$32,806\.20 a month .* largest items: general-raised general at its limits \(On-Demand\) \$32,806\.20$/);
+        });
+
+        it("evasion: a cheap child cannot hide a dear group, warm pools and schedules raise the ceiling, and instance requirements beside a named type are not priced as that type", async () => {
+            const tiny = () => new aws.ec2.LaunchTemplate("tiny", { instanceType: "t4g.nano" });
+            // Two c7i.48xlarge at 0.09576 / 2 x 192 an hour, whatever sits below them.
+            const decoy = await evaluate(() => {
+                const big = new aws.eks.NodeGroup("big", { clusterName: "c", nodeRoleArn: NODE_ROLE, subnetIds: ["subnet-a"], instanceTypes: ["c7i.48xlarge"], scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 2 } });
+                new aws.autoscaling.Group("decoy", { minSize: 0, maxSize: 0, launchTemplate: { id: tiny().id, version: "1" }, vpcZoneIdentifiers: ["subnet-a"] }, { parent: big });
+            }, withBudget({ expected: 1000 }));
+            expect(violations(decoy, only)[0]).to.match(/^\(stack\): the expected estimate is \$13,425\.24 a month .*largest items: big c7i\.48xlarge On-Demand \$13,421\.72;/);
+            const warm = await evaluate(() => {
+                const template = new aws.ec2.LaunchTemplate("dear", { instanceType: "c7i.48xlarge" });
+                const group = new aws.autoscaling.Group("warm", { minSize: 0, maxSize: 1, warmPool: { poolState: "Running", minSize: 3 }, launchTemplate: { id: template.id, version: "1" }, vpcZoneIdentifiers: ["subnet-a"] });
+                new aws.autoscaling.Schedule("burst", { autoscalingGroupName: group.name, scheduledActionName: "burst", minSize: 0, maxSize: 6, desiredCapacity: 6 });
+            }, withBudget({ ceiling: 50_000 }));
+            // c7i.48xlarge at 0.09576 / 2 x 192 an hour: the schedule's 6 plus the warm pool's 3, not the group's 1.
+            expect(violations(warm, only)[0]).to.match(/^\(stack\): the ceiling estimate is \$60,413\.59 a month/);
+            const requirements = await evaluate(() => {
+                const template = new aws.ec2.LaunchTemplate("mixed", { instanceType: "t4g.nano" });
+                new aws.autoscaling.Group("mixed", {
+                    minSize: 10,
+                    maxSize: 10,
+                    mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateId: template.id, version: "1" }, overrides: [{ instanceType: "t4g.nano" }, { instanceRequirements: { vcpuCount: { min: 96 }, memoryMib: { min: 1 } } }] } },
+                    vpcZoneIdentifiers: ["subnet-a"],
+                });
+            }, withBudget({ ceiling: 1e9 }));
+            expectViolations(requirements, only, ["mixed: it cannot be priced, so the budget cannot be proven: it chooses instances by requirements, a family or a template the plan does not declare, so no type can be priced"]);
+        });
+
+        it("evasion: a pool naming families outside the catalogue, and capacity of kinds the estimate does not price (Cloud9, Beanstalk), are named", async () => {
+            const report = await evaluate(() => {
+                new k8s.apiextensions.CustomResource("wide", {
+                    apiVersion: "karpenter.sh/v1",
+                    kind: "NodePool",
+                    metadata: { name: "wide" },
+                    spec: { limits: { cpu: "1000" }, template: { spec: { nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "default" }, requirements: [{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["m7i", "u7i-12tb"] }] } } },
+                });
+                new aws.cloud9.EnvironmentEC2("ide", { instanceType: "m7i.large", imageId: "amazonlinux-2023-x86_64" });
+            }, withBudget({ ceiling: 1e9 }, { region: "eu-west-1" }));
+            expectViolations(report, only, [
+                "wide: it cannot be priced, so the budget cannot be proven: its requirements allow family u7i-12tb, which envstack's instance catalogue does not price",
+                "ide: it cannot be priced, so the budget cannot be proven: it may run 2 vCPUs (aws:cloud9/environmentEC2:EnvironmentEC2), which envstack's price table does not price yet, so their cost is not in the figures",
+            ]);
         });
 
         it("evasion: a type it cannot price, or a region without prices, is reported rather than counted as zero", async () => {

@@ -1,4 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
+import type { CostItem } from "./types";
 
 /**
  * Which part of the environment a resource's cost belongs to: the nearest envstack component
@@ -44,9 +45,9 @@ export function componentOf(r: PolicyResource): string {
     return firstComponent ?? "stack";
 }
 
-/** Remote components and the children that realize what they stand for in a real deployment: the child is priced, not both. */
+/** Remote components and the children that realize what they stand for in a real deployment: one of the two is priced, not both. */
 const REALIZED_BY: Record<string, string[]> = {
-    "awsx:ec2:Vpc": ["aws:ec2/natGateway:NatGateway"],
+    "awsx:ec2:Vpc": ["aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip"],
     "eks:index:Cluster": ["aws:eks/cluster:Cluster", "eks:index:NodeGroup", "eks:index:NodeGroupV2", "aws:autoscaling/group:Group"],
     "eks:index:ManagedNodeGroup": ["aws:eks/nodeGroup:NodeGroup"],
     "eks:index:NodeGroup": ["aws:autoscaling/group:Group"],
@@ -65,14 +66,28 @@ export function descendantTypes(resources: PolicyResource[]): Map<string, Set<st
     return out;
 }
 
+const isBelow = (child: PolicyResource, ancestor: string) => {
+    for (let p = child.parent; p; p = p.parent) if (p.urn === ancestor) return true;
+    return false;
+};
+
 /**
- * Whether a pricer's item on `r` is realized by a child the plan also shows (a real preview
- * shows a remote component's children; the offline plan does not). `types` narrows which
- * children count: the control plane is realized by the cluster, the default group by its nodes.
+ * The URNs whose items a real preview would count twice: a remote component priced from its
+ * inputs, and the children that realize it (a real preview shows them; the offline plan does
+ * not). The larger reading of the two counts, so a cheap child cannot hide a dear component.
  */
-export function realizedByChild(r: PolicyResource, below: Map<string, Set<string>>, types: string[] = REALIZED_BY[r.type] ?? []): boolean {
-    const children = below.get(r.urn);
-    return children !== undefined && types.some((t) => children.has(t));
+export function realizedTwice(resources: PolicyResource[], items: CostItem[]): Set<string> {
+    const weight = (urns: Set<string>) => items.filter((i) => urns.has(i.urn)).reduce((n, i) => n + i.monthly.ceiling + i.monthly.expected, 0);
+    const dropped = new Set<string>();
+    for (const r of resources) {
+        const types = REALIZED_BY[r.type];
+        if (!types) continue;
+        const children = new Set(resources.filter((c) => types.includes(c.type) && isBelow(c, r.urn)).map((c) => c.urn));
+        if (children.size === 0) continue;
+        if (weight(new Set([r.urn])) > weight(children)) for (const urn of children) dropped.add(urn);
+        else dropped.add(r.urn);
+    }
+    return dropped;
 }
 
 export { REALIZED_BY };

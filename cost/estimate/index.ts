@@ -1,17 +1,18 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { templateIndex } from "../../policy/policies/launchTemplates";
-import { KarpenterCapacity, karpenterCapacity } from "../../policy/policies/nodePools";
+import { resizings } from "../../policy/policies/groupSizes";
 import { known } from "../../policy/policies/preview";
 import { LEFT_OUT, priceBook, PriceBook, PriceError } from "../prices";
 import type { UsageAssumptions } from "../usage";
-import { componentOf, descendantTypes, isEnvstackGroup, realizedByChild } from "./components";
-import { UNPRICED_KINDS } from "./unpriced";
-import { groupPricer, karpenterDraft, templateFields } from "./compute";
+import { componentOf, descendantTypes, isEnvstackGroup, realizedTwice } from "./components";
+import { karpenterPools } from "./karpenter";
+import { reportUnpricedCapacity, UNPRICED_KINDS } from "./unpriced";
+import { groupPricer, templateFields } from "./compute";
 import { endpointPricer, eipPricer, natPricer } from "./network";
 import { ampPricer, bucketPricer, containerInsightsPricer, logGroupPricer, topicPricer } from "./observability";
 import { controlPlanePricer, kmsPricer, queuePricer, secretPricer } from "./platform";
 import { claimPricer, ebsVolumePricer, efsPricer } from "./storage";
-import { CostItem, Draft, Figures, PricingContext, Pricer, Unpriced } from "./types";
+import { CostItem, Draft, Figures, NodeCounts, PricingContext, Pricer, Unpriced } from "./types";
 
 export * from "./types";
 
@@ -28,6 +29,8 @@ export interface EstimateOptions {
     tier: string;
     /** Usage assumptions, overrides applied. */
     usage: UsageAssumptions;
+    /** The assumptions a stack overrode, by name (`natGbPerMonth`, `logsGbPerMonth.application`). */
+    overriddenUsage?: string[];
     /** Price overrides by id (`nat.hour`, `ec2.m7i.large`). */
     prices?: Record<string, number>;
     /** The region for resources whose provider names none. */
@@ -64,6 +67,8 @@ export interface CostEstimate {
     usage: UsageAssumptions;
     /** Price ids the stack overrode. */
     overriddenPrices: readonly string[];
+    /** Usage assumptions the stack overrode. */
+    overriddenUsage: readonly string[];
     /** What the estimate leaves out. */
     leftOut: readonly string[];
 }
@@ -101,60 +106,39 @@ export function estimateCost(resources: PolicyResource[], options: EstimateOptio
     const main = regions.main ? bookFor(regions.main) : undefined;
     const unpriced: Unpriced[] = [];
     const items: CostItem[] = [];
+    const nodesOf = new Map<string, NodeCounts>();
     const context: PricingContext = {
         resources,
         book,
         usage: options.usage,
         nodes: { floor: 0, expected: 0, ceiling: 0 },
+        countNodes: (r, n) => nodesOf.set(r.urn, n),
+        below: descendantTypes(resources),
         unpriced: (r, reason) => unpriced.push({ urn: r.urn, resource: r.name, type: r.type, reason }),
     };
-    const below = descendantTypes(resources);
     // A value a preview does not know yet leaves that item out until `pulumi up` checks again with it known.
     const place = (r: PolicyResource, drafts: Draft[] | undefined) => {
         for (const d of drafts ?? []) items.push({ ...d, component: componentOf(r), urn: r.urn, resource: r.name, type: r.type });
     };
-    // What a remote component stands for is priced on its child when the plan shows one (a real preview does).
-    const unlessRealized = (pricer: Pricer, types?: string[]): Pricer => (r, c) => (realizedByChild(r, below, types) ? [] : pricer(r, c));
+    const run = (pricers: Pricer[]) => {
+        for (const r of resources) for (const pricer of pricers) place(r, known(() => pricer(r, context)));
+    };
 
     // Compute first: Container Insights bills per node.
-    const groups = unlessRealized(groupPricer(templateIndex(resources), templateFields(resources)), ["eks:index:NodeGroup", "eks:index:NodeGroupV2", "aws:autoscaling/group:Group", "aws:eks/nodeGroup:NodeGroup"]);
-    for (const r of resources) place(r, known(() => groups(r, context)));
-    // A pool and the patches that change it are one pool per cluster: its dearest reading counts.
-    const pools = new Map<string, { capacity: KarpenterCapacity; draft: Draft; nodes: number }>();
-    for (const capacity of karpenterCapacity(resources)) {
-        const priced = known(() => karpenterDraft(capacity, book(capacity.r)));
-        if (!priced) continue;
-        if ("problem" in priced) {
-            context.unpriced(capacity.r, `${capacity.prefix}${priced.problem}`);
-            continue;
-        }
-        const name = known(() => capacity.o.object?.metadata?.name);
-        const key = typeof name === "string" ? `${capacity.cluster}|${capacity.o.kind}|${name}` : capacity.r.urn + capacity.where;
-        const seen = pools.get(key);
-        if (!seen || priced.draft.monthly.ceiling > seen.draft.monthly.ceiling) pools.set(key, { capacity, ...priced });
-    }
-    for (const { capacity, draft, nodes } of pools.values()) {
+    run([groupPricer(templateIndex(resources), templateFields(resources), resizings(resources))]);
+    for (const { capacity, draft, nodes } of karpenterPools(resources, book, context)) {
         place(capacity.r, [draft]);
-        context.nodes.ceiling += nodes;
+        nodesOf.set(`${capacity.r.urn}#${capacity.where}`, { floor: 0, expected: 0, ceiling: nodes });
     }
-    const pricers: Pricer[] = [
-        unlessRealized(controlPlanePricer, ["aws:eks/cluster:Cluster"]),
-        unlessRealized(natPricer),
-        eipPricer,
-        endpointPricer,
-        ebsVolumePricer,
-        efsPricer,
-        claimPricer(),
-        logGroupPricer(),
-        containerInsightsPricer,
-        ampPricer,
-        bucketPricer,
-        topicPricer,
-        kmsPricer,
-        queuePricer,
-        secretPricer,
-    ];
-    for (const r of resources) for (const pricer of pricers) place(r, known(() => pricer(r, context)));
+    reportUnpricedCapacity(resources, new Set([...items.map((i) => i.urn), ...unpriced.map((u) => u.urn)]), context);
+    run([controlPlanePricer, natPricer, eipPricer, endpointPricer, ebsVolumePricer, efsPricer, claimPricer(), logGroupPricer(), ampPricer, bucketPricer, topicPricer, kmsPricer, queuePricer, secretPricer]);
+    // A remote component and the children that realize it in a real preview are one: the larger reading counts.
+    const dropped = realizedTwice(resources, items);
+    const kept = items.filter((i) => !dropped.has(i.urn));
+    for (const [urn, n] of nodesOf) if (!dropped.has(urn.split("#")[0])) context.nodes = add(context.nodes, n);
+    items.length = 0;
+    items.push(...kept);
+    run([containerInsightsPricer]);
     for (const r of resources) {
         const kind = UNPRICED_KINDS[r.type];
         if (kind) context.unpriced(r, `${kind} bills, and envstack's price table does not price it yet, so its cost is not in the figures`);
@@ -174,6 +158,7 @@ export function estimateCost(resources: PolicyResource[], options: EstimateOptio
         unpriced,
         usage: options.usage,
         overriddenPrices: Object.keys(options.prices ?? {}).sort(),
+        overriddenUsage: [...(options.overriddenUsage ?? [])].sort(),
         leftOut: LEFT_OUT,
     };
 }

@@ -29,9 +29,9 @@ function natGatewaysOf(r: PolicyResource): { count: number; ownAddress: boolean 
     return { count: 0, ownAddress: false };
 }
 
-/** Every NAT gateway in the plan, for sharing out the data they process. */
-function totalNatGateways(resources: PolicyResource[]): number {
-    return resources.reduce((n, r) => n + natGatewaysOf(r).count, 0);
+/** Every NAT gateway in the plan, for sharing out the data they process: a VPC whose gateways the plan shows counts through them. */
+function totalNatGateways(context: PricingContext): number {
+    return context.resources.reduce((n, r) => n + (r.type === T.vpcComponent && context.below.get(r.urn)?.has(NAT_GATEWAY) ? 0 : natGatewaysOf(r).count), 0);
 }
 
 export const natPricer: Pricer = (r, context) => {
@@ -40,7 +40,7 @@ export const natPricer: Pricer = (r, context) => {
     const book = context.book(r);
     const hour = book.service("nat.hour");
     const ipv4 = book.service("vpc.publicIpv4.hour");
-    const share = count / totalNatGateways(context.resources);
+    const share = count / Math.max(count, totalNatGateways(context));
     const gb = context.usage.natGbPerMonth * share;
     const drafts: Draft[] = [
         { item: "NAT gateway hours", monthly: flat(count * hour * HOURS_PER_MONTH), basis: `${count} × ${HOURS_PER_MONTH} h × ${rate(hour)}/h`, prices: ["nat.hour"] },

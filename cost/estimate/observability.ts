@@ -58,7 +58,7 @@ export function logGroupPricer(): Pricer {
             {
                 item: `log ingestion and storage (${kind})`,
                 monthly: flat(ingest + storage),
-                basis: `${gb} GB × ${rate(book.service(ingestId))}/GB; ${Number(storedGb.toFixed(2))} GB kept (${days > 0 ? `${days} days` : "never expires"}) × ${rate(book.service("logs.storage.gbMonth"))}/GB-month`,
+                basis: `${gb} GB × ${rate(book.service(ingestId))}/GB; ${Number(storedGb.toFixed(2))} GB stored compressed (${days > 0 ? `${days} days` : "never expires"}) × ${rate(book.service("logs.storage.gbMonth"))}/GB-month`,
                 usage: `logsGbPerMonth.${kind} ${gb} GB, logsStoredFraction ${context.usage.logsStoredFraction}`,
                 prices: [ingestId, "logs.storage.gbMonth"],
             },
@@ -92,7 +92,7 @@ export const containerInsightsPricer: Pricer = (r, context) => {
         {
             item: "Container Insights observations",
             monthly,
-            basis: `${nodes.floor}/${nodes.expected}/${nodes.ceiling} nodes × ${(perNode / 1e6).toLocaleString("en-US")}M observations × ${rate(perMillion)}/million`,
+            basis: `${nodes.floor}/${nodes.expected}/${nodes.ceiling} nodes (floor/expected/ceiling) × ${(perNode / 1e6).toLocaleString("en-US")}M observations × ${rate(perMillion)}/million`,
             usage: `containerInsightsObservationsPerNode ${perNode.toLocaleString("en-US")}`,
             prices: ["containerInsights.observation.million"],
         },

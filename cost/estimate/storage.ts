@@ -47,8 +47,18 @@ export function ebsMonthly(book: PriceBook, type: string, gb: number, iops = 0, 
 export const ebsVolumePricer: Pricer = (r, context) => {
     if (r.type !== T.ebsVolume) return [];
     const p = r.props ?? {};
-    const type = String(p.type ?? "gp3");
-    const m = ebsMonthly(context.book(r), type, Number(p.size ?? 0), Number(p.iops ?? 0), Number(p.throughput ?? 0));
+    // EC2 makes gp2 volumes when no type is given.
+    const type = String(p.type ?? "gp2");
+    const book = context.book(r);
+    if (book.entry(`ebs.${type}.gbMonth`) === undefined) {
+        context.unpriced(r, `EBS volume type ${type} has no price in envstack's table`);
+        return [];
+    }
+    if (!(Number(p.size) > 0)) {
+        context.unpriced(r, "it states no size (a volume restored from a snapshot takes the snapshot's), so it cannot be priced");
+        return [];
+    }
+    const m = ebsMonthly(book, type, Number(p.size), Number(p.iops ?? 0), Number(p.throughput ?? 0));
     return [{ item: `EBS ${type} volume`, monthly: flat(m.usd), basis: m.basis, prices: m.prices }];
 };
 
@@ -70,15 +80,29 @@ export const efsPricer: Pricer = (r, context) => {
     ];
 };
 
-/** Storage classes the plan declares, by name: EBS (with its volume type) or not. */
-function storageClasses(resources: PolicyResource[]): Map<string, { ebs: boolean; type: string }> {
-    const out = new Map<string, { ebs: boolean; type: string }>();
+/** What a storage class provisions: EBS (with its volume type, IOPS and throughput) or not. */
+interface ClassInfo {
+    ebs: boolean;
+    type: string;
+    iops?: number;
+    iopsPerGb?: number;
+    throughput?: number;
+}
+
+/** EBS's CSI drivers: the add-on's, and EKS Auto Mode's built-in one. */
+const EBS_PROVISIONERS = ["ebs.csi.aws.com", "ebs.csi.eks.amazonaws.com", "kubernetes.io/aws-ebs"];
+
+/** Storage classes the plan declares, by name. */
+function storageClasses(resources: PolicyResource[]): Map<string, ClassInfo> {
+    const out = new Map<string, ClassInfo>();
     for (const r of resources) {
         if (!r.type.startsWith("kubernetes:storage.k8s.io/")) continue;
         for (const o of known(() => kubernetesObjects(r.type, r.props)) ?? []) {
             if (o.kind !== "StorageClass" || typeof o.object?.metadata?.name !== "string") continue;
             const provisioner = String(o.object.provisioner ?? "");
-            out.set(o.object.metadata.name, { ebs: provisioner === "ebs.csi.aws.com" || provisioner === "kubernetes.io/aws-ebs", type: String(o.object.parameters?.type ?? "gp3") });
+            const params = o.object.parameters ?? {};
+            const n = (v: unknown) => (v === undefined ? undefined : Number(v));
+            out.set(o.object.metadata.name, { ebs: EBS_PROVISIONERS.includes(provisioner), type: String(params.type ?? "gp3"), iops: n(params.iops), iopsPerGb: n(params.iopsPerGB ?? params.iopsPerGb), throughput: n(params.throughput) });
         }
     }
     return out;
@@ -108,13 +132,16 @@ function helmClaims(values: unknown, path: string, replicas: number, out: Claim[
         known(() => {
             const child = v[key] as Props | undefined;
             if (key === "volumeClaimTemplate" && typeof child === "object" && child) out.push(...claimOf(`${path}${key}`, child.spec, here));
-            else if (key === "persistence" && child?.enabled === true && child.size) {
+            else if (key === "persistence" && child?.enabled !== false && child?.size) {
                 const bytes = parseQuantity(String(child.size));
                 if (bytes) out.push({ what: `${path}${key}`, gib: bytes / GIB, storageClass: child.storageClassName ?? child.storageClass, count: here });
             } else helmClaims(child, `${path}${key}.`, here, out, depth + 1);
         });
     }
 }
+
+/** Kinds whose replicas each get a pod's volumes. */
+const WORKLOADS = ["Deployment", "StatefulSet", "ReplicaSet"];
 
 /** The claims a resource makes, however it declares them. */
 function claimsOf(r: PolicyResource): Claim[] {
@@ -126,17 +153,22 @@ function claimsOf(r: PolicyResource): Claim[] {
     if (!r.type.startsWith("kubernetes:")) return [];
     return (known(() => kubernetesObjects(r.type, r.props)) ?? []).flatMap((o) => {
         if (o.kind === "PersistentVolumeClaim") return claimOf("claim", o.object?.spec, 1);
+        const replicas = Number(o.object?.spec?.replicas ?? 1);
+        // Generic ephemeral volumes: one claim per pod, for as long as the pod runs.
+        const pod = o.kind === "Pod" ? o.object?.spec : o.kind === "CronJob" ? o.object?.spec?.jobTemplate?.spec?.template?.spec : o.object?.spec?.template?.spec;
+        const ephemeral = list<Props>(pod?.volumes)
+            .filter((v) => v?.ephemeral?.volumeClaimTemplate)
+            .flatMap((v) => claimOf(`ephemeral volume ${v.name ?? ""}`.trim(), v.ephemeral.volumeClaimTemplate.spec, WORKLOADS.includes(o.kind) ? replicas : 1));
         if (o.kind === "StatefulSet") {
-            const replicas = Number(o.object?.spec?.replicas ?? 1);
-            return list<Props>(o.object?.spec?.volumeClaimTemplates).flatMap((t) => claimOf(`volumeClaimTemplates ${t?.metadata?.name ?? ""}`.trim(), t?.spec, replicas));
+            return [...ephemeral, ...list<Props>(o.object?.spec?.volumeClaimTemplates).flatMap((t) => claimOf(`volumeClaimTemplates ${t?.metadata?.name ?? ""}`.trim(), t?.spec, replicas))];
         }
-        return [];
+        return ephemeral;
     });
 }
 
 /** Volumes that claims provision through EBS classes (the default class when none is named); EFS claims bill as EFS storage. */
 export function claimPricer(): Pricer {
-    let classes: Map<string, { ebs: boolean; type: string }> | undefined;
+    let classes: Map<string, ClassInfo> | undefined;
     return (r: PolicyResource, context: PricingContext): Draft[] => {
         const claims = claimsOf(r);
         if (claims.length === 0) return [];
@@ -146,8 +178,10 @@ export function claimPricer(): Pricer {
             const sc = c.storageClass ? classes!.get(c.storageClass) : undefined;
             if (sc && !sc.ebs) return [];
             const type = sc?.type ?? "gp3";
-            const m = ebsMonthly(book, type, c.gib);
-            return [{ item: `claimed volumes (${c.what})`, monthly: flat(m.usd * c.count), basis: `${c.count} × ${m.basis}${c.storageClass ? ` (class ${c.storageClass})` : ""}`, prices: m.prices }];
+            const iops = sc?.iops ?? (sc?.iopsPerGb ? sc.iopsPerGb * c.gib : 0);
+            const m = ebsMonthly(book, type, c.gib, iops, sc?.throughput ?? 0);
+            const where = c.storageClass ? ` (class ${c.storageClass}${sc ? "" : ", not in the plan: priced as gp3"})` : "";
+            return [{ item: `claimed volumes (${c.what})`, monthly: flat(m.usd * c.count), basis: `${c.count} × ${m.basis}${where}`, prices: m.prices }];
         });
     };
 }

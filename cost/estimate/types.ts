@@ -66,8 +66,12 @@ export interface PricingContext {
     /** The prices for a resource (its provider's region). */
     book(r: PolicyResource): PriceBook;
     usage: UsageAssumptions;
-    /** Nodes counted so far; compute is priced before what bills per node. */
+    /** Nodes of the whole plan, known once compute is priced: what bills per node is priced after. */
     nodes: NodeCounts;
+    /** Records the nodes a resource runs at each point. */
+    countNodes(r: PolicyResource, nodes: NodeCounts): void;
+    /** The types below each resource, for remote components whose children the plan shows. */
+    below: Map<string, Set<string>>;
     /** Records a resource that could not be priced. */
     unpriced(r: PolicyResource, reason: string): void;
 }
@@ -79,7 +83,7 @@ export type Pricer = (r: PolicyResource, context: PricingContext) => Draft[];
 export const flat = (usd: number): Figures => ({ floor: usd, expected: usd, ceiling: usd });
 
 /** Money as the estimate shows it: `$1,234.56`. */
-export const usd = (n: number, digits = 2) => `$${n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+export const usd = (n: number, digits = 2) => `$${(Math.abs(n) < 0.5 * 10 ** -digits ? 0 : n).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
 
 /** A per-unit price as the basis shows it, with enough digits for per-hour prices: `$0.0912`. */
 export const rate = (n: number) => `$${Number(n.toPrecision(4))}`;

@@ -1,3 +1,11 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { emrScaling, shareOf } from "../../policy/policies/capacityShares";
+import { ecsIndex } from "../../policy/policies/ecsCapacity";
+import { resizings } from "../../policy/policies/groupSizes";
+import { templateIndex } from "../../policy/policies/launchTemplates";
+import { known } from "../../policy/policies/preview";
+import type { PricingContext } from "./types";
+
 /**
  * Resources that bill by the hour, or launch what does, which the price table does not price
  * yet. The estimate names each one as not priced, so a program cannot hide capacity or a data
@@ -36,3 +44,20 @@ export const UNPRICED_KINDS: Readonly<Record<string, string>> = {
     "aws:ec2transitgateway/vpcAttachment:VpcAttachment": "a transit gateway attachment",
     "aws:globalaccelerator/accelerator:Accelerator": "a Global Accelerator",
 };
+
+/**
+ * Capacity the estimate did not price, found the way the vCPU ceiling counts it (instances,
+ * fleets, Batch, EMR, Beanstalk, Cloud9, SageMaker, aws-native and Cloud Control resources): each
+ * is named as not priced rather than left at zero.
+ */
+export function reportUnpricedCapacity(resources: PolicyResource[], handled: Set<string>, context: PricingContext): void {
+    const emr = emrScaling(resources);
+    const shares = { templates: templateIndex(resources), resizing: resizings(resources), emrScaling: emr.byCluster, ecs: ecsIndex(resources) };
+    for (const r of resources) {
+        if (handled.has(r.urn) || UNPRICED_KINDS[r.type]) continue;
+        const share = known(() => shareOf(r, shares));
+        if (!share) continue;
+        if ("problem" in share) context.unpriced(r, `it launches capacity the estimate cannot price: ${share.problem}`);
+        else if (share.vcpu > 0) context.unpriced(r, `it may run ${share.vcpu} vCPUs (${r.type}), which envstack's price table does not price yet, so their cost is not in the figures`);
+    }
+}

@@ -24,6 +24,9 @@ export const LEFT_OUT: readonly string[] = [
     "Route 53 hosted zones and queries (the zones exist before envstack)",
     "EBS snapshots and AWS Backup",
     "CloudWatch metrics and alarms other than Container Insights",
+    "capacity declared inside Helm charts, kustomizations or GitOps applications: a plan holds their values, not their objects",
+    "the volumes of Karpenter's nodes",
+    "values a preview does not know yet: priced when the pack runs again at pulumi up",
 ];
 
 /** Why a price could not be given: an unknown region, type or id. */
@@ -64,10 +67,10 @@ export function priceOverrideProblems(overrides: Record<string, unknown>, where:
         const type = id.startsWith(EC2_PREFIX) ? id.slice(EC2_PREFIX.length) : undefined;
         if (!isServiceId(id) && !(type && INSTANCE_TYPES[type])) {
             problems.push(`${where}.${id}: not a price envstack knows; allowed: ${SERVICE_PRICE_IDS.join(", ")}, or ec2.<instance type> for a type in the instance catalogue`);
+        } else if (id === "ec2.spot.fraction" && !(typeof value === "number" && value >= 0 && value <= 1)) {
+            problems.push(`${where}.${id}: ${JSON.stringify(value)} is not allowed; it is Spot's fraction of the On-Demand price, from 0 to 1`);
         } else if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
             problems.push(`${where}.${id}: ${JSON.stringify(value)} is not a price; give USD per unit as a number of 0 or more`);
-        } else if (id === "ec2.spot.fraction" && value > 1) {
-            problems.push(`${where}.${id}: ${value} is a fraction of the On-Demand price; allowed: 0 to 1`);
         }
     }
     return problems;

@@ -70,7 +70,7 @@ export async function costLevers(dev: { resources: RecordedResource[]; estimate:
         const shorter = stackEstimate("dev", varied(dev.resources, "aws:cloudwatch/logGroup:LogGroup", (i) => ({ ...i, retentionInDays: 3 })));
         const rows = [
             ["small Graviton system nodes, on Spot, instead of t3.large On-Demand", saved((i) => /Spot|On-Demand/.test(i)), "taken"],
-            ["20 GiB system roots instead of 30 GiB", saved((i) => i.startsWith("root volumes")), "taken"],
+            ["20 GiB system roots instead of 30 GiB", saved((i) => i.startsWith("node volumes")), "taken"],
             ["one NAT gateway instead of one per AZ", perAz.totals.floor - dev.estimate.totals.floor, "in place already"],
             ["three days of logs instead of seven", dev.estimate.totals.floor - shorter.totals.floor, "not taken: ingestion is what logs cost"],
         ] as const;

@@ -75,6 +75,11 @@ function npmScript(args: string[]): string {
         if (!fs.readFileSync(path.join(REPO, "tests", "consumer", "run.ts"), "utf8").includes('["pack"')) throw new Error("the consumer test does not run npm pack");
         return "run by the consumer test";
     }
+    // The PR template builds the project (and the base checkout) before planning it.
+    if (command === "npm run build --if-present" || command === "npm run build --if-present --prefix base") {
+        if (!scripts.build) throw new Error(`${command}: package.json has no build script`);
+        return "builds the project, as npm test does first";
+    }
     // The PR template installs the base branch's checkout beside the pull request's.
     if (args[0] === "ci" && args[1] === "--prefix" && args.length === 3) {
         const pr = fs.readFileSync(path.join(REPO, "ci-templates", "github", "workflows", "envstack-pr.yml"), "utf8");
