@@ -23,7 +23,7 @@ async function estimate(build: () => void, config: Record<string, unknown> = {},
 }
 
 /** A stack's estimate with its own policy config, as `npm run plan` gives it. */
-export async function stackEstimate(stack: string): Promise<CostEstimate> {
+async function stackEstimate(stack: string): Promise<CostEstimate> {
     const plan = await planStack(stack);
     const config = (readPolicyConfigFile(path.join(REPO, "policy", "config", `${stack}.json`)) as Record<string, Record<string, unknown>>)["environment-budget"];
     return estimateCost(policyResources(plan.resources), estimateOptions(config));

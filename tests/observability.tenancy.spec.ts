@@ -4,7 +4,7 @@ import { Environment, EnvironmentInput } from "../components";
 import { json, register, Registered, validInput } from "./harness";
 import { simulate } from "./iam";
 import { isAllowed, pod } from "./netpol";
-import { ANALYTICS, PAYMENTS } from "./teams.spec";
+import { ANALYTICS, PAYMENTS } from "./teamFixtures";
 
 /**
  * Prometheus, Alertmanager and Grafana are shared: a team sees and pages with its own namespace's

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { Environment, EnvironmentInput } from "../components";
 import { admit } from "./cel";
 import { register, Registered, validInput } from "./harness";
-import { ANALYTICS, PAYMENTS } from "./teams.spec";
+import { ANALYTICS, PAYMENTS } from "./teamFixtures";
 
 /**
  * The admission guards that keep what a team writes inside its namespace, evaluated as the API

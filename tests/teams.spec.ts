@@ -27,31 +27,7 @@ const K = {
     vapBinding: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding",
 };
 
-type TeamEntry = NonNullable<EnvironmentInput["teams"]>[number];
-
-export const PAYMENTS: TeamEntry = {
-    name: "payments",
-    size: "medium",
-    roleArn: "arn:aws:iam::111122223333:role/payments-developers",
-    clusterRoles: ["view"],
-    serviceAccounts: [
-        {
-            name: "ledger-exporter",
-            statements: [
-                { actions: ["s3:GetObject", "s3:PutObject"], resources: ["arn:aws:s3:::acme-ledger/payments/*"] },
-                { actions: ["s3:ListBucket"], resources: ["arn:aws:s3:::acme-ledger"] },
-            ],
-        },
-    ],
-};
-export const ANALYTICS: TeamEntry = {
-    name: "analytics",
-    roleArn: "arn:aws:iam::111122223333:role/analytics-developers",
-    podSecurity: "restricted",
-    egress: "restricted",
-    quota: { requestsCpu: "6", limitsCpu: "12", storageByClass: { "io2-db": "100Gi" } },
-    limits: { maxMemory: "6Gi" },
-};
+import { ANALYTICS, PAYMENTS } from "./teamFixtures";
 
 function withTeams(tier: "dev" | "prod", extra: object = {}): EnvironmentInput {
     return {
