@@ -1,4 +1,4 @@
-import { TIERS, Tier } from "../components/config/types";
+import type { Tier } from "../components/config/types";
 
 /**
  * What an environment uses in a month, where the bill depends on use rather than on what is
@@ -141,6 +141,3 @@ export function resolveUsage(tier: Tier, overrides: UsageOverrides = {}): UsageA
     const base = TIER_USAGE[tier];
     return { ...base, ...overrides, logsGbPerMonth: { ...base.logsGbPerMonth, ...overrides.logsGbPerMonth } } as UsageAssumptions;
 }
-
-/** The tiers that have assumptions (every tier envstack knows). */
-export const USAGE_TIERS: readonly Tier[] = TIERS;

@@ -3,36 +3,22 @@ import * as pulumi from "@pulumi/pulumi";
 import { systemPlacement } from "../cluster/nodeGroups";
 import { HOSTED_ZONE_ARN } from "../config/schema";
 import type { ExternalDnsPolicy, HostedZone } from "../config/sections/platform";
-import type { VersionMap } from "../config/versions";
 import { createGuard } from "../shared/admission";
 import { partitionOf } from "../shared/aws";
-import { chartRelease } from "../shared/chart";
+import { PodIdentityAddonArgs, chartRelease } from "../shared/chart";
 import { createPodIdentityRole } from "../shared/podIdentity";
-import type { Tags } from "../shared/tags";
 import { checkExternalDnsArguments } from "./args";
 import { ANNOTATION_PREFIX, dnsGuardPolicy } from "./guard";
 import { externalDnsPolicy } from "./iam";
 
 /** The zones ExternalDNS writes to, and the cluster it watches. */
-export interface ExternalDnsArgs {
+export interface ExternalDnsArgs extends PodIdentityAddonArgs {
     /** The hosted zones it may change: ids or ARNs, with their domain names. */
     zones: HostedZone[];
     /** `upsert-only` never deletes a record; `sync` deletes the records of deleted Ingresses and Services. */
     policy: ExternalDnsPolicy;
     /** The EKS cluster's name: the owner id in ExternalDNS's TXT records. */
     clusterName: string;
-    /** The cluster's region. */
-    region: string;
-    /** The cluster's account: Pod Identity trust accepts sessions from it only. */
-    accountId: string;
-    /** Pinned versions: the chart. */
-    versions: VersionMap;
-    /** Provider for the cluster. */
-    k8sProvider: k8s.Provider;
-    /** The Pod Identity agent, the system nodes, and the load balancer controller (its webhook admits Services). */
-    dependsOn?: pulumi.Input<pulumi.Resource>[];
-    /** Tags on the role and association. */
-    tags: Tags;
 }
 
 /** Its namespace. */

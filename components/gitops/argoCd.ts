@@ -3,9 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { systemPlacement } from "../cluster/nodeGroups";
 import type { GitOpsSsoConfig } from "../config/types";
-import type { VersionMap } from "../config/versions";
 import { createGuard } from "../shared/admission";
-import { chartRelease } from "../shared/chart";
+import { ChartAddonArgs, chartRelease } from "../shared/chart";
 import { ARGOCD_NAMESPACE, MONITORING_NAMESPACE } from "../shared/naming";
 import { checkArgoCdArguments } from "./args";
 import { gitopsGuardPolicy } from "./guard";
@@ -13,7 +12,7 @@ import { argoCdFence, argoCdNamespace, argoCdNetworkPolicies } from "./manifests
 import { gitopsRules } from "./rules";
 
 /** How Argo CD runs. */
-export interface ArgoCdArgs {
+export interface ArgoCdArgs extends ChartAddonArgs {
     /** Several replicas of the server, repo server and ApplicationSet controller, and Redis HA. */
     ha: boolean;
     /** OIDC login; without it only cluster admins reach Argo CD, through `kubectl port-forward`. */
@@ -22,12 +21,6 @@ export interface ArgoCdArgs {
     monitoring: boolean;
     /** Teams with their own alert route: their sync failures go there, everyone else's to the platform's. */
     teamsWithAlertRoutes?: string[];
-    /** Pinned versions: the chart. */
-    versions: VersionMap;
-    /** Provider for the cluster. */
-    k8sProvider: k8s.Provider;
-    /** The system nodes, the load balancer controller (its webhook admits Services) and the monitoring stack (its CRDs). */
-    dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**

@@ -1,24 +1,17 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCELERATOR_LABEL, GPU_RESOURCE } from "../config/instanceTypes";
-import type { VersionMap } from "../config/versions";
 import { createGuard } from "../shared/admission";
-import { chartRelease } from "../shared/chart";
+import { ChartAddonArgs, chartRelease } from "../shared/chart";
 import { MONITORING_NAMESPACE } from "../shared/naming";
 import { checkGpuSupportArguments } from "./args";
 import { gpuGuardPolicy } from "./guard";
 import { gpuRules } from "./rules";
 
 /** What GPU nodes need from the cluster. */
-export interface GpuSupportArgs {
+export interface GpuSupportArgs extends ChartAddonArgs {
     /** Whether Prometheus runs: then DCGM's metrics are scraped and the idle-GPU alert is on. */
     monitoring: boolean;
-    /** Pinned versions: the device plugin's and the DCGM exporter's charts. */
-    versions: VersionMap;
-    /** Provider for the cluster. */
-    k8sProvider: k8s.Provider;
-    /** The system nodes, the load balancer controller (its webhook admits Services) and the monitoring stack (its CRDs). */
-    dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Where both DaemonSets run. */

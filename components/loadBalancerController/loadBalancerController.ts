@@ -1,10 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { systemPlacement } from "../cluster/nodeGroups";
-import type { VersionMap } from "../config/versions";
 import { createGuard } from "../shared/admission";
 import { partitionOf } from "../shared/aws";
-import { chartRelease } from "../shared/chart";
+import { PodIdentityAddonArgs, chartRelease } from "../shared/chart";
 import { createPodIdentityRole } from "../shared/podIdentity";
 import type { Tags } from "../shared/tags";
 import { checkLoadBalancerControllerArguments } from "./args";
@@ -12,23 +11,13 @@ import { loadBalancerGuardPolicy } from "./guard";
 import { environmentScopePolicy, upstreamControllerPolicy } from "./iam";
 
 /** Where the controller runs and what it may touch. */
-export interface LoadBalancerControllerArgs {
+export interface LoadBalancerControllerArgs extends PodIdentityAddonArgs {
     /** Replicas on the system nodes (one leads); two or more get a PodDisruptionBudget. */
     replicas: number;
     /** The EKS cluster's name: set in the chart, so the controller never asks the instance metadata service. */
     clusterName: string;
-    /** The cluster's region. */
-    region: string;
-    /** The cluster's account: Pod Identity trust accepts sessions from it only. */
-    accountId: string;
     /** The cluster's VPC: set in the chart, and the only VPC whose security groups it may change. */
     vpcId: pulumi.Input<string>;
-    /** Pinned versions: the chart. */
-    versions: VersionMap;
-    /** Provider for the cluster. */
-    k8sProvider: k8s.Provider;
-    /** The Pod Identity agent and the system nodes. */
-    dependsOn?: pulumi.Input<pulumi.Resource>[];
     /** Tags on the role, and on every load balancer, target group and security group the controller creates. */
     tags: Tags;
 }

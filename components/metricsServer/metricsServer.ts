@@ -1,20 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { systemPlacement } from "../cluster/nodeGroups";
-import type { VersionMap } from "../config/versions";
-import { chartRelease } from "../shared/chart";
+import { ChartAddonArgs, chartRelease } from "../shared/chart";
 import { checkMetricsServerArguments } from "./args";
 
 /** Where metrics-server runs, and how many of it. */
-export interface MetricsServerArgs {
+export interface MetricsServerArgs extends ChartAddonArgs {
     /** Replicas on the system nodes; two or more get a PodDisruptionBudget. */
     replicas: number;
-    /** Pinned versions: the chart. */
-    versions: VersionMap;
-    /** Provider for the cluster. */
-    k8sProvider: k8s.Provider;
-    /** The system nodes (and anything else it must wait for). */
-    dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Its namespace: the cluster's own add-ons live in kube-system. */

@@ -2,38 +2,26 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { systemPlacement } from "../cluster/nodeGroups";
-import type { VersionMap } from "../config/versions";
 import { createGuard } from "../shared/admission";
-import { chartRelease } from "../shared/chart";
+import { PodIdentityAddonArgs, chartRelease } from "../shared/chart";
 import { createPodIdentityRole } from "../shared/podIdentity";
-import type { Tags } from "../shared/tags";
 import { checkExternalSecretsArguments } from "./args";
 import { secretsGuardPolicy } from "./guard";
 import { operatorPolicy, PLATFORM_OWNER, platformReaderPath, readerPolicy, readerRoleName, readerTrust, SecretsScope } from "./iam";
 import { platformClusterSecretStores } from "./manifests";
 
 /** Where the operator runs, and the environment whose secrets it reads. */
-export interface ExternalSecretsArgs {
+export interface ExternalSecretsArgs extends PodIdentityAddonArgs {
     /** Replicas of the controller (one leads), its webhook and its certificate controller; two or more get PodDisruptionBudgets. */
     replicas: number;
     /** The environment's name: the first segment of every secret name it reads, and of its roles' IAM path. */
     environmentName: string;
-    /** The EKS cluster's name. */
-    clusterName: string;
     /** The region of the cluster, the secrets and the parameters. */
     region: string;
     /** The account of the cluster and the secrets. */
     accountId: string;
     /** The environment key: secrets and parameters are decrypted with it, through their services only. */
     kmsKeyArn: pulumi.Input<string>;
-    /** Pinned versions: the chart. */
-    versions: VersionMap;
-    /** Provider for the cluster. */
-    k8sProvider: k8s.Provider;
-    /** The Pod Identity agent, the system nodes, and the load balancer controller (its webhook admits Services). */
-    dependsOn?: pulumi.Input<pulumi.Resource>[];
-    /** Tags on the roles and the association. */
-    tags: Tags;
 }
 
 /** Its namespace. */

@@ -1,4 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
+import { REALIZED_BY as CAPACITY_REALIZED_BY } from "../../policy/policies/capacity";
 import type { CostItem } from "./types";
 
 /**
@@ -45,13 +46,15 @@ export function componentOf(r: PolicyResource): string {
     return firstComponent ?? "stack";
 }
 
-/** Remote components and the children that realize what they stand for in a real deployment: one of the two is priced, not both. */
+/**
+ * Remote components and the children that realize what they stand for in a real deployment: the
+ * capacity ceiling's, and what bills besides capacity (the VPC's NAT gateways, the cluster itself).
+ * One of the two is priced, not both.
+ */
 const REALIZED_BY: Record<string, string[]> = {
+    ...CAPACITY_REALIZED_BY,
     "awsx:ec2:Vpc": ["aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip"],
-    "eks:index:Cluster": ["aws:eks/cluster:Cluster", "eks:index:NodeGroup", "eks:index:NodeGroupV2", "aws:autoscaling/group:Group"],
-    "eks:index:ManagedNodeGroup": ["aws:eks/nodeGroup:NodeGroup"],
-    "eks:index:NodeGroup": ["aws:autoscaling/group:Group"],
-    "eks:index:NodeGroupV2": ["aws:autoscaling/group:Group"],
+    "eks:index:Cluster": [...CAPACITY_REALIZED_BY["eks:index:Cluster"], "aws:eks/cluster:Cluster"],
 };
 
 /** The types each resource has below it, for finding remote components whose children the plan shows. */
@@ -89,5 +92,3 @@ export function realizedTwice(resources: PolicyResource[], items: CostItem[]): S
     }
     return dropped;
 }
-
-export { REALIZED_BY };

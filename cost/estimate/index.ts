@@ -125,12 +125,13 @@ export function estimateCost(resources: PolicyResource[], options: EstimateOptio
     };
 
     // Compute first: Container Insights bills per node.
-    run([groupPricer(templateIndex(resources), templateFields(resources), resizings(resources))]);
+    const found = { templates: templateIndex(resources), resizing: resizings(resources) };
+    run([groupPricer(found.templates, templateFields(resources), found.resizing)]);
     for (const { capacity, draft, nodes } of karpenterPools(resources, book, context)) {
         place(capacity.r, [draft]);
         nodesOf.set(`${capacity.r.urn}#${capacity.where}`, { floor: 0, expected: 0, ceiling: nodes });
     }
-    reportUnpricedCapacity(resources, new Set([...items.map((i) => i.urn), ...unpriced.map((u) => u.urn)]), context);
+    reportUnpricedCapacity(resources, new Set([...items.map((i) => i.urn), ...unpriced.map((u) => u.urn)]), context, found);
     run([controlPlanePricer, natPricer, eipPricer, endpointPricer, ebsVolumePricer, efsPricer, claimPricer(), logGroupPricer(), ampPricer, bucketPricer, topicPricer, kmsPricer, queuePricer, secretPricer]);
     // A remote component and the children that realize it in a real preview are one: the larger reading counts.
     const dropped = realizedTwice(resources, items);

@@ -1,8 +1,8 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { emrScaling, shareOf } from "../../policy/policies/capacityShares";
 import { ecsIndex } from "../../policy/policies/ecsCapacity";
-import { resizings } from "../../policy/policies/groupSizes";
-import { templateIndex } from "../../policy/policies/launchTemplates";
+import type { Resizing } from "../../policy/policies/groupSizes";
+import type { TemplateIndex } from "../../policy/policies/launchTemplates";
 import { known } from "../../policy/policies/preview";
 import type { PricingContext } from "./types";
 
@@ -50,9 +50,8 @@ export const UNPRICED_KINDS: Readonly<Record<string, string>> = {
  * fleets, Batch, EMR, Beanstalk, Cloud9, SageMaker, aws-native and Cloud Control resources): each
  * is named as not priced rather than left at zero.
  */
-export function reportUnpricedCapacity(resources: PolicyResource[], handled: Set<string>, context: PricingContext): void {
-    const emr = emrScaling(resources);
-    const shares = { templates: templateIndex(resources), resizing: resizings(resources), emrScaling: emr.byCluster, ecs: ecsIndex(resources) };
+export function reportUnpricedCapacity(resources: PolicyResource[], handled: Set<string>, context: PricingContext, found: { templates: TemplateIndex; resizing: Resizing }): void {
+    const shares = { ...found, emrScaling: emrScaling(resources).byCluster, ecs: ecsIndex(resources) };
     for (const r of resources) {
         if (handled.has(r.urn) || UNPRICED_KINDS[r.type]) continue;
         const share = known(() => shareOf(r, shares));

@@ -1,6 +1,7 @@
 /**
- * When each Kubernetes minor version leaves EKS standard support, from the EKS release calendar:
- * a cluster past that date bills at the extended-support price until it is upgraded.
+ * When each Kubernetes minor version leaves EKS standard support, from the EKS release calendar
+ * (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html): a cluster past
+ * that date bills at the extended-support price until it is upgraded.
  */
 export const EKS_STANDARD_SUPPORT_ENDS: Readonly<Record<string, string>> = {
     "1.30": "2025-07-23",
@@ -10,9 +11,6 @@ export const EKS_STANDARD_SUPPORT_ENDS: Readonly<Record<string, string>> = {
     "1.34": "2026-12-02",
     "1.35": "2027-03-27",
 };
-
-/** Where the dates come from. */
-export const EKS_CALENDAR_SOURCE = "https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html";
 
 /** A version's support on a date: standard, extended, or unknown when the calendar does not list it. */
 export function eksSupportOn(version: string, date: string): "standard" | "extended" | "unknown" {

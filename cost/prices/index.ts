@@ -1,7 +1,7 @@
 import { INSTANCE_TYPES, instanceTypeInfo } from "../../components/config/instanceTypes";
 import { EU_WEST_1 } from "./euWest1";
 import { US_EAST_1 } from "./usEast1";
-import { Price, RegionPrices, ServicePriceId, SERVICE_PRICE_IDS } from "./types";
+import { Price, RegionPrices, ServicePriceId, SERVICE_PRICE_IDS, SERVICE_PRICES } from "./types";
 
 export * from "./types";
 
@@ -95,7 +95,10 @@ export function priceBook(region: string, overrides: Record<string, number> = {}
     const problems = priceOverrideProblems(overrides, "prices");
     if (problems.length > 0) throw new PriceError(problems.join("\n"));
     const listed = (id: string): Price | undefined => {
-        if (isServiceId(id)) return { ...prices.services[id], asOf: prices.asOf };
+        if (isServiceId(id)) {
+            const note = prices.notes?.[id];
+            return { usd: prices.services[id], unit: SERVICE_PRICES[id].unit, source: note ? `${SERVICE_PRICES[id].source} (${note})` : SERVICE_PRICES[id].source, asOf: prices.asOf };
+        }
         const usd = listedInstanceHour(prices, id.slice(EC2_PREFIX.length));
         return usd === undefined ? undefined : { usd, unit: "instance-hour", source: prices.sources.ec2, asOf: prices.asOf };
     };
@@ -103,7 +106,7 @@ export function priceBook(region: string, overrides: Record<string, number> = {}
         region,
         asOf: prices.asOf,
         overridden: Object.keys(overrides).sort(),
-        service: (id) => overrides[id] ?? prices.services[id].usd,
+        service: (id) => overrides[id] ?? prices.services[id],
         instanceHour: (type) => overrides[`${EC2_PREFIX}${type}`] ?? listedInstanceHour(prices, type),
         entry: (id) => {
             const entry = listed(id);

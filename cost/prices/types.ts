@@ -3,6 +3,10 @@
  * source and the date it was read. Prices are data, pinned and reviewed like the version map.
  */
 
+import type { ServicePriceId } from "./services";
+
+export { SERVICE_PRICE_IDS, SERVICE_PRICES, ServicePrice, ServicePriceId } from "./services";
+
 /** One list price. */
 export interface Price {
     /** USD per unit. */
@@ -14,53 +18,6 @@ export interface Price {
     /** When the figure was read (YYYY-MM-DD), or "stack override" for a stack's own price. */
     asOf: string;
 }
-
-/**
- * The prices other than EC2 instances, by id. An id names the service, the item and the unit:
- * `nat.hour`, `ebs.gp3.gbMonth`. A stack overrides one by id.
- */
-export const SERVICE_PRICE_IDS = [
-    "eks.cluster.standardHour",
-    "eks.cluster.extendedHour",
-    "nat.hour",
-    "nat.gb",
-    "vpc.publicIpv4.hour",
-    "vpc.interfaceEndpoint.azHour",
-    "vpc.interfaceEndpoint.gb",
-    "ebs.gp3.gbMonth",
-    "ebs.gp3.iopsMonth",
-    "ebs.gp3.throughputMibpsMonth",
-    "ebs.gp2.gbMonth",
-    "ebs.io1.gbMonth",
-    "ebs.io1.iopsMonth",
-    "ebs.io2.gbMonth",
-    "ebs.io2.iopsMonth",
-    "ebs.st1.gbMonth",
-    "ebs.sc1.gbMonth",
-    "efs.standard.gbMonth",
-    "efs.ia.gbMonth",
-    "efs.archive.gbMonth",
-    "logs.ingest.gb",
-    "logs.vended.gb",
-    "logs.storage.gbMonth",
-    "containerInsights.observation.million",
-    "kms.key.month",
-    "kms.requests.tenThousand",
-    "sqs.requests.million",
-    "sns.publishes.million",
-    "amp.ingest.first2B.tenMillion",
-    "amp.ingest.next250B.tenMillion",
-    "amp.ingest.over252B.tenMillion",
-    "amp.storage.gbMonth",
-    "amp.query.billion",
-    "s3.standard.gbMonth",
-    "s3.put.thousand",
-    "s3.get.thousand",
-    "secretsManager.secret.month",
-    "ec2.spot.fraction",
-] as const;
-/** The id of a price other than an EC2 instance's. */
-export type ServicePriceId = (typeof SERVICE_PRICE_IDS)[number];
 
 /** One EC2 family's On-Demand price, stated for one size; the others scale by vCPU, as AWS prices them. */
 export interface FamilyPrice {
@@ -79,8 +36,10 @@ export interface RegionPrices {
         /** EC2 On-Demand. */
         ec2: string;
     };
-    /** Every service price. */
-    services: Record<ServicePriceId, Omit<Price, "asOf">>;
+    /** Every service price, USD per its unit (cost/prices/services.ts). */
+    services: Record<ServicePriceId, number>;
+    /** Where a figure departs from its page's (derived, or another region's), said beside its source. */
+    notes?: Partial<Record<ServicePriceId, string>>;
     /** Families priced linearly in vCPUs (general, compute, memory and storage families). */
     families: Record<string, FamilyPrice>;
     /** Types priced one by one: burstable and GPU types, whose prices do not scale with vCPUs. */
