@@ -98,6 +98,8 @@ const cluster: Table<ClusterArgs> = {
         row("5,000 nodes in a group", (a) => (a.nodeGroups[0].maxSize = 5000), "nodeGroups[0].maxSize", "got 5000", "at most 450"),
         row("an instance size EC2 lacks", (a) => (a.nodeGroups[0].instanceTypes = ["m7i.huge", "m6i.large"]), "nodeGroups[0].instanceTypes[0]", '"m7i.huge"', "m7i has no size huge"),
         row("an instance family the catalogue lacks", (a) => (a.systemNodeGroup.instanceTypes = ["zz9.large"]), "systemNodeGroup.instanceTypes[0]", '"zz9.large"', "allowed families"),
+        row("Spot system nodes of one type", (a) => (a.systemNodeGroup = { ...a.systemNodeGroup, capacityType: "SPOT", instanceTypes: ["t4g.medium"] }), "systemNodeGroup.instanceTypes", '["t4g.medium"]', "at least 2 instance types"),
+        row("a capacity type EKS lacks", (a: Any) => (a.systemNodeGroup = { ...a.systemNodeGroup, capacityType: "CHEAP" }), "systemNodeGroup.capacityType", '"CHEAP"', "ON_DEMAND"),
         row("a label key Kubernetes refuses", (a) => (a.nodeGroups[0].labels = { "bad key!": "x" }), "nodeGroups[0].labels.bad key!", '"bad key!"', "a label key"),
         row("a label value with a space", (a) => (a.nodeGroups[0].labels = { team: "a b" }), "nodeGroups[0].labels.team", '"a b"', "a label value"),
         row("a label value of 1 MB", (a) => (a.nodeGroups[0].labels = { team: "x".repeat(1 << 20) }), "nodeGroups[0].labels.team", "...", "up to 63"),
